@@ -1,1 +1,9 @@
-Console.WriteLine("aiop");
+using System.CommandLine;
+using AiOperator.Cli.Commands;
+
+var root = new RootCommand("aiop: the AiOperator command line (CRD generation, local cluster, demo)")
+{
+    CrdsCommand.Create(),
+};
+
+return await root.Parse(args).InvokeAsync();

@@ -1,0 +1,41 @@
+using AiOperator.Api.V1Alpha1;
+
+namespace AiOperator.Api.Crds;
+
+/// <summary>The CRDs this operator installs.</summary>
+public static class AiOperatorCrds
+{
+    private const string Age = "Age";
+
+    public static CrdDefinition ModelDeployments { get; } = new(
+        typeof(ModelDeployment),
+        ModelDeployment.KindName,
+        ModelDeployment.Plural,
+        ModelDeployment.Singular,
+        [ModelDeployment.ShortName],
+        [
+            new("Model", "string", ".spec.model.name", "Name served on /v2/models/{name}"),
+            new("Version", "string", ".spec.model.version", "Model version"),
+            new("Phase", "string", ".status.phase", "Lifecycle phase"),
+            new("Ready", "string", ".status.ready", "Ready/desired replicas"),
+            new("Canary", "integer", ".status.canaryWeight", "Percent of replicas on the canary"),
+            new(Age, "date", ".metadata.creationTimestamp"),
+        ],
+        new ScaleSubresource(".spec.replicas", ".status.replicas", ".status.selector"));
+
+    public static CrdDefinition TrainingJobs { get; } = new(
+        typeof(TrainingJob),
+        TrainingJob.KindName,
+        TrainingJob.Plural,
+        TrainingJob.Singular,
+        [TrainingJob.ShortName],
+        [
+            new("Phase", "string", ".status.phase", "Lifecycle phase"),
+            new("Workers", "string", ".status.workersRunning", "Running/total workers"),
+            new("Restarts", "integer", ".status.restarts", "Whole-gang restarts"),
+            new(Age, "date", ".metadata.creationTimestamp"),
+        ],
+        Scale: null);
+
+    public static IReadOnlyList<CrdDefinition> All { get; } = [ModelDeployments, TrainingJobs];
+}

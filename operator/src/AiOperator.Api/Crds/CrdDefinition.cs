@@ -1,0 +1,16 @@
+namespace AiOperator.Api.Crds;
+
+/// <summary>Everything a CRD needs beyond the schema of its root type.</summary>
+public sealed record CrdDefinition(
+    Type RootType,
+    string Kind,
+    string Plural,
+    string Singular,
+    IReadOnlyList<string> ShortNames,
+    IReadOnlyList<PrinterColumn> PrinterColumns,
+    ScaleSubresource? Scale)
+{
+    public string Name => $"{Plural}.{V1Alpha1.GroupVersion.Group}";
+
+    public string FileName => $"{V1Alpha1.GroupVersion.Group}_{Plural}.yaml";
+}

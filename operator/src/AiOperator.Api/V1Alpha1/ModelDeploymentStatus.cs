@@ -1,0 +1,81 @@
+using System.ComponentModel;
+using System.Text.Json.Serialization;
+using k8s.Models;
+
+namespace AiOperator.Api.V1Alpha1;
+
+[Description("Observed state of a ModelDeployment.")]
+public sealed class ModelDeploymentStatus
+{
+    [JsonPropertyName("observedGeneration")]
+    [Description("The spec generation this status describes.")]
+    public long? ObservedGeneration { get; set; }
+
+    [JsonPropertyName("phase")]
+    [Description("Pending | Progressing | Ready | Degraded | RolledBack | Failed.")]
+    public ModelDeploymentPhase? Phase { get; set; }
+
+    [JsonPropertyName("conditions")]
+    [Description("Ready, Progressing, Degraded, ModelLoaded, RolledBack, SpecValid.")]
+    public IList<V1Condition>? Conditions { get; set; }
+
+    [JsonPropertyName("replicas")]
+    [Description("Pods of all revisions.")]
+    public int? Replicas { get; set; }
+
+    [JsonPropertyName("readyReplicas")]
+    [Description("Ready pods of all revisions.")]
+    public int? ReadyReplicas { get; set; }
+
+    [JsonPropertyName("desiredReplicas")]
+    [Description("The replica count decided by spec.replicas or the autoscaler.")]
+    public int? DesiredReplicas { get; set; }
+
+    [JsonPropertyName("ready")]
+    [Description("readyReplicas/desiredReplicas, for display.")]
+    public string? Ready { get; set; }
+
+    [JsonPropertyName("selector")]
+    [Description("Label selector of all pods, for the scale subresource.")]
+    public string? Selector { get; set; }
+
+    [JsonPropertyName("stableRevision")]
+    [Description("Revision serving the bulk of traffic.")]
+    public string? StableRevision { get; set; }
+
+    [JsonPropertyName("canaryRevision")]
+    [Description("Revision being rolled out, if any.")]
+    public string? CanaryRevision { get; set; }
+
+    [JsonPropertyName("canaryWeight")]
+    [Description("Percent of replicas on the canary.")]
+    public int? CanaryWeight { get; set; }
+
+    [JsonPropertyName("currentStep")]
+    [Description("Index of the current canary step.")]
+    public int? CurrentStep { get; set; }
+
+    [JsonPropertyName("stepStartedAt")]
+    [Description("When the current canary step began.")]
+    public DateTime? StepStartedAt { get; set; }
+
+    [JsonPropertyName("analysisFailures")]
+    [Description("Failed analysis evaluations in the current rollout.")]
+    public int? AnalysisFailures { get; set; }
+
+    [JsonPropertyName("url")]
+    [Description("In-cluster inference URL of the model.")]
+    public string? Url { get; set; }
+
+    [JsonPropertyName("metrics")]
+    [Description("Serving metrics summary.")]
+    public ServingMetrics? Metrics { get; set; }
+
+    [JsonPropertyName("revisions")]
+    [Description("Revision history, newest first.")]
+    public IList<RevisionRecord>? Revisions { get; set; }
+
+    [JsonPropertyName("lastRollback")]
+    [Description("The most recent rollback.")]
+    public RollbackRecord? LastRollback { get; set; }
+}

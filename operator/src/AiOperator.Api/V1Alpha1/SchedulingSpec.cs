@@ -1,0 +1,26 @@
+using System.ComponentModel;
+using System.Text.Json.Serialization;
+using AiOperator.Api.Schema;
+using k8s.Models;
+
+namespace AiOperator.Api.V1Alpha1;
+
+[Description("Where pods may run.")]
+public sealed class SchedulingSpec
+{
+    [JsonPropertyName("nodeSelector")]
+    [Description("Node labels every pod requires.")]
+    public IDictionary<string, string>? NodeSelector { get; set; }
+
+    [JsonPropertyName("tolerations"), PreserveUnknownFields]
+    [Description("Extra tolerations; the GPU taint toleration is added automatically.")]
+    public IList<V1Toleration>? Tolerations { get; set; }
+
+    [JsonPropertyName("affinity"), PreserveUnknownFields]
+    [Description("Pod affinity, passed through as in a pod spec.")]
+    public V1Affinity? Affinity { get; set; }
+
+    [JsonPropertyName("priorityClassName"), SchemaLength(maximum: 253)]
+    [Description("PriorityClass of the pods.")]
+    public string? PriorityClassName { get; set; }
+}

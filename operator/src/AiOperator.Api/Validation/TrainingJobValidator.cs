@@ -1,0 +1,28 @@
+using AiOperator.Api.V1Alpha1;
+
+namespace AiOperator.Api.Validation;
+
+/// <summary>The TrainingJob rules a CRD schema cannot express; returns every problem, not just the first.</summary>
+public static class TrainingJobValidator
+{
+    public static IReadOnlyList<FieldError> Validate(TrainingJobSpec spec)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        var errors = new List<FieldError>();
+        if (string.IsNullOrWhiteSpace(spec.Image))
+        {
+            errors.Add(new("spec.image", "required"));
+        }
+
+        SharedSpecRules.CheckResources(spec.Resources, "spec.resources", errors);
+        SharedSpecRules.CheckScheduling(spec.Scheduling, spec.Resources?.Gpu, "spec.scheduling", errors);
+        SharedSpecRules.CheckEnv(spec.Env, "spec.env", errors);
+
+        if (spec.Output is { } output && ModelUri.HasParentSegment(output.Path))
+        {
+            errors.Add(new("spec.output.path", "must stay inside the claim: no \"..\" segments"));
+        }
+
+        return errors;
+    }
+}

@@ -1,0 +1,92 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using AiOperator.Api.Crds;
+using Json.Schema;
+
+namespace AiOperator.Api.Tests.Crds;
+
+/// <summary>The samples pass the generated schema and the invalid ones fail on the field they name.</summary>
+public sealed class CrdSchemaValidationTests
+{
+    public static TheoryData<string> Samples() => Files(Path.Combine(RepositoryRoot.Path, "config", "samples"));
+
+    public static TheoryData<string> InvalidSamples() => Files(Path.Combine(RepositoryRoot.Path, "tests", "AiOperator.Api.Tests", "InvalidSamples"));
+
+    [Theory]
+    [MemberData(nameof(Samples))]
+    public void Samples_are_valid(string file)
+    {
+        var (crd, instance) = Load(file);
+        var result = SchemaOf(crd).Evaluate(instance, new EvaluationOptions { OutputFormat = OutputFormat.List });
+        Assert.True(result.IsValid, $"{Path.GetFileName(file)}: {Describe(result)}");
+    }
+
+    [Theory]
+    [MemberData(nameof(InvalidSamples))]
+    public void Invalid_samples_are_rejected_at_the_field_they_name(string file)
+    {
+        var expected = File.ReadLines(file).First().Replace("# expect:", "", StringComparison.Ordinal).Trim();
+        var (crd, instance) = Load(file);
+        var result = SchemaOf(crd).Evaluate(instance, new EvaluationOptions { OutputFormat = OutputFormat.List });
+        Assert.False(result.IsValid, $"{Path.GetFileName(file)} was accepted");
+        var pointer = "/" + expected.Replace("[", ".", StringComparison.Ordinal).Replace("]", "", StringComparison.Ordinal).Replace('.', '/');
+        var failing = (result.Details ?? []).Where(d => !d.IsValid && d.Errors is { Count: > 0 }).Select(d => d.InstanceLocation.ToString()).ToList();
+        Assert.True(failing.Any(l => l.StartsWith(pointer, StringComparison.Ordinal) || pointer.StartsWith(l + "/", StringComparison.Ordinal) && l.Length > 1),
+            $"{Path.GetFileName(file)}: expected an error at {pointer}, got {string.Join(", ", failing)}");
+    }
+
+    private static TheoryData<string> Files(string folder)
+    {
+        var data = new TheoryData<string>();
+        foreach (var file in Directory.GetFiles(folder, "*.yaml").Where(f => !f.EndsWith("kustomization.yaml", StringComparison.Ordinal)).Order(StringComparer.Ordinal))
+        {
+            data.Add(file);
+        }
+
+        return data;
+    }
+
+    private static (CrdDefinition Crd, JsonElement Instance) Load(string file)
+    {
+        var yaml = File.ReadAllText(file);
+        var obj = JsonSerializer.SerializeToElement(YamlToJson.Convert(yaml));
+        var kind = obj.GetProperty("kind").GetString();
+        var crd = AiOperatorCrds.All.Single(c => c.Kind == kind);
+        return (crd, obj);
+    }
+
+    private static JsonSchema SchemaOf(CrdDefinition crd)
+    {
+        var schema = CrdGenerator.Build(crd)["spec"]!["versions"]![0]!["schema"]!["openAPIV3Schema"]!.DeepClone();
+        StripKubernetesExtensions(schema);
+        return JsonSchema.FromText(schema.ToJsonString());
+    }
+
+    // x-kubernetes-* are OpenAPI extensions the API server reads; a JSON-schema validator only needs the rest.
+    private static void StripKubernetesExtensions(JsonNode? node)
+    {
+        if (node is JsonObject obj)
+        {
+            foreach (var key in obj.Select(p => p.Key).Where(k => k.StartsWith("x-kubernetes-", StringComparison.Ordinal)).ToList())
+            {
+                obj.Remove(key);
+            }
+
+            foreach (var (_, child) in obj)
+            {
+                StripKubernetesExtensions(child);
+            }
+        }
+        else if (node is JsonArray array)
+        {
+            foreach (var child in array)
+            {
+                StripKubernetesExtensions(child);
+            }
+        }
+    }
+
+    private static string Describe(EvaluationResults result) =>
+        string.Join("; ", (result.Details ?? []).Where(d => d.Errors is { Count: > 0 })
+            .SelectMany(d => d.Errors!.Select(e => $"{d.InstanceLocation}: {e.Value}")));
+}
