@@ -1,0 +1,149 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using k8s;
+using k8s.Autorest;
+using k8s.Models;
+using Microsoft.Extensions.Logging;
+
+namespace AiOperator.LocalCluster.Simulation.Informers;
+
+// A small list+watch cache, like client-go's informer: the simulated controllers read from it and
+// write to the API server, so they behave like real out-of-process control-plane components.
+internal sealed class Informer<T, TList>(
+    string resource,
+    Func<bool, string?, CancellationToken, Task<HttpOperationResponse<TList>>> listOrWatch,
+    TimeProvider time,
+    ILogger logger) : IInformer
+    where T : class, IKubernetesObject<V1ObjectMeta>
+    where TList : IItems<T>, IMetadata<V1ListMeta>
+{
+    private readonly ConcurrentDictionary<string, T> _items = new(StringComparer.Ordinal);
+    private readonly TaskCompletionSource _synced = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly List<Action> _subscribers = [];
+
+    public string Resource => resource;
+
+    public Task Synced => _synced.Task;
+
+    public void Subscribe(Action onChange)
+    {
+        lock (_subscribers)
+        {
+            _subscribers.Add(onChange);
+        }
+    }
+
+    public IReadOnlyList<T> List() => [.. _items.Values];
+
+    public T? Get(string? ns, string name) => _items.TryGetValue(Key(ns, name), out var item) ? item : null;
+
+    // Write-through after our own writes so the next reconcile does not act on a stale cache
+    // (client-go solves the same problem with "expectations").
+    public void Upsert(T item)
+    {
+        _items.AddOrUpdate(Key(item.Metadata), item, (_, old) => IsOlder(item, old) ? old : item);
+        Notify();
+    }
+
+    public void Remove(string? ns, string name)
+    {
+        _items.TryRemove(Key(ns, name), out _);
+        Notify();
+    }
+
+    public async Task RunAsync(CancellationToken ct)
+    {
+        while (!ct.IsCancellationRequested)
+        {
+            try
+            {
+                var list = await listOrWatch(false, null, ct);
+                var fresh = list.Body.Items ?? [];
+                var keys = new HashSet<string>(StringComparer.Ordinal);
+                foreach (var item in fresh)
+                {
+                    var key = Key(item.Metadata);
+                    keys.Add(key);
+                    _items[key] = item;
+                }
+
+                foreach (var key in _items.Keys.Where(k => !keys.Contains(k)).ToList())
+                {
+                    _items.TryRemove(key, out _);
+                }
+
+                _synced.TrySetResult();
+                Notify();
+                await WatchAsync(list.Body.ResourceVersion(), ct);
+            }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex)
+            {
+                logger.LogDebug(ex, "watch of {Resource} ended; re-listing", resource);
+            }
+
+            try
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(200), time, ct);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+
+    private async Task WatchAsync(string? resourceVersion, CancellationToken ct)
+    {
+        var watch = listOrWatch(true, resourceVersion, ct);
+        // The generic extension is marked obsolete in favour of per-resource generated methods;
+        // one generic informer is worth more here than nine copies of it.
+#pragma warning disable CS0618
+        var events = watch.WatchAsync<T, TList>(onError: null, cancellationToken: ct);
+#pragma warning restore CS0618
+        await foreach (var (type, item) in events)
+        {
+            switch (type)
+            {
+                case WatchEventType.Added or WatchEventType.Modified:
+                    _items.AddOrUpdate(Key(item.Metadata), item, (_, old) => IsOlder(item, old) ? old : item);
+                    break;
+                case WatchEventType.Deleted:
+                    _items.TryRemove(Key(item.Metadata), out _);
+                    break;
+                case WatchEventType.Error:
+                    return;
+                default:
+                    continue;
+            }
+
+            Notify();
+        }
+    }
+
+    private void Notify()
+    {
+        Action[] subscribers;
+        lock (_subscribers)
+        {
+            subscribers = [.. _subscribers];
+        }
+
+        foreach (var subscriber in subscribers)
+        {
+            subscriber();
+        }
+    }
+
+    private static bool IsOlder(T candidate, T current) =>
+        long.TryParse(candidate.Metadata.ResourceVersion, NumberStyles.None, CultureInfo.InvariantCulture, out var a)
+        && long.TryParse(current.Metadata.ResourceVersion, NumberStyles.None, CultureInfo.InvariantCulture, out var b)
+        && a < b;
+
+    private static string Key(V1ObjectMeta meta) => Key(meta.NamespaceProperty, meta.Name);
+
+    private static string Key(string? ns, string name) => $"{ns}/{name}";
+}

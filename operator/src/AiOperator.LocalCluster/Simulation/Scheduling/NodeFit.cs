@@ -1,0 +1,67 @@
+using k8s.Models;
+
+namespace AiOperator.LocalCluster.Simulation.Scheduling;
+
+// The filter phase for one node. Like the real framework, the first failing plugin (in the default
+// profile's order) decides the node's reasons; NodeResourcesFit reports every short resource.
+internal static class NodeFit
+{
+    public static IReadOnlyList<string> Reasons(V1Pod pod, V1Node node, IEnumerable<V1Pod> podsOnNode)
+    {
+        if (node.Spec?.Unschedulable == true
+            && !(pod.Spec?.Tolerations ?? []).Any(t => Tolerations.Tolerates(t, new V1Taint { Key = "node.kubernetes.io/unschedulable", Effect = "NoSchedule" })))
+        {
+            return ["node(s) were unschedulable"];
+        }
+
+        var taint = Tolerations.FirstUntolerated(node.Spec?.Taints, pod.Spec?.Tolerations);
+        if (taint is not null)
+        {
+            return [$"node(s) had untolerated taint {{{taint.Key}: {taint.Value}}}"];
+        }
+
+        if (!NodeAffinity.Matches(pod, node))
+        {
+            return ["node(s) didn't match Pod's node affinity/selector"];
+        }
+
+        return InsufficientResources(pod, node, podsOnNode);
+    }
+
+    public static IReadOnlyList<string> InsufficientResources(V1Pod pod, V1Node node, IEnumerable<V1Pod> podsOnNode)
+    {
+        var allocatable = node.Status?.Allocatable ?? new Dictionary<string, ResourceQuantity>();
+        var used = new Dictionary<string, decimal>(StringComparer.Ordinal);
+        var podCount = 0;
+        foreach (var other in podsOnNode)
+        {
+            podCount++;
+            foreach (var (name, amount) in PodRequests.For(other))
+            {
+                used[name] = used.GetValueOrDefault(name) + amount;
+            }
+        }
+
+        var reasons = new List<string>();
+        if (allocatable.TryGetValue("pods", out var maxPods) && podCount + 1 > maxPods.ToDecimal())
+        {
+            reasons.Add("Too many pods");
+        }
+
+        foreach (var (name, amount) in PodRequests.For(pod).OrderBy(r => r.Key, StringComparer.Ordinal))
+        {
+            if (amount <= 0)
+            {
+                continue;
+            }
+
+            var capacity = allocatable.TryGetValue(name, out var q) ? q.ToDecimal() : 0m;
+            if (used.GetValueOrDefault(name) + amount > capacity)
+            {
+                reasons.Add($"Insufficient {name}");
+            }
+        }
+
+        return reasons;
+    }
+}
