@@ -1,0 +1,29 @@
+namespace AiOperator.ModelServer.Configuration;
+
+/// <summary>Everything the model server is told at start, from flags or AIOP_* environment variables.</summary>
+internal sealed record ServerOptions
+{
+    public required string ModelUri { get; init; }
+    public string ModelName { get; init; } = "model";
+    public string ModelVersion { get; init; } = "1";
+    public string? Sha256 { get; init; }
+    public string Host { get; init; } = "0.0.0.0";
+    public int HttpPort { get; init; } = 8080;
+    public ExecutionProviderKind ExecutionProvider { get; init; } = ExecutionProviderKind.Auto;
+    public int IntraOpThreads { get; init; } = 1;
+    public GraphOptimization GraphOptimization { get; init; } = GraphOptimization.All;
+    public int MaxBatchSize { get; init; } = 8;
+    public int MaxQueueDelayMicroseconds { get; init; } = 2000;
+    public int MaxQueueSize { get; init; } = 1024;
+    public long MaxRequestBytes { get; init; } = 64L * 1024 * 1024;
+    public long MaxModelBytes { get; init; } = 2L * 1024 * 1024 * 1024;
+    /// <summary>Parallel executions of the session; 0 picks 1 with batching and 2 without.</summary>
+    public int InstanceCount { get; init; }
+    public int DrainTimeoutSeconds { get; init; } = 30;
+    /// <summary>Seconds to keep serving with readiness false after SIGTERM, so endpoints can update.</summary>
+    public int DrainDelaySeconds { get; init; }
+    public int DownloadTimeoutSeconds { get; init; } = 300;
+    /// <summary>Where http(s) models are downloaded; a writable emptyDir under a read-only root.</summary>
+    public string ModelCacheDirectory { get; init; } = Path.GetTempPath();
+    public string? TerminationLogPath { get; init; }
+}

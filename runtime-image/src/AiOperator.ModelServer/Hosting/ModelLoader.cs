@@ -1,0 +1,70 @@
+using AiOperator.ModelServer.Batching;
+using AiOperator.ModelServer.Model;
+
+namespace AiOperator.ModelServer.Hosting;
+
+/// <summary>
+/// Fetches, verifies, opens and warms up the model in the background so the server is live at once
+/// and ready only after a successful warm-up. A failure leaves it live but not ready, with the reason
+/// in the ready body, the metrics and the termination log.
+/// </summary>
+internal sealed class ModelLoader(ModelState state, IHttpClientFactory httpFactory, TimeProvider time, ILogger<ModelLoader> log) : BackgroundService
+{
+    public override void Dispose()
+    {
+        // Runs after the web server has drained, so no request still needs the session.
+        state.Scheduler?.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        state.Model?.Dispose();
+        base.Dispose();
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        await Task.Yield();
+        var o = state.Options;
+        try
+        {
+            var http = httpFactory.CreateClient("model-download");
+            http.Timeout = TimeSpan.FromSeconds(o.DownloadTimeoutSeconds);
+            var path = await ModelFetcher.FetchAsync(o.ModelUri, o.Sha256, o.MaxModelBytes, o.ModelCacheDirectory, http, stoppingToken);
+            OnnxModel model;
+            try
+            {
+                model = OnnxModel.Load(path, o.ExecutionProvider, o.IntraOpThreads, o.GraphOptimization, m => log.LogWarning("{Message}", m));
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                throw new ModelLoadException($"ONNX Runtime could not open the model: {ex.Message}", ex);
+            }
+
+            try
+            {
+                model.WarmUp();
+            }
+            catch (Exception ex)
+            {
+                model.Dispose();
+                throw new ModelLoadException($"warm-up run failed: {ex.Message}", ex);
+            }
+
+            var batching = o.MaxBatchSize > 1 && model.Signature.HasDynamicBatchDimension;
+            var instances = o.InstanceCount > 0 ? o.InstanceCount : batching ? 1 : 2;
+            var scheduler = new InferenceScheduler(model,
+                new SchedulerOptions(batching, o.MaxBatchSize, TimeSpan.FromMicroseconds(o.MaxQueueDelayMicroseconds), o.MaxQueueSize, instances),
+                state.Metrics, time);
+            state.SetReady(model, scheduler);
+            log.LogInformation("Model {Model} version {Version} ready on {Provider}; batching {Batching} (max {MaxBatch}), {Instances} instance(s), {Threads} intra-op thread(s)",
+                o.ModelName, o.ModelVersion, model.ActiveProvider, batching, o.MaxBatchSize, instances, o.IntraOpThreads);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+        catch (Exception ex)
+        {
+            var reason = ex is ModelLoadException ? ex.Message : $"{ex.GetType().Name}: {ex.Message}";
+            state.SetFailed(reason);
+            var written = TerminationLog.Write(o.TerminationLogPath, reason);
+            log.LogError("Model {Model} failed to load: {Reason} (termination log: {Path})", o.ModelName, reason, written ?? "not written");
+        }
+    }
+}

@@ -1,0 +1,51 @@
+using AiOperator.ModelServer.Batching;
+using AiOperator.ModelServer.Configuration;
+using AiOperator.ModelServer.Metrics;
+using AiOperator.ModelServer.Model;
+
+namespace AiOperator.ModelServer.Hosting;
+
+/// <summary>The served model, its scheduler and the readiness the probes see; set once by the loader.</summary>
+internal sealed class ModelState(ServerOptions options, ServerMetrics metrics)
+{
+    private volatile ModelStatus _status = ModelStatus.Loading;
+    private volatile bool _draining;
+
+    public ServerOptions Options => options;
+    public ServerMetrics Metrics => metrics;
+    public ModelStatus Status => _status;
+    public string? FailureReason { get; private set; }
+    public OnnxModel? Model { get; private set; }
+    public InferenceScheduler? Scheduler { get; private set; }
+
+    public bool Draining => _draining;
+
+    public bool Ready => _status == ModelStatus.Ready && !_draining;
+
+    public string NotReadyReason => _draining ? "the server is shutting down"
+        : _status == ModelStatus.Failed ? $"model failed to load: {FailureReason}"
+        : "the model is loading";
+
+    public void SetReady(OnnxModel model, InferenceScheduler scheduler)
+    {
+        Model = model;
+        Scheduler = scheduler;
+        metrics.Provider = model.ActiveProvider;
+        _status = ModelStatus.Ready;
+        metrics.Ready = Ready;
+    }
+
+    public void SetFailed(string reason)
+    {
+        FailureReason = reason;
+        metrics.LoadFailure = reason;
+        _status = ModelStatus.Failed;
+        metrics.Ready = false;
+    }
+
+    public void BeginDrain()
+    {
+        _draining = true;
+        metrics.Ready = false;
+    }
+}

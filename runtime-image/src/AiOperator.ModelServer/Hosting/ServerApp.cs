@@ -1,0 +1,78 @@
+using System.Net;
+using AiOperator.ModelServer.Configuration;
+using AiOperator.ModelServer.Metrics;
+
+namespace AiOperator.ModelServer.Hosting;
+
+/// <summary>Builds the model server's web application from its options; Program and the tests both start it this way.</summary>
+internal static class ServerApp
+{
+    public static WebApplication Build(ServerOptions options, TimeProvider time, Action<ILoggingBuilder>? logging = null)
+    {
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
+        builder.Logging.ClearProviders();
+        builder.Logging.AddSimpleConsole(c =>
+        {
+            c.SingleLine = true;
+            c.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ ";
+            c.UseUtcTimestamp = true;
+        });
+        builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
+        builder.Logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Information);
+        logging?.Invoke(builder.Logging);
+
+        builder.WebHost.ConfigureKestrel(k =>
+        {
+            k.AddServerHeader = false;
+            k.Limits.MaxRequestBodySize = options.MaxRequestBytes;
+            switch (options.Host)
+            {
+                case "0.0.0.0" or "*" or "::":
+                    k.ListenAnyIP(options.HttpPort);
+                    break;
+                case "localhost":
+                    k.ListenLocalhost(options.HttpPort);
+                    break;
+                default:
+                    k.Listen(IPAddress.TryParse(options.Host, out var ip) ? ip : throw new OptionsException($"--host '{options.Host}' is not an IP address"), options.HttpPort);
+                    break;
+            }
+        });
+        builder.Services.Configure<HostOptions>(h => h.ShutdownTimeout = TimeSpan.FromSeconds(options.DrainTimeoutSeconds + options.DrainDelaySeconds));
+
+        var metrics = new ServerMetrics(options.ModelName, options.ModelVersion, new BusyRatio(time, TimeSpan.FromSeconds(10)), NvmlProbe.TryCreate());
+        builder.Services.AddSingleton(time);
+        builder.Services.AddSingleton(options);
+        builder.Services.AddSingleton(metrics);
+        builder.Services.AddSingleton<ModelState>();
+        builder.Services.AddHttpClient("model-download");
+        builder.Services.AddHostedService<ModelLoader>();
+        builder.Services.AddHostedService<DrainService>();
+
+        var app = builder.Build();
+        app.Use(async (ctx, next) =>
+        {
+            try
+            {
+                await next(ctx);
+            }
+            catch (Exception ex) when (!ctx.Response.HasStarted && ex is not OperationCanceledException)
+            {
+                app.Logger.LogError(ex, "Unhandled error on {Path}", ctx.Request.Path.Value);
+                await OipEndpoints.WriteError(ctx, 500, "internal error");
+            }
+        });
+        app.UseStatusCodePages(ctx => OipEndpoints.WriteError(ctx.HttpContext, ctx.HttpContext.Response.StatusCode,
+            ctx.HttpContext.Response.StatusCode switch
+            {
+                404 => $"no route for {ctx.HttpContext.Request.Method} {Truncate(ctx.HttpContext.Request.Path.Value)}",
+                405 => $"method {ctx.HttpContext.Request.Method} is not allowed on {Truncate(ctx.HttpContext.Request.Path.Value)}",
+                413 => $"request body is larger than the limit of {options.MaxRequestBytes} bytes",
+                _ => $"HTTP {ctx.HttpContext.Response.StatusCode}",
+            }));
+        OipEndpoints.Map(app);
+        return app;
+    }
+
+    private static string Truncate(string? s) => s is null ? "" : s.Length > 100 ? s[..100] : s;
+}

@@ -1,0 +1,571 @@
+using System.Buffers.Binary;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using AiOperator.ModelServer.Model;
+using Microsoft.ML.OnnxRuntime.Tensors;
+
+namespace AiOperator.ModelServer.Protocol;
+
+/// <summary>
+/// Parses an OIP v2 infer request (JSON, optionally followed by the binary tensor section) against the
+/// model's signature. Every refusal is a 400 naming the part of the request at fault.
+/// </summary>
+internal static class InferRequestParser
+{
+    /// <summary>Deep enough for rank-32 nested data, shallow enough to refuse stack-eating input.</summary>
+    public const int MaxJsonDepth = 40;
+
+    public static InferRequest Parse(ReadOnlyMemory<byte> body, int? jsonLength, ModelSignature signature, string modelName)
+    {
+        if (jsonLength is { } n && (n < 0 || n > body.Length))
+        {
+            throw InferenceException.BadRequest($"Inference-Header-Content-Length {n} is outside the request body of {body.Length} bytes");
+        }
+
+        var json = jsonLength is { } len ? body[..len] : body;
+        var binary = jsonLength is { } l ? body[l..] : ReadOnlyMemory<byte>.Empty;
+
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(json, new JsonDocumentOptions { MaxDepth = MaxJsonDepth });
+        }
+        catch (JsonException ex)
+        {
+            throw InferenceException.BadRequest($"request body is not valid JSON: {ex.Message}");
+        }
+
+        using (document)
+        {
+            var root = document.RootElement;
+            if (root.ValueKind != JsonValueKind.Object)
+            {
+                throw InferenceException.BadRequest("request body must be a JSON object");
+            }
+
+            string? id = null;
+            if (root.TryGetProperty("id", out var idElement))
+            {
+                id = idElement.ValueKind == JsonValueKind.String
+                    ? idElement.GetString()
+                    : throw InferenceException.BadRequest("'id' must be a string");
+            }
+
+            var defaultBinary = false;
+            if (root.TryGetProperty("parameters", out var parameters))
+            {
+                RequireObject(parameters, "parameters");
+                defaultBinary = OptionalBool(parameters, "binary_data_output", "parameters.binary_data_output");
+                if (parameters.TryGetProperty("classification", out _))
+                {
+                    throw InferenceException.BadRequest("parameters.classification: the classification extension is not supported");
+                }
+            }
+
+            var inputs = ParseInputs(root, binary, signature, modelName);
+            try
+            {
+                var outputs = ParseOutputs(root, signature, modelName, defaultBinary);
+                return new InferRequest(id, inputs, outputs);
+            }
+            catch
+            {
+                foreach (var t in inputs)
+                {
+                    t.Dispose();
+                }
+
+                throw;
+            }
+        }
+    }
+
+    private static List<InferenceTensor> ParseInputs(JsonElement root, ReadOnlyMemory<byte> binary, ModelSignature signature, string modelName)
+    {
+        if (!root.TryGetProperty("inputs", out var inputsElement) || inputsElement.ValueKind != JsonValueKind.Array)
+        {
+            throw InferenceException.BadRequest("'inputs' must be an array of tensors");
+        }
+
+        var result = new List<InferenceTensor>();
+        try
+        {
+            var offset = 0;
+            foreach (var input in inputsElement.EnumerateArray())
+            {
+                RequireObject(input, "inputs[]");
+                var name = RequiredString(input, "name", "inputs[].name");
+                var spec = signature.FindInput(name)
+                    ?? throw InferenceException.BadRequest($"unexpected inference input '{Shown(name)}' for model '{modelName}'");
+                if (result.Any(r => r.Name == name))
+                {
+                    throw InferenceException.BadRequest($"input '{name}' appears more than once");
+                }
+
+                var datatype = RequiredString(input, "datatype", $"inputs['{name}'].datatype");
+                if (!OipDatatype.TryParse(datatype, out var type))
+                {
+                    throw InferenceException.BadRequest($"input '{name}': unknown datatype '{Shown(datatype)}'");
+                }
+
+                if (type != spec.ElementType)
+                {
+                    throw InferenceException.BadRequest(
+                        $"input '{name}' data-type is '{datatype}', but model '{modelName}' expects '{OipDatatype.Name(spec.ElementType)}'");
+                }
+
+                var shape = ParseShape(input, name, spec);
+                var count = ElementCount(shape, name);
+
+                int? binarySize = null;
+                if (input.TryGetProperty("parameters", out var p))
+                {
+                    RequireObject(p, $"inputs['{name}'].parameters");
+                    if (p.TryGetProperty("shared_memory_region", out _))
+                    {
+                        throw InferenceException.BadRequest($"input '{name}': shared memory is not supported");
+                    }
+
+                    if (p.TryGetProperty("binary_data_size", out var sizeElement))
+                    {
+                        if (!sizeElement.TryGetInt32(out var size) || size < 0)
+                        {
+                            throw InferenceException.BadRequest($"inputs['{name}'].parameters.binary_data_size must be a non-negative integer");
+                        }
+
+                        binarySize = size;
+                    }
+                }
+
+                var hasData = input.TryGetProperty("data", out var data);
+                if (binarySize is { } bs)
+                {
+                    if (hasData)
+                    {
+                        throw InferenceException.BadRequest($"input '{name}' has both 'data' and binary_data_size");
+                    }
+
+                    if (offset + (long)bs > binary.Length)
+                    {
+                        throw InferenceException.BadRequest($"input '{name}': binary_data_size {bs} goes past the end of the binary section");
+                    }
+
+                    result.Add(FromBinary(name, type, shape, count, binary.Span.Slice(offset, bs)));
+                    offset += bs;
+                }
+                else if (hasData)
+                {
+                    result.Add(FromJson(name, type, shape, count, data));
+                }
+                else
+                {
+                    throw InferenceException.BadRequest($"input '{name}' has neither 'data' nor parameters.binary_data_size");
+                }
+            }
+
+            if (offset != binary.Length)
+            {
+                throw InferenceException.BadRequest($"the binary section has {binary.Length - offset} bytes that no input claims");
+            }
+
+            foreach (var spec in signature.Inputs)
+            {
+                if (result.All(r => r.Name != spec.Name))
+                {
+                    throw InferenceException.BadRequest($"expected input '{spec.Name}' for model '{modelName}' is missing");
+                }
+            }
+
+            return result;
+        }
+        catch
+        {
+            foreach (var t in result)
+            {
+                t.Dispose();
+            }
+
+            throw;
+        }
+    }
+
+    private static long[] ParseShape(JsonElement input, string name, TensorSpec spec)
+    {
+        if (!input.TryGetProperty("shape", out var shapeElement) || shapeElement.ValueKind != JsonValueKind.Array)
+        {
+            throw InferenceException.BadRequest($"input '{name}': 'shape' must be an array of integers");
+        }
+
+        var rank = shapeElement.GetArrayLength();
+        if (rank != spec.Dims.Length)
+        {
+            throw InferenceException.BadRequest(
+                $"input '{name}': shape has {rank} dimensions, but the model expects {spec.Dims.Length} {FormatDims(spec.Dims)}");
+        }
+
+        var shape = new long[rank];
+        var i = 0;
+        foreach (var d in shapeElement.EnumerateArray())
+        {
+            if (!d.TryGetInt64(out var dim) || dim < 0)
+            {
+                throw InferenceException.BadRequest($"input '{name}': shape[{i}] must be a non-negative integer");
+            }
+
+            if (spec.Dims[i] >= 0 && spec.Dims[i] != dim)
+            {
+                throw InferenceException.BadRequest(
+                    $"input '{name}': shape[{i}] is {dim}, but the model expects {spec.Dims[i]} {FormatDims(spec.Dims)}");
+            }
+
+            shape[i++] = dim;
+        }
+
+        return shape;
+    }
+
+    private static long ElementCount(long[] shape, string name)
+    {
+        try
+        {
+            long count = 1;
+            foreach (var d in shape)
+            {
+                count = checked(count * d);
+            }
+
+            // The largest tensor a 2 GiB request could carry; anything larger is a malformed shape.
+            return count > int.MaxValue ? throw new OverflowException() : count;
+        }
+        catch (OverflowException)
+        {
+            throw InferenceException.BadRequest($"input '{name}': shape {FormatDims(shape)} overflows the largest tensor size");
+        }
+    }
+
+    private static InferenceTensor FromBinary(string name, TensorElementType type, long[] shape, long count, ReadOnlySpan<byte> bytes)
+    {
+        if (type == TensorElementType.String)
+        {
+            var elements = new byte[count][];
+            var pos = 0;
+            for (var i = 0; i < count; i++)
+            {
+                if (bytes.Length - pos < 4)
+                {
+                    throw InferenceException.BadRequest($"input '{name}': binary BYTES data ends before element {i}");
+                }
+
+                var len = BinaryPrimitives.ReadUInt32LittleEndian(bytes[pos..]);
+                pos += 4;
+                if (len > (uint)(bytes.Length - pos))
+                {
+                    throw InferenceException.BadRequest($"input '{name}': BYTES element {i} claims {len} bytes past the end of its data");
+                }
+
+                elements[i] = bytes.Slice(pos, (int)len).ToArray();
+                pos += (int)len;
+            }
+
+            if (pos != bytes.Length)
+            {
+                throw InferenceException.BadRequest($"input '{name}': binary BYTES data holds more than {count} elements");
+            }
+
+            return InferenceTensor.Text(name, shape, elements);
+        }
+
+        var expected = count * OipDatatype.ElementSize(type);
+        if (expected != bytes.Length)
+        {
+            throw InferenceException.BadRequest(
+                $"input '{name}': shape {FormatDims(shape)} needs {expected} bytes of {OipDatatype.Name(type)}, but binary_data_size is {bytes.Length}");
+        }
+
+        var tensor = InferenceTensor.RentNumeric(name, type, shape, bytes.Length);
+        bytes.CopyTo(tensor.Data);
+        if (type == TensorElementType.Bool)
+        {
+            foreach (var b in tensor.Bytes)
+            {
+                if (b > 1)
+                {
+                    tensor.Dispose();
+                    throw InferenceException.BadRequest($"input '{name}': BOOL bytes must be 0 or 1");
+                }
+            }
+        }
+
+        return tensor;
+    }
+
+    private static InferenceTensor FromJson(string name, TensorElementType type, long[] shape, long count, JsonElement data)
+    {
+        if (data.ValueKind != JsonValueKind.Array)
+        {
+            throw InferenceException.BadRequest($"input '{name}': 'data' must be an array");
+        }
+
+        var found = CountLeaves(data);
+        if (found != count)
+        {
+            throw InferenceException.BadRequest(
+                $"input '{name}': shape {FormatDims(shape)} needs {count} elements, but 'data' has {found}");
+        }
+
+        if (type == TensorElementType.String)
+        {
+            var elements = new byte[count][];
+            var k = 0;
+            foreach (var leaf in Leaves(data))
+            {
+                elements[k] = leaf.ValueKind == JsonValueKind.String
+                    ? Encoding.UTF8.GetBytes(leaf.GetString()!)
+                    : throw InferenceException.BadRequest($"input '{name}': BYTES element {k} must be a string");
+                k++;
+            }
+
+            return InferenceTensor.Text(name, shape, elements);
+        }
+
+        var size = OipDatatype.ElementSize(type);
+        var tensor = InferenceTensor.RentNumeric(name, type, shape, checked((int)(count * size)));
+        try
+        {
+            var span = tensor.Data.AsSpan();
+            var index = 0;
+            foreach (var leaf in Leaves(data))
+            {
+                if (!TryWrite(type, leaf, span.Slice(index * size, size)))
+                {
+                    throw InferenceException.BadRequest(
+                        $"input '{name}': element {index} is not a valid {OipDatatype.Name(type)} value");
+                }
+
+                index++;
+            }
+
+            return tensor;
+        }
+        catch
+        {
+            tensor.Dispose();
+            throw;
+        }
+    }
+
+    private static long CountLeaves(JsonElement array)
+    {
+        long n = 0;
+        foreach (var e in array.EnumerateArray())
+        {
+            n += e.ValueKind == JsonValueKind.Array ? CountLeaves(e) : 1;
+        }
+
+        return n;
+    }
+
+    private static IEnumerable<JsonElement> Leaves(JsonElement array)
+    {
+        foreach (var e in array.EnumerateArray())
+        {
+            if (e.ValueKind == JsonValueKind.Array)
+            {
+                foreach (var inner in Leaves(e))
+                {
+                    yield return inner;
+                }
+            }
+            else
+            {
+                yield return e;
+            }
+        }
+    }
+
+    private static bool TryWrite(TensorElementType type, JsonElement v, Span<byte> dst)
+    {
+        switch (type)
+        {
+            case TensorElementType.Bool:
+                if (v.ValueKind is not (JsonValueKind.True or JsonValueKind.False))
+                {
+                    return false;
+                }
+
+                dst[0] = v.ValueKind == JsonValueKind.True ? (byte)1 : (byte)0;
+                return true;
+            case TensorElementType.UInt8:
+                return Integer(v, 0, byte.MaxValue, out var u8) && Put(dst, (byte)u8);
+            case TensorElementType.Int8:
+                return Integer(v, sbyte.MinValue, sbyte.MaxValue, out var i8) && Put(dst, (byte)(sbyte)i8);
+            case TensorElementType.UInt16:
+                return Integer(v, 0, ushort.MaxValue, out var u16) && Write(dst, (ushort)u16, BinaryPrimitives.WriteUInt16LittleEndian);
+            case TensorElementType.Int16:
+                return Integer(v, short.MinValue, short.MaxValue, out var i16) && Write(dst, (short)i16, BinaryPrimitives.WriteInt16LittleEndian);
+            case TensorElementType.UInt32:
+                return Integer(v, 0, uint.MaxValue, out var u32) && Write(dst, (uint)u32, BinaryPrimitives.WriteUInt32LittleEndian);
+            case TensorElementType.Int32:
+                return Integer(v, int.MinValue, int.MaxValue, out var i32) && Write(dst, (int)i32, BinaryPrimitives.WriteInt32LittleEndian);
+            case TensorElementType.Int64:
+                return v.ValueKind == JsonValueKind.Number && v.TryGetInt64(out var i64) && Write(dst, i64, BinaryPrimitives.WriteInt64LittleEndian);
+            case TensorElementType.UInt64:
+                return v.ValueKind == JsonValueKind.Number && v.TryGetUInt64(out var u64) && Write(dst, u64, BinaryPrimitives.WriteUInt64LittleEndian);
+            case TensorElementType.Float16:
+                return Float(v, out var h) && Write(dst, BitConverter.HalfToUInt16Bits((Half)h), BinaryPrimitives.WriteUInt16LittleEndian);
+            case TensorElementType.BFloat16:
+                return Single(v, out var b) && Write(dst, BFloat16Bits.FromSingle(b), BinaryPrimitives.WriteUInt16LittleEndian);
+            case TensorElementType.Float:
+                return Single(v, out var f) && Write(dst, f, BinaryPrimitives.WriteSingleLittleEndian);
+            case TensorElementType.Double:
+                return Float(v, out var d) && Write(dst, d, BinaryPrimitives.WriteDoubleLittleEndian);
+            default:
+                return false;
+        }
+    }
+
+    private static bool Integer(JsonElement v, long min, long max, out long value)
+    {
+        value = 0;
+        return v.ValueKind == JsonValueKind.Number && v.TryGetInt64(out value) && value >= min && value <= max;
+    }
+
+    // Non-finite values have no JSON number form; they travel as the strings JavaScript uses.
+    private static bool Float(JsonElement v, out double value)
+    {
+        value = 0;
+        return v.ValueKind switch
+        {
+            JsonValueKind.Number => v.TryGetDouble(out value),
+            JsonValueKind.String => NonFinite(v.GetString(), out value),
+            _ => false,
+        };
+    }
+
+    private static bool Single(JsonElement v, out float value)
+    {
+        value = 0;
+        if (v.ValueKind == JsonValueKind.String)
+        {
+            var ok = NonFinite(v.GetString(), out var d);
+            value = (float)d;
+            return ok;
+        }
+
+        return v.ValueKind == JsonValueKind.Number && v.TryGetSingle(out value) && float.IsFinite(value);
+    }
+
+    private static bool NonFinite(string? s, out double value)
+    {
+        value = s switch
+        {
+            "NaN" => double.NaN,
+            "Infinity" or "inf" => double.PositiveInfinity,
+            "-Infinity" or "-inf" => double.NegativeInfinity,
+            _ => 0,
+        };
+        return !double.IsFinite(value);
+    }
+
+    private static bool Put(Span<byte> dst, byte value)
+    {
+        dst[0] = value;
+        return true;
+    }
+
+    private static bool Write<T>(Span<byte> dst, T value, SpanWriter<T> writer)
+    {
+        writer(dst, value);
+        return true;
+    }
+
+    private delegate void SpanWriter<in T>(Span<byte> destination, T value);
+
+    private static List<RequestedOutput> ParseOutputs(JsonElement root, ModelSignature signature, string modelName, bool defaultBinary)
+    {
+        if (!root.TryGetProperty("outputs", out var outputsElement))
+        {
+            return signature.Outputs.Select(o => new RequestedOutput(o.Name, defaultBinary)).ToList();
+        }
+
+        if (outputsElement.ValueKind != JsonValueKind.Array)
+        {
+            throw InferenceException.BadRequest("'outputs' must be an array");
+        }
+
+        var result = new List<RequestedOutput>();
+        foreach (var output in outputsElement.EnumerateArray())
+        {
+            RequireObject(output, "outputs[]");
+            var name = RequiredString(output, "name", "outputs[].name");
+            if (signature.FindOutput(name) is null)
+            {
+                throw InferenceException.BadRequest($"unexpected inference output '{Shown(name)}' for model '{modelName}'");
+            }
+
+            if (result.Any(r => r.Name == name))
+            {
+                throw InferenceException.BadRequest($"output '{name}' is requested more than once");
+            }
+
+            var binary = defaultBinary;
+            if (output.TryGetProperty("parameters", out var p))
+            {
+                RequireObject(p, $"outputs['{name}'].parameters");
+                if (p.TryGetProperty("classification", out _))
+                {
+                    throw InferenceException.BadRequest($"outputs['{name}'].parameters.classification: the classification extension is not supported");
+                }
+
+                if (p.TryGetProperty("shared_memory_region", out _))
+                {
+                    throw InferenceException.BadRequest($"output '{name}': shared memory is not supported");
+                }
+
+                if (p.TryGetProperty("binary_data", out _))
+                {
+                    binary = OptionalBool(p, "binary_data", $"outputs['{name}'].parameters.binary_data");
+                }
+            }
+
+            result.Add(new RequestedOutput(name, binary));
+        }
+
+        return result;
+    }
+
+    private static void RequireObject(JsonElement e, string what)
+    {
+        if (e.ValueKind != JsonValueKind.Object)
+        {
+            throw InferenceException.BadRequest($"'{what}' must be a JSON object");
+        }
+    }
+
+    private static string RequiredString(JsonElement e, string property, string what) =>
+        e.TryGetProperty(property, out var v) && v.ValueKind == JsonValueKind.String
+            ? v.GetString()!
+            : throw InferenceException.BadRequest($"'{what}' must be a string");
+
+    private static bool OptionalBool(JsonElement e, string property, string what)
+    {
+        if (!e.TryGetProperty(property, out var v))
+        {
+            return false;
+        }
+
+        return v.ValueKind switch
+        {
+            JsonValueKind.True => true,
+            JsonValueKind.False => false,
+            _ => throw InferenceException.BadRequest($"'{what}' must be true or false"),
+        };
+    }
+
+    // Names are echoed in errors; cap them so an error never carries a large chunk of the request.
+    private static string Shown(string s) => s.Length > 64 ? s[..64] + "…" : s;
+
+    public static string FormatDims(IEnumerable<long> dims) =>
+        "[" + string.Join(",", dims.Select(d => d.ToString(CultureInfo.InvariantCulture))) + "]";
+}

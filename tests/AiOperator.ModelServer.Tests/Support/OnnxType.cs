@@ -1,0 +1,8 @@
+namespace AiOperator.ModelServer.Tests.Support;
+
+/// <summary>ONNX TensorProto.DataType numbers.</summary>
+internal static class OnnxType
+{
+    public const int Float = 1, UInt8 = 2, Int8 = 3, UInt16 = 4, Int16 = 5, Int32 = 6, Int64 = 7, String = 8,
+        Bool = 9, Float16 = 10, Double = 11, UInt32 = 12, UInt64 = 13, BFloat16 = 16;
+}
