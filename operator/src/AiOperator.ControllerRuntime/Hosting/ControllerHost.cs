@@ -1,0 +1,236 @@
+using AiOperator.ControllerRuntime.Client;
+using AiOperator.ControllerRuntime.Events;
+using AiOperator.ControllerRuntime.Informers;
+using AiOperator.ControllerRuntime.LeaderElection;
+using AiOperator.ControllerRuntime.Metrics;
+using AiOperator.ControllerRuntime.Reconciliation;
+using k8s;
+using k8s.Models;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace AiOperator.ControllerRuntime.Hosting;
+
+/// <summary>
+/// Wires the operator: informers (always running, so caches stay warm) → one queue per controller →
+/// workers that run only while this process leads; probes and metrics over Kestrel; on shutdown,
+/// workers stop taking work, in-flight reconciles finish within their grace, then everything stops.
+/// </summary>
+public sealed class ControllerHost : IAsyncDisposable
+{
+    private readonly ControllerHostOptions _options;
+    private readonly TimeProvider _timeProvider;
+    private readonly ILoggerFactory _loggers;
+    private readonly Dictionary<Type, IInformer> _informers = [];
+    private readonly List<IController> _controllers = [];
+    private readonly List<(string Name, Func<CancellationToken, Task<bool>> Check)> _readiness = [];
+    private readonly List<Task> _loops = [];
+    private readonly Lock _lock = new();
+    private LeaderElector? _elector;
+    private ProbeServer? _probes;
+    private int _started;
+
+    public ControllerHost(IKubeApi api, ControllerHostOptions? options = null, ControllerMetrics? metrics = null, TimeProvider? timeProvider = null, ILoggerFactory? loggerFactory = null)
+    {
+        Api = api ?? throw new ArgumentNullException(nameof(api));
+        _options = options ?? new ControllerHostOptions();
+        _options.LeaderElection?.Validate();
+        Metrics = metrics ?? new ControllerMetrics();
+        _timeProvider = timeProvider ?? TimeProvider.System;
+        _loggers = loggerFactory ?? NullLoggerFactory.Instance;
+        Writer = new ResourceWriter(api, _options.FieldManager);
+        Status = new StatusWriter(api);
+        Events = new EventRecorder(api, _options.Component, _timeProvider, Metrics, _loggers.CreateLogger<EventRecorder>());
+    }
+
+    public IKubeApi Api { get; }
+
+    public ControllerMetrics Metrics { get; }
+
+    public ResourceWriter Writer { get; }
+
+    public StatusWriter Status { get; }
+
+    public EventRecorder Events { get; }
+
+    /// <summary>Where /healthz, /readyz and /metrics are served, once running.</summary>
+    public Uri? ProbeAddress => _probes?.Address;
+
+    public bool IsLeader => _elector?.IsLeader ?? Volatile.Read(ref _started) == 1;
+
+    /// <summary>The shared informer of a kind (created on first use, watching the host's namespaces unless options say otherwise).</summary>
+    public Informer<T> Informer<T>(InformerOptions? options = null)
+        where T : class, IKubernetesObject<V1ObjectMeta>
+    {
+        lock (_lock)
+        {
+            if (_informers.TryGetValue(typeof(T), out var existing))
+            {
+                return (Informer<T>)existing;
+            }
+
+            EnsureNotStarted();
+            var informer = new Informer<T>(Api, options ?? new InformerOptions { Namespaces = _options.Namespaces }, _timeProvider, Metrics, _loggers.CreateLogger<Informer<T>>());
+            _informers[typeof(T)] = informer;
+            return informer;
+        }
+    }
+
+    /// <summary>A controller for primary kind T; chain .Owns(...) / .Watches(...) on the result.</summary>
+    public Controller<T> AddController<T>(string name, IReconciler reconciler, ControllerOptions? options = null)
+        where T : class, IKubernetesObject<V1ObjectMeta>
+    {
+        var primary = Informer<T>();
+        lock (_lock)
+        {
+            EnsureNotStarted();
+            if (_controllers.Any(c => c.Name == name))
+            {
+                throw new ArgumentException($"a controller named '{name}' already exists", nameof(name));
+            }
+
+            var controller = new Controller<T>(name, primary, reconciler, options, _timeProvider, Metrics, _loggers.CreateLogger<Controller<T>>());
+            _controllers.Add(controller);
+            return controller;
+        }
+    }
+
+    public void AddReadinessCheck(string name, Func<CancellationToken, Task<bool>> check)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        ArgumentNullException.ThrowIfNull(check);
+        lock (_lock)
+        {
+            _readiness.Add((name, check));
+        }
+    }
+
+    /// <summary>Not ready until these CRDs (e.g. "modeldeployments.aioperator.dev") exist on the API server.</summary>
+    public void RequireCrds(params string[] crdNames)
+    {
+        foreach (var crd in crdNames)
+        {
+            AddReadinessCheck($"crd {crd}", ct => Api.ExistsAsync($"/apis/apiextensions.k8s.io/v1/customresourcedefinitions/{Uri.EscapeDataString(crd)}", ct));
+        }
+    }
+
+    public HealthReport Liveness()
+    {
+        var now = _timeProvider.GetUtcNow();
+        List<string> failures;
+        lock (_lock)
+        {
+            failures = [.. _informers.Values.Where(i => !i.IsAlive(now)).Select(i => $"informer {i.Kind.Plural}: no progress since {i.LastProgress:O}")];
+            failures.AddRange(_loops.Where(l => l.IsFaulted).Select(l => $"loop failed: {l.Exception?.GetBaseException().Message}"));
+        }
+
+        return new HealthReport(failures.Count == 0, failures);
+    }
+
+    public async Task<HealthReport> ReadinessAsync(CancellationToken cancellationToken)
+    {
+        List<string> failures;
+        List<(string Name, Func<CancellationToken, Task<bool>> Check)> checks;
+        lock (_lock)
+        {
+            failures = [.. _informers.Values.Where(i => !i.HasSynced).Select(i => $"informer {i.Kind.Plural}: not synced")];
+            checks = [.. _readiness];
+        }
+
+        foreach (var (name, check) in checks)
+        {
+            bool ok;
+            try
+            {
+                ok = await check(cancellationToken);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                ok = false;
+            }
+
+            if (!ok)
+            {
+                failures.Add($"{name}: not ready");
+            }
+        }
+
+        return new HealthReport(failures.Count == 0, failures);
+    }
+
+    /// <summary>Runs until cancelled, then shuts down gracefully.</summary>
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        if (Interlocked.Exchange(ref _started, 1) == 1)
+        {
+            throw new InvalidOperationException("the host is already running");
+        }
+
+        var logger = _loggers.CreateLogger<ControllerHost>();
+        using var background = new CancellationTokenSource();
+        if (_options.ProbePort is { } port)
+        {
+            _probes = new ProbeServer(_options.ProbeAddress, port, Liveness, ReadinessAsync, Metrics.Registry);
+            await _probes.StartAsync(cancellationToken);
+            logger.LogInformation("probes and metrics on {Address}", _probes.Address);
+        }
+
+        try
+        {
+            IInformer[] informers;
+            lock (_lock)
+            {
+                informers = [.. _informers.Values];
+                _loops.AddRange(informers.Select(i => i.RunAsync(background.Token)));
+                _loops.Add(Events.RunAsync(background.Token));
+            }
+
+            await Task.WhenAll(informers.Select(i => i.WaitForSyncAsync(cancellationToken)));
+
+            logger.LogInformation("caches synced for {Kinds}", string.Join(", ", informers.Select(i => i.Kind.Plural)));
+            if (_options.LeaderElection is { } election)
+            {
+                _elector = new LeaderElector(new KubeLeaseStore(Api, election.LeaseNamespace, election.LeaseName), election, _timeProvider, Metrics, _loggers.CreateLogger<LeaderElector>());
+                await _elector.RunAsync(RunControllersAsync, cancellationToken);
+            }
+            else
+            {
+                await RunControllersAsync(cancellationToken);
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+        }
+        finally
+        {
+            foreach (var controller in _controllers)
+            {
+                controller.ShutDown();
+            }
+
+            await background.CancelAsync();
+            await Task.WhenAll(_loops.Select(l => l.ContinueWith(_ => { }, TaskScheduler.Default)));
+            await DisposeAsync();
+            logger.LogInformation("controller host stopped");
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        var probes = Interlocked.Exchange(ref _probes, null);
+        if (probes is not null)
+        {
+            await probes.DisposeAsync();
+        }
+    }
+
+    private Task RunControllersAsync(CancellationToken leading) => Task.WhenAll(_controllers.Select(c => c.RunAsync(leading)));
+
+    private void EnsureNotStarted()
+    {
+        if (Volatile.Read(ref _started) == 1)
+        {
+            throw new InvalidOperationException("informers and controllers must be added before the host runs");
+        }
+    }
+}

@@ -1,0 +1,308 @@
+using AiOperator.ControllerRuntime.Client;
+using AiOperator.ControllerRuntime.Metrics;
+using AiOperator.ControllerRuntime.RateLimiting;
+using k8s;
+using k8s.Models;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace AiOperator.ControllerRuntime.Informers;
+
+/// <summary>
+/// List-then-watch cache of one kind. Lists in pages, watches from the list's resourceVersion with
+/// bookmarks and a randomized timeout, relists on 410 (synthetic deletes for what vanished), restarts
+/// a watch that goes quiet, paces reconnects with a token bucket, and periodically resyncs every key.
+/// </summary>
+public sealed class Informer<T> : IInformer
+    where T : class, IKubernetesObject<V1ObjectMeta>
+{
+    private readonly IKubeApi _api;
+    private readonly InformerOptions _options;
+    private readonly TimeProvider _timeProvider;
+    private readonly ControllerMetrics _metrics;
+    private readonly ILogger _logger;
+    private readonly ResourceCache<T> _cache = new();
+    private readonly List<Action<InformerEvent<T>>> _handlers = [];
+    private readonly Lock _handlersLock = new();
+    private readonly Random _random = new();
+    private readonly string?[] _scopes;
+    private readonly bool[] _synced;
+    private readonly TaskCompletionSource _syncedSignal = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private long _lastProgressTicks;
+    private int _running;
+    private Task? _runTask;
+
+    public Informer(IKubeApi api, InformerOptions? options = null, TimeProvider? timeProvider = null, ControllerMetrics? metrics = null, ILogger? logger = null, ResourceKind? kind = null)
+    {
+        _api = api ?? throw new ArgumentNullException(nameof(api));
+        _options = options ?? new InformerOptions();
+        _timeProvider = timeProvider ?? TimeProvider.System;
+        _metrics = metrics ?? new ControllerMetrics();
+        _logger = logger ?? NullLogger.Instance;
+        Kind = kind ?? ResourceKind.For<T>();
+        _scopes = _options.Namespaces is { Count: > 0 } namespaces ? [.. namespaces.Distinct()] : [null];
+        _synced = new bool[_scopes.Length];
+        _lastProgressTicks = _timeProvider.GetUtcNow().UtcTicks;
+        if (_options.PageSize <= 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), "InformerOptions.PageSize must be positive");
+        }
+    }
+
+    public ResourceKind Kind { get; }
+
+    /// <summary>The shared cache; reconcilers read here, never from the API server.</summary>
+    public IResourceCache<T> Cache => _cache;
+
+    public bool HasSynced => _syncedSignal.Task.IsCompleted;
+
+    public DateTimeOffset LastProgress => new(Interlocked.Read(ref _lastProgressTicks), TimeSpan.Zero);
+
+    public bool IsAlive(DateTimeOffset now) =>
+        _runTask is not { IsCompleted: true } && now - LastProgress <= _options.IdleTimeout * 2;
+
+    /// <summary>Handlers run on the informer loop and must be quick (enqueue a key); a late handler first sees every cached object as Added.</summary>
+    public void AddHandler(Action<InformerEvent<T>> handler)
+    {
+        ArgumentNullException.ThrowIfNull(handler);
+        lock (_handlersLock)
+        {
+            _handlers.Add(handler);
+        }
+
+        foreach (var item in _cache.List())
+        {
+            Invoke(handler, new InformerEvent<T>(InformerEventType.Added, item, null));
+        }
+    }
+
+    public Task WaitForSyncAsync(CancellationToken cancellationToken) => _syncedSignal.Task.WaitAsync(cancellationToken);
+
+    public Task RunAsync(CancellationToken cancellationToken)
+    {
+        if (Interlocked.Exchange(ref _running, 1) == 1)
+        {
+            throw new InvalidOperationException($"informer for {Kind.Plural} is already running");
+        }
+
+        var loops = _scopes.Select((scope, index) => Task.Run(() => ScopeLoopAsync(scope, index, cancellationToken), CancellationToken.None)).ToList();
+        if (_options.ResyncPeriod > TimeSpan.Zero)
+        {
+            loops.Add(Task.Run(() => ResyncLoopAsync(cancellationToken), CancellationToken.None));
+        }
+
+        _runTask = Task.WhenAll(loops);
+        return _runTask;
+    }
+
+    private async Task ScopeLoopAsync(string? scope, int index, CancellationToken cancellationToken)
+    {
+        var reconnects = new TokenBucket(_options.ReconnectRate, _options.ReconnectBurst, _timeProvider);
+        string? resourceVersion = null;
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            string reason;
+            try
+            {
+                await reconnects.WaitAsync(cancellationToken);
+                Touch();
+                if (resourceVersion is null)
+                {
+                    resourceVersion = await ListAsync(scope, cancellationToken);
+                    MarkSynced(index);
+                }
+
+                var state = new WatchState(resourceVersion);
+                try
+                {
+                    reason = await WatchAsync(scope, state, cancellationToken);
+                }
+                finally
+                {
+                    resourceVersion = state.ResourceVersion;
+                }
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (KubeApiException ex) when (ex.IsGone)
+            {
+                // The resourceVersion was compacted away: only a fresh list can say what exists now.
+                _logger.LogInformation("{Kind} watch expired at resourceVersion {ResourceVersion}; relisting", Kind.Plural, resourceVersion);
+                resourceVersion = null;
+                reason = "expired";
+            }
+            catch (Exception ex)
+            {
+                _logger.LogWarning(ex, "{Kind} list/watch failed in {Scope}; reconnecting", Kind.Plural, scope ?? "all namespaces");
+                reason = "error";
+            }
+
+            _metrics.WatchRestarts.Inc(Kind.Plural, reason);
+        }
+    }
+
+    private async Task<string> ListAsync(string? scope, CancellationToken cancellationToken)
+    {
+        _metrics.Relists.Inc(Kind.Plural);
+        var items = new List<T>();
+        string? continueToken = null;
+        string? listVersion = null;
+        do
+        {
+            KubeList<T> page;
+            try
+            {
+                page = await _api.ListAsync<T>(Kind, scope, new ListRequest(_options.PageSize, continueToken, _options.LabelSelector), cancellationToken);
+            }
+            catch (KubeApiException ex) when (ex.IsGone && continueToken is not null)
+            {
+                // The continue token expired between pages: start the list over.
+                items.Clear();
+                continueToken = null;
+                listVersion = null;
+                continue;
+            }
+
+            listVersion ??= page.ResourceVersion;
+            items.AddRange(page.Items);
+            continueToken = page.Continue;
+            Touch();
+        }
+        while (continueToken is not null);
+
+        var cached = scope is null ? _cache.List() : _cache.List(scope);
+        var changes = RelistDiff.Compute(cached, items);
+        foreach (var deleted in changes.Deleted)
+        {
+            _cache.Remove(ObjectKey.Of(deleted));
+            Dispatch(new InformerEvent<T>(InformerEventType.Deleted, deleted, null));
+        }
+
+        foreach (var added in changes.Added)
+        {
+            _cache.Upsert(added);
+            Dispatch(new InformerEvent<T>(InformerEventType.Added, added, null));
+        }
+
+        foreach (var (old, updated) in changes.Updated)
+        {
+            _cache.Upsert(updated);
+            Dispatch(new InformerEvent<T>(InformerEventType.Modified, updated, old));
+        }
+
+        return listVersion ?? string.Empty;
+    }
+
+    private async Task<string> WatchAsync(string? scope, WatchState state, CancellationToken cancellationToken)
+    {
+        var timeout = WatchTimeout.NextSeconds(_random, _options.MinWatchTimeout, _options.MaxWatchTimeout);
+        using var idle = new CancellationTokenSource(_options.IdleTimeout, _timeProvider);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, idle.Token);
+        try
+        {
+            var request = new WatchRequest(state.ResourceVersion, timeout, _options.LabelSelector);
+            await foreach (var change in _api.WatchAsync<T>(Kind, scope, request, linked.Token))
+            {
+                idle.CancelAfter(_options.IdleTimeout);
+                Touch();
+                Apply(change);
+                if (!string.IsNullOrEmpty(change.ResourceVersion))
+                {
+                    state.ResourceVersion = change.ResourceVersion;
+                }
+            }
+
+            return "closed";
+        }
+        catch (OperationCanceledException) when (idle.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            _logger.LogWarning("{Kind} watch idle for {Idle}; restarting it", Kind.Plural, _options.IdleTimeout);
+            return "idle";
+        }
+    }
+
+    private void Apply(WatchEvent<T> change)
+    {
+        switch (change.Type)
+        {
+            case WatchEventType.Added:
+            case WatchEventType.Modified:
+                var old = _cache.Upsert(change.Object);
+                Dispatch(new InformerEvent<T>(old is null ? InformerEventType.Added : InformerEventType.Modified, change.Object, old));
+                break;
+            case WatchEventType.Deleted:
+                var removed = _cache.Remove(ObjectKey.Of(change.Object));
+                Dispatch(new InformerEvent<T>(InformerEventType.Deleted, change.Object, removed));
+                break;
+            default:
+                // BOOKMARK: only its resourceVersion matters, recorded by the caller.
+                break;
+        }
+    }
+
+    private async Task ResyncLoopAsync(CancellationToken cancellationToken)
+    {
+        using var timer = new PeriodicTimer(_options.ResyncPeriod, _timeProvider);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(cancellationToken))
+            {
+                foreach (var item in _cache.List())
+                {
+                    Dispatch(new InformerEvent<T>(InformerEventType.Resync, item, item));
+                }
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    private void Dispatch(InformerEvent<T> change)
+    {
+        Action<InformerEvent<T>>[] handlers;
+        lock (_handlersLock)
+        {
+            handlers = [.. _handlers];
+        }
+
+        foreach (var handler in handlers)
+        {
+            Invoke(handler, change);
+        }
+    }
+
+    private void Invoke(Action<InformerEvent<T>> handler, InformerEvent<T> change)
+    {
+        try
+        {
+            handler(change);
+        }
+        catch (Exception ex)
+        {
+            // A faulty handler must not stop the watch that every other handler depends on.
+            _logger.LogError(ex, "{Kind} event handler failed", Kind.Plural);
+        }
+    }
+
+    private void MarkSynced(int index)
+    {
+        lock (_synced)
+        {
+            _synced[index] = true;
+            if (_synced.All(s => s))
+            {
+                _syncedSignal.TrySetResult();
+            }
+        }
+    }
+
+    private void Touch() => Interlocked.Exchange(ref _lastProgressTicks, _timeProvider.GetUtcNow().UtcTicks);
+
+    private sealed class WatchState(string resourceVersion)
+    {
+        public string ResourceVersion { get; set; } = resourceVersion;
+    }
+}

@@ -1,0 +1,27 @@
+namespace AiOperator.ControllerRuntime.Informers;
+
+/// <summary>Scope, paging, watch timing, watchdog, reconnect rate and resync of one informer.</summary>
+public sealed record InformerOptions
+{
+    /// <summary>Namespaces to watch; null or empty watches all namespaces with one list/watch.</summary>
+    public IReadOnlyList<string>? Namespaces { get; init; }
+
+    public string? LabelSelector { get; init; }
+
+    public int PageSize { get; init; } = 500;
+
+    public TimeSpan MinWatchTimeout { get; init; } = TimeSpan.FromMinutes(5);
+
+    public TimeSpan MaxWatchTimeout { get; init; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>A watch with no event or bookmark for this long is presumed dead and restarted.</summary>
+    public TimeSpan IdleTimeout { get; init; } = TimeSpan.FromMinutes(11);
+
+    /// <summary>Every cached key is handed to handlers again at this period (0 disables).</summary>
+    public TimeSpan ResyncPeriod { get; init; } = TimeSpan.FromMinutes(30);
+
+    /// <summary>Reconnects (watch or list) per second after the burst is spent.</summary>
+    public double ReconnectRate { get; init; } = 0.5;
+
+    public int ReconnectBurst { get; init; } = 3;
+}

@@ -1,0 +1,17 @@
+using AiOperator.ControllerRuntime.Informers;
+using AiOperator.ControllerRuntime.RateLimiting;
+
+namespace AiOperator.ControllerRuntime.Reconciliation;
+
+/// <summary>Concurrency, retry limiter and shutdown grace of one controller.</summary>
+public sealed record ControllerOptions
+{
+    /// <summary>Workers reconciling different keys in parallel; one key never runs twice at once.</summary>
+    public int MaxConcurrentReconciles { get; init; } = 2;
+
+    /// <summary>How long in-flight reconciles may finish after work stops before they are cancelled.</summary>
+    public TimeSpan ShutdownTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Null: client-go's default (5 ms → 1000 s per key, 10 qps / burst 100 overall).</summary>
+    public IRateLimiter<ObjectKey>? RateLimiter { get; init; }
+}

@@ -1,0 +1,12 @@
+namespace AiOperator.ControllerRuntime.Reconciliation;
+
+/// <summary>What the host runs: workers for one term of leadership, and a final shutdown.</summary>
+public interface IController
+{
+    string Name { get; }
+
+    /// <summary>Re-enqueues every cached key, runs workers until the token fires, then lets in-flight reconciles finish (bounded).</summary>
+    Task RunAsync(CancellationToken cancellationToken);
+
+    void ShutDown();
+}

@@ -1,0 +1,39 @@
+using System.Text.Json.Nodes;
+using AiOperator.ControllerRuntime.Client;
+using k8s;
+using k8s.Models;
+
+namespace AiOperator.ControllerRuntime.Reconciliation;
+
+/// <summary>
+/// Writes status through the status subresource, and only when it changed: the desired status is
+/// compared with the cached object's, and equal means no call (a no-op reconcile writes nothing).
+/// Set observedGeneration = metadata.generation and use <see cref="Conditions.Set(IEnumerable{V1Condition}?, V1Condition, DateTimeOffset)"/> in the desired status.
+/// </summary>
+public sealed class StatusWriter(IKubeApi api)
+{
+    public async Task<WriteResult<T>> UpdateAsync<T>(T cached, object desiredStatus, CancellationToken cancellationToken)
+        where T : class, IKubernetesObject<V1ObjectMeta>
+    {
+        ArgumentNullException.ThrowIfNull(cached);
+        ArgumentNullException.ThrowIfNull(desiredStatus);
+        var diff = StatusPatch(cached, desiredStatus);
+        if (diff is null)
+        {
+            return new WriteResult<T>(WriteOutcome.Unchanged, cached);
+        }
+
+        var patch = new KubePatch(PatchType.Merge, new JsonObject { ["status"] = diff }.ToJsonString(), Subresource: "status");
+        var patched = await api.PatchAsync<T>(ResourceKind.For<T>(), cached.Metadata.NamespaceProperty, cached.Metadata.Name, patch, cancellationToken);
+        return new WriteResult<T>(WriteOutcome.Patched, patched);
+    }
+
+    /// <summary>The status merge patch, or null when the cached status already equals desired (pure).</summary>
+    public static JsonObject? StatusPatch<T>(T cached, object desiredStatus)
+        where T : class, IKubernetesObject<V1ObjectMeta>
+    {
+        var current = JsonNode.Parse(KubernetesJson.Serialize(cached))?["status"];
+        var desired = JsonNode.Parse(KubernetesJson.Serialize(desiredStatus));
+        return JsonMergeDiff.Full(current, desired);
+    }
+}
