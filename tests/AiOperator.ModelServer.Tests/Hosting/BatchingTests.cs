@@ -1,0 +1,81 @@
+using AiOperator.ModelServer.Tests.Support;
+using Xunit;
+
+namespace AiOperator.ModelServer.Tests.Hosting;
+
+/// <summary>Dynamic batching: concurrent requests are stacked, and each gets exactly what it would have alone.</summary>
+public sealed class BatchingTests
+{
+    [Fact]
+    public async Task Concurrent_requests_equal_sequential_ones_and_batch_metrics_move()
+    {
+        var model = TestModels.Mlp();
+        await using var server = await RunningServer.StartAsync(RunningServer.For(model) with { MaxBatchSize = 16, MaxQueueDelayMicroseconds = 50_000 });
+        var random = new Random(7);
+        var requests = Enumerable.Range(0, 48).Select(i => TestTensor.Random("x", "FP32", [random.Next(1, 4), 64], 100 + i)).ToList();
+        var expected = requests.Select(r => ReferenceRuntime.Run(model, [r]).Single()).ToList();
+
+        using var start = new SemaphoreSlim(0);
+        var tasks = requests.Select((r, i) => Task.Run(async () =>
+        {
+            await start.WaitAsync();
+            return await OipClient.InferAsync(server.Client, "m", [r], binaryInputs: i % 2 == 0, binaryOutputs: i % 3 == 0);
+        })).ToList();
+        start.Release(requests.Count);
+        var results = await Task.WhenAll(tasks);
+
+        for (var i = 0; i < requests.Count; i++)
+        {
+            expected[i].AssertEqual(results[i].Single());
+        }
+
+        var metrics = await PrometheusText.ScrapeAsync(server.Client);
+        var executions = PrometheusText.Value(metrics, "nv_inference_exec_count");
+        var inferences = PrometheusText.Value(metrics, "nv_inference_count");
+        // Warm-up does not count; every row of every request does.
+        Assert.Equal(requests.Sum(r => r.Shape[0]), inferences);
+        Assert.True(executions < requests.Count, $"expected batching to need fewer than {requests.Count} executions, got {executions}");
+        Assert.Equal(executions, PrometheusText.Value(metrics, "aiop_batch_size_count"));
+        Assert.True(PrometheusText.Value(metrics, "aiop_batch_size_bucket", "le=\"1\"") < executions, "some executions must hold more than one row");
+        Assert.Equal(requests.Count, PrometheusText.Value(metrics, "nv_inference_request_success"));
+        Assert.Equal(0, PrometheusText.Value(metrics, "nv_inference_pending_request_count"));
+    }
+
+    [Fact]
+    public async Task Requests_of_different_shapes_are_not_stacked_together()
+    {
+        var model = TestModels.MultiIo();
+        await using var server = await RunningServer.StartAsync(RunningServer.For(model) with { MaxBatchSize = 8, MaxQueueDelayMicroseconds = 20_000 });
+        var tasks = Enumerable.Range(0, 12).Select(i => Task.Run(async () =>
+        {
+            var inputs = new[] { TestTensor.Random("a", "FP32", [1 + (i % 3), 4], i), TestTensor.Random("b", "FP32", [1 + (i % 3), 4], i + 50), TestTensor.Random("c", "INT64", [1 + (i % 3), 2], i + 90) };
+            // Half ask for a subset of outputs: a different output set must not share a run either.
+            var outputs = i % 2 == 0 ? new[] { "sum" } : null;
+            var actual = await OipClient.InferAsync(server.Client, "m", inputs, binaryInputs: true, binaryOutputs: true, outputs: outputs);
+            var expected = ReferenceRuntime.Run(model, inputs, outputs);
+            Assert.Equal(expected.Count, actual.Count);
+            for (var k = 0; k < expected.Count; k++)
+            {
+                expected[k].AssertEqual(actual[k]);
+            }
+        })).ToList();
+        await Task.WhenAll(tasks);
+    }
+
+    [Fact]
+    public async Task Fixed_shape_model_runs_unbatched()
+    {
+        var model = TestModels.Fixed();
+        await using var server = await RunningServer.StartAsync(RunningServer.For(model) with { MaxBatchSize = 8 });
+        var input = TestTensor.Random("x", "FP32", [2, 4], 5);
+        var results = await Task.WhenAll(Enumerable.Range(0, 6).Select(_ => OipClient.InferAsync(server.Client, "m", [input])));
+        var expected = ReferenceRuntime.Run(model, [input]).Single();
+        foreach (var r in results)
+        {
+            expected.AssertEqual(r.Single());
+        }
+
+        var metrics = await PrometheusText.ScrapeAsync(server.Client);
+        Assert.Equal(6, PrometheusText.Value(metrics, "nv_inference_exec_count"));
+    }
+}
