@@ -1,1 +1,3 @@
-Console.WriteLine("aiop-operator");
+using AiOperator.Operator.Hosting;
+
+return await OperatorCommand.Create().Parse(args).InvokeAsync();

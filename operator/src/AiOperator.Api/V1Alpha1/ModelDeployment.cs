@@ -5,6 +5,7 @@ using k8s.Models;
 
 namespace AiOperator.Api.V1Alpha1;
 
+[KubernetesEntity(Group = GroupVersion.Group, ApiVersion = GroupVersion.Version, Kind = "ModelDeployment", PluralName = "modeldeployments")]
 [Description("ModelDeployment serves one ONNX model behind one stable Service and owns its lifecycle: deploy, monitor, autoscale, progressive upgrade and rollback.")]
 public sealed class ModelDeployment : IKubernetesObject<V1ObjectMeta>, ISpec<ModelDeploymentSpec>, IStatus<ModelDeploymentStatus?>
 {

@@ -5,6 +5,7 @@ using k8s.Models;
 
 namespace AiOperator.Api.V1Alpha1;
 
+[KubernetesEntity(Group = GroupVersion.Group, ApiVersion = GroupVersion.Version, Kind = "TrainingJob", PluralName = "trainingjobs")]
 [Description("TrainingJob runs distributed training as one gang of GPU pods and hands its output model to ModelDeployments.")]
 public sealed class TrainingJob : IKubernetesObject<V1ObjectMeta>, ISpec<TrainingJobSpec>, IStatus<TrainingJobStatus?>
 {

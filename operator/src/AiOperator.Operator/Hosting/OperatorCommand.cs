@@ -1,0 +1,104 @@
+using System.CommandLine;
+using System.Globalization;
+using AiOperator.ControllerRuntime.Client;
+using AiOperator.ControllerRuntime.Hosting;
+using AiOperator.ControllerRuntime.LeaderElection;
+using AiOperator.ControllerRuntime.Metrics;
+using k8s;
+using Microsoft.Extensions.Logging;
+
+namespace AiOperator.Operator.Hosting;
+
+/// <summary>The aiop-operator command line: flags → configuration → run until SIGTERM.</summary>
+internal static class OperatorCommand
+{
+    public static RootCommand Create()
+    {
+        var kubeconfig = new Option<string?>("--kubeconfig") { Description = "Kubeconfig file; default: in-cluster config, else $KUBECONFIG or ~/.kube/config" };
+        var namespaces = new Option<string?>("--namespaces") { Description = "Comma-separated namespaces to watch; default: all" };
+        var leaderElect = new Option<bool>("--leader-elect") { Description = "Elect one active replica through a Lease" };
+        var leaseNamespace = new Option<string?>("--leader-election-namespace") { Description = "Namespace of the Lease; default: $POD_NAMESPACE" };
+        var leaseName = new Option<string>("--leader-election-id") { Description = "Name of the Lease", DefaultValueFactory = _ => "ai-operator-leader" };
+        var probeAddress = new Option<string>("--health-probe-bind-address") { Description = "Address of /healthz, /readyz and /metrics", DefaultValueFactory = _ => ":8081" };
+        var image = new Option<string>("--model-server-image") { Description = "Default model-server image", DefaultValueFactory = _ => OperatorOptions.DefaultModelServerImage };
+        var concurrency = new Option<int>("--max-concurrent-reconciles") { Description = "Reconciles in parallel per controller", DefaultValueFactory = _ => 4 };
+        var logFormat = new Option<string>("--log-format") { Description = "json or text", DefaultValueFactory = _ => "json" };
+        logFormat.AcceptOnlyFromAmong("json", "text");
+        concurrency.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<int>() < 1)
+            {
+                r.AddError("--max-concurrent-reconciles must be at least 1");
+            }
+        });
+
+        var root = new RootCommand("aiop-operator: reconciles ModelDeployments and TrainingJobs")
+        {
+            kubeconfig, namespaces, leaderElect, leaseNamespace, leaseName, probeAddress, image, concurrency, logFormat,
+        };
+        root.SetAction(async (result, cancellationToken) =>
+        {
+            using var loggers = LoggerFactory.Create(b =>
+            {
+                if (result.GetValue(logFormat) == "json")
+                {
+                    b.AddJsonConsole(o => o.IncludeScopes = false);
+                }
+                else
+                {
+                    b.AddSimpleConsole(o => o.SingleLine = true);
+                }
+            });
+            var log = loggers.CreateLogger("aiop-operator");
+
+            var config = LoadConfiguration(result.GetValue(kubeconfig));
+            var watched = result.GetValue(namespaces)?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            var podNamespace = Environment.GetEnvironmentVariable("POD_NAMESPACE");
+            var identity = Environment.GetEnvironmentVariable("POD_NAME") is { Length: > 0 } pod ? pod : $"{Environment.MachineName}_{Guid.NewGuid():N}";
+            var hostOptions = new ControllerHostOptions
+            {
+                ProbePort = ParsePort(result.GetValue(probeAddress)!),
+                Namespaces = watched is { Length: > 0 } ? watched : null,
+                LeaderElection = result.GetValue(leaderElect)
+                    ? new LeaderElectionOptions
+                    {
+                        LeaseName = result.GetValue(leaseName)!,
+                        LeaseNamespace = result.GetValue(leaseNamespace) ?? podNamespace ?? "default",
+                        Identity = identity,
+                    }
+                    : null,
+            };
+
+            var metrics = new ControllerMetrics();
+            using var api = new KubeApi(config, metrics);
+            await using var host = OperatorHost.Build(api, hostOptions, result.GetValue(image)!, result.GetValue(concurrency), metrics, TimeProvider.System, loggers);
+            log.LogInformation("aiop-operator starting against {Server}", config.Host);
+            await host.RunAsync(cancellationToken);
+            log.LogInformation("aiop-operator stopped");
+            return 0;
+        });
+        return root;
+    }
+
+    private static KubernetesClientConfiguration LoadConfiguration(string? kubeconfig)
+    {
+        if (kubeconfig is null && KubernetesClientConfiguration.IsInCluster())
+        {
+            return KubernetesClientConfiguration.InClusterConfig();
+        }
+
+        return KubernetesClientConfiguration.BuildConfigFromConfigFile(kubeconfig);
+    }
+
+    // ":8081" or "0.0.0.0:8081" (kubebuilder's flag shape); "0" disables the endpoint.
+    internal static int? ParsePort(string address)
+    {
+        var text = address[(address.LastIndexOf(':') + 1)..];
+        if (!int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var port) || port > 65535)
+        {
+            throw new ArgumentException($"--health-probe-bind-address: \"{address}\" is not [host]:port", nameof(address));
+        }
+
+        return port == 0 ? null : port;
+    }
+}
