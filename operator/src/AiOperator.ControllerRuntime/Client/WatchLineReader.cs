@@ -16,6 +16,11 @@ internal sealed class WatchLineReader(Stream stream, int maxLineBytes)
             var newline = Array.IndexOf(_buffer, (byte)'\n', scanFrom, _end - scanFrom);
             if (newline >= 0)
             {
+                if (newline - _start > maxLineBytes)
+                {
+                    throw new InvalidDataException($"watch event larger than {maxLineBytes} bytes");
+                }
+
                 var line = _buffer.AsMemory(_start, newline - _start);
                 _start = newline + 1;
                 if (line.Span.Trim((byte)'\r').IsEmpty)

@@ -1,0 +1,55 @@
+using AiOperator.ControllerRuntime.Metrics;
+
+namespace AiOperator.ControllerRuntime.Tests.Metrics;
+
+public sealed class MetricsRegistryTests
+{
+    [Fact]
+    public void Renders_counters_gauges_and_histograms_in_prometheus_text()
+    {
+        var metrics = new ControllerMetrics();
+        metrics.ReconcileTotal.Inc("modeldeployment", "success");
+        metrics.ReconcileTotal.Inc("modeldeployment", "success");
+        metrics.QueueDepth.Set(4, "modeldeployment");
+        metrics.ReconcileTime.Observe(0.02, "modeldeployment");
+        metrics.RestRequests.Inc("PATCH", "409");
+
+        var text = metrics.Registry.Render();
+
+        Assert.Contains("# TYPE controller_runtime_reconcile_total counter\n", text, StringComparison.Ordinal);
+        Assert.Contains("controller_runtime_reconcile_total{controller=\"modeldeployment\",result=\"success\"} 2\n", text, StringComparison.Ordinal);
+        Assert.Contains("workqueue_depth{name=\"modeldeployment\"} 4\n", text, StringComparison.Ordinal);
+        Assert.Contains("controller_runtime_reconcile_time_seconds_bucket{controller=\"modeldeployment\",le=\"0.01\"} 0\n", text, StringComparison.Ordinal);
+        Assert.Contains("controller_runtime_reconcile_time_seconds_bucket{controller=\"modeldeployment\",le=\"0.025\"} 1\n", text, StringComparison.Ordinal);
+        Assert.Contains("controller_runtime_reconcile_time_seconds_bucket{controller=\"modeldeployment\",le=\"+Inf\"} 1\n", text, StringComparison.Ordinal);
+        Assert.Contains("controller_runtime_reconcile_time_seconds_count{controller=\"modeldeployment\"} 1\n", text, StringComparison.Ordinal);
+        Assert.Contains("rest_client_requests_total{method=\"PATCH\",code=\"409\"} 1\n", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Escapes_label_values()
+    {
+        var registry = new MetricsRegistry();
+        registry.Counter("c_total", "help", "l").Inc("a\"b\\c\nd");
+
+        Assert.Contains("c_total{l=\"a\\\"b\\\\c\\nd\"} 1\n", registry.Render(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Wrong_number_of_label_values_is_refused_with_the_metric_name()
+    {
+        var registry = new MetricsRegistry();
+        var counter = registry.Counter("c_total", "help", "a", "b");
+
+        var error = Assert.Throws<ArgumentException>(() => counter.Inc("only-one"));
+        Assert.Contains("c_total", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Counters_only_go_up()
+    {
+        var counter = new MetricsRegistry().Counter("c_total", "help");
+
+        Assert.Throws<ArgumentOutOfRangeException>(() => counter.Add(-1));
+    }
+}

@@ -1,0 +1,132 @@
+using AiOperator.ControllerRuntime.Client;
+using AiOperator.ControllerRuntime.Informers;
+using AiOperator.ControllerRuntime.Metrics;
+using AiOperator.ControllerRuntime.Reconciliation;
+using AiOperator.ControllerRuntime.Tests.Fakes;
+using k8s.Models;
+using Microsoft.Extensions.Time.Testing;
+
+namespace AiOperator.ControllerRuntime.Tests.Reconciliation;
+
+public sealed class ControllerTests
+{
+    private static readonly ObjectKey Key = new("ns", "web");
+    private readonly FakeTimeProvider _time = new();
+    private readonly ControllerMetrics _metrics = new();
+
+    [Fact]
+    public async Task Conflict_is_requeued_with_backoff_and_not_counted_as_an_error()
+    {
+        var controller = NewController(_ => throw new KubeApiException("PATCH", "/x", 409, null));
+
+        await controller.ProcessAsync(Key, CancellationToken.None);
+
+        Assert.Equal(1, _metrics.ReconcileTotal.Value("test", "requeue"));
+        Assert.Equal(0, _metrics.ReconcileErrors.Value("test"));
+        Assert.Equal(0, controller.Queue.Count);
+        _time.Advance(TimeSpan.FromMilliseconds(5));
+        Assert.Equal(1, controller.Queue.Count);
+    }
+
+    [Fact]
+    public async Task Errors_back_off_longer_each_time_and_success_resets()
+    {
+        var fail = true;
+        var controller = NewController(_ => fail ? throw new InvalidOperationException("boom") : ReconcileResult.Done);
+
+        for (var i = 0; i < 12; i++)
+        {
+            await controller.ProcessAsync(Key, CancellationToken.None);
+        }
+
+        Assert.Equal(12, controller.Queue.Failures(Key));
+        Assert.Equal(12, _metrics.ReconcileErrors.Value("test"));
+        fail = false;
+        await controller.ProcessAsync(Key, CancellationToken.None);
+        Assert.Equal(0, controller.Queue.Failures(Key));
+        Assert.Equal(1, _metrics.ReconcileTotal.Value("test", "success"));
+    }
+
+    [Fact]
+    public async Task RequeueAfter_comes_back_after_the_delay()
+    {
+        var controller = NewController(_ => ReconcileResult.After(TimeSpan.FromSeconds(30)));
+
+        await controller.ProcessAsync(Key, CancellationToken.None);
+        _time.Advance(TimeSpan.FromSeconds(29));
+        Assert.Equal(0, controller.Queue.Count);
+        _time.Advance(TimeSpan.FromSeconds(1));
+        Assert.Equal(1, controller.Queue.Count);
+    }
+
+    [Fact]
+    public async Task Workers_never_reconcile_one_key_twice_at_once_and_finish_in_flight_work_on_stop()
+    {
+        var running = new HashSet<ObjectKey>();
+        var overlap = false;
+        var done = 0;
+        var reconciler = new DelegateReconciler(async (key, ct) =>
+        {
+            lock (running)
+            {
+                overlap |= !running.Add(key);
+            }
+
+            await Task.Yield();
+            lock (running)
+            {
+                running.Remove(key);
+                done++;
+            }
+
+            return ReconcileResult.Done;
+        });
+        var informer = new Informer<V1Deployment>(new RecordingKubeApi(), timeProvider: _time, metrics: _metrics);
+        var controller = new Controller<V1Deployment>("test", informer, reconciler, new ControllerOptions { MaxConcurrentReconciles = 4 }, _time, _metrics);
+        using var stop = new CancellationTokenSource();
+
+        var run = controller.RunAsync(stop.Token);
+        for (var i = 0; i < 3000; i++)
+        {
+            controller.Queue.Add(new ObjectKey("ns", $"k{i % 5}"));
+        }
+
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (controller.Queue.Count > 0 || Enumerable.Range(0, 5).Any(i => controller.Queue.IsProcessing(new ObjectKey("ns", $"k{i}"))))
+        {
+            Assert.True(DateTime.UtcNow < deadline, "queue did not drain");
+            await Task.Yield();
+        }
+
+        await stop.CancelAsync();
+        await run.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.False(overlap);
+        Assert.True(done >= 5);
+    }
+
+    [Fact]
+    public void Owned_child_changes_enqueue_the_owner()
+    {
+        var api = new RecordingKubeApi();
+        var primary = new Informer<V1Deployment>(api, timeProvider: _time, metrics: _metrics);
+        var pods = new Informer<V1Pod>(api, timeProvider: _time, metrics: _metrics);
+        var controller = new Controller<V1Deployment>("test", primary, new DelegateReconciler((_, _) => Task.FromResult(ReconcileResult.Done)), null, _time, _metrics);
+
+        controller.Owns(pods);
+        var cache = (ResourceCache<V1Pod>)pods.Cache;
+        Assert.Equal(0, controller.Queue.Count);
+
+        // Handlers added after objects are cached replay them, so this path is the same as a live event.
+        cache.Upsert(new V1Pod { Metadata = new V1ObjectMeta { Name = "p", NamespaceProperty = "ns", OwnerReferences = [new V1OwnerReference { ApiVersion = "apps/v1", Kind = "Deployment", Name = "web", Uid = "u", Controller = true }] } });
+        var late = new Controller<V1Deployment>("late", primary, new DelegateReconciler((_, _) => Task.FromResult(ReconcileResult.Done)), null, _time, _metrics);
+        late.Owns(pods);
+
+        Assert.Equal(1, late.Queue.Count);
+    }
+
+    private Controller<V1Deployment> NewController(Func<ObjectKey, ReconcileResult> reconcile)
+    {
+        var informer = new Informer<V1Deployment>(new RecordingKubeApi(), timeProvider: _time, metrics: _metrics);
+        return new Controller<V1Deployment>("test", informer, new DelegateReconciler((key, _) => Task.FromResult(reconcile(key))), null, _time, _metrics);
+    }
+}
