@@ -15,6 +15,16 @@ catch (OptionsException ex)
     return 2;
 }
 
-var app = ServerApp.Build(options, TimeProvider.System);
-await app.RunAsync();
-return 0;
+try
+{
+    var app = ServerApp.Build(options, TimeProvider.System);
+    await app.RunAsync();
+    return 0;
+}
+catch (Exception ex) when (ex is IOException or OptionsException)
+{
+    // Typically the port is taken or the host is not an address of this machine.
+    await Console.Error.WriteLineAsync($"aiop-model-server: {ex.Message}");
+    TerminationLog.Write(options.TerminationLogPath, ex.Message);
+    return 1;
+}

@@ -40,6 +40,7 @@ internal sealed class OnnxModel : IModelRunner, IDisposable
             _ => ["CPU"],
         };
 
+        QuietEnvironment();
         Exception? last = null;
         foreach (var provider in attempts)
         {
@@ -207,6 +208,21 @@ internal sealed class OnnxModel : IModelRunner, IDisposable
         return new ModelSignature(
             Specs(session.InputNames, session.InputMetadata, "input"),
             Specs(session.OutputNames, session.OutputMetadata, "output"));
+    }
+
+    // ONNX Runtime would print its own multi-line error when CUDA fails to load; the fallback is logged
+    // once by the caller, and real failures surface as exceptions, so only fatal native logs are kept.
+    private static void QuietEnvironment()
+    {
+        try
+        {
+            var options = new EnvironmentCreationOptions { logId = "aiop-model-server", logLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_FATAL };
+            OrtEnv.CreateInstanceWithOptions(ref options);
+        }
+        catch (OnnxRuntimeException)
+        {
+            // The environment already exists (created earlier in this process); keep it.
+        }
     }
 
     private static string FirstLine(string s)

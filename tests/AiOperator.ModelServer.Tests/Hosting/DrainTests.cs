@@ -1,0 +1,45 @@
+using System.Net;
+using AiOperator.ModelServer.Tests.Support;
+using Xunit;
+
+namespace AiOperator.ModelServer.Tests.Hosting;
+
+/// <summary>SIGTERM to the real executable: readiness drops at once, every in-flight request still completes, then a clean exit.</summary>
+public sealed class DrainTests
+{
+    [Theory]
+    [InlineData(0)]
+    [InlineData(3)]
+    public async Task Sigterm_loses_no_in_flight_request(int drainDelaySeconds)
+    {
+        var model = TestModels.Mlp();
+        // A long queue delay keeps the requests in flight (queued) when the signal arrives.
+        await using var server = await ServerProcess.StartAsync("--model-uri", model, "--model-name", "m", "--max-batch-size", "64",
+            "--max-queue-delay-us", "1500000", "--drain-delay-seconds", drainDelaySeconds.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        var inputs = Enumerable.Range(0, 8).Select(i => TestTensor.Random("x", "FP32", [1, 64], i)).ToList();
+        var calls = inputs.Select(i => OipClient.InferAsync(server.Client, "m", [i])).ToList();
+        await Eventually.TrueAsync(async () => PrometheusText.Value(await PrometheusText.ScrapeAsync(server.Client), "nv_inference_pending_request_count") == 8,
+            "8 requests queued", TimeSpan.FromSeconds(10));
+
+        server.Terminate();
+        if (drainDelaySeconds > 0)
+        {
+            await Eventually.TrueAsync(async () =>
+            {
+                using var ready = await server.Client.GetAsync("/v2/health/ready");
+                return ready.StatusCode == HttpStatusCode.ServiceUnavailable;
+            }, "readiness false after SIGTERM", TimeSpan.FromSeconds(2));
+        }
+
+        var results = await Task.WhenAll(calls);
+        for (var i = 0; i < inputs.Count; i++)
+        {
+            ReferenceRuntime.Run(model, [inputs[i]])[0].AssertEqual(results[i].Single());
+        }
+
+        using var exit = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        await server.Process.WaitForExitAsync(exit.Token);
+        Assert.Equal(0, server.Process.ExitCode);
+        Assert.Contains("Draining: readiness false", server.Output, StringComparison.Ordinal);
+    }
+}

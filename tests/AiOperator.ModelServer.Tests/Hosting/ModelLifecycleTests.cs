@@ -1,0 +1,153 @@
+using System.Net;
+using System.Security.Cryptography;
+using System.Text.Json.Nodes;
+using AiOperator.ModelServer.Tests.Support;
+using Xunit;
+
+namespace AiOperator.ModelServer.Tests.Hosting;
+
+/// <summary>Loading: live at once, ready after warm-up; a failed load is live, not ready, with the reason everywhere the operator looks.</summary>
+public sealed class ModelLifecycleTests
+{
+    private static async Task<JsonNode> WaitForFailure(RunningServer server)
+    {
+        JsonNode? body = null;
+        await Eventually.TrueAsync(async () =>
+        {
+            using var response = await server.Client.GetAsync("/v2/models/m/ready");
+            body = JsonNode.Parse(await response.Content.ReadAsStringAsync());
+            return response.StatusCode == HttpStatusCode.ServiceUnavailable
+                && body!["reason"]!.GetValue<string>().StartsWith("model failed to load", StringComparison.Ordinal);
+        }, "model load failure", TimeSpan.FromSeconds(30));
+        return body!;
+    }
+
+    private static async Task AssertFailedEverywhere(RunningServer server, string reasonPart)
+    {
+        var ready = await WaitForFailure(server);
+        Assert.False(ready["ready"]!.GetValue<bool>());
+        Assert.Contains(reasonPart, ready["reason"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, (await server.Client.GetAsync("/v2/health/live")).StatusCode);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, (await server.Client.GetAsync("/v2/health/ready")).StatusCode);
+
+        using var infer = await server.Client.PostAsync("/v2/models/m/infer", new StringContent("{}"));
+        await ErrorAssert.IsErrorAsync(infer, HttpStatusCode.ServiceUnavailable, reasonPart);
+        Assert.Equal("1", infer.Headers.RetryAfter?.Delta?.TotalSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture));
+
+        var metrics = await server.Client.GetStringAsync("/metrics");
+        Assert.Contains("aiop_model_load_failure{model=\"m\",version=\"1\",reason=\"", metrics, StringComparison.Ordinal);
+        Assert.Contains("aiop_model_ready{model=\"m\",version=\"1\"} 0", metrics, StringComparison.Ordinal);
+        Assert.Contains(reasonPart, await File.ReadAllTextAsync(server.Options.TerminationLogPath!), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Sha256_mismatch_refuses_to_become_ready()
+    {
+        var model = TestModels.Fixed();
+        await using var server = await RunningServer.StartAsync(RunningServer.For(model) with { Sha256 = new string('0', 64) }, waitReady: false);
+        await AssertFailedEverywhere(server, "sha256 mismatch");
+    }
+
+    [Fact]
+    public async Task Matching_sha256_and_file_uri_become_ready()
+    {
+        var model = TestModels.Fixed();
+        var sha = Convert.ToHexStringLower(SHA256.HashData(await File.ReadAllBytesAsync(model)));
+        await using var server = await RunningServer.StartAsync(RunningServer.For(new Uri(model).AbsoluteUri) with { Sha256 = sha });
+        Assert.Equal(HttpStatusCode.OK, (await server.Client.GetAsync("/v2/models/m/ready")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Corrupt_model_file_is_not_ready_with_onnx_runtime_reason()
+    {
+        var path = Path.Combine(TestModels.Directory, "corrupt.onnx");
+        await File.WriteAllBytesAsync(path, [1, 2, 3, 4, 5, 6, 7, 8]);
+        await using var server = await RunningServer.StartAsync(RunningServer.For(path), waitReady: false);
+        await AssertFailedEverywhere(server, "ONNX Runtime could not open the model");
+    }
+
+    [Fact]
+    public async Task Missing_file_and_unknown_scheme_fail_with_clear_reasons()
+    {
+        await using (var missing = await RunningServer.StartAsync(RunningServer.For("/nonexistent/model.onnx"), waitReady: false))
+        {
+            await AssertFailedEverywhere(missing, "does not exist");
+        }
+
+        await using var scheme = await RunningServer.StartAsync(RunningServer.For("s3://bucket/model.onnx"), waitReady: false);
+        await AssertFailedEverywhere(scheme, "is not supported");
+    }
+
+    [Fact]
+    public async Task Http_model_is_downloaded_once_and_not_ready_until_then()
+    {
+        var bytes = await File.ReadAllBytesAsync(TestModels.Fixed());
+        await using var origin = await LoopbackFileServer.StartAsync(bytes, hold: true);
+        var sha = Convert.ToHexStringLower(SHA256.HashData(bytes));
+        await using var server = await RunningServer.StartAsync(RunningServer.For(origin.ModelUrl) with { Sha256 = sha }, waitReady: false);
+
+        await Eventually.TrueAsync(() => origin.Requests == 1, "download to start", TimeSpan.FromSeconds(30));
+        Assert.Equal(HttpStatusCode.OK, (await server.Client.GetAsync("/v2/health/live")).StatusCode);
+        using (var ready = await server.Client.GetAsync("/v2/models/m/ready"))
+        {
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, ready.StatusCode);
+            Assert.Contains("loading", await ready.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
+
+        using (var infer = await server.Client.PostAsync("/v2/models/m/infer", new StringContent("{}")))
+        {
+            await ErrorAssert.IsErrorAsync(infer, HttpStatusCode.ServiceUnavailable, "loading");
+            Assert.NotNull(infer.Headers.RetryAfter);
+        }
+
+        origin.Release.SetResult();
+        await Eventually.TrueAsync(async () => (await server.Client.GetAsync("/v2/models/m/ready")).IsSuccessStatusCode, "ready", TimeSpan.FromSeconds(30));
+        var input = TestTensor.Random("x", "FP32", [2, 4], 3);
+        ReferenceRuntime.Run(TestModels.Fixed(), [input])[0].AssertEqual((await OipClient.InferAsync(server.Client, "m", [input])).Single());
+        Assert.Equal(1, origin.Requests);
+    }
+
+    [Fact]
+    public async Task Http_download_over_the_size_cap_fails_without_leaking_the_query_string()
+    {
+        var bytes = await File.ReadAllBytesAsync(TestModels.Mlp());
+        await using var declared = await LoopbackFileServer.StartAsync(bytes);
+        await using (var server = await RunningServer.StartAsync(RunningServer.For(declared.ModelUrl) with { MaxModelBytes = 1000 }, waitReady: false))
+        {
+            await AssertFailedEverywhere(server, "over the limit of 1000");
+            var reason = (await WaitForFailure(server))["reason"]!.GetValue<string>();
+            Assert.DoesNotContain("secret-value", reason, StringComparison.Ordinal);
+        }
+
+        await using var chunked = await LoopbackFileServer.StartAsync(bytes, declareLength: false);
+        await using var streamed = await RunningServer.StartAsync(RunningServer.For(chunked.ModelUrl) with { MaxModelBytes = 1000 }, waitReady: false);
+        await AssertFailedEverywhere(streamed, "over the limit of 1000 bytes");
+    }
+
+    [Fact]
+    public async Task Http_error_status_is_a_load_failure()
+    {
+        await using var origin = await LoopbackFileServer.StartAsync([]);
+        var url = new Uri(origin.BaseAddress, "/missing.onnx").ToString();
+        await using var server = await RunningServer.StartAsync(RunningServer.For(url), waitReady: false);
+        await AssertFailedEverywhere(server, "HTTP 404");
+    }
+
+    [Fact]
+    public async Task Full_queue_is_503_with_retry_after()
+    {
+        // A long queue delay holds the first request in the queue; the second finds it full.
+        await using var server = await RunningServer.StartAsync(RunningServer.For(TestModels.Mlp()) with
+        {
+            MaxQueueSize = 1, MaxBatchSize = 64, MaxQueueDelayMicroseconds = 3_000_000,
+        });
+        var input = TestTensor.Random("x", "FP32", [1, 64], 1);
+        var first = OipClient.InferAsync(server.Client, "m", [input]);
+        await Eventually.TrueAsync(async () => PrometheusText.Value(await PrometheusText.ScrapeAsync(server.Client), "nv_inference_pending_request_count") == 1,
+            "first request queued", TimeSpan.FromSeconds(10));
+        using var second = await server.Client.PostAsync("/v2/models/m/infer", OipClient.Request([input], false, false));
+        await ErrorAssert.IsErrorAsync(second, HttpStatusCode.ServiceUnavailable, "queue is full");
+        Assert.NotNull(second.Headers.RetryAfter);
+        ReferenceRuntime.Run(TestModels.Mlp(), [input])[0].AssertEqual((await first).Single());
+    }
+}
