@@ -1,0 +1,127 @@
+using AiOperator.Api.V1Alpha1;
+using AiOperator.Api.Validation;
+using AiOperator.ControllerRuntime.Reconciliation;
+using AiOperator.Operator.ModelDeployments;
+using k8s.Models;
+
+namespace AiOperator.Operator.Tests.ModelDeployments;
+
+public sealed class ModelDeploymentStatusProjectionTests
+{
+    private static readonly DateTimeOffset Now = new(2026, 11, 29, 12, 0, 0, TimeSpan.Zero);
+
+    private static V1Deployment Deployment(string revision, int replicas, int ready) => new()
+    {
+        Metadata = new V1ObjectMeta { Name = "resnet-" + revision, Generation = 1, Labels = new Dictionary<string, string> { ["aioperator.dev/revision"] = revision } },
+        Spec = new V1DeploymentSpec { Replicas = replicas },
+        Status = new V1DeploymentStatus { Replicas = replicas, ReadyReplicas = ready, ObservedGeneration = 1 },
+    };
+
+    private static V1Pod Pod(string revision, V1ContainerStatus? container = null, bool ready = false) => new()
+    {
+        Metadata = new V1ObjectMeta { Name = "resnet-" + revision + "-x", Labels = new Dictionary<string, string> { ["aioperator.dev/revision"] = revision } },
+        Status = new V1PodStatus
+        {
+            Conditions = [new V1PodCondition { Type = "Ready", Status = ready ? "True" : "False" }],
+            ContainerStatuses = container is null ? null : [container],
+        },
+    };
+
+    [Fact]
+    public void All_replicas_of_one_revision_ready_is_phase_ready_and_that_revision_is_stable()
+    {
+        var md = ModelDeploymentFixtures.Resnet(replicas: 2);
+        var status = ModelDeploymentStatusProjection.Compute(new(md, "3-aaaaaa", 2, [Deployment("3-aaaaaa", 2, 2)], [Pod("3-aaaaaa", ready: true)]), Now);
+        Assert.Equal(ModelDeploymentPhase.Ready, status.Phase);
+        Assert.Equal("2/2", status.Ready);
+        Assert.Equal("3-aaaaaa", status.StableRevision);
+        Assert.Equal(3, status.ObservedGeneration);
+        Assert.True(Conditions.IsTrue(status.Conditions, "Ready"));
+        Assert.True(Conditions.IsTrue(status.Conditions, "ModelLoaded"));
+        Assert.False(Conditions.IsTrue(status.Conditions, "Progressing"));
+        Assert.Equal("http://resnet.vision.svc.cluster.local/v2/models/resnet18", status.Url);
+        Assert.Equal("aioperator.dev/model-deployment=resnet", status.Selector);
+        Assert.Equal(RevisionOutcome.Stable, Assert.Single(status.Revisions!).Outcome);
+    }
+
+    [Fact]
+    public void A_second_identical_computation_changes_nothing_so_no_status_write_happens()
+    {
+        var md = ModelDeploymentFixtures.Resnet(replicas: 2);
+        var observed = new ModelDeploymentObservation(md, "3-aaaaaa", 2, [Deployment("3-aaaaaa", 2, 2)], [Pod("3-aaaaaa", ready: true)]);
+        md.Status = ModelDeploymentStatusProjection.Compute(observed, Now);
+        var again = ModelDeploymentStatusProjection.Compute(observed, Now.AddMinutes(5));
+        Assert.Null(StatusWriter.StatusPatch(md, again));
+    }
+
+    [Fact]
+    public void A_new_revision_rolling_in_is_progressing_and_the_old_one_stays_stable_until_it_is_done()
+    {
+        var md = ModelDeploymentFixtures.Resnet(replicas: 2);
+        md.Status = ModelDeploymentStatusProjection.Compute(new(md, "3-aaaaaa", 2, [Deployment("3-aaaaaa", 2, 2)], []), Now);
+        var rolling = ModelDeploymentStatusProjection.Compute(new(md, "4-bbbbbb", 2, [Deployment("4-bbbbbb", 1, 0), Deployment("3-aaaaaa", 2, 2)], []), Now);
+        Assert.Equal(ModelDeploymentPhase.Progressing, rolling.Phase);
+        Assert.Equal("3-aaaaaa", rolling.StableRevision);
+        Assert.Equal(["4-bbbbbb", "3-aaaaaa"], rolling.Revisions!.Select(r => r.Name));
+        Assert.Equal(RevisionOutcome.Progressing, rolling.Revisions![0].Outcome);
+
+        md.Status = rolling;
+        var done = ModelDeploymentStatusProjection.Compute(new(md, "4-bbbbbb", 2, [Deployment("4-bbbbbb", 2, 2)], []), Now);
+        Assert.Equal("4-bbbbbb", done.StableRevision);
+        Assert.Equal([RevisionOutcome.Stable, RevisionOutcome.Superseded], done.Revisions!.Select(r => r.Outcome!.Value));
+    }
+
+    [Fact]
+    public void A_crashing_model_server_reports_model_loaded_false_with_its_termination_message()
+    {
+        var md = ModelDeploymentFixtures.Resnet(replicas: 1);
+        var crashed = new V1ContainerStatus
+        {
+            Name = "model-server",
+            State = new V1ContainerState { Waiting = new V1ContainerStateWaiting { Reason = "CrashLoopBackOff" } },
+            LastState = new V1ContainerState { Terminated = new V1ContainerStateTerminated { ExitCode = 1, Message = "sha256 mismatch: expected ab.., got cd.." } },
+        };
+        var status = ModelDeploymentStatusProjection.Compute(new(md, "3-aaaaaa", 1, [Deployment("3-aaaaaa", 1, 0)], [Pod("3-aaaaaa", crashed)]), Now);
+        var loaded = Conditions.Find(status.Conditions, "ModelLoaded")!;
+        Assert.Equal(("False", "ModelLoadFailed"), (loaded.Status, loaded.Reason));
+        Assert.Contains("sha256 mismatch", loaded.Message, StringComparison.Ordinal);
+        Assert.Equal(ModelDeploymentPhase.Progressing, status.Phase);
+    }
+
+    [Fact]
+    public void Losing_replicas_after_being_ready_is_degraded()
+    {
+        var md = ModelDeploymentFixtures.Resnet(replicas: 3);
+        md.Status = ModelDeploymentStatusProjection.Compute(new(md, "3-aaaaaa", 3, [Deployment("3-aaaaaa", 3, 3)], []), Now);
+        var status = ModelDeploymentStatusProjection.Compute(new(md, "3-aaaaaa", 3, [Deployment("3-aaaaaa", 3, 1)], []), Now);
+        Assert.Equal(ModelDeploymentPhase.Degraded, status.Phase);
+        Assert.True(Conditions.IsTrue(status.Conditions, "Degraded"));
+    }
+
+    [Fact]
+    public void Invalid_spec_is_failed_with_every_field_in_the_message_and_keeps_serving_fields()
+    {
+        var md = ModelDeploymentFixtures.Resnet();
+        md.Status = ModelDeploymentStatusProjection.Compute(new(md, "3-aaaaaa", 2, [Deployment("3-aaaaaa", 2, 2)], []), Now);
+        var status = ModelDeploymentStatusProjection.Invalid(md, [new FieldError("spec.autoscaling.minReplicas", "too big"), new FieldError("spec.rollout.steps[1].weight", "falls")], Now);
+        Assert.Equal(ModelDeploymentPhase.Failed, status.Phase);
+        var valid = Conditions.Find(status.Conditions, "SpecValid")!;
+        Assert.Equal("False", valid.Status);
+        Assert.Contains("spec.autoscaling.minReplicas", valid.Message, StringComparison.Ordinal);
+        Assert.Contains("spec.rollout.steps[1].weight", valid.Message, StringComparison.Ordinal);
+        Assert.Equal("3-aaaaaa", status.StableRevision);
+    }
+
+    [Fact]
+    public void History_is_capped_by_revision_history_limit()
+    {
+        var md = ModelDeploymentFixtures.Resnet(replicas: 1);
+        md.Spec.RevisionHistoryLimit = 2;
+        foreach (var revision in new[] { "1-aaaaaa", "2-bbbbbb", "3-cccccc" })
+        {
+            md.Status = ModelDeploymentStatusProjection.Compute(new(md, revision, 1, [Deployment(revision, 1, 1)], []), Now);
+        }
+
+        Assert.Equal(["3-cccccc", "2-bbbbbb"], md.Status!.Revisions!.Select(r => r.Name));
+    }
+}
