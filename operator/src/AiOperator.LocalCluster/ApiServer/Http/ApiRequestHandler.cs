@@ -1,0 +1,177 @@
+using System.Text.Json.Nodes;
+using AiOperator.LocalCluster.ApiServer.Discovery;
+using AiOperator.LocalCluster.ApiServer.Resources;
+using AiOperator.LocalCluster.ApiServer.Storage;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+
+namespace AiOperator.LocalCluster.ApiServer.Http;
+
+// The single entry point for every HTTP request: fault injection, routing, error shaping, request log.
+internal sealed partial class ApiRequestHandler
+{
+    private readonly ResourceRegistry _registry;
+    private readonly ResourceCatalog _catalog;
+    private readonly ApiServerOptions _options;
+    private readonly FaultInjector _faults;
+    private readonly RequestLog _log;
+    private readonly Func<IPodLogSource?> _podLogs;
+    private readonly ILogger _logger;
+    private readonly TimeProvider _time;
+
+    public ApiRequestHandler(ResourceRegistry registry, ResourceCatalog catalog, ApiServerOptions options, FaultInjector faults, RequestLog log, Func<IPodLogSource?> podLogs, ILogger logger)
+    {
+        _registry = registry;
+        _catalog = catalog;
+        _options = options;
+        _faults = faults;
+        _log = log;
+        _podLogs = podLogs;
+        _logger = logger;
+        _time = options.TimeProvider;
+    }
+
+    public Func<string> ServerAddress { get; set; } = () => "127.0.0.1:0";
+
+    public async Task HandleAsync(HttpContext ctx)
+    {
+        var path = ctx.Request.Path.Value ?? "/";
+        var watchParam = ctx.Request.Query["watch"] is var w && (w == "true" || w == "1");
+        var info = RequestInfoParser.Parse(ctx.Request.Method, path, watchParam);
+        var logged = false;
+        try
+        {
+            var (delay, error) = _faults.Decide(info.Verb, info.Resource);
+            if (delay > TimeSpan.Zero)
+            {
+                await Task.Delay(delay, _time, ctx.RequestAborted);
+            }
+
+            if (error is not null)
+            {
+                throw new ApiException(error.StatusCode, Responses.ReasonFor(error.StatusCode), $"injected fault: {info.Verb} {info.Resource} failed with {error.StatusCode}")
+                {
+                    RetryAfterSeconds = error.RetryAfterSeconds,
+                };
+            }
+
+            if (info.IsResourceRequest)
+            {
+                if (info.Verb == "watch")
+                {
+                    logged = true;
+                    Record(ctx, info, 200);
+                }
+
+                await HandleResourceAsync(ctx, info);
+            }
+            else
+            {
+                await HandleNonResourceAsync(ctx, path);
+            }
+        }
+        catch (ApiException ex)
+        {
+            await WriteErrorAsync(ctx, ex);
+        }
+        catch (OperationCanceledException) when (ctx.RequestAborted.IsCancellationRequested)
+        {
+            // The client went away; nothing to answer.
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            LogInternalError(_logger, info.Verb, info.Resource, ex);
+            await WriteErrorAsync(ctx, new ApiException(500, "InternalError", $"Internal error occurred: {ex.GetType().Name}: {ex.Message}"));
+        }
+        finally
+        {
+            if (!logged)
+            {
+                Record(ctx, info, ctx.Response.StatusCode);
+            }
+        }
+    }
+
+    private void Record(HttpContext ctx, RequestInfo info, int code) =>
+        _log.Add(new RequestRecord(
+            _time.GetUtcNow(),
+            info.Verb,
+            ctx.Request.Method,
+            info.Path,
+            info.Group,
+            info.Resource,
+            info.Namespace,
+            info.Name,
+            info.Subresource,
+            code,
+            ctx.Request.Headers.UserAgent.ToString()));
+
+    private static async Task WriteErrorAsync(HttpContext ctx, ApiException ex)
+    {
+        if (ctx.Response.HasStarted)
+        {
+            return;
+        }
+
+        if (ex.RetryAfterSeconds is { } retry)
+        {
+            ctx.Response.Headers.RetryAfter = retry.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        await Responses.WriteJsonAsync(ctx, ex.Code, ex.ToStatus());
+    }
+
+    private async Task HandleNonResourceAsync(HttpContext ctx, string path)
+    {
+        var trimmed = path.TrimEnd('/');
+        var parts = trimmed.Trim('/').Split('/', StringSplitOptions.RemoveEmptyEntries);
+        if (!HttpMethods.IsGet(ctx.Request.Method) && !HttpMethods.IsHead(ctx.Request.Method))
+        {
+            throw ApiErrors.MethodNotAllowed($"the server does not allow this method on the requested resource (path {path})");
+        }
+
+        JsonNode? document = parts switch
+        {
+            ["version"] => new JsonObject
+            {
+                ["major"] = "1",
+                ["minor"] = "32",
+                ["gitVersion"] = "v1.32.0-aioperator-local",
+                ["gitCommit"] = "local",
+                ["gitTreeState"] = "clean",
+                ["buildDate"] = "2026-01-01T00:00:00Z",
+                ["goVersion"] = "go1.23",
+                ["compiler"] = "gc",
+                ["platform"] = "linux/amd64",
+            },
+            ["healthz"] or ["readyz"] or ["livez"] => null,
+            ["api"] => DiscoveryDocuments.Versions(ServerAddress()),
+            ["api", var v] => DiscoveryDocuments.ResourceList(_catalog, "", v),
+            ["apis"] => DiscoveryDocuments.GroupList(_catalog),
+            ["apis", var g] => DiscoveryDocuments.Group(_catalog, g),
+            ["apis", var g, var v] => DiscoveryDocuments.ResourceList(_catalog, g, v),
+            ["openapi", "v3"] => OpenApiDocuments.Root(_catalog),
+            ["openapi", "v3", "api", var v] => OpenApiDocuments.GroupVersion(_catalog, "", v),
+            ["openapi", "v3", "apis", var g, var v] => OpenApiDocuments.GroupVersion(_catalog, g, v),
+            _ => throw ApiErrors.ResourceNotFound(path),
+        };
+
+        if (parts is ["healthz"] or ["readyz"] or ["livez"])
+        {
+            ctx.Response.StatusCode = 200;
+            ctx.Response.ContentType = "text/plain";
+            await ctx.Response.WriteAsync("ok", ctx.RequestAborted);
+            return;
+        }
+
+        if (document is null)
+        {
+            throw ApiErrors.ResourceNotFound(path);
+        }
+
+        await Responses.WriteJsonAsync(ctx, 200, document);
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "API server internal error on {Verb} {Resource}")]
+    private static partial void LogInternalError(ILogger logger, string verb, string resource, Exception ex);
+}

@@ -1,0 +1,8 @@
+namespace AiOperator.LocalCluster.ApiServer.Patching;
+
+internal enum ListStrategyKind
+{
+    Atomic,
+    MergeByKey,
+    Set,
+}

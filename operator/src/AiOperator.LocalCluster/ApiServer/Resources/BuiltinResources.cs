@@ -1,0 +1,55 @@
+using k8s.Models;
+
+namespace AiOperator.LocalCluster.ApiServer.Resources;
+
+// The built-in kinds the local cluster serves; the set the operator and the simulation touch.
+internal static class BuiltinResources
+{
+    public static IReadOnlyList<ResourceType> All { get; } =
+    [
+        Core("Namespace", "namespaces", false, typeof(V1Namespace), status: true, shortNames: ["ns"]),
+        Core("Node", "nodes", false, typeof(V1Node), status: true, shortNames: ["no"]),
+        Core("Pod", "pods", true, typeof(V1Pod), status: true, shortNames: ["po"], categories: ["all"], clearStatus: true) with { HasLog = true },
+        Core("Service", "services", true, typeof(V1Service), status: true, shortNames: ["svc"], categories: ["all"], clearStatus: true),
+        Core("Endpoints", "endpoints", true, typeof(V1Endpoints), shortNames: ["ep"]) with { Singular = "endpoints" },
+        Core("ConfigMap", "configmaps", true, typeof(V1ConfigMap), shortNames: ["cm"]),
+        Core("Secret", "secrets", true, typeof(V1Secret)),
+        Core("ServiceAccount", "serviceaccounts", true, typeof(V1ServiceAccount), shortNames: ["sa"]),
+        Core("Event", "events", true, typeof(Corev1Event), shortNames: ["ev"]),
+        Core("PersistentVolumeClaim", "persistentvolumeclaims", true, typeof(V1PersistentVolumeClaim), status: true, shortNames: ["pvc"]),
+        Of("apps", "v1", "Deployment", "deployments", true, typeof(V1Deployment), status: true, shortNames: ["deploy"], categories: ["all"], clearStatus: true)
+            with { Scale = new ScaleSpec(".spec.replicas", ".status.replicas", ".spec.selector") },
+        Of("apps", "v1", "ReplicaSet", "replicasets", true, typeof(V1ReplicaSet), status: true, shortNames: ["rs"], categories: ["all"], clearStatus: true)
+            with { Scale = new ScaleSpec(".spec.replicas", ".status.replicas", ".spec.selector") },
+        Of("discovery.k8s.io", "v1", "EndpointSlice", "endpointslices", true, typeof(V1EndpointSlice)),
+        Of("events.k8s.io", "v1", "Event", "events", true, typeof(Eventsv1Event), shortNames: ["ev"]),
+        Of("coordination.k8s.io", "v1", "Lease", "leases", true, typeof(V1Lease)),
+        Of("policy", "v1", "PodDisruptionBudget", "poddisruptionbudgets", true, typeof(V1PodDisruptionBudget), status: true, shortNames: ["pdb"], clearStatus: true),
+        Of("autoscaling", "v2", "HorizontalPodAutoscaler", "horizontalpodautoscalers", true, typeof(V2HorizontalPodAutoscaler), status: true, shortNames: ["hpa"], categories: ["all"], clearStatus: true),
+        Of("apiextensions.k8s.io", "v1", "CustomResourceDefinition", "customresourcedefinitions", false, typeof(V1CustomResourceDefinition), status: true, shortNames: ["crd", "crds"], clearStatus: true),
+        Of("rbac.authorization.k8s.io", "v1", "Role", "roles", true, typeof(V1Role)),
+        Of("rbac.authorization.k8s.io", "v1", "ClusterRole", "clusterroles", false, typeof(V1ClusterRole)),
+        Of("rbac.authorization.k8s.io", "v1", "RoleBinding", "rolebindings", true, typeof(V1RoleBinding)),
+        Of("rbac.authorization.k8s.io", "v1", "ClusterRoleBinding", "clusterrolebindings", false, typeof(V1ClusterRoleBinding)),
+    ];
+
+    private static ResourceType Core(string kind, string plural, bool namespaced, Type model, bool status = false,
+        string[]? shortNames = null, string[]? categories = null, bool clearStatus = false) =>
+        Of("", "v1", kind, plural, namespaced, model, status, shortNames, categories, clearStatus);
+
+    private static ResourceType Of(string group, string version, string kind, string plural, bool namespaced, Type model,
+        bool status = false, string[]? shortNames = null, string[]? categories = null, bool clearStatus = false) => new()
+        {
+            Group = group,
+            Version = version,
+            Kind = kind,
+            Plural = plural,
+            Singular = kind.ToLowerInvariant(),
+            Namespaced = namespaced,
+            HasStatus = status,
+            ShortNames = shortNames ?? [],
+            Categories = categories ?? [],
+            ClearStatusOnCreate = clearStatus,
+            ModelType = model,
+        };
+}

@@ -1,0 +1,115 @@
+using System.Collections.Concurrent;
+using System.Reflection;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
+
+namespace AiOperator.LocalCluster.ApiServer.Schema;
+
+// The field names of a KubernetesClient model type, used only to spot unknown fields in built-in
+// objects (fieldValidation=Strict); objects themselves are never converted to these types.
+internal sealed class TypeShape
+{
+    private static readonly ConcurrentDictionary<Type, TypeShape> Cache = new();
+    private readonly Lazy<IReadOnlyDictionary<string, TypeShape>>? _fields;
+
+    private TypeShape(ShapeKind kind, Func<IReadOnlyDictionary<string, TypeShape>>? fields = null, Func<TypeShape>? element = null)
+    {
+        Kind = kind;
+        _fields = fields is null ? null : new Lazy<IReadOnlyDictionary<string, TypeShape>>(fields, LazyThreadSafetyMode.ExecutionAndPublication);
+        _element = element is null ? null : new Lazy<TypeShape>(element, LazyThreadSafetyMode.ExecutionAndPublication);
+    }
+
+    private readonly Lazy<TypeShape>? _element;
+
+    public ShapeKind Kind { get; }
+
+    public IReadOnlyDictionary<string, TypeShape> Fields => _fields?.Value ?? new Dictionary<string, TypeShape>();
+
+    public TypeShape? Element => _element?.Value;
+
+    public static TypeShape For(Type type) => Cache.GetOrAdd(type, Build);
+
+    public void FindUnknown(JsonNode? node, string path, List<string> unknown)
+    {
+        switch (Kind)
+        {
+            case ShapeKind.Object when node is JsonObject obj:
+                foreach (var (key, child) in obj)
+                {
+                    var childPath = path.Length == 0 ? key : $"{path}.{key}";
+                    if (Fields.TryGetValue(key, out var shape))
+                    {
+                        shape.FindUnknown(child, childPath, unknown);
+                    }
+                    else if (!(path.Length == 0 && key is "apiVersion" or "kind"))
+                    {
+                        unknown.Add(childPath);
+                    }
+                }
+
+                break;
+            case ShapeKind.Map when node is JsonObject map:
+                foreach (var (key, child) in map)
+                {
+                    Element?.FindUnknown(child, $"{path}.{key}", unknown);
+                }
+
+                break;
+            case ShapeKind.List when node is JsonArray list:
+                for (var i = 0; i < list.Count; i++)
+                {
+                    Element?.FindUnknown(list[i], $"{path}[{i}]", unknown);
+                }
+
+                break;
+        }
+    }
+
+    private static TypeShape Build(Type type)
+    {
+        var underlying = Nullable.GetUnderlyingType(type) ?? type;
+        if (underlying == typeof(object) || underlying == typeof(JsonElement) || underlying == typeof(JsonNode))
+        {
+            return new TypeShape(ShapeKind.Any);
+        }
+
+        if (underlying.IsPrimitive || underlying.IsEnum || underlying == typeof(string) || underlying == typeof(decimal)
+            || underlying == typeof(DateTime) || underlying == typeof(DateTimeOffset) || underlying == typeof(byte[])
+            || underlying.Name is "IntOrString" or "ResourceQuantity")
+        {
+            return new TypeShape(ShapeKind.Scalar);
+        }
+
+        var dictionary = underlying.GetInterfaces().Append(underlying)
+            .FirstOrDefault(i => i.IsGenericType && i.GetGenericTypeDefinition() == typeof(IDictionary<,>));
+        if (dictionary is not null)
+        {
+            var valueType = dictionary.GetGenericArguments()[1];
+            return new TypeShape(ShapeKind.Map, element: () => For(valueType));
+        }
+
+        var enumerable = underlying.GetInterfaces().Append(underlying)
+            .FirstOrDefault(i => i.IsGenericType && i.GetGenericTypeDefinition() == typeof(IEnumerable<>));
+        if (enumerable is not null)
+        {
+            var itemType = enumerable.GetGenericArguments()[0];
+            return new TypeShape(ShapeKind.List, element: () => For(itemType));
+        }
+
+        return new TypeShape(ShapeKind.Object, fields: () =>
+        {
+            var fields = new Dictionary<string, TypeShape>(StringComparer.Ordinal);
+            foreach (var property in underlying.GetProperties(BindingFlags.Public | BindingFlags.Instance))
+            {
+                var name = property.GetCustomAttribute<JsonPropertyNameAttribute>()?.Name;
+                if (name is not null)
+                {
+                    fields[name] = For(property.PropertyType);
+                }
+            }
+
+            return fields;
+        });
+    }
+}

@@ -1,0 +1,13 @@
+namespace AiOperator.LocalCluster.ApiServer.Selection;
+
+internal enum LabelOperator
+{
+    Equals,
+    NotEquals,
+    In,
+    NotIn,
+    Exists,
+    DoesNotExist,
+    GreaterThan,
+    LessThan,
+}

@@ -1,0 +1,8 @@
+namespace AiOperator.LocalCluster.ApiServer.Storage;
+
+internal enum FieldValidation
+{
+    Ignore,
+    Warn,
+    Strict,
+}

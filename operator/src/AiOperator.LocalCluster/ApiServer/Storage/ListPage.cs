@@ -1,0 +1,3 @@
+namespace AiOperator.LocalCluster.ApiServer.Storage;
+
+internal sealed record ListPage(IReadOnlyList<StoredObject> Items, long ResourceVersion, string? Continue, long? RemainingItemCount);

@@ -1,0 +1,3 @@
+namespace AiOperator.LocalCluster.ApiServer.Storage;
+
+internal sealed record ObjectRef(string StoreKey, string Namespace, string Name);

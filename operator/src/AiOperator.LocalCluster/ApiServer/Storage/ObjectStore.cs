@@ -1,0 +1,419 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json.Nodes;
+using AiOperator.LocalCluster.ApiServer.Http;
+using AiOperator.LocalCluster.ApiServer.Json;
+
+namespace AiOperator.LocalCluster.ApiServer.Storage;
+
+// The "etcd" of the local cluster: objects per resource, one global resourceVersion counter, a
+// bounded event history for watch resumption, and the open watchers. Mutating members require
+// Gate to be held by the caller, so a verb's read-check-write is atomic.
+internal sealed class ObjectStore
+{
+    private readonly Dictionary<string, Bucket> _buckets = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, ObjectRef> _byUid = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, HashSet<ObjectRef>> _dependents = new(StringComparer.Ordinal);
+    private readonly HistoryEntry?[] _history;
+    private readonly int _watchCapacity;
+    private int _historyHead;
+    private int _historyCount;
+    private long _rv;
+    private long _compactedRv;
+
+    public ObjectStore(int historySize, int watchCapacity)
+    {
+        _history = new HistoryEntry?[Math.Max(16, historySize)];
+        _watchCapacity = Math.Max(8, watchCapacity);
+    }
+
+    public object Gate { get; } = new();
+
+    public long CurrentResourceVersion
+    {
+        get
+        {
+            lock (Gate)
+            {
+                return _rv;
+            }
+        }
+    }
+
+    public int WatcherCount
+    {
+        get
+        {
+            lock (Gate)
+            {
+                return _buckets.Values.Sum(b => b.Watchers.Count);
+            }
+        }
+    }
+
+    public StoredObject? Get(string storeKey, string ns, string name)
+    {
+        Debug.Assert(Monitor.IsEntered(Gate));
+        return _buckets.TryGetValue(storeKey, out var bucket) && bucket.Items.TryGetValue(ns, out var names) && names.TryGetValue(name, out var stored)
+            ? stored
+            : null;
+    }
+
+    public StoredObject? Get(ObjectRef reference) => Get(reference.StoreKey, reference.Namespace, reference.Name);
+
+    public ObjectRef? FindUid(string uid)
+    {
+        Debug.Assert(Monitor.IsEntered(Gate));
+        return _byUid.TryGetValue(uid, out var reference) ? reference : null;
+    }
+
+    public IReadOnlyList<ObjectRef> DependentsOf(string uid)
+    {
+        Debug.Assert(Monitor.IsEntered(Gate));
+        return _dependents.TryGetValue(uid, out var set) ? set.ToList() : [];
+    }
+
+    // Sorted by namespace then name, the order etcd keys give a real list.
+    public IEnumerable<StoredObject> Enumerate(string storeKey, string? ns)
+    {
+        Debug.Assert(Monitor.IsEntered(Gate));
+        if (!_buckets.TryGetValue(storeKey, out var bucket))
+        {
+            yield break;
+        }
+
+        if (ns is not null)
+        {
+            if (bucket.Items.TryGetValue(ns, out var names))
+            {
+                foreach (var stored in names.Values)
+                {
+                    yield return stored;
+                }
+            }
+
+            yield break;
+        }
+
+        foreach (var namespaceName in bucket.Items.Keys.Order(StringComparer.Ordinal).ToList())
+        {
+            foreach (var stored in bucket.Items[namespaceName].Values)
+            {
+                yield return stored;
+            }
+        }
+    }
+
+    public IReadOnlyList<ObjectRef> AllInNamespace(string ns)
+    {
+        Debug.Assert(Monitor.IsEntered(Gate));
+        var result = new List<ObjectRef>();
+        foreach (var bucket in _buckets.Values)
+        {
+            if (bucket.Items.TryGetValue(ns, out var names))
+            {
+                result.AddRange(names.Values.Select(s => s.Ref));
+            }
+        }
+
+        return result;
+    }
+
+    public ListPage List(string storeKey, string? ns, Func<JsonObject, bool> filter, int limit, ContinueAt? start)
+    {
+        lock (Gate)
+        {
+            if (start is not null && start.ResourceVersion < _compactedRv)
+            {
+                throw ApiErrors.Gone("The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter.");
+            }
+
+            var items = new List<StoredObject>();
+            string? lastKey = null;
+            long remaining = 0;
+            var full = false;
+            foreach (var stored in Enumerate(storeKey, ns))
+            {
+                var key = SortKey(stored.Ref);
+                if (start is not null && string.CompareOrdinal(key, start.LastKey) <= 0)
+                {
+                    continue;
+                }
+
+                if (!filter(stored.Object))
+                {
+                    continue;
+                }
+
+                if (full)
+                {
+                    remaining++;
+                    continue;
+                }
+
+                items.Add(stored);
+                lastKey = key;
+                if (limit > 0 && items.Count >= limit)
+                {
+                    full = true;
+                }
+            }
+
+            var listRv = start?.ResourceVersion ?? _rv;
+            return remaining > 0
+                ? new ListPage(items, listRv, new Selection.ContinueToken(listRv, lastKey!).Encode(), remaining)
+                : new ListPage(items, listRv, null, null);
+        }
+    }
+
+    public static string SortKey(ObjectRef reference) => reference.Namespace + "/" + reference.Name;
+
+    public StoredObject Put(ObjectRef reference, JsonObject obj, StoredObject? previous)
+    {
+        Debug.Assert(Monitor.IsEntered(Gate));
+        var rv = ++_rv;
+        obj.Metadata()["resourceVersion"] = rv.ToString(CultureInfo.InvariantCulture);
+        JsonTree.Freeze(obj);
+        var stored = new StoredObject(reference, obj, JsonTree.ToBytes(obj), rv);
+        var bucket = BucketFor(reference.StoreKey);
+        if (!bucket.Items.TryGetValue(reference.Namespace, out var names))
+        {
+            names = new SortedDictionary<string, StoredObject>(StringComparer.Ordinal);
+            bucket.Items[reference.Namespace] = names;
+        }
+
+        names[reference.Name] = stored;
+        if (previous is not null)
+        {
+            Unindex(previous);
+        }
+
+        Index(stored);
+        Record(new HistoryEntry(previous is null ? "ADDED" : "MODIFIED", stored, previous), bucket);
+        return stored;
+    }
+
+    // Removal gets its own resourceVersion: the DELETED event carries the final state at that version.
+    public StoredObject Remove(StoredObject current)
+    {
+        Debug.Assert(Monitor.IsEntered(Gate));
+        var reference = current.Ref;
+        var bucket = BucketFor(reference.StoreKey);
+        if (bucket.Items.TryGetValue(reference.Namespace, out var names))
+        {
+            names.Remove(reference.Name);
+            if (names.Count == 0)
+            {
+                bucket.Items.Remove(reference.Namespace);
+            }
+        }
+
+        Unindex(current);
+        var rv = ++_rv;
+        var final = (JsonObject)current.Object.DeepClone();
+        final.Metadata()["resourceVersion"] = rv.ToString(CultureInfo.InvariantCulture);
+        JsonTree.Freeze(final);
+        var stored = new StoredObject(reference, final, JsonTree.ToBytes(final), rv);
+        Record(new HistoryEntry("DELETED", stored, null), bucket);
+        return stored;
+    }
+
+    public WatchStart Watch(string storeKey, string? ns, Func<JsonObject, bool> filter, string? resourceVersion)
+    {
+        lock (Gate)
+        {
+            var watcher = new Watcher(storeKey, ns, filter, _watchCapacity);
+            var backlog = new List<WatchItem>();
+            if (string.IsNullOrEmpty(resourceVersion) || resourceVersion == "0")
+            {
+                foreach (var stored in Enumerate(storeKey, ns))
+                {
+                    if (filter(stored.Object))
+                    {
+                        backlog.Add(new WatchItem("ADDED", stored));
+                    }
+                }
+            }
+            else
+            {
+                if (!long.TryParse(resourceVersion, NumberStyles.None, CultureInfo.InvariantCulture, out var from))
+                {
+                    throw ApiErrors.BadRequest($"invalid resource version: {resourceVersion}");
+                }
+
+                if (from < _compactedRv)
+                {
+                    throw ApiErrors.Gone($"too old resource version: {from} ({_compactedRv + 1})");
+                }
+
+                // Replayed through the watcher's own filter so selector transitions are honoured.
+                var replay = new Watcher(storeKey, ns, filter, int.MaxValue);
+                foreach (var entry in History())
+                {
+                    if (entry.Object.ResourceVersion > from && entry.Object.Ref.StoreKey == storeKey)
+                    {
+                        replay.Deliver(entry);
+                    }
+                }
+
+                replay.Channel.Writer.TryComplete();
+                while (replay.Channel.Reader.TryRead(out var item))
+                {
+                    backlog.Add(item);
+                }
+            }
+
+            BucketFor(storeKey).Watchers.Add(watcher);
+            return new WatchStart(watcher, backlog);
+        }
+    }
+
+    public void Unwatch(Watcher watcher)
+    {
+        lock (Gate)
+        {
+            watcher.Close();
+            if (_buckets.TryGetValue(watcher.StoreKey, out var bucket))
+            {
+                bucket.Watchers.Remove(watcher);
+            }
+        }
+    }
+
+    // A bookmark is only safe when nothing older is still queued for this watcher.
+    public long? BookmarkVersion(Watcher watcher)
+    {
+        lock (Gate)
+        {
+            return watcher.Channel.Reader.Count == 0 ? _rv : null;
+        }
+    }
+
+    public void CloseAllWatchers()
+    {
+        lock (Gate)
+        {
+            foreach (var bucket in _buckets.Values)
+            {
+                foreach (var watcher in bucket.Watchers)
+                {
+                    watcher.Close();
+                }
+
+                bucket.Watchers.Clear();
+            }
+        }
+    }
+
+    // Everything up to now becomes too old: watches and continue tokens from before get 410.
+    public void Compact()
+    {
+        lock (Gate)
+        {
+            _compactedRv = _rv;
+            Array.Clear(_history);
+            _historyCount = 0;
+            _historyHead = 0;
+        }
+    }
+
+    private IEnumerable<HistoryEntry> History()
+    {
+        var start = (_historyHead - _historyCount + _history.Length) % _history.Length;
+        for (var i = 0; i < _historyCount; i++)
+        {
+            yield return _history[(start + i) % _history.Length]!;
+        }
+    }
+
+    private void Record(HistoryEntry entry, Bucket bucket)
+    {
+        if (_historyCount == _history.Length)
+        {
+            var oldest = _history[_historyHead]!;
+            _compactedRv = Math.Max(_compactedRv, oldest.Object.ResourceVersion);
+        }
+        else
+        {
+            _historyCount++;
+        }
+
+        _history[_historyHead] = entry;
+        _historyHead = (_historyHead + 1) % _history.Length;
+        if (bucket.Watchers.Count > 0)
+        {
+            var anyClosed = false;
+            foreach (var watcher in bucket.Watchers)
+            {
+                watcher.Deliver(entry);
+                anyClosed |= watcher.Closed;
+            }
+
+            if (anyClosed)
+            {
+                bucket.Watchers.RemoveAll(w => w.Closed);
+            }
+        }
+    }
+
+    private void Index(StoredObject stored)
+    {
+        var uid = stored.Object.Uid();
+        if (uid.Length > 0)
+        {
+            _byUid[uid] = stored.Ref;
+        }
+
+        foreach (var owner in stored.Object.Obj("metadata").Arr("ownerReferences") ?? [])
+        {
+            var ownerUid = owner.Str("uid");
+            if (ownerUid is null)
+            {
+                continue;
+            }
+
+            if (!_dependents.TryGetValue(ownerUid, out var set))
+            {
+                set = [];
+                _dependents[ownerUid] = set;
+            }
+
+            set.Add(stored.Ref);
+        }
+    }
+
+    private void Unindex(StoredObject stored)
+    {
+        _byUid.Remove(stored.Object.Uid());
+        foreach (var owner in stored.Object.Obj("metadata").Arr("ownerReferences") ?? [])
+        {
+            var ownerUid = owner.Str("uid");
+            if (ownerUid is not null && _dependents.TryGetValue(ownerUid, out var set))
+            {
+                set.Remove(stored.Ref);
+                if (set.Count == 0)
+                {
+                    _dependents.Remove(ownerUid);
+                }
+            }
+        }
+    }
+
+    private Bucket BucketFor(string storeKey)
+    {
+        if (!_buckets.TryGetValue(storeKey, out var bucket))
+        {
+            bucket = new Bucket();
+            _buckets[storeKey] = bucket;
+        }
+
+        return bucket;
+    }
+
+    private sealed class Bucket
+    {
+        public Dictionary<string, SortedDictionary<string, StoredObject>> Items { get; } = new(StringComparer.Ordinal);
+
+        public List<Watcher> Watchers { get; } = [];
+    }
+}

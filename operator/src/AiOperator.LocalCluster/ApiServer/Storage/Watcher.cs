@@ -1,0 +1,79 @@
+using System.Text.Json.Nodes;
+using System.Threading.Channels;
+
+namespace AiOperator.LocalCluster.ApiServer.Storage;
+
+// One open watch. Events are pushed under the store lock with TryWrite so a slow reader can never
+// hold up a writer: when its buffer is full it is cut off and told to relist, as kube-apiserver does.
+internal sealed class Watcher
+{
+    private readonly Func<JsonObject, bool> _filter;
+
+    public Watcher(string storeKey, string? ns, Func<JsonObject, bool> filter, int capacity)
+    {
+        StoreKey = storeKey;
+        Namespace = ns;
+        _filter = filter;
+        Channel = System.Threading.Channels.Channel.CreateBounded<WatchItem>(new BoundedChannelOptions(capacity)
+        {
+            SingleReader = true,
+            SingleWriter = false,
+            FullMode = BoundedChannelFullMode.Wait,
+        });
+    }
+
+    public string StoreKey { get; }
+
+    public string? Namespace { get; }
+
+    public Channel<WatchItem> Channel { get; }
+
+    public bool Overflowed { get; private set; }
+
+    public bool Closed { get; private set; }
+
+    public bool Matches(JsonObject obj) =>
+        (Namespace is null || (AiOperator.LocalCluster.ApiServer.Json.JsonTree.AsString(obj["metadata"]?["namespace"]) ?? "") == Namespace) && _filter(obj);
+
+    // Selector transitions become ADDED/DELETED, like the watch cache does for filtered watches.
+    public void Deliver(HistoryEntry entry)
+    {
+        if (Closed)
+        {
+            return;
+        }
+
+        var now = Matches(entry.Object.Object);
+        string? type = entry.Type;
+        if (entry.Type == "MODIFIED" && entry.Previous is not null)
+        {
+            var before = Matches(entry.Previous.Object);
+            type = (before, now) switch
+            {
+                (true, true) => "MODIFIED",
+                (false, true) => "ADDED",
+                (true, false) => "DELETED",
+                _ => null,
+            };
+        }
+        else if (!now)
+        {
+            type = null;
+        }
+
+        if (type is not null && !Channel.Writer.TryWrite(new WatchItem(type, entry.Object)))
+        {
+            Overflowed = true;
+            Close();
+        }
+    }
+
+    public void Close()
+    {
+        if (!Closed)
+        {
+            Closed = true;
+            Channel.Writer.TryComplete();
+        }
+    }
+}

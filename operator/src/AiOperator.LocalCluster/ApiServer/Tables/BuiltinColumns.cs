@@ -1,0 +1,136 @@
+using System.Text.Json.Nodes;
+using AiOperator.LocalCluster.ApiServer.Json;
+
+namespace AiOperator.LocalCluster.ApiServer.Tables;
+
+// The columns kube-apiserver's table convertors print for the built-in kinds (the common subset).
+internal static class BuiltinColumns
+{
+    public static IReadOnlyList<TableColumn> For(string group, string kind) => (group, kind) switch
+    {
+        ("", "Pod") =>
+        [
+            Name(),
+            Col("Ready", "string", (o, _) => PodReady(o)),
+            Col("Status", "string", (o, _) => PodStatus(o)),
+            Col("Restarts", "string", (o, _) => Restarts(o)),
+            Age(),
+            Col("IP", "string", (o, _) => o.Obj("status").Str("podIP") ?? "<none>", 1),
+            Col("Node", "string", (o, _) => o.Obj("spec").Str("nodeName") ?? "<none>", 1),
+        ],
+        ("apps", "Deployment") =>
+        [
+            Name(),
+            Col("Ready", "string", (o, _) => $"{o.Obj("status").Long("readyReplicas") ?? 0}/{o.Obj("spec").Long("replicas") ?? 1}"),
+            Col("Up-to-date", "integer", (o, _) => o.Obj("status").Long("updatedReplicas") ?? 0),
+            Col("Available", "integer", (o, _) => o.Obj("status").Long("availableReplicas") ?? 0),
+            Age(),
+        ],
+        ("apps", "ReplicaSet") =>
+        [
+            Name(),
+            Col("Desired", "integer", (o, _) => o.Obj("spec").Long("replicas") ?? 1),
+            Col("Current", "integer", (o, _) => o.Obj("status").Long("replicas") ?? 0),
+            Col("Ready", "integer", (o, _) => o.Obj("status").Long("readyReplicas") ?? 0),
+            Age(),
+        ],
+        ("", "Node") =>
+        [
+            Name(),
+            Col("Status", "string", (o, _) => NodeStatus(o)),
+            Col("Roles", "string", (_, _) => "<none>"),
+            Age(),
+            Col("Version", "string", (o, _) => o.Obj("status").Obj("nodeInfo").Str("kubeletVersion") ?? ""),
+        ],
+        ("", "Namespace") => [Name(), Col("Status", "string", (o, _) => o.Obj("status").Str("phase") ?? ""), Age()],
+        ("", "Service") =>
+        [
+            Name(),
+            Col("Type", "string", (o, _) => o.Obj("spec").Str("type") ?? "ClusterIP"),
+            Col("Cluster-IP", "string", (o, _) => o.Obj("spec").Str("clusterIP") ?? "<none>"),
+            Col("External-IP", "string", (_, _) => "<none>"),
+            Col("Port(s)", "string", (o, _) => Ports(o)),
+            Age(),
+        ],
+        ("", "ConfigMap") => [Name(), Col("Data", "integer", (o, _) => (o.Obj("data")?.Count ?? 0) + (o.Obj("binaryData")?.Count ?? 0)), Age()],
+        ("", "Secret") =>
+        [
+            Name(),
+            Col("Type", "string", (o, _) => o.Str("type") ?? "Opaque"),
+            Col("Data", "integer", (o, _) => (o.Obj("data")?.Count ?? 0) + (o.Obj("stringData")?.Count ?? 0)),
+            Age(),
+        ],
+        ("", "Event") =>
+        [
+            Col("Last Seen", "string", (o, now) => Since(o.Str("lastTimestamp") ?? o.Str("eventTime") ?? o.Obj("metadata").Str("creationTimestamp"), now)),
+            Col("Type", "string", (o, _) => o.Str("type") ?? ""),
+            Col("Reason", "string", (o, _) => o.Str("reason") ?? ""),
+            Col("Object", "string", (o, _) => $"{(o.Obj("involvedObject").Str("kind") ?? "").ToLowerInvariant()}/{o.Obj("involvedObject").Str("name")}"),
+            Col("Message", "string", (o, _) => o.Str("message") ?? ""),
+        ],
+        ("apiextensions.k8s.io", "CustomResourceDefinition") =>
+            [Name(), Col("Created At", "date", (o, _) => o.Obj("metadata").Str("creationTimestamp"))],
+        _ => [Name(), Age()],
+    };
+
+    public static TableColumn Name() =>
+        new("Name", "string", "name", "Name must be unique within a namespace.", 0, (o, _) => o.Name());
+
+    public static TableColumn Age() =>
+        new("Age", "string", "", "CreationTimestamp is a timestamp representing the server time when this object was created.", 0,
+            (o, now) => Since(o.Obj("metadata").Str("creationTimestamp"), now));
+
+    public static JsonNode? Since(string? timestamp, DateTimeOffset now) =>
+        JsonTree.ParseTime(timestamp) is { } t ? HumanDuration.Format(now - t) : "<unknown>";
+
+    private static TableColumn Col(string name, string type, Func<JsonObject, DateTimeOffset, JsonNode?> cell, int priority = 0) =>
+        new(name, type, "", "", priority, cell);
+
+    private static string PodReady(JsonObject pod)
+    {
+        var total = pod.Obj("spec").Arr("containers")?.Count ?? 0;
+        var ready = pod.Obj("status").Arr("containerStatuses")?.Count(c => JsonTree.IsTrue(c?["ready"])) ?? 0;
+        return $"{ready}/{total}";
+    }
+
+    private static string PodStatus(JsonObject pod)
+    {
+        if (pod.Obj("metadata")?["deletionTimestamp"] is not null)
+        {
+            return "Terminating";
+        }
+
+        foreach (var status in pod.Obj("status").Arr("containerStatuses") ?? [])
+        {
+            var waiting = status.Obj("state").Obj("waiting").Str("reason");
+            if (waiting is not null)
+            {
+                return waiting;
+            }
+
+            var terminated = status.Obj("state").Obj("terminated").Str("reason");
+            if (terminated is not null)
+            {
+                return terminated;
+            }
+        }
+
+        return pod.Obj("status").Str("reason") ?? pod.Obj("status").Str("phase") ?? "Pending";
+    }
+
+    private static long Restarts(JsonObject pod) =>
+        (pod.Obj("status").Arr("containerStatuses") ?? []).Sum(c => c.Long("restartCount") ?? 0);
+
+    private static string NodeStatus(JsonObject node)
+    {
+        var ready = node.Obj("status").Arr("conditions")?.FirstOrDefault(c => c.Str("type") == "Ready");
+        var text = ready.Str("status") == "True" ? "Ready" : ready is null ? "Unknown" : "NotReady";
+        return JsonTree.IsTrue(node.Obj("spec")?["unschedulable"]) ? text + ",SchedulingDisabled" : text;
+    }
+
+    private static string Ports(JsonObject service)
+    {
+        var ports = service.Obj("spec").Arr("ports") ?? [];
+        return ports.Count == 0 ? "<none>" : string.Join(",", ports.Select(p => $"{p.Long("port")}/{p.Str("protocol") ?? "TCP"}"));
+    }
+}
