@@ -13,7 +13,7 @@ internal sealed class LoopbackAddressPool
     private readonly Lock _lock = new();
     private uint _next;
 
-    public LoopbackAddressPool(IPAddress first, IPAddress last)
+    public LoopbackAddressPool(IPAddress first, IPAddress last, int startOffset = 0)
     {
         _first = ToUInt(first);
         _last = ToUInt(last);
@@ -22,10 +22,16 @@ internal sealed class LoopbackAddressPool
             throw new ArgumentException($"address range {first}-{last} must lie inside 127.0.0.0/8 and be ordered");
         }
 
-        _next = _first;
+        _next = _first + (uint)(Math.Abs((long)startOffset) % (_last - _first + 1));
     }
 
     public int Capacity => (int)(_last - _first + 1);
+
+    // Shared by every cluster in this process, starting at a random point so that clusters in
+    // other processes on the same machine are unlikely to hand out the same addresses.
+    public static LoopbackAddressPool Pods { get; } = new(IPAddress.Parse("127.2.0.1"), IPAddress.Parse("127.127.255.254"), Random.Shared.Next());
+
+    public static LoopbackAddressPool Services { get; } = new(IPAddress.Parse("127.1.0.1"), IPAddress.Parse("127.1.255.254"), Random.Shared.Next());
 
     public IPAddress Allocate()
     {

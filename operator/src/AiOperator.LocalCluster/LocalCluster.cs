@@ -1,0 +1,80 @@
+using AiOperator.LocalCluster.ApiServer;
+using AiOperator.LocalCluster.Simulation;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace AiOperator.LocalCluster;
+
+// A whole local cluster: the API server plus the simulated nodes, control plane and kubelet.
+// Dispose stops every pod process (SIGTERM, then SIGKILL) before the API server goes away.
+public sealed class LocalCluster : IAsyncDisposable
+{
+    private readonly SimulatedControlPlane _controlPlane;
+    private readonly bool _ownsStateDirectory;
+
+    private LocalCluster(ApiServerHost apiServer, SimulatedControlPlane controlPlane, string kubeconfigPath, string stateDirectory, bool ownsStateDirectory)
+    {
+        ApiServer = apiServer;
+        _controlPlane = controlPlane;
+        KubeconfigPath = kubeconfigPath;
+        StateDirectory = stateDirectory;
+        _ownsStateDirectory = ownsStateDirectory;
+    }
+
+    public ApiServerHost ApiServer { get; }
+
+    public string KubeconfigPath { get; }
+
+    public string StateDirectory { get; }
+
+    public static async Task<LocalCluster> StartAsync(LocalClusterOptions options, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var owns = string.IsNullOrEmpty(options.StateDirectory);
+        var state = Path.GetFullPath(owns ? Path.Combine(Path.GetTempPath(), $"aiop-local-{Guid.NewGuid():N}") : options.StateDirectory!);
+        Directory.CreateDirectory(state);
+        var loggers = options.LoggerFactory ?? NullLoggerFactory.Instance;
+
+        var apiServer = await ApiServerHost.StartAsync(new ApiServerOptions { Port = options.ApiPort, TimeProvider = options.TimeProvider }, ct);
+        SimulatedControlPlane? controlPlane = null;
+        try
+        {
+            var kubeconfig = Path.Combine(state, "kubeconfig");
+            apiServer.WriteKubeconfig(kubeconfig);
+            controlPlane = new SimulatedControlPlane(apiServer.ClientConfiguration, options, state, loggers);
+            apiServer.PodLogs = controlPlane.Logs;
+            await controlPlane.StartAsync(ct);
+            loggers.CreateLogger<LocalCluster>().LogInformation("local cluster serving at {Url}, state in {State}", apiServer.Url, state);
+            return new LocalCluster(apiServer, controlPlane, kubeconfig, state, owns);
+        }
+        catch
+        {
+            if (controlPlane is not null)
+            {
+                await controlPlane.DisposeAsync();
+            }
+
+            await apiServer.DisposeAsync();
+            throw;
+        }
+    }
+
+    public k8s.Kubernetes CreateClient() => new(ApiServer.ClientConfiguration);
+
+    public async ValueTask DisposeAsync()
+    {
+        await _controlPlane.DisposeAsync();
+        await ApiServer.DisposeAsync();
+        if (_ownsStateDirectory)
+        {
+            try
+            {
+                Directory.Delete(StateDirectory, recursive: true);
+            }
+            catch (IOException)
+            {
+                // A process that ignored SIGKILL's aftermath may still hold a file; temp is cleaned eventually.
+            }
+        }
+    }
+}

@@ -1,0 +1,8 @@
+namespace AiOperator.LocalCluster.Simulation.Kubelet;
+
+internal enum ContainerPhase
+{
+    Waiting,
+    Running,
+    Terminated,
+}

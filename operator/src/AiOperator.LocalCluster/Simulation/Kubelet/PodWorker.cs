@@ -1,0 +1,209 @@
+using System.Net;
+using AiOperator.LocalCluster.Simulation.Informers;
+using k8s;
+using k8s.Autorest;
+using k8s.Models;
+using Microsoft.Extensions.Logging;
+
+namespace AiOperator.LocalCluster.Simulation.Kubelet;
+
+// The kubelet's per-pod worker: sandbox (IP, folders), one ContainerWorker per container, status
+// written through pods/status whenever a container changes, and on termination: stop containers
+// within the grace period, then remove the pod (DELETE with gracePeriodSeconds=0), as the kubelet does.
+internal sealed class PodWorker(V1Pod pod, string hostIp, KubeletContext context) : IDisposable
+{
+    private readonly CancellationTokenSource _stop = new();
+    private readonly SemaphoreSlim _changed = new(0, 1);
+    private readonly List<ContainerWorker> _containers = [];
+    private readonly Lock _lock = new();
+    private TimeSpan _grace = TimeSpan.FromSeconds(pod.Spec.TerminationGracePeriodSeconds ?? 30);
+    private bool _deleteWhenStopped;
+
+    public string Uid { get; } = pod.Metadata.Uid;
+
+    public bool Stopping => _stop.IsCancellationRequested;
+
+    public Task Completion { get; private set; } = Task.CompletedTask;
+
+    public void Start() => Completion = Task.Run(RunAsync);
+
+    public void Stop(TimeSpan grace, bool deleteWhenStopped)
+    {
+        lock (_lock)
+        {
+            _grace = grace;
+            _deleteWhenStopped |= deleteWhenStopped;
+            foreach (var container in _containers)
+            {
+                container.StopGrace = grace;
+            }
+        }
+
+        try
+        {
+            _stop.Cancel();
+        }
+        catch (ObjectDisposedException)
+        {
+            return;
+        }
+
+        Pulse();
+    }
+
+    private async Task RunAsync()
+    {
+        var ns = pod.Metadata.NamespaceProperty;
+        var name = pod.Metadata.Name;
+        var podIp = context.PodAddresses.Allocate();
+        var startTime = context.Time.GetUtcNow();
+        var records = (pod.Spec.Containers ?? []).Select(ContainerWorker.Initial).ToList();
+        string? podDirectory = null;
+        try
+        {
+            await WriteStatusAsync(records, podIp, startTime);
+            var sandbox = await PrepareSandboxAsync(podIp, records);
+            if (sandbox is not null)
+            {
+                podDirectory = sandbox.Directory;
+                context.Logs.Register(ns, name, sandbox.Directory);
+                lock (_lock)
+                {
+                    foreach (var spec in pod.Spec.Containers ?? [])
+                    {
+                        _containers.Add(new ContainerWorker(sandbox, spec, context.RuntimeFor(spec.Image), context, Pulse) { StopGrace = _grace });
+                    }
+                }
+
+                var running = _containers.Select(c => Task.Run(() => c.RunAsync(_stop.Token))).ToList();
+                var all = Task.WhenAll(running);
+                while (!all.IsCompleted || _changed.CurrentCount > 0)
+                {
+                    await Task.WhenAny(all, _changed.WaitAsync());
+                    await WriteStatusAsync([.. _containers.Select(c => c.Current)], podIp, startTime);
+                }
+
+                await all;
+                await WriteStatusAsync([.. _containers.Select(c => c.Current)], podIp, startTime);
+                await _stop.Token.WhenCanceled();
+            }
+
+            if (_deleteWhenStopped)
+            {
+                await DeleteNowAsync();
+            }
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            context.Logger.LogWarning(ex, "pod worker for {Namespace}/{Name} failed", ns, name);
+        }
+        finally
+        {
+            if (podDirectory is not null)
+            {
+                context.Logs.Unregister(ns, name, podDirectory);
+            }
+
+            context.PodAddresses.Release(podIp);
+        }
+    }
+
+    private async Task<PodSandbox?> PrepareSandboxAsync(IPAddress podIp, List<ContainerRecord> records)
+    {
+        while (!_stop.IsCancellationRequested)
+        {
+            try
+            {
+                return await PodSandbox.PrepareAsync(context.Client, pod, context.StateDirectory, podIp, hostIp, _stop.Token);
+            }
+            catch (ContainerStartException ex)
+            {
+                context.Events.Record(pod, "v1", "Pod", "Warning", "FailedMount", ex.Message);
+                var waiting = records.Select(r => r with { WaitingReason = ex.Reason, WaitingMessage = ex.Message }).ToList();
+                await WriteStatusAsync(waiting, podIp, context.Time.GetUtcNow());
+                try
+                {
+                    await Task.Delay(context.BackoffBase, context.Time, _stop.Token);
+                }
+                catch (OperationCanceledException)
+                {
+                    return null;
+                }
+            }
+            catch (OperationCanceledException)
+            {
+                return null;
+            }
+        }
+
+        return null;
+    }
+
+    private async Task WriteStatusAsync(IReadOnlyList<ContainerRecord> records, IPAddress podIp, DateTimeOffset startTime)
+    {
+        try
+        {
+            await PodStatusUpdater.UpdateAsync(context.Client, pod.Metadata.NamespaceProperty, pod.Metadata.Name, current =>
+            {
+                if (current.Metadata.Uid != Uid)
+                {
+                    return false;
+                }
+
+                var start = current.Status?.StartTime is { } s ? new DateTimeOffset(DateTime.SpecifyKind(s, DateTimeKind.Utc)) : startTime;
+                var status = PodStatusBuilder.Build(current, records, hostIp, podIp.ToString(), start, context.Time.GetUtcNow());
+                if (KubernetesJson.Serialize(status) == KubernetesJson.Serialize(current.Status))
+                {
+                    return false;
+                }
+
+                current.Status = status;
+                return true;
+            }, CancellationToken.None);
+        }
+        catch (HttpOperationException ex)
+        {
+            context.Logger.LogDebug("status write for {Namespace}/{Name} failed: {Status}", pod.Metadata.NamespaceProperty, pod.Metadata.Name, ex.Response.StatusCode);
+        }
+        catch (HttpRequestException ex)
+        {
+            context.Logger.LogDebug("status write for {Namespace}/{Name} failed: {Error}", pod.Metadata.NamespaceProperty, pod.Metadata.Name, ex.Message);
+        }
+    }
+
+    private async Task DeleteNowAsync()
+    {
+        try
+        {
+            await context.Client.CoreV1.DeleteNamespacedPodAsync(
+                pod.Metadata.Name,
+                pod.Metadata.NamespaceProperty,
+                new V1DeleteOptions { GracePeriodSeconds = 0, Preconditions = new V1Preconditions { Uid = Uid } },
+                gracePeriodSeconds: 0);
+        }
+        catch (HttpOperationException ex) when (ex.Response.StatusCode is HttpStatusCode.NotFound or HttpStatusCode.Conflict)
+        {
+        }
+        catch (HttpRequestException)
+        {
+            // API server already gone (cluster shutdown).
+        }
+    }
+
+    public void Dispose()
+    {
+        _stop.Dispose();
+        _changed.Dispose();
+    }
+
+    private void Pulse()
+    {
+        try
+        {
+            _changed.Release();
+        }
+        catch (Exception ex) when (ex is SemaphoreFullException or ObjectDisposedException)
+        {
+        }
+    }
+}

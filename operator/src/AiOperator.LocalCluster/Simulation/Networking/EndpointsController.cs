@@ -1,0 +1,70 @@
+using System.Net;
+using AiOperator.LocalCluster.Simulation.Informers;
+using k8s;
+using k8s.Autorest;
+using k8s.Models;
+using Microsoft.Extensions.Logging;
+
+namespace AiOperator.LocalCluster.Simulation.Networking;
+
+// The EndpointSlice and Endpoints controllers: one slice (and one Endpoints) per Service with a
+// selector, following pod readiness; written only when their content changes.
+internal sealed class EndpointsController(
+    IKubernetes client,
+    Informer<V1Service, V1ServiceList> services,
+    Informer<V1Pod, V1PodList> pods,
+    Informer<V1EndpointSlice, V1EndpointSliceList> slices,
+    Informer<V1Endpoints, V1EndpointsList> endpoints,
+    ILogger logger)
+{
+    public async Task ReconcileAsync(CancellationToken ct)
+    {
+        var allPods = pods.List();
+        foreach (var service in services.List())
+        {
+            if (service.Spec?.Selector is not { Count: > 0 } || service.Metadata.DeletionTimestamp is not null)
+            {
+                continue;
+            }
+
+            var ns = service.Metadata.NamespaceProperty;
+            var slice = ServiceEndpoints.Slice(service, allPods);
+            var existingSlice = slices.Get(ns, slice.Metadata.Name);
+            if (existingSlice is null)
+            {
+                await WriteAsync(() => client.DiscoveryV1.CreateNamespacedEndpointSliceAsync(slice, ns, cancellationToken: ct), slices.Upsert);
+            }
+            else if (Shape(existingSlice) != Shape(slice))
+            {
+                slice.Metadata.ResourceVersion = existingSlice.Metadata.ResourceVersion;
+                await WriteAsync(() => client.DiscoveryV1.ReplaceNamespacedEndpointSliceAsync(slice, slice.Metadata.Name, ns, cancellationToken: ct), slices.Upsert);
+            }
+
+            var ep = ServiceEndpoints.Endpoints(service, allPods);
+            var existingEp = endpoints.Get(ns, ep.Metadata.Name);
+            if (existingEp is null)
+            {
+                await WriteAsync(() => client.CoreV1.CreateNamespacedEndpointsAsync(ep, ns, cancellationToken: ct), endpoints.Upsert);
+            }
+            else if (KubernetesJson.Serialize(existingEp.Subsets) != KubernetesJson.Serialize(ep.Subsets))
+            {
+                ep.Metadata.ResourceVersion = existingEp.Metadata.ResourceVersion;
+                await WriteAsync(() => client.CoreV1.ReplaceNamespacedEndpointsAsync(ep, ep.Metadata.Name, ns, cancellationToken: ct), endpoints.Upsert);
+            }
+        }
+    }
+
+    private async Task WriteAsync<T>(Func<Task<T>> write, Action<T> remember)
+    {
+        try
+        {
+            remember(await write());
+        }
+        catch (HttpOperationException ex) when (ex.Response.StatusCode is HttpStatusCode.Conflict or HttpStatusCode.NotFound or HttpStatusCode.Forbidden)
+        {
+            logger.LogDebug("endpoint write skipped: {Status}", ex.Response.StatusCode);
+        }
+    }
+
+    private static string Shape(V1EndpointSlice slice) => KubernetesJson.Serialize(new { slice.Endpoints, slice.Ports });
+}

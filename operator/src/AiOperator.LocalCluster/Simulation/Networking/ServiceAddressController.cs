@@ -1,0 +1,67 @@
+using System.Net;
+using AiOperator.LocalCluster.Simulation.Informers;
+using k8s;
+using k8s.Autorest;
+using k8s.Models;
+using Microsoft.Extensions.Logging;
+
+namespace AiOperator.LocalCluster.Simulation.Networking;
+
+// The service IP allocator: every non-headless Service gets a loopback clusterIP so the host can
+// reach it; an address someone else already set is kept when it is loopback and free.
+internal sealed class ServiceAddressController(
+    IKubernetes client,
+    Informer<V1Service, V1ServiceList> services,
+    LoopbackAddressPool pool,
+    ILogger logger)
+{
+    private readonly Dictionary<string, IPAddress> _assigned = new(StringComparer.Ordinal);
+
+    public async Task ReconcileAsync(CancellationToken ct)
+    {
+        var live = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var service in services.List())
+        {
+            var key = $"{service.Metadata.NamespaceProperty}/{service.Metadata.Name}/{service.Metadata.Uid}";
+            live.Add(key);
+            var spec = service.Spec ??= new V1ServiceSpec();
+            if (spec.ClusterIP == "None" || spec.Type == "ExternalName")
+            {
+                continue;
+            }
+
+            if (_assigned.TryGetValue(key, out var mine) && spec.ClusterIP == mine.ToString())
+            {
+                continue;
+            }
+
+            if (IPAddress.TryParse(spec.ClusterIP, out var existing) && IsLoopback(existing) && pool.TryReserve(existing))
+            {
+                _assigned[key] = existing;
+                continue;
+            }
+
+            var address = _assigned.TryGetValue(key, out var pending) ? pending : pool.Allocate();
+            _assigned[key] = address;
+            var patch = new V1Patch($"{{\"spec\":{{\"clusterIP\":\"{address}\",\"clusterIPs\":[\"{address}\"]}}}}", V1Patch.PatchType.MergePatch);
+            try
+            {
+                var written = await client.CoreV1.PatchNamespacedServiceAsync(patch, service.Metadata.Name, service.Metadata.NamespaceProperty, cancellationToken: ct);
+                services.Upsert(written);
+                logger.LogInformation("service {Namespace}/{Name} got clusterIP {Address}", service.Metadata.NamespaceProperty, service.Metadata.Name, address);
+            }
+            catch (HttpOperationException ex) when (ex.Response.StatusCode is HttpStatusCode.NotFound or HttpStatusCode.Conflict or HttpStatusCode.UnprocessableEntity)
+            {
+                logger.LogWarning("could not set clusterIP of {Namespace}/{Name}: {Status}", service.Metadata.NamespaceProperty, service.Metadata.Name, ex.Response.StatusCode);
+            }
+        }
+
+        foreach (var gone in _assigned.Keys.Where(k => !live.Contains(k)).ToList())
+        {
+            pool.Release(_assigned[gone]);
+            _assigned.Remove(gone);
+        }
+    }
+
+    private static bool IsLoopback(IPAddress address) => address.GetAddressBytes() is [127, _, _, _];
+}

@@ -1,0 +1,105 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Sockets;
+using AiOperator.LocalCluster.Simulation.Informers;
+using k8s.Models;
+using Microsoft.Extensions.Logging;
+
+namespace AiOperator.LocalCluster.Simulation.Networking;
+
+// kube-proxy for the host: a TCP listener on each Service's clusterIP:port that forwards every
+// new connection to the next ready endpoint (round-robin), so traffic splits across revisions
+// by ready pod count exactly as iptables mode does on average.
+internal sealed class ServiceProxy(
+    Informer<V1Service, V1ServiceList> services,
+    Informer<V1EndpointSlice, V1EndpointSliceList> slices,
+    ILogger logger) : IAsyncDisposable
+{
+    private readonly ConcurrentDictionary<string, ServiceListener> _listeners = new(StringComparer.Ordinal);
+    private readonly CancellationTokenSource _stopping = new();
+
+    public Task ReconcileAsync(CancellationToken ct)
+    {
+        var wanted = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var service in services.List())
+        {
+            if (!IPAddress.TryParse(service.Spec?.ClusterIP, out var ip) || ip.GetAddressBytes() is not [127, _, _, _])
+            {
+                continue;
+            }
+
+            foreach (var port in service.Spec.Ports ?? [])
+            {
+                if ((port.Protocol ?? "TCP") != "TCP")
+                {
+                    continue;
+                }
+
+                var key = $"{service.Metadata.NamespaceProperty}/{service.Metadata.Name}/{ip}:{port.Port}";
+                wanted.Add(key);
+                if (_listeners.ContainsKey(key))
+                {
+                    continue;
+                }
+
+                try
+                {
+                    var (ns, name, portName) = (service.Metadata.NamespaceProperty, service.Metadata.Name, port.Name);
+                    var listener = new ServiceListener(new IPEndPoint(ip, port.Port), () => Backends(ns, name, portName));
+                    _listeners[key] = listener;
+                    listener.Start(_stopping.Token);
+                    logger.LogInformation("proxying {Namespace}/{Name} on {Address}:{Port}", service.Metadata.NamespaceProperty, service.Metadata.Name, ip, port.Port);
+                }
+                catch (SocketException ex)
+                {
+                    if (_listeners.TryRemove(key, out var failed))
+                    {
+                        failed.Dispose();
+                    }
+
+                    logger.LogWarning("cannot listen on {Address}:{Port} for {Namespace}/{Name}: {Error}", ip, port.Port, service.Metadata.NamespaceProperty, service.Metadata.Name, ex.Message);
+                }
+            }
+        }
+
+        foreach (var key in _listeners.Keys.Where(k => !wanted.Contains(k)).ToList())
+        {
+            if (_listeners.TryRemove(key, out var listener))
+            {
+                listener.Dispose();
+            }
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stopping.CancelAsync();
+        foreach (var listener in _listeners.Values)
+        {
+            listener.Dispose();
+        }
+
+        _listeners.Clear();
+        _stopping.Dispose();
+    }
+
+    // Ready endpoints of the service port, in a stable order so round-robin is fair.
+    private List<IPEndPoint> Backends(string ns, string service, string? portName) =>
+    [
+        .. slices.List()
+            .Where(s => s.Metadata.NamespaceProperty == ns && s.Metadata.Labels?.TryGetValue(ServiceEndpoints.ServiceNameLabel, out var n) == true && n == service)
+            .SelectMany(s =>
+            {
+                var port = s.Ports?.FirstOrDefault(p => (p.Name ?? string.Empty) == (portName ?? string.Empty))?.Port;
+                return port is null
+                    ? []
+                    : (s.Endpoints ?? []).Where(e => e.Conditions?.Ready != false)
+                        .SelectMany(e => e.Addresses ?? [])
+                        .Select(a => IPAddress.TryParse(a, out var ip) ? new IPEndPoint(ip, port.Value) : null)
+                        .OfType<IPEndPoint>();
+            })
+            .OrderBy(e => e.ToString(), StringComparer.Ordinal),
+    ];
+}

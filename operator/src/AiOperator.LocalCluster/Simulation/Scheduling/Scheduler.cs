@@ -1,0 +1,132 @@
+using System.Net;
+using AiOperator.LocalCluster.Simulation.Informers;
+using k8s;
+using k8s.Autorest;
+using k8s.Models;
+using Microsoft.Extensions.Logging;
+
+namespace AiOperator.LocalCluster.Simulation.Scheduling;
+
+// kube-scheduler's loop: pending pods in priority then age order, one decision each, bound through
+// the pods/binding subresource; an unschedulable pod gets PodScheduled=False and is retried on
+// every change of pods or nodes.
+internal sealed class Scheduler(
+    IKubernetes client,
+    Informer<V1Pod, V1PodList> pods,
+    Informer<V1Node, V1NodeList> nodes,
+    EventRecorder events,
+    TimeProvider time,
+    ILogger logger)
+{
+    public const string Name = "default-scheduler";
+
+    public async Task ReconcileAsync(CancellationToken ct)
+    {
+        var nodeList = nodes.List().Where(IsReady).OrderBy(n => n.Metadata.Name, StringComparer.Ordinal).ToList();
+        var all = pods.List();
+        var bound = all.Where(p => !string.IsNullOrEmpty(p.Spec?.NodeName)).ToList();
+        var pending = all
+            .Where(p => string.IsNullOrEmpty(p.Spec?.NodeName) && p.Metadata.DeletionTimestamp is null
+                && p.Status?.Phase is not ("Succeeded" or "Failed")
+                && (string.IsNullOrEmpty(p.Spec?.SchedulerName) || p.Spec.SchedulerName == Name))
+            .OrderByDescending(p => p.Spec.Priority ?? 0)
+            .ThenBy(p => p.Metadata.CreationTimestamp ?? DateTime.MinValue)
+            .ThenBy(p => p.Metadata.Name, StringComparer.Ordinal)
+            .ToList();
+
+        foreach (var pod in pending)
+        {
+            var decision = PlacementPolicy.Decide(pod, nodeList, bound);
+            if (decision.NodeName is { } node)
+            {
+                if (await BindAsync(pod, node, ct))
+                {
+                    var assumed = k8s.KubernetesJson.Deserialize<V1Pod>(k8s.KubernetesJson.Serialize(pod));
+                    assumed.Spec.NodeName = node;
+                    bound.Add(assumed);
+                    pods.Upsert(assumed);
+                }
+            }
+            else
+            {
+                await MarkUnschedulableAsync(pod, decision.UnschedulableMessage!, ct);
+            }
+        }
+    }
+
+    private async Task<bool> BindAsync(V1Pod pod, string node, CancellationToken ct)
+    {
+        var ns = pod.Metadata.NamespaceProperty;
+        try
+        {
+            var binding = new V1Binding
+            {
+                ApiVersion = "v1",
+                Kind = "Binding",
+                Metadata = new V1ObjectMeta { Name = pod.Metadata.Name, NamespaceProperty = ns, Uid = pod.Metadata.Uid },
+                Target = new V1ObjectReference { ApiVersion = "v1", Kind = "Node", Name = node },
+            };
+            try
+            {
+                await client.CoreV1.CreateNamespacedPodBindingAsync(binding, pod.Metadata.Name, ns, cancellationToken: ct);
+            }
+            catch (HttpOperationException ex) when (ex.Response.StatusCode is HttpStatusCode.NotFound or HttpStatusCode.MethodNotAllowed)
+            {
+                // An API server without pods/binding: set spec.nodeName, the other documented way to bind.
+                var patch = new V1Patch($"{{\"spec\":{{\"nodeName\":\"{node}\"}}}}", V1Patch.PatchType.MergePatch);
+                await client.CoreV1.PatchNamespacedPodAsync(patch, pod.Metadata.Name, ns, cancellationToken: ct);
+            }
+        }
+        catch (HttpOperationException ex) when (ex.Response.StatusCode is HttpStatusCode.NotFound or HttpStatusCode.Conflict or HttpStatusCode.UnprocessableEntity)
+        {
+            // Deleted or already bound meanwhile: the next pass sees the truth.
+            logger.LogDebug("binding {Namespace}/{Name} failed: {Status}", ns, pod.Metadata.Name, ex.Response.StatusCode);
+            return false;
+        }
+
+        logger.LogInformation("bound {Namespace}/{Name} to {Node}", ns, pod.Metadata.Name, node);
+        events.Record(pod, "v1", "Pod", "Normal", "Scheduled", $"Successfully assigned {ns}/{pod.Metadata.Name} to {node}");
+        return true;
+    }
+
+    private async Task MarkUnschedulableAsync(V1Pod pod, string message, CancellationToken ct)
+    {
+        var current = pod.Status?.Conditions?.FirstOrDefault(c => c.Type == "PodScheduled");
+        if (current is { Status: "False", Reason: "Unschedulable" } && current.Message == message)
+        {
+            return;
+        }
+
+        var written = await PodStatusUpdater.UpdateAsync(client, pod.Metadata.NamespaceProperty, pod.Metadata.Name, p =>
+        {
+            if (!string.IsNullOrEmpty(p.Spec.NodeName) || p.Metadata.Uid != pod.Metadata.Uid)
+            {
+                return false;
+            }
+
+            p.Status ??= new V1PodStatus();
+            p.Status.Phase ??= "Pending";
+            var conditions = p.Status.Conditions?.Where(c => c.Type != "PodScheduled").ToList() ?? [];
+            var old = p.Status.Conditions?.FirstOrDefault(c => c.Type == "PodScheduled");
+            conditions.Add(new V1PodCondition
+            {
+                Type = "PodScheduled",
+                Status = "False",
+                Reason = "Unschedulable",
+                Message = message,
+                LastTransitionTime = old?.Status == "False" && old.LastTransitionTime is not null ? old.LastTransitionTime : time.GetUtcNow().UtcDateTime,
+            });
+            p.Status.Conditions = conditions;
+            return true;
+        }, ct);
+        if (written is not null)
+        {
+            pods.Upsert(written);
+            logger.LogInformation("{Namespace}/{Name} unschedulable: {Message}", pod.Metadata.NamespaceProperty, pod.Metadata.Name, message);
+            events.Record(pod, "v1", "Pod", "Warning", "FailedScheduling", message);
+        }
+    }
+
+    private static bool IsReady(V1Node node) =>
+        node.Status?.Conditions?.Any(c => c.Type == "Ready" && c.Status == "True") ?? false;
+}

@@ -1,0 +1,173 @@
+using AiOperator.LocalCluster.Simulation.Informers;
+using AiOperator.LocalCluster.Simulation.Kubelet;
+using AiOperator.LocalCluster.Simulation.Networking;
+using AiOperator.LocalCluster.Simulation.Nodes;
+using AiOperator.LocalCluster.Simulation.Scheduling;
+using AiOperator.LocalCluster.Simulation.Workloads;
+using k8s;
+using k8s.Autorest;
+using k8s.Models;
+using Microsoft.Extensions.Logging;
+
+namespace AiOperator.LocalCluster.Simulation;
+
+// Everything of the cluster except the API server: nodes, scheduler, Deployment/ReplicaSet and
+// endpoint controllers, service IPs and proxy, kubelet. Each is an ordinary API client with its
+// own informers, so it exercises the API server the way the real components do.
+internal sealed class SimulatedControlPlane : IAsyncDisposable
+{
+    private static readonly TimeSpan Resync = TimeSpan.FromSeconds(1);
+    private readonly Kubernetes _client;
+    private readonly Kubernetes _watchClient;
+    private readonly LocalClusterOptions _options;
+    private readonly ILoggerFactory _loggers;
+    private readonly TimeProvider _time;
+    private readonly CancellationTokenSource _stop = new();
+    private readonly List<Task> _running = [];
+    private readonly List<ReconcileLoop> _loops = [];
+    private readonly ProbeRunner _probes;
+    private Kubelet.Kubelet? _kubelet;
+    private ServiceProxy? _proxy;
+
+    public SimulatedControlPlane(KubernetesClientConfiguration config, LocalClusterOptions options, string stateDirectory, ILoggerFactory loggers)
+    {
+        _options = options;
+        _loggers = loggers;
+        _time = options.TimeProvider;
+        _client = new Kubernetes(config);
+        var watchConfig = new KubernetesClientConfiguration { Host = config.Host, HttpClientTimeout = TimeSpan.FromMinutes(10) };
+        _watchClient = new Kubernetes(watchConfig);
+        StateDirectory = stateDirectory;
+        Logs = new PodLogStore(_time);
+        _probes = new ProbeRunner(_time);
+    }
+
+    public string StateDirectory { get; }
+
+    public PodLogStore Logs { get; }
+
+    public async Task StartAsync(CancellationToken ct)
+    {
+        var pools = SimulatedNodes.Pools(_options);
+        var nodes = SimulatedNodes.Build(pools, _time.GetUtcNow());
+        foreach (var node in nodes)
+        {
+            await RegisterNodeAsync(node, ct);
+        }
+
+        const int watchSeconds = 290;
+        var w = _watchClient;
+        var pods = Informer<V1Pod, V1PodList>("pods", (watch, rv, c) => w.CoreV1.ListPodForAllNamespacesWithHttpMessagesAsync(allowWatchBookmarks: watch, resourceVersion: rv, timeoutSeconds: watch ? watchSeconds : null, watch: watch, cancellationToken: c));
+        var nodeInformer = Informer<V1Node, V1NodeList>("nodes", (watch, rv, c) => w.CoreV1.ListNodeWithHttpMessagesAsync(allowWatchBookmarks: watch, resourceVersion: rv, timeoutSeconds: watch ? watchSeconds : null, watch: watch, cancellationToken: c));
+        var replicaSets = Informer<V1ReplicaSet, V1ReplicaSetList>("replicasets", (watch, rv, c) => w.AppsV1.ListReplicaSetForAllNamespacesWithHttpMessagesAsync(allowWatchBookmarks: watch, resourceVersion: rv, timeoutSeconds: watch ? watchSeconds : null, watch: watch, cancellationToken: c));
+        var deployments = Informer<V1Deployment, V1DeploymentList>("deployments", (watch, rv, c) => w.AppsV1.ListDeploymentForAllNamespacesWithHttpMessagesAsync(allowWatchBookmarks: watch, resourceVersion: rv, timeoutSeconds: watch ? watchSeconds : null, watch: watch, cancellationToken: c));
+        var services = Informer<V1Service, V1ServiceList>("services", (watch, rv, c) => w.CoreV1.ListServiceForAllNamespacesWithHttpMessagesAsync(allowWatchBookmarks: watch, resourceVersion: rv, timeoutSeconds: watch ? watchSeconds : null, watch: watch, cancellationToken: c));
+        var slices = Informer<V1EndpointSlice, V1EndpointSliceList>("endpointslices", (watch, rv, c) => w.DiscoveryV1.ListEndpointSliceForAllNamespacesWithHttpMessagesAsync(allowWatchBookmarks: watch, resourceVersion: rv, timeoutSeconds: watch ? watchSeconds : null, watch: watch, cancellationToken: c));
+        var endpoints = Informer<V1Endpoints, V1EndpointsList>("endpoints", (watch, rv, c) => w.CoreV1.ListEndpointsForAllNamespacesWithHttpMessagesAsync(allowWatchBookmarks: watch, resourceVersion: rv, timeoutSeconds: watch ? watchSeconds : null, watch: watch, cancellationToken: c));
+        IInformer[] all = [pods, nodeInformer, replicaSets, deployments, services, slices, endpoints];
+        foreach (var informer in all)
+        {
+            _running.Add(Task.Run(() => informer.RunAsync(_stop.Token), CancellationToken.None));
+        }
+
+        var scheduler = new Scheduler(_client, pods, nodeInformer, Events("default-scheduler"), _time, Logger<Scheduler>());
+        var rsController = new ReplicaSetController(_client, replicaSets, pods, Events("replicaset-controller"), _time, Logger<ReplicaSetController>());
+        var deploymentController = new DeploymentController(_client, deployments, replicaSets, Events("deployment-controller"), _time, Logger<DeploymentController>());
+        var endpointsController = new EndpointsController(_client, services, pods, slices, endpoints, Logger<EndpointsController>());
+        var addresses = new ServiceAddressController(_client, services, LoopbackAddressPool.Services, Logger<ServiceAddressController>());
+        _proxy = new ServiceProxy(services, slices, Logger<ServiceProxy>());
+
+        var hostIps = nodes.ToDictionary(n => n.Metadata.Name, _ => SimulatedNodes.HostIp, StringComparer.Ordinal);
+        var dns = () => (IReadOnlyDictionary<string, string>)DnsRecords.Build(services.List(), pods.List());
+        var processRuntimes = _options.ProcessImages.ToDictionary(p => p.Key, p => (IContainerRuntime)new ProcessRuntime(p.Value, dns, _probes, _time), StringComparer.Ordinal);
+        var simulated = new SimulatedRuntime(image => _options.SimulatedImages.TryGetValue(ImageReference.Repository(image), out var b) ? b : _options.DefaultSimulation, _time);
+        var context = new KubeletContext(
+            _client,
+            StateDirectory,
+            LoopbackAddressPool.Pods,
+            Logs,
+            image => processRuntimes.TryGetValue(ImageReference.Repository(image), out var runtime) ? runtime : simulated,
+            _options.CrashLoopBackoffBase,
+            _options.CrashLoopBackoffMax,
+            Events("kubelet"),
+            _time,
+            Logger<Kubelet.Kubelet>());
+        _kubelet = new Kubelet.Kubelet(pods, hostIps, context, TimeSpan.FromSeconds(3));
+
+        StartLoop("scheduler", scheduler.ReconcileAsync, pods, nodeInformer);
+        StartLoop("replicaset-controller", rsController.ReconcileAsync, replicaSets, pods);
+        StartLoop("deployment-controller", deploymentController.ReconcileAsync, deployments, replicaSets);
+        StartLoop("endpointslice-controller", endpointsController.ReconcileAsync, services, pods, slices, endpoints);
+        StartLoop("service-ip-allocator", addresses.ReconcileAsync, services);
+        StartLoop("kube-proxy", _proxy.ReconcileAsync, services, slices);
+        StartLoop("kubelet", _kubelet.ReconcileAsync, pods);
+
+        await Task.WhenAll(all.Select(i => i.Synced)).WaitAsync(TimeSpan.FromSeconds(30), _time, ct);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync();
+        try
+        {
+            await Task.WhenAll(_running);
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or HttpRequestException)
+        {
+        }
+
+        if (_kubelet is not null)
+        {
+            await _kubelet.DisposeAsync();
+        }
+
+        if (_proxy is not null)
+        {
+            await _proxy.DisposeAsync();
+        }
+
+        foreach (var loop in _loops)
+        {
+            loop.Dispose();
+        }
+
+        _probes.Dispose();
+        _client.Dispose();
+        _watchClient.Dispose();
+        _stop.Dispose();
+    }
+
+    private async Task RegisterNodeAsync(V1Node node, CancellationToken ct)
+    {
+        var status = node.Status;
+        V1Node created;
+        try
+        {
+            created = await _client.CoreV1.CreateNodeAsync(node, cancellationToken: ct);
+        }
+        catch (HttpOperationException ex) when (ex.Response.StatusCode == System.Net.HttpStatusCode.Conflict)
+        {
+            created = await _client.CoreV1.ReadNodeAsync(node.Metadata.Name, cancellationToken: ct);
+        }
+
+        // Status is ignored on create (status subresource), so it is written like a kubelet would.
+        created.Status = status;
+        await _client.CoreV1.ReplaceNodeStatusAsync(created, node.Metadata.Name, cancellationToken: ct);
+    }
+
+    private Informer<T, TList> Informer<T, TList>(string resource, Func<bool, string?, CancellationToken, Task<HttpOperationResponse<TList>>> call)
+        where T : class, IKubernetesObject<V1ObjectMeta>
+        where TList : IItems<T>, IMetadata<V1ListMeta> =>
+        new(resource, call, _time, _loggers.CreateLogger($"AiOperator.LocalCluster.Informer.{resource}"));
+
+    private void StartLoop(string name, Func<CancellationToken, Task> reconcile, params IInformer[] informers)
+    {
+        var loop = new ReconcileLoop(name, reconcile, _time, Resync, _loggers.CreateLogger($"AiOperator.LocalCluster.{name}"));
+        _loops.Add(loop);
+        _running.Add(Task.Run(() => loop.RunAsync(informers, _stop.Token)));
+    }
+
+    private EventRecorder Events(string component) => new(_client, component, _time, _loggers.CreateLogger("AiOperator.LocalCluster.Events"));
+
+    private ILogger Logger<T>() => _loggers.CreateLogger(typeof(T).FullName!);
+}
