@@ -2,6 +2,15 @@ namespace AiOperator.Benchmarks;
 
 internal static class BenchmarkEntry
 {
-    public static void Main(string[] args) =>
-        BenchmarkDotNet.Running.BenchmarkSwitcher.FromAssembly(typeof(BenchmarkEntry).Assembly).Run(args);
+    public static async Task<int> Main(string[] args)
+    {
+        switch (args.FirstOrDefault())
+        {
+            case "modelserver":
+                return await ModelServer.ModelServerBenchmark.RunAsync(args[1..]);
+            default:
+                BenchmarkDotNet.Running.BenchmarkSwitcher.FromAssembly(typeof(BenchmarkEntry).Assembly).Run(args);
+                return 0;
+        }
+    }
 }

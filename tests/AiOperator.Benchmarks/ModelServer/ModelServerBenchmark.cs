@@ -1,0 +1,210 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Runtime.InteropServices;
+using System.Text;
+using AiOperator.ModelServer.Configuration;
+using AiOperator.ModelServer.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.ML.OnnxRuntime;
+
+namespace AiOperator.Benchmarks.ModelServer;
+
+/// <summary>
+/// Scenario benchmark: throughput and p50/p99 of the model server over loopback HTTP (binary tensor
+/// extension) against raw in-process ONNX Runtime on the same model, and dynamic batching on vs off.
+/// Run: dotnet run -c Release --project tests/AiOperator.Benchmarks -- modelserver [--seconds 8] [--only mlp|resnet18|batching] [--out file.md]
+/// </summary>
+internal static class ModelServerBenchmark
+{
+    private static readonly int[] Concurrencies = [1, 8, 32];
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var seconds = double.Parse(Arg(args, "--seconds") ?? "8", CultureInfo.InvariantCulture);
+        var only = Arg(args, "--only");
+        var output = Arg(args, "--out");
+        var duration = TimeSpan.FromSeconds(seconds);
+        var warmup = TimeSpan.FromSeconds(Math.Min(3, seconds / 3));
+        var dir = Path.Combine(Path.GetTempPath(), "aiop-bench-models");
+        var threads = CpuLimit.Detect();
+        var results = new List<LoadResult>();
+
+        if (only is null or "mlp")
+        {
+            var mlp = BenchmarkModels.SmallMlp(dir);
+            await Compare(results, "MLP 64-256-16", mlp, [1, 64], threads, warmup, duration);
+        }
+
+        if (only is null or "resnet18")
+        {
+            await Compare(results, "ResNet18", BenchmarkModels.ResNet18(), [1, 3, 224, 224], threads, warmup, duration);
+        }
+
+        if (only is null or "batching")
+        {
+            var wide = BenchmarkModels.WideMlp(dir);
+            foreach (var (label, maxBatch) in new[] { ("server, batching off", 1), ("server, max batch 32", 32) })
+            {
+                results.Add(await Server("MLP 512-2048-2048-512", label, wide, [1, 512], threads, maxBatch, 32, warmup, duration));
+            }
+        }
+
+        var markdown = Render(results, threads, seconds);
+        Console.WriteLine(markdown);
+        if (output is not null)
+        {
+            await File.WriteAllTextAsync(output, markdown);
+        }
+
+        return results.Any(r => r.Errors > 0) ? 1 : 0;
+    }
+
+    private static async Task Compare(List<LoadResult> results, string name, string model, long[] shape, int threads, TimeSpan warmup, TimeSpan duration)
+    {
+        foreach (var c in Concurrencies)
+        {
+            results.Add(await Raw(name, model, shape, threads, c, warmup, duration));
+            results.Add(await Server(name, "server", model, shape, threads, maxBatch: 1, c, warmup, duration));
+        }
+    }
+
+    private static async Task<LoadResult> Raw(string name, string model, long[] shape, int threads, int concurrency, TimeSpan warmup, TimeSpan duration)
+    {
+        using var options = new Microsoft.ML.OnnxRuntime.SessionOptions { IntraOpNumThreads = threads, InterOpNumThreads = 1, GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL };
+        using var session = new InferenceSession(model, options);
+        var inputName = session.InputNames[0];
+        var outputNames = session.OutputNames.ToArray();
+        var data = Input(shape);
+        var handle = GCHandle.Alloc(data, GCHandleType.Pinned);
+        try
+        {
+            using var value = OrtValue.CreateTensorValueWithData(OrtMemoryInfo.DefaultInstance, Microsoft.ML.OnnxRuntime.Tensors.TensorElementType.Float,
+                shape, handle.AddrOfPinnedObject(), data.Length);
+            using var runOptions = new RunOptions();
+            var inputs = new[] { value };
+            var names = new[] { inputName };
+            return await LoadRunner.RunAsync(name, "raw ONNX Runtime", concurrency, warmup, duration, worker => () =>
+            {
+                // Same work the server does per request: one Run and one copy of the output out of native memory.
+                using var outputs = session.Run(runOptions, names, inputs, outputNames);
+                _ = outputs[0].GetTensorMutableRawData().ToArray();
+                return Task.FromResult(true);
+            });
+        }
+        finally
+        {
+            handle.Free();
+        }
+    }
+
+    private static async Task<LoadResult> Server(string name, string target, string model, long[] shape, int threads, int maxBatch, int concurrency, TimeSpan warmup, TimeSpan duration)
+    {
+        var options = new ServerOptions
+        {
+            ModelUri = model, ModelName = "bench", Host = "127.0.0.1", HttpPort = 0, IntraOpThreads = threads,
+            MaxBatchSize = maxBatch, MaxQueueDelayMicroseconds = 2000, ExecutionProvider = ExecutionProviderKind.Cpu,
+            TerminationLogPath = Path.Combine(Path.GetTempPath(), "aiop-bench-termination.log"),
+        };
+        var app = ServerApp.Build(options, TimeProvider.System, l => l.SetMinimumLevel(LogLevel.Warning));
+        await app.StartAsync();
+        try
+        {
+            using var client = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = concurrency + 1 })
+            {
+                BaseAddress = new Uri(app.Urls.First()),
+            };
+            var deadline = DateTime.UtcNow.AddMinutes(2);
+            while (!(await client.GetAsync("/v2/models/bench/ready")).IsSuccessStatusCode)
+            {
+                if (DateTime.UtcNow > deadline)
+                {
+                    throw new TimeoutException("benchmark server did not become ready");
+                }
+
+                await Task.Delay(50);
+            }
+
+            var body = BinaryRequest(shape);
+            var (json, total) = body;
+            var result = await LoadRunner.RunAsync(name, target, concurrency, warmup, duration, worker => async () =>
+            {
+                using var content = new ByteArrayContent(total);
+                content.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
+                content.Headers.Add("Inference-Header-Content-Length", json.ToString(CultureInfo.InvariantCulture));
+                using var response = await client.PostAsync("/v2/models/bench/infer", content);
+                _ = await response.Content.ReadAsByteArrayAsync();
+                return response.StatusCode == HttpStatusCode.OK;
+            });
+            return result;
+        }
+        finally
+        {
+            await app.StopAsync();
+            await app.DisposeAsync();
+        }
+    }
+
+    private static (int JsonLength, byte[] Body) BinaryRequest(long[] shape)
+    {
+        var data = Input(shape);
+        var input = $$"""{"name":"{{InputNameFor(shape)}}","shape":[{{string.Join(",", shape)}}],"datatype":"FP32","parameters":{"binary_data_size":{{data.Length}}} }""";
+        var json = Encoding.UTF8.GetBytes($$"""{"inputs":[{{input}}],"parameters":{"binary_data_output":true} }""");
+        return (json.Length, [.. json, .. data]);
+    }
+
+    // The generated MLPs call their input x; the packaged ResNet18 calls it Input247.
+    private static string InputNameFor(long[] shape) => shape.Length == 4 ? "Input247" : "x";
+
+    private static byte[] Input(long[] shape)
+    {
+        var count = (int)shape.Aggregate(1L, (a, b) => a * b);
+        var random = new Random(42);
+        var bytes = new byte[count * 4];
+        for (var i = 0; i < count; i++)
+        {
+            BitConverter.TryWriteBytes(bytes.AsSpan(i * 4), (float)random.NextDouble());
+        }
+
+        return bytes;
+    }
+
+    private static string Render(List<LoadResult> results, int threads, double seconds)
+    {
+        var sb = new StringBuilder();
+        sb.AppendLine(CultureInfo.InvariantCulture, $"Machine: {Environment.ProcessorCount} cores visible, {threads} intra-op threads, {RuntimeInformation.OSDescription}, .NET {Environment.Version}; {seconds:0} s measured per row after warm-up; CPU execution provider; binary tensor extension over loopback HTTP.");
+        sb.AppendLine();
+        sb.AppendLine("| model | target | concurrency | throughput (req/s) | p50 (ms) | p99 (ms) | requests | errors |");
+        sb.AppendLine("|---|---|---:|---:|---:|---:|---:|---:|");
+        foreach (var r in results)
+        {
+            sb.AppendLine(CultureInfo.InvariantCulture, $"| {r.Model} | {r.Target} | {r.Concurrency} | {r.Throughput:0.0} | {r.P50Ms:0.00} | {r.P99Ms:0.00} | {r.Requests} | {r.Errors} |");
+        }
+
+        sb.AppendLine();
+        foreach (var model in results.Select(r => r.Model).Distinct())
+        {
+            var raw = results.FirstOrDefault(r => r.Model == model && r.Target == "raw ONNX Runtime" && r.Concurrency == 8);
+            var server = results.FirstOrDefault(r => r.Model == model && r.Target == "server" && r.Concurrency == 8);
+            if (raw is not null && server is not null)
+            {
+                sb.AppendLine(CultureInfo.InvariantCulture, $"- {model}, concurrency 8: server reaches {100 * server.Throughput / raw.Throughput:0.0} % of raw throughput ({100 * (1 - server.Throughput / raw.Throughput):0.0} % loss).");
+            }
+
+            var off = results.FirstOrDefault(r => r.Model == model && r.Target == "server, batching off");
+            var on = results.FirstOrDefault(r => r.Model == model && r.Target == "server, max batch 32");
+            if (off is not null && on is not null)
+            {
+                sb.AppendLine(CultureInfo.InvariantCulture, $"- {model}, concurrency 32: batching gives {on.Throughput / off.Throughput:0.00}x the throughput of batching off.");
+            }
+        }
+
+        return sb.ToString();
+    }
+
+    private static string? Arg(string[] args, string name)
+    {
+        var i = Array.IndexOf(args, name);
+        return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
+    }
+}
