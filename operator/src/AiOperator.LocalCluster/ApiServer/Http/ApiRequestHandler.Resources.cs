@@ -148,6 +148,11 @@ internal sealed partial class ApiRequestHandler
             }
 
             var applied = RequestBody.ParseObject(raw, mediaType);
+            if (string.IsNullOrEmpty(applied.Str("apiVersion")) || string.IsNullOrEmpty(applied.Str("kind")))
+            {
+                throw ApiErrors.BadRequest("apply configurations must set apiVersion and kind");
+            }
+
             CheckKind(applied, type);
             var appliedName = applied.Obj("metadata").Str("name");
             if (appliedName != info.Name)
@@ -244,24 +249,20 @@ internal sealed partial class ApiRequestHandler
 
     private static void CheckKind(JsonObject body, ResourceType type)
     {
+        // Typed clients often leave kind/apiVersion empty; like kube-apiserver, the URL supplies them.
+        if (body["apiVersion"] is not null and not JsonValue || body["kind"] is not null and not JsonValue)
+        {
+            throw ApiErrors.BadRequest("apiVersion and kind must be strings");
+        }
+
         var apiVersion = body.Str("apiVersion");
         var kind = body.Str("kind");
-        if (string.IsNullOrEmpty(kind))
-        {
-            throw ApiErrors.BadRequest("Object 'Kind' is missing in the request body");
-        }
-
-        if (string.IsNullOrEmpty(apiVersion))
-        {
-            throw ApiErrors.BadRequest("Object 'apiVersion' is missing in the request body");
-        }
-
-        if (apiVersion != type.ApiVersion)
+        if (!string.IsNullOrEmpty(apiVersion) && apiVersion != type.ApiVersion)
         {
             throw ApiErrors.BadRequest($"the API version in the data ({apiVersion}) does not match the expected API version ({type.ApiVersion})");
         }
 
-        if (kind != type.Kind)
+        if (!string.IsNullOrEmpty(kind) && kind != type.Kind)
         {
             throw ApiErrors.BadRequest($"the kind in the data ({kind}) does not match the expected kind ({type.Kind})");
         }
