@@ -202,7 +202,7 @@ public sealed class KubeApi : IKubeApi, IDisposable
             throw new KubeApiException("WATCH", kind.Plural, status.Code ?? 500, status);
         }
 
-        if (!Enum.TryParse<WatchEventType>(typeText, ignoreCase: false, out var type))
+        if (string.IsNullOrEmpty(typeText) || !char.IsLetter(typeText[0]) || !Enum.TryParse<WatchEventType>(typeText, ignoreCase: true, out var type))
         {
             throw new InvalidDataException($"unknown watch event type '{typeText}'");
         }

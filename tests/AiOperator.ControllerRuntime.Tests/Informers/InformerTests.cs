@@ -1,0 +1,168 @@
+using System.Collections.Concurrent;
+using AiOperator.ControllerRuntime.Informers;
+using AiOperator.ControllerRuntime.Tests.Support;
+using AiOperator.LocalCluster.ApiServer;
+using k8s;
+using k8s.Models;
+
+namespace AiOperator.ControllerRuntime.Tests.Informers;
+
+// Informers against the local cluster's API server over real HTTP.
+public sealed class InformerTests
+{
+    private static readonly InformerOptions Fast = new()
+    {
+        PageSize = 2,
+        ReconnectRate = 50,
+        ReconnectBurst = 5,
+        MinWatchTimeout = TimeSpan.FromMinutes(5),
+        MaxWatchTimeout = TimeSpan.FromMinutes(10),
+    };
+
+    [Fact]
+    public async Task Lists_in_pages_then_follows_the_watch()
+    {
+        await using var cluster = await TestCluster.StartAsync();
+        for (var i = 0; i < 5; i++)
+        {
+            await CreateAsync(cluster, $"cm{i}");
+        }
+
+        var log = new ListLogger();
+        var informer = new Informer<V1ConfigMap>(cluster.Api, Fast with { Namespaces = [cluster.Namespace] }, metrics: cluster.Metrics, logger: log);
+        var events = new ConcurrentQueue<InformerEvent<V1ConfigMap>>();
+        informer.AddHandler(events.Enqueue);
+        using var stop = new CancellationTokenSource();
+        var run = informer.RunAsync(stop.Token);
+
+        await informer.WaitForSyncAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(20));
+        Assert.True(informer.HasSynced);
+        Assert.Equal(5, informer.Cache.Count);
+        Assert.Equal("ConfigMap", informer.Cache.Get(cluster.Namespace, "cm0")!.Kind);
+        Assert.True(cluster.Metrics.RestRequests.Value("LIST", "200") >= 3, "5 objects at page size 2 take 3 pages");
+
+        await CreateAsync(cluster, "cm5");
+        await cluster.User.CoreV1.PatchNamespacedConfigMapAsync(
+            new V1Patch("""{"data":{"k":"changed"}}""", V1Patch.PatchType.MergePatch), "cm1", cluster.Namespace);
+        await cluster.User.CoreV1.DeleteNamespacedConfigMapAsync("cm2", cluster.Namespace);
+
+        await Eventually.TrueAsync(
+            () => informer.Cache.Get(cluster.Namespace, "cm5") is not null
+                && informer.Cache.Get(cluster.Namespace, "cm1")?.Data["k"] == "changed"
+                && informer.Cache.Get(cluster.Namespace, "cm2") is null,
+            "watch events applied to the cache " + log + cluster.Metrics.Registry.Render());
+        Assert.Contains(events, e => e.Type == InformerEventType.Deleted && e.Object.Metadata.Name == "cm2");
+        Assert.Contains(events, e => e.Type == InformerEventType.Modified && e.Object.Metadata.Name == "cm1" && e.Previous?.Data["k"] == "v");
+        Assert.True(informer.IsAlive(DateTimeOffset.UtcNow));
+
+        await stop.CancelAsync();
+        await run.WaitAsync(TimeSpan.FromSeconds(10));
+    }
+
+    [Fact]
+    public async Task A_dropped_watch_resumes_from_its_resource_version_without_relisting()
+    {
+        await using var cluster = await TestCluster.StartAsync();
+        var informer = new Informer<V1ConfigMap>(cluster.Api, Fast with { Namespaces = [cluster.Namespace] }, metrics: cluster.Metrics);
+        using var stop = new CancellationTokenSource();
+        var run = informer.RunAsync(stop.Token);
+        await informer.WaitForSyncAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(20));
+
+        for (var i = 0; i < 3; i++)
+        {
+            cluster.Server.Faults.DropWatchesNow();
+            await CreateAsync(cluster, $"after-drop-{i}");
+            await Eventually.TrueAsync(() => informer.Cache.Get(cluster.Namespace, $"after-drop-{i}") is not null, $"object {i} seen after the drop");
+        }
+
+        Assert.Equal(1, cluster.Metrics.Relists.Value("configmaps"));
+        Assert.True(cluster.Metrics.WatchRestarts.Value("configmaps", "closed") >= 1);
+        await stop.CancelAsync();
+        await run.WaitAsync(TimeSpan.FromSeconds(10));
+    }
+
+    [Fact]
+    public async Task Compaction_while_disconnected_relists_and_emits_synthetic_deletes()
+    {
+        await using var cluster = await TestCluster.StartAsync();
+        await CreateAsync(cluster, "keep");
+        await CreateAsync(cluster, "doomed");
+        var informer = new Informer<V1ConfigMap>(cluster.Api, Fast with { Namespaces = [cluster.Namespace] }, metrics: cluster.Metrics);
+        var deletes = new ConcurrentQueue<string>();
+        informer.AddHandler(e =>
+        {
+            if (e.Type == InformerEventType.Deleted)
+            {
+                deletes.Enqueue(e.Object.Metadata.Name);
+            }
+        });
+        using var stop = new CancellationTokenSource();
+        var run = informer.RunAsync(stop.Token);
+        await informer.WaitForSyncAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(20));
+
+        // Keep the informer off the air while "doomed" is deleted and history is compacted away.
+        var outage = cluster.Server.Faults.AddErrors(1.0, 503, verb: "watch", resource: "configmaps");
+        cluster.Server.Faults.DropWatchesNow();
+        await cluster.User.CoreV1.DeleteNamespacedConfigMapAsync("doomed", cluster.Namespace);
+        await CreateAsync(cluster, "born-offline");
+        cluster.Server.Faults.ForceCompaction();
+        await Eventually.TrueAsync(() => cluster.Metrics.RestRequests.Value("WATCH", "503") >= 1, "informer tried to re-watch during the outage");
+        cluster.Server.Faults.Remove(outage);
+
+        await Eventually.TrueAsync(
+            () => informer.Cache.Get(cluster.Namespace, "doomed") is null && informer.Cache.Get(cluster.Namespace, "born-offline") is not null,
+            "relist brought the cache up to date");
+        Assert.Equal(["doomed"], deletes.ToArray());
+        Assert.Equal(2, cluster.Metrics.Relists.Value("configmaps"));
+        Assert.True(cluster.Metrics.WatchRestarts.Value("configmaps", "expired") >= 1);
+        Assert.NotNull(informer.Cache.Get(cluster.Namespace, "keep"));
+        await stop.CancelAsync();
+        await run.WaitAsync(TimeSpan.FromSeconds(10));
+    }
+
+    [Fact]
+    public async Task A_silent_watch_is_restarted_by_the_idle_watchdog()
+    {
+        await using var cluster = await TestCluster.StartAsync(new ApiServerOptions { BookmarkInterval = TimeSpan.FromHours(1) });
+        var log = new ListLogger();
+        var informer = new Informer<V1ConfigMap>(cluster.Api, Fast with { Namespaces = [cluster.Namespace], IdleTimeout = TimeSpan.FromMilliseconds(500) }, metrics: cluster.Metrics, logger: log);
+        using var stop = new CancellationTokenSource();
+        var run = informer.RunAsync(stop.Token);
+        await informer.WaitForSyncAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(20));
+
+        await Eventually.TrueAsync(() => cluster.Metrics.WatchRestarts.Value("configmaps", "idle") >= 2, "watchdog restarted the quiet watch " + log);
+        await CreateAsync(cluster, "still-watching");
+        await Eventually.TrueAsync(() => informer.Cache.Get(cluster.Namespace, "still-watching") is not null, "events still arrive after restarts");
+        Assert.Equal(1, cluster.Metrics.Relists.Value("configmaps"));
+        await stop.CancelAsync();
+        await run.WaitAsync(TimeSpan.FromSeconds(10));
+    }
+
+    [Fact]
+    public async Task Resync_hands_every_cached_object_to_handlers_again()
+    {
+        await using var cluster = await TestCluster.StartAsync();
+        await CreateAsync(cluster, "a");
+        await CreateAsync(cluster, "b");
+        var informer = new Informer<V1ConfigMap>(cluster.Api, Fast with { Namespaces = [cluster.Namespace], ResyncPeriod = TimeSpan.FromMilliseconds(200) }, metrics: cluster.Metrics);
+        var resynced = new ConcurrentDictionary<string, int>();
+        informer.AddHandler(e =>
+        {
+            if (e.Type == InformerEventType.Resync)
+            {
+                resynced.AddOrUpdate(e.Object.Metadata.Name, 1, (_, n) => n + 1);
+            }
+        });
+        using var stop = new CancellationTokenSource();
+        var run = informer.RunAsync(stop.Token);
+
+        await Eventually.TrueAsync(() => resynced.GetValueOrDefault("a") >= 2 && resynced.GetValueOrDefault("b") >= 2, "two resyncs of each key");
+        await stop.CancelAsync();
+        await run.WaitAsync(TimeSpan.FromSeconds(10));
+    }
+
+    private static Task<V1ConfigMap> CreateAsync(TestCluster cluster, string name) =>
+        cluster.User.CoreV1.CreateNamespacedConfigMapAsync(
+            new V1ConfigMap { ApiVersion = "v1", Kind = "ConfigMap", Metadata = new V1ObjectMeta { Name = name, NamespaceProperty = cluster.Namespace }, Data = new Dictionary<string, string> { ["k"] = "v" } },
+            cluster.Namespace);
+}
