@@ -305,12 +305,13 @@ internal sealed class ObjectStore
         }
     }
 
-    // Everything up to now becomes too old: watches and continue tokens from before get 410.
+    // Everything up to now becomes too old: watches and continue tokens from before get 410. The counter
+    // moves on by one so that a fresh list's resourceVersion is itself still watchable.
     public void Compact()
     {
         lock (Gate)
         {
-            _compactedRv = _rv;
+            _compactedRv = ++_rv;
             Array.Clear(_history);
             _historyCount = 0;
             _historyHead = 0;

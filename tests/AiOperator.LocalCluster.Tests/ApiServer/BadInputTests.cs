@@ -1,0 +1,162 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json.Nodes;
+using k8s;
+using Xunit;
+
+namespace AiOperator.LocalCluster.Tests.ApiServer;
+
+// Malformed or wrong requests get a Kubernetes Status naming the problem, nothing is half-written,
+// and the server keeps answering.
+public sealed class BadInputTests(ApiServerFixture fixture) : IClassFixture<ApiServerFixture>
+{
+    private async Task<(HttpStatusCode Code, JsonObject Status)> SendAsync(HttpMethod method, string path, string body, string contentType = "application/json")
+    {
+        using var request = new HttpRequestMessage(method, new Uri(path, UriKind.Relative)) { Content = new StringContent(body, Encoding.UTF8) };
+        request.Content.Headers.ContentType = MediaTypeHeaderValue.Parse(contentType);
+        using var response = await fixture.Http.SendAsync(request);
+        var text = await response.Content.ReadAsStringAsync();
+        return (response.StatusCode, JsonNode.Parse(text)!.AsObject());
+    }
+
+    private async Task AssertServerAnswersAsync(string ns)
+    {
+        var list = await fixture.Client.CoreV1.ListNamespacedConfigMapAsync(ns);
+        Assert.Empty(list.Items);
+    }
+
+    [Theory]
+    [InlineData("{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"x\"", "application/json")]
+    [InlineData("not json at all", "application/json")]
+    [InlineData("[1,2,3]", "application/json")]
+    [InlineData("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x\n", "application/yaml")]
+    [InlineData("", "application/json")]
+    public async Task Malformed_bodies_are_400_BadRequest(string body, string contentType)
+    {
+        var ns = await fixture.NewNamespaceAsync();
+        var (code, status) = await SendAsync(HttpMethod.Post, $"/api/v1/namespaces/{ns}/configmaps", body, contentType);
+        Assert.Equal(HttpStatusCode.BadRequest, code);
+        Assert.Equal("Status", (string?)status["kind"]);
+        Assert.Equal("BadRequest", (string?)status["reason"]);
+        Assert.Equal(400, (int)status["code"]!);
+        await AssertServerAnswersAsync(ns);
+    }
+
+    [Fact]
+    public async Task A_yaml_body_is_accepted()
+    {
+        var ns = await fixture.NewNamespaceAsync();
+        var (code, created) = await SendAsync(HttpMethod.Post, $"/api/v1/namespaces/{ns}/configmaps", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: y\ndata:\n  port: \"80\"\n  on: 'yes'\n", "application/yaml");
+        Assert.Equal(HttpStatusCode.Created, code);
+        Assert.Equal("80", (string?)created["data"]!["port"]);
+    }
+
+    [Theory]
+    [InlineData("/api/v1/namespaces/default/nosuchthings")]
+    [InlineData("/apis/nosuch.group/v1/things")]
+    [InlineData("/apis/apps/v9/deployments")]
+    [InlineData("/not/an/api")]
+    public async Task Unknown_resources_are_404_NotFound(string path)
+    {
+        using var response = await fixture.Http.GetAsync(new Uri(path, UriKind.Relative));
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        var status = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+        Assert.Equal("NotFound", (string?)status["reason"]);
+    }
+
+    [Fact]
+    public async Task A_body_of_another_apiVersion_or_kind_is_400()
+    {
+        var ns = await fixture.NewNamespaceAsync();
+        var (code, status) = await SendAsync(HttpMethod.Post, $"/apis/apps/v1/namespaces/{ns}/deployments", """{"apiVersion":"apps/v2","kind":"Deployment","metadata":{"name":"d"}}""");
+        Assert.Equal(HttpStatusCode.BadRequest, code);
+        Assert.Equal("the API version in the data (apps/v2) does not match the expected API version (apps/v1)", (string?)status["message"]);
+
+        (code, status) = await SendAsync(HttpMethod.Post, $"/api/v1/namespaces/{ns}/configmaps", """{"apiVersion":"v1","kind":"Secret","metadata":{"name":"s"}}""");
+        Assert.Equal(HttpStatusCode.BadRequest, code);
+        Assert.Contains("Secret", (string?)status["message"], StringComparison.Ordinal);
+        await AssertServerAnswersAsync(ns);
+    }
+
+    [Fact]
+    public async Task Strict_field_validation_rejects_unknown_and_duplicate_fields_naming_them()
+    {
+        var ns = await fixture.NewNamespaceAsync();
+        var path = $"/api/v1/namespaces/{ns}/configmaps?fieldValidation=Strict";
+        var (code, status) = await SendAsync(HttpMethod.Post, path, """{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"u","colour":"red"},"data":{"a":"b"},"dta":{}}""");
+        Assert.Equal(HttpStatusCode.BadRequest, code);
+        Assert.Equal("ConfigMap in version \"v1\" cannot be handled as a ConfigMap: strict decoding error: unknown field \"metadata.colour\", unknown field \"dta\"", (string?)status["message"]);
+
+        (code, status) = await SendAsync(HttpMethod.Post, path, """{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"d","name":"e"}}""");
+        Assert.Equal(HttpStatusCode.BadRequest, code);
+        Assert.Contains("duplicate field \"metadata.name\"", (string?)status["message"], StringComparison.Ordinal);
+        await AssertServerAnswersAsync(ns);
+
+        // Warn (the default) stores the object and says why in a Warning header.
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri($"/api/v1/namespaces/{ns}/configmaps", UriKind.Relative))
+        {
+            Content = new StringContent("""{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"w"},"dta":{}}""", Encoding.UTF8, "application/json"),
+        };
+        using var response = await fixture.Http.SendAsync(request);
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        Assert.Contains(response.Headers.GetValues("Warning"), w => w.Contains("unknown field", StringComparison.Ordinal) && w.Contains("dta", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Strict_validation_of_a_custom_resource_names_the_unknown_field()
+    {
+        await TestCrds.RegisterAsync(fixture.Client);
+        var ns = await fixture.NewNamespaceAsync();
+        var (code, status) = await SendAsync(HttpMethod.Post, $"/apis/{TestCrds.Group}/v1/namespaces/{ns}/widgets?fieldValidation=Strict",
+            """{"apiVersion":"test.aioperator.dev/v1","kind":"Widget","metadata":{"name":"w"},"spec":{"size":"small","colour":"red"}}""");
+        Assert.Equal(HttpStatusCode.BadRequest, code);
+        Assert.Contains("unknown field \"spec.colour\"", (string?)status["message"], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_body_over_3_MiB_is_413()
+    {
+        var ns = await fixture.NewNamespaceAsync();
+        var big = new string('x', (3 * 1024 * 1024) + 10);
+        var (code, status) = await SendAsync(HttpMethod.Post, $"/api/v1/namespaces/{ns}/configmaps", "{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"big\"},\"data\":{\"a\":\"" + big + "\"}}");
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, code);
+        Assert.Equal("RequestEntityTooLarge", (string?)status["reason"]);
+        await AssertServerAnswersAsync(ns);
+    }
+
+    [Fact]
+    public async Task Bad_query_parameters_are_400()
+    {
+        var ns = await fixture.NewNamespaceAsync();
+        foreach (var query in new[] { "labelSelector=app%20in%20web", "limit=abc", "fieldSelector=nonsense" })
+        {
+            using var response = await fixture.Http.GetAsync(new Uri($"/api/v1/namespaces/{ns}/configmaps?{query}", UriKind.Relative));
+            Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        }
+
+        var (code, _) = await SendAsync(HttpMethod.Post, $"/api/v1/namespaces/{ns}/configmaps?dryRun=Maybe", """{"metadata":{"name":"x"}}""");
+        Assert.Equal(HttpStatusCode.BadRequest, code);
+        (code, _) = await SendAsync(HttpMethod.Post, $"/api/v1/namespaces/{ns}/configmaps?fieldValidation=Loose", """{"metadata":{"name":"x"}}""");
+        Assert.Equal(HttpStatusCode.BadRequest, code);
+        await AssertServerAnswersAsync(ns);
+    }
+
+    [Fact]
+    public async Task Invalid_names_and_unsupported_patch_types_are_refused()
+    {
+        var ns = await fixture.NewNamespaceAsync();
+        var (code, status) = await SendAsync(HttpMethod.Post, $"/api/v1/namespaces/{ns}/configmaps", """{"metadata":{"name":"Not_Valid"}}""");
+        Assert.Equal((HttpStatusCode)422, code);
+        Assert.Equal("metadata.name", (string?)status["details"]!["causes"]![0]!["field"]);
+
+        await fixture.Client.CoreV1.CreateNamespacedConfigMapAsync(new k8s.Models.V1ConfigMap { Metadata = new k8s.Models.V1ObjectMeta { Name = "p" } }, ns);
+        (code, status) = await SendAsync(HttpMethod.Patch, $"/api/v1/namespaces/{ns}/configmaps/p", "{}", "text/plain");
+        Assert.Equal(HttpStatusCode.UnsupportedMediaType, code);
+        Assert.Equal("UnsupportedMediaType", (string?)status["reason"]);
+        (code, _) = await SendAsync(HttpMethod.Patch, $"/api/v1/namespaces/{ns}/configmaps/p", "{\"data\":", "application/merge-patch+json");
+        Assert.Equal(HttpStatusCode.BadRequest, code);
+        (code, _) = await SendAsync(HttpMethod.Patch, $"/api/v1/namespaces/{ns}/configmaps/p", "{\"data\":{}}", "application/apply-patch+yaml");
+        Assert.Equal(HttpStatusCode.BadRequest, code); // fieldManager is required for apply
+    }
+}
