@@ -63,7 +63,7 @@ public sealed class ModelLifecycleTests
         var path = Path.Combine(TestModels.Directory, "corrupt.onnx");
         await File.WriteAllBytesAsync(path, [1, 2, 3, 4, 5, 6, 7, 8]);
         await using var server = await RunningServer.StartAsync(RunningServer.For(path), waitReady: false);
-        await AssertFailedEverywhere(server, "ONNX Runtime could not open the model");
+        await AssertFailedEverywhere(server, "ONNX Runtime could not load the model");
     }
 
     [Fact]
@@ -131,6 +131,25 @@ public sealed class ModelLifecycleTests
         var url = new Uri(origin.BaseAddress, "/missing.onnx").ToString();
         await using var server = await RunningServer.StartAsync(RunningServer.For(url), waitReady: false);
         await AssertFailedEverywhere(server, "HTTP 404");
+    }
+
+    [Fact]
+    public async Task Cuda_requested_without_cuda_is_a_load_failure_naming_the_missing_libraries()
+    {
+        // An explicit CUDA request never silently runs on CPU: without CUDA 13 (as on CI) it is a load failure.
+        await using var server = await RunningServer.StartAsync(RunningServer.For(TestModels.Fixed()) with
+        {
+            ExecutionProvider = AiOperator.ModelServer.Configuration.ExecutionProviderKind.Cuda,
+        }, waitReady: false);
+        if (System.Runtime.InteropServices.NativeLibrary.TryLoad("libcudart.so.13", out _))
+        {
+            await Eventually.TrueAsync(async () => (await server.Client.GetAsync("/v2/models/m/ready")).IsSuccessStatusCode, "ready on CUDA", TimeSpan.FromSeconds(60));
+            Assert.Contains("\"execution_provider\":\"CUDA\"", await server.Client.GetStringAsync("/v2/models/m"), StringComparison.Ordinal);
+            return;
+        }
+
+        await AssertFailedEverywhere(server, "execution provider CUDA could not be used");
+        Assert.Contains("not loadable: libcudart.so.13", (await WaitForFailure(server))["reason"]!.GetValue<string>(), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -34,7 +34,7 @@ internal sealed class ModelLoader(ModelState state, IHttpClientFactory httpFacto
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
-                throw new ModelLoadException($"ONNX Runtime could not open the model: {ex.Message}", ex);
+                throw new ModelLoadException($"ONNX Runtime could not load the model: {ex.Message}", ex);
             }
 
             try

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.InteropServices;
 using System.Text;
 using AiOperator.ModelServer.Batching;
 using AiOperator.ModelServer.Configuration;
@@ -77,7 +78,11 @@ internal sealed class OnnxModel : IModelRunner, IDisposable
             catch (OnnxRuntimeException ex) when (provider != attempts[^1])
             {
                 last = ex;
-                log($"execution provider {provider} is not available ({FirstLine(ex.Message)}); falling back to {attempts[^1]}");
+                log($"execution provider {provider} is not available ({FirstLine(ex.Message)}{MissingCudaLibraries()}); falling back to {attempts[^1]}");
+            }
+            catch (OnnxRuntimeException ex) when (provider != "CPU")
+            {
+                throw new InvalidOperationException($"execution provider {provider} could not be used: {FirstLine(ex.Message)}{MissingCudaLibraries()}", ex);
             }
             finally
             {
@@ -223,6 +228,23 @@ internal sealed class OnnxModel : IModelRunner, IDisposable
         {
             // The environment already exists (created earlier in this process); keep it.
         }
+    }
+
+    // ONNX Runtime only says "Failed to load shared library"; name the CUDA libraries the loader cannot find.
+    private static string MissingCudaLibraries()
+    {
+        string[] required = ["libcudart.so.13", "libcublasLt.so.13", "libcublas.so.13", "libcudnn.so.9"];
+        var missing = required.Where(lib =>
+        {
+            if (!NativeLibrary.TryLoad(lib, out var handle))
+            {
+                return true;
+            }
+
+            NativeLibrary.Free(handle);
+            return false;
+        }).ToList();
+        return missing.Count == 0 ? "" : $"; not loadable: {string.Join(", ", missing)}";
     }
 
     private static string FirstLine(string s)
