@@ -138,4 +138,32 @@ public sealed class InferErrorTests : IAsyncLifetime
         using var missing = await _server.Client.GetAsync("/v3/nothing");
         await ErrorAssert.IsErrorAsync(missing, HttpStatusCode.NotFound);
     }
+
+    [Fact]
+    public async Task Failure_inside_the_model_run_is_500_and_the_server_stays_up()
+    {
+        // Reshape to [1, 3] works for the warm-up's batch of 1 and fails inside ONNX Runtime for a batch of 2.
+        await using var server = await RunningServer.StartAsync(RunningServer.For(TestModels.ReshapeTo(1, 3)));
+        using var failing = await server.Client.PostAsync("/v2/models/m/infer",
+            OipClient.Request([TestTensor.Random("x", "FP32", [2, 3], 1)], binaryInputs: false, binaryOutputs: false));
+        await ErrorAssert.IsErrorAsync(failing, HttpStatusCode.InternalServerError, "Reshape");
+
+        var ok = TestTensor.Random("x", "FP32", [1, 3], 2);
+        ReferenceRuntime.Run(TestModels.ReshapeTo(1, 3), [ok])[0].AssertEqual((await OipClient.InferAsync(server.Client, "m", [ok])).Single());
+        var metrics = await PrometheusText.ScrapeAsync(server.Client);
+        Assert.Equal(1, PrometheusText.Value(metrics, "nv_inference_request_failure"));
+        Assert.Equal(1, PrometheusText.Value(metrics, "nv_inference_request_success"));
+    }
+
+    [Fact]
+    public async Task Model_whose_warm_up_fails_is_not_ready()
+    {
+        await using var server = await RunningServer.StartAsync(RunningServer.For(TestModels.ReshapeTo(2, 2)), waitReady: false);
+        await Eventually.TrueAsync(async () =>
+        {
+            using var ready = await server.Client.GetAsync("/v2/models/m/ready");
+            return (await ready.Content.ReadAsStringAsync()).Contains("warm-up run failed", StringComparison.Ordinal);
+        }, "warm-up failure", TimeSpan.FromSeconds(30));
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, (await server.Client.GetAsync("/v2/health/ready")).StatusCode);
+    }
 }

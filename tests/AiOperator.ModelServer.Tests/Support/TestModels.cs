@@ -41,6 +41,12 @@ internal static class TestModels
         .Input("x", OnnxType.Float, 2, 4).Output("y", OnnxType.Float, 2, 4)
         .Node("Relu", ["x"], ["y"]));
 
+    /// <summary>Reshapes x [batch, 3] to a fixed [rows, cols]: ONNX Runtime fails inside the run unless 3 * batch = rows * cols.</summary>
+    public static string ReshapeTo(long rows, long cols) => SaveOnce($"reshape_{rows}x{cols}", n => new OnnxGraphBuilder(n)
+        .Input("x", OnnxType.Float, -1, 3).Output("y", OnnxType.Float, rows, cols)
+        .Initializer("shape", OnnxType.Int64, [2], [.. BitConverter.GetBytes(rows), .. BitConverter.GetBytes(cols)])
+        .Node("Reshape", ["x", "shape"], ["y"]));
+
     /// <summary>A two-layer perceptron with a dynamic batch dimension and fixed pseudo-random weights.</summary>
     public static string Mlp(int inputs = 64, int hidden = 256, int outputs = 16) =>
         SaveOnce($"mlp_{inputs}_{hidden}_{outputs}", n => new OnnxGraphBuilder(n)
