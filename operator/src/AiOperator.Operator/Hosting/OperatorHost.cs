@@ -23,15 +23,17 @@ public static class OperatorHost
         int maxConcurrentReconciles,
         ControllerMetrics metrics,
         TimeProvider timeProvider,
-        ILoggerFactory loggerFactory)
+        ILoggerFactory loggerFactory,
+        TimeSpan? resyncPeriod = null)
     {
         ArgumentNullException.ThrowIfNull(hostOptions);
         var options = new OperatorOptions { ModelServerImage = modelServerImage };
         var host = new ControllerHost(api, hostOptions, metrics, timeProvider, loggerFactory);
 
         // Children are cached only when they carry our label: the operator's memory does not grow with the cluster.
-        var childOptions = new InformerOptions { Namespaces = hostOptions.Namespaces, LabelSelector = ModelDeploymentLabels.ModelDeployment };
-        var modelDeployments = host.Informer<ModelDeployment>();
+        var resync = resyncPeriod ?? new InformerOptions().ResyncPeriod;
+        var childOptions = new InformerOptions { Namespaces = hostOptions.Namespaces, LabelSelector = ModelDeploymentLabels.ModelDeployment, ResyncPeriod = resync };
+        var modelDeployments = host.Informer<ModelDeployment>(new InformerOptions { Namespaces = hostOptions.Namespaces, ResyncPeriod = resync });
         var deployments = host.Informer<V1Deployment>(childOptions);
         var services = host.Informer<V1Service>(childOptions);
         var budgets = host.Informer<V1PodDisruptionBudget>(childOptions);

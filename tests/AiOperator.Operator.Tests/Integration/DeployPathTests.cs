@@ -1,0 +1,129 @@
+using AiOperator.Api.V1Alpha1;
+using AiOperator.ControllerRuntime.Reconciliation;
+using k8s;
+using k8s.Models;
+
+namespace AiOperator.Operator.Tests.Integration;
+
+[Collection(OperatorClusterCollection.Name)]
+public sealed class DeployPathTests(OperatorCluster fixture)
+{
+    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(60);
+
+    [Fact]
+    public async Task Applied_sample_gets_its_children_becomes_ready_for_kubectl_wait_and_is_collected_on_delete()
+    {
+        var ns = await fixture.NewNamespaceAsync("deploy");
+        await using var op = RunningOperator.Start(fixture.Config, "solo", namespaces: [ns]);
+        var kubeconfig = fixture.Cluster.KubeconfigPath;
+
+        var sample = await File.ReadAllTextAsync(Path.Combine(RepositoryRoot(), "config", "samples", "aioperator_v1alpha1_modeldeployment_gpu.yaml"));
+        var file = Path.Combine(Path.GetTempPath(), $"{ns}-resnet.yaml");
+        await File.WriteAllTextAsync(file, sample.Replace("namespace: vision", $"namespace: {ns}", StringComparison.Ordinal));
+        var (code, output) = await Kubectl.RunAsync(kubeconfig, "apply", "-f", file);
+        Assert.True(code == 0, output);
+
+        var (waitCode, waitOutput) = await Kubectl.RunAsync(kubeconfig, "wait", "--for=condition=Ready", "mdep/resnet", "-n", ns, "--timeout=90s");
+        Assert.True(waitCode == 0, waitOutput);
+
+        var deployment = Assert.Single((await fixture.Client.AppsV1.ListNamespacedDeploymentAsync(ns)).Items);
+        Assert.StartsWith("resnet-3-", deployment.Metadata.Name, StringComparison.Ordinal);
+        Assert.Equal(2, deployment.Spec.Replicas);
+        var container = Assert.Single(deployment.Spec.Template.Spec.Containers);
+        Assert.Equal("1", container.Resources.Limits["nvidia.com/gpu"].ToString());
+        Assert.Equal("NVIDIA-H100-80GB-HBM3", deployment.Spec.Template.Spec.NodeSelector["nvidia.com/gpu.product"]);
+        Assert.Equal("/v2/models/resnet18/ready", container.ReadinessProbe.HttpGet.Path);
+        Assert.True(deployment.Metadata.OwnerReferences.Single().Controller);
+
+        var service = await fixture.Client.CoreV1.ReadNamespacedServiceAsync("resnet", ns);
+        Assert.Equal(80, service.Spec.Ports.Single().Port);
+        var pdb = await fixture.Client.PolicyV1.ReadNamespacedPodDisruptionBudgetAsync("resnet", ns);
+        Assert.Equal("1", pdb.Spec.MaxUnavailable.Value);
+
+        using var mds = new ModelDeploymentClient(fixture.Client);
+        var md = await mds.GetAsync(ns, "resnet");
+        Assert.Equal(ModelDeploymentPhase.Ready, md.Status!.Phase);
+        Assert.Equal(md.Metadata.Generation, md.Status.ObservedGeneration);
+        Assert.Equal("2/2", md.Status.Ready);
+        Assert.Equal(deployment.Metadata.Name, "resnet-" + md.Status.StableRevision);
+        Assert.True(Conditions.IsTrue(md.Status.Conditions, "ModelLoaded"));
+
+        var (getCode, table) = await Kubectl.RunAsync(kubeconfig, "get", "mdep", "-n", ns);
+        Assert.True(getCode == 0, table);
+        Assert.Matches(@"resnet\s+resnet18\s+3\s+Ready\s+2/2\s+0", table);
+
+        var (deleteCode, deleteOutput) = await Kubectl.RunAsync(kubeconfig, "delete", "mdep", "resnet", "-n", ns, "--timeout=60s");
+        Assert.True(deleteCode == 0, deleteOutput);
+        await Wait.UntilAsync(async () =>
+            (await fixture.Client.AppsV1.ListNamespacedDeploymentAsync(ns)).Items.Count == 0
+            && (await fixture.Client.CoreV1.ListNamespacedServiceAsync(ns)).Items.Count == 0
+            && (await fixture.Client.PolicyV1.ListNamespacedPodDisruptionBudgetAsync(ns)).Items.Count == 0
+            && (await fixture.Client.CoreV1.ListNamespacedPodAsync(ns)).Items.Count == 0,
+            Deadline, "children garbage-collected");
+    }
+
+    [Fact]
+    public async Task Kubectl_scale_goes_through_the_scale_subresource_to_the_deployment()
+    {
+        var ns = await fixture.NewNamespaceAsync("scale");
+        await using var op = RunningOperator.Start(fixture.Config, "solo", namespaces: [ns]);
+        using var mds = new ModelDeploymentClient(fixture.Client);
+        await mds.CreateAsync(ModelDeploymentClient.New(ns, "m", replicas: 1));
+        await WaitReadyAsync(mds, ns, "m", 1);
+
+        var (code, output) = await Kubectl.RunAsync(fixture.Cluster.KubeconfigPath, "scale", "mdep/m", "--replicas=3", "-n", ns);
+        Assert.True(code == 0, output);
+        await WaitReadyAsync(mds, ns, "m", 3);
+        Assert.Equal(3, Assert.Single((await fixture.Client.AppsV1.ListNamespacedDeploymentAsync(ns)).Items).Spec.Replicas);
+        await fixture.Client.PolicyV1.ReadNamespacedPodDisruptionBudgetAsync("m", ns);
+    }
+
+    [Fact]
+    public async Task A_new_model_version_replaces_the_old_revision_without_dropping_below_desired()
+    {
+        var ns = await fixture.NewNamespaceAsync("upgrade");
+        await using var op = RunningOperator.Start(fixture.Config, "solo", namespaces: [ns]);
+        using var mds = new ModelDeploymentClient(fixture.Client);
+        await mds.CreateAsync(ModelDeploymentClient.New(ns, "m", replicas: 2, version: "1"));
+        var first = await WaitReadyAsync(mds, ns, "m", 2);
+
+        await mds.PatchAsync(ns, "m", """{"spec":{"model":{"version":"2","uri":"pvc://models/m/2/model.onnx"}}}""");
+        var minReady = int.MaxValue;
+        await Wait.UntilAsync(async () =>
+        {
+            var deployments = (await fixture.Client.AppsV1.ListNamespacedDeploymentAsync(ns)).Items;
+            minReady = Math.Min(minReady, deployments.Sum(d => d.Status?.ReadyReplicas ?? 0));
+            var md = await mds.GetAsync(ns, "m");
+            return md.Status?.Phase == ModelDeploymentPhase.Ready && md.Status.StableRevision != first.Status!.StableRevision && deployments.Count == 1;
+        }, Deadline, "revision 2 serving alone");
+
+        Assert.True(minReady >= 2, $"ready replicas dropped to {minReady} during the replacement");
+        var md = await mds.GetAsync(ns, "m");
+        Assert.StartsWith("2-", md.Status!.StableRevision, StringComparison.Ordinal);
+        Assert.Equal([RevisionOutcome.Stable, RevisionOutcome.Superseded], md.Status.Revisions!.Select(r => r.Outcome!.Value));
+    }
+
+    internal static async Task<ModelDeployment> WaitReadyAsync(ModelDeploymentClient mds, string ns, string name, int replicas)
+    {
+        ModelDeployment? md = null;
+        await Wait.UntilAsync(async () =>
+        {
+            md = await mds.GetAsync(ns, name);
+            return md.Status?.Phase == ModelDeploymentPhase.Ready && md.Status.ReadyReplicas == replicas && md.Status.ObservedGeneration == md.Metadata.Generation;
+        }, Deadline, $"{ns}/{name} Ready with {replicas} replicas");
+        return md!;
+    }
+
+    internal static string RepositoryRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "AiOperator.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+
+        throw new InvalidOperationException("AiOperator.sln not found");
+    }
+}
