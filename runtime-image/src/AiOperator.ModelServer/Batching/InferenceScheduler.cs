@@ -15,8 +15,8 @@ internal sealed class InferenceScheduler : IAsyncDisposable
     private readonly SchedulerOptions _options;
     private readonly ServerMetrics _metrics;
     private readonly TimeProvider _time;
-    private readonly Channel<WorkItem> _queue = Channel.CreateUnbounded<WorkItem>(new UnboundedChannelOptions { SingleReader = true });
-    private readonly List<WorkItem> _carried = [];
+    private readonly Channel<QueuedRequest> _queue = Channel.CreateUnbounded<QueuedRequest>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly List<QueuedRequest> _carried = [];
     private readonly SemaphoreSlim _slots;
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _loop;
@@ -41,7 +41,7 @@ internal sealed class InferenceScheduler : IAsyncDisposable
             throw new InferenceException(503, $"the request queue is full ({_options.MaxQueueSize} pending); retry later");
         }
 
-        var item = new WorkItem(request, _options.Batching ? BatchAssembler.Key(request) : null, BatchAssembler.Rows(request), _time.GetTimestamp());
+        var item = new QueuedRequest(request, _options.Batching ? BatchAssembler.Key(request) : null, BatchAssembler.Rows(request), _time.GetTimestamp());
         _metrics.Enqueued();
         if (!_queue.Writer.TryWrite(item))
         {
@@ -77,7 +77,7 @@ internal sealed class InferenceScheduler : IAsyncDisposable
         var reader = _queue.Reader;
         while (true)
         {
-            WorkItem first;
+            QueuedRequest first;
             if (_carried.Count > 0)
             {
                 first = _carried[0];
@@ -94,7 +94,7 @@ internal sealed class InferenceScheduler : IAsyncDisposable
             }
 
             await _slots.WaitAsync();
-            var batch = new List<WorkItem> { first };
+            var batch = new List<QueuedRequest> { first };
             if (first.Key is not null && first.Rows < _options.MaxBatchSize)
             {
                 await GatherAsync(first, batch, reader);
@@ -104,7 +104,7 @@ internal sealed class InferenceScheduler : IAsyncDisposable
         }
     }
 
-    private async Task GatherAsync(WorkItem first, List<WorkItem> batch, ChannelReader<WorkItem> reader)
+    private async Task GatherAsync(QueuedRequest first, List<QueuedRequest> batch, ChannelReader<QueuedRequest> reader)
     {
         var rows = first.Rows;
         for (var i = 0; i < _carried.Count && rows < _options.MaxBatchSize; i++)
@@ -156,10 +156,10 @@ internal sealed class InferenceScheduler : IAsyncDisposable
         }
     }
 
-    private bool Fits(WorkItem first, WorkItem candidate, int rows) =>
+    private bool Fits(QueuedRequest first, QueuedRequest candidate, int rows) =>
         candidate.Key == first.Key && rows + candidate.Rows <= _options.MaxBatchSize;
 
-    private void Execute(List<WorkItem> batch)
+    private void Execute(List<QueuedRequest> batch)
     {
         var start = _time.GetTimestamp();
         foreach (var item in batch)
@@ -228,7 +228,7 @@ internal sealed class InferenceScheduler : IAsyncDisposable
         }
     }
 
-    private void RunAlone(WorkItem item)
+    private void RunAlone(QueuedRequest item)
     {
         try
         {
@@ -251,9 +251,4 @@ internal sealed class InferenceScheduler : IAsyncDisposable
         InferenceException => ex,
         _ => new InferenceException(500, "inference failed: " + ex.Message),
     };
-
-    private sealed record WorkItem(InferRequest Request, string? Key, int Rows, long EnqueuedAt)
-    {
-        public TaskCompletionSource<List<InferenceTensor>> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    }
 }

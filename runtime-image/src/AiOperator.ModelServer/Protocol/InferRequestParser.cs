@@ -401,25 +401,25 @@ internal static class InferRequestParser
             case TensorElementType.Int8:
                 return Integer(v, sbyte.MinValue, sbyte.MaxValue, out var i8) && Put(dst, (byte)(sbyte)i8);
             case TensorElementType.UInt16:
-                return Integer(v, 0, ushort.MaxValue, out var u16) && Write(dst, (ushort)u16, BinaryPrimitives.WriteUInt16LittleEndian);
+                return Integer(v, 0, ushort.MaxValue, out var u16) && BinaryPrimitives.TryWriteUInt16LittleEndian(dst, (ushort)u16);
             case TensorElementType.Int16:
-                return Integer(v, short.MinValue, short.MaxValue, out var i16) && Write(dst, (short)i16, BinaryPrimitives.WriteInt16LittleEndian);
+                return Integer(v, short.MinValue, short.MaxValue, out var i16) && BinaryPrimitives.TryWriteInt16LittleEndian(dst, (short)i16);
             case TensorElementType.UInt32:
-                return Integer(v, 0, uint.MaxValue, out var u32) && Write(dst, (uint)u32, BinaryPrimitives.WriteUInt32LittleEndian);
+                return Integer(v, 0, uint.MaxValue, out var u32) && BinaryPrimitives.TryWriteUInt32LittleEndian(dst, (uint)u32);
             case TensorElementType.Int32:
-                return Integer(v, int.MinValue, int.MaxValue, out var i32) && Write(dst, (int)i32, BinaryPrimitives.WriteInt32LittleEndian);
+                return Integer(v, int.MinValue, int.MaxValue, out var i32) && BinaryPrimitives.TryWriteInt32LittleEndian(dst, (int)i32);
             case TensorElementType.Int64:
-                return v.ValueKind == JsonValueKind.Number && v.TryGetInt64(out var i64) && Write(dst, i64, BinaryPrimitives.WriteInt64LittleEndian);
+                return v.ValueKind == JsonValueKind.Number && v.TryGetInt64(out var i64) && BinaryPrimitives.TryWriteInt64LittleEndian(dst, i64);
             case TensorElementType.UInt64:
-                return v.ValueKind == JsonValueKind.Number && v.TryGetUInt64(out var u64) && Write(dst, u64, BinaryPrimitives.WriteUInt64LittleEndian);
+                return v.ValueKind == JsonValueKind.Number && v.TryGetUInt64(out var u64) && BinaryPrimitives.TryWriteUInt64LittleEndian(dst, u64);
             case TensorElementType.Float16:
-                return Float(v, out var h) && Write(dst, BitConverter.HalfToUInt16Bits((Half)h), BinaryPrimitives.WriteUInt16LittleEndian);
+                return Float(v, out var h) && BinaryPrimitives.TryWriteHalfLittleEndian(dst, (Half)h);
             case TensorElementType.BFloat16:
-                return Single(v, out var b) && Write(dst, BFloat16Bits.FromSingle(b), BinaryPrimitives.WriteUInt16LittleEndian);
+                return Single(v, out var b) && BinaryPrimitives.TryWriteUInt16LittleEndian(dst, BFloat16Bits.FromSingle(b));
             case TensorElementType.Float:
-                return Single(v, out var f) && Write(dst, f, BinaryPrimitives.WriteSingleLittleEndian);
+                return Single(v, out var f) && BinaryPrimitives.TryWriteSingleLittleEndian(dst, f);
             case TensorElementType.Double:
-                return Float(v, out var d) && Write(dst, d, BinaryPrimitives.WriteDoubleLittleEndian);
+                return Float(v, out var d) && BinaryPrimitives.TryWriteDoubleLittleEndian(dst, d);
             default:
                 return false;
         }
@@ -473,14 +473,6 @@ internal static class InferRequestParser
         dst[0] = value;
         return true;
     }
-
-    private static bool Write<T>(Span<byte> dst, T value, SpanWriter<T> writer)
-    {
-        writer(dst, value);
-        return true;
-    }
-
-    private delegate void SpanWriter<in T>(Span<byte> destination, T value);
 
     private static List<RequestedOutput> ParseOutputs(JsonElement root, ModelSignature signature, string modelName, bool defaultBinary)
     {

@@ -15,7 +15,7 @@ internal static class InferResponseWriter
     public static int Write(IBufferWriter<byte> destination, string modelName, string modelVersion, string? id,
         IReadOnlyList<(InferenceTensor Tensor, bool Binary)> outputs, out bool hasBinary)
     {
-        var counting = new CountingWriter(destination);
+        var counting = new CountingBufferWriter(destination);
         using (var json = new Utf8JsonWriter(counting))
         {
             json.WriteStartObject();
@@ -222,19 +222,4 @@ internal static class InferResponseWriter
     }
 
     private static string NonFinite(double d) => double.IsNaN(d) ? "NaN" : d > 0 ? "Infinity" : "-Infinity";
-
-    private sealed class CountingWriter(IBufferWriter<byte> inner) : IBufferWriter<byte>
-    {
-        public long Written { get; private set; }
-
-        public void Advance(int count)
-        {
-            Written += count;
-            inner.Advance(count);
-        }
-
-        public Memory<byte> GetMemory(int sizeHint = 0) => inner.GetMemory(sizeHint);
-
-        public Span<byte> GetSpan(int sizeHint = 0) => inner.GetSpan(sizeHint);
-    }
 }
