@@ -7,7 +7,8 @@ namespace AiOperator.LocalCluster.ApiServer.Json;
 // Small helpers over System.Text.Json.Nodes; objects are kept as JSON so unknown fields survive.
 internal static class JsonTree
 {
-    public static readonly JsonSerializerOptions Compact = new() { WriteIndented = false };
+    // Relaxed escaping keeps fieldsV1 keys like v:"x" readable, as kube-apiserver writes them.
+    public static readonly JsonSerializerOptions Compact = new() { WriteIndented = false, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     private static readonly Dictionary<string, string> EmptyLabels = new(StringComparer.Ordinal);
 

@@ -63,14 +63,16 @@ internal static class StrategicMergePatch
                     }
                     else if (!ReferenceEquals(merged, originalChild))
                     {
-                        original.Remove(key);
                         original[key] = merged;
                     }
 
                     break;
                 case JsonObject patchChild:
-                    original.Remove(key);
-                    if (Directive(patchChild) != "delete")
+                    if (Directive(patchChild) == "delete")
+                    {
+                        original.Remove(key);
+                    }
+                    else
                     {
                         original[key] = Strip(patchChild);
                     }
@@ -79,12 +81,9 @@ internal static class StrategicMergePatch
                 case JsonArray patchList:
                     var existing = original[key] as JsonArray;
                     var strategy = MergeKeys.For(key, existing, patchList, childSchema, builtin, inMetadata);
-                    var result = MergeList(existing, patchList, strategy, childSchema?.Items, builtin);
-                    original.Remove(key);
-                    original[key] = result;
+                    original[key] = MergeList(existing, patchList, strategy, childSchema?.Items, builtin);
                     break;
                 default:
-                    original.Remove(key);
                     original[key] = value.DeepClone();
                     break;
             }
