@@ -124,6 +124,63 @@ public sealed class ControllerTests
         Assert.Equal(1, late.Queue.Count);
     }
 
+    [Fact]
+    public async Task Stopping_lets_an_in_flight_reconcile_finish_and_takes_no_new_work()
+    {
+        var entered = new TaskCompletionSource();
+        var release = new TaskCompletionSource();
+        var sawCancellation = false;
+        var calls = 0;
+        var informer = new Informer<V1Deployment>(new RecordingKubeApi(), timeProvider: _time, metrics: _metrics);
+        var controller = new Controller<V1Deployment>("test", informer, new DelegateReconciler(async (_, ct) =>
+        {
+            Interlocked.Increment(ref calls);
+            entered.TrySetResult();
+            await release.Task;
+            sawCancellation = ct.IsCancellationRequested;
+            return ReconcileResult.Done;
+        }), new ControllerOptions { MaxConcurrentReconciles = 1 }, _time, _metrics);
+        using var stop = new CancellationTokenSource();
+        var run = controller.RunAsync(stop.Token);
+        controller.Queue.Add(Key);
+        await entered.Task.WaitAsync(TimeSpan.FromSeconds(10));
+
+        controller.Queue.Add(new ObjectKey("ns", "other"));
+        await stop.CancelAsync();
+        Assert.False(run.IsCompleted);
+        release.SetResult();
+        await run.WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.False(sawCancellation);
+        Assert.Equal(1, calls);
+        Assert.Equal(1, controller.Queue.Count);
+    }
+
+    [Fact]
+    public async Task A_reconcile_still_running_after_the_grace_period_is_cancelled()
+    {
+        var entered = new TaskCompletionSource();
+        var informer = new Informer<V1Deployment>(new RecordingKubeApi(), timeProvider: _time, metrics: _metrics);
+        var controller = new Controller<V1Deployment>("test", informer, new DelegateReconciler(async (_, ct) =>
+        {
+            entered.TrySetResult();
+            await Task.Delay(Timeout.Infinite, ct);
+            return ReconcileResult.Done;
+        }), new ControllerOptions { ShutdownTimeout = TimeSpan.FromSeconds(30) }, _time, _metrics);
+        using var stop = new CancellationTokenSource();
+        var run = controller.RunAsync(stop.Token);
+        controller.Queue.Add(Key);
+        await entered.Task.WaitAsync(TimeSpan.FromSeconds(10));
+
+        await stop.CancelAsync();
+        _time.Advance(TimeSpan.FromSeconds(29));
+        Assert.False(run.IsCompleted);
+        _time.Advance(TimeSpan.FromSeconds(1));
+        await run.WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.Equal(1, _metrics.ReconcileErrors.Value("test"));
+    }
+
     private Controller<V1Deployment> NewController(Func<ObjectKey, ReconcileResult> reconcile)
     {
         var informer = new Informer<V1Deployment>(new RecordingKubeApi(), timeProvider: _time, metrics: _metrics);

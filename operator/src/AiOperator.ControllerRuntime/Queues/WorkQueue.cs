@@ -125,6 +125,7 @@ public sealed class WorkQueue<T> : IDisposable
     {
         while (true)
         {
+            cancellationToken.ThrowIfCancellationRequested();
             Task wait;
             lock (_lock)
             {
