@@ -58,5 +58,22 @@ public sealed class JsonMergeDiffTests
         Assert.True(JsonMergeDiff.Contains(Parse("""{"a":[1],"b":1}"""), Parse("""{"a":[1]}""")));
     }
 
+    [Fact]
+    public void Zero_values_match_fields_the_server_omits()
+    {
+        var existing = Parse("""{"spec":{"replicas":2}}""");
+        var desired = Parse("""{"spec":{"replicas":2,"tolerations":[],"nodeSelector":{},"priorityClassName":"","hostNetwork":false,"x":0,"resources":{"limits":{}}}}""");
+
+        Assert.Null(JsonMergeDiff.Subset(existing, desired));
+    }
+
+    [Fact]
+    public void A_zero_value_replacing_a_set_one_is_drift()
+    {
+        var patch = JsonMergeDiff.Subset(Parse("""{"spec":{"replicas":3,"tolerations":[{"key":"gpu"}]}}"""), Parse("""{"spec":{"replicas":0,"tolerations":[]}}"""));
+
+        Assert.Equal("""{"spec":{"replicas":0,"tolerations":[]}}""", patch!.ToJsonString());
+    }
+
     private static JsonNode Parse(string json) => JsonNode.Parse(json)!;
 }

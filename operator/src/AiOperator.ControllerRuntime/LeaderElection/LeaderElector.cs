@@ -53,6 +53,16 @@ public sealed class LeaderElector
             }
 
             await LeadAsync(onLeading, cancellationToken);
+
+            // Lost the lease or the work ended on its own: pause before competing again, never spin.
+            try
+            {
+                await Task.Delay(Jittered(_options.RetryPeriod), _timeProvider, cancellationToken);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                break;
+            }
         }
     }
 

@@ -8,6 +8,7 @@ namespace AiOperator.ControllerRuntime.Reconciliation;
 /// document (removed fields become null). <see cref="Subset"/> only asserts the fields the desired
 /// document names, so server defaults and other writers' fields never count as drift; arrays are
 /// compared element by element the same way and, when they differ, replaced whole (merge-patch rule).
+/// A zero value in desired ([], {}, "", false, 0) matches an absent field, as Go's omitempty drops them.
 /// Both return null when nothing differs: the caller then makes no API call.
 /// </summary>
 public static class JsonMergeDiff
@@ -98,6 +99,8 @@ public static class JsonMergeDiff
         {
             case null:
                 return true;
+            case var _ when existing is null && IsZero(desired):
+                return true;
             case JsonObject want:
                 return existing is JsonObject have && want.All(p => p.Value is null || Contains(have[p.Key], p.Value));
             case JsonArray wantItems:
@@ -108,6 +111,21 @@ public static class JsonMergeDiff
                 return existing is JsonValue && ScalarEquals((JsonValue)existing, (JsonValue)desired);
         }
     }
+
+    // The API server omits these (omitempty), so asking for them must not look like drift forever.
+    private static bool IsZero(JsonNode node) => node switch
+    {
+        JsonArray items => items.Count == 0,
+        JsonObject fields => fields.All(f => f.Value is null || IsZero(f.Value)),
+        JsonValue value => value.GetValueKind() switch
+        {
+            JsonValueKind.String => value.GetValue<string>().Length == 0,
+            JsonValueKind.False => true,
+            JsonValueKind.Number => value.ToJsonString() is "0" or "0.0",
+            _ => false,
+        },
+        _ => false,
+    };
 
     private static bool ScalarOrArrayEquals(JsonNode current, JsonNode value) =>
         current is JsonValue a && value is JsonValue b ? ScalarEquals(a, b) : JsonNode.DeepEquals(current, value);
