@@ -72,7 +72,7 @@ internal sealed class SimulatedControlPlane : IAsyncDisposable
 
         var scheduler = new Scheduler(_client, pods, nodeInformer, Events("default-scheduler"), _time, Logger<Scheduler>());
         var rsController = new ReplicaSetController(_client, replicaSets, pods, Events("replicaset-controller"), _time, Logger<ReplicaSetController>());
-        var deploymentController = new DeploymentController(_client, deployments, replicaSets, Events("deployment-controller"), _time, Logger<DeploymentController>());
+        var deploymentController = new DeploymentController(_client, deployments, replicaSets, pods, Events("deployment-controller"), _time, Logger<DeploymentController>());
         var endpointsController = new EndpointsController(_client, services, pods, slices, endpoints, Logger<EndpointsController>());
         var addresses = new ServiceAddressController(_client, services, LoopbackAddressPool.Services, Logger<ServiceAddressController>());
         _proxy = new ServiceProxy(services, slices, Logger<ServiceProxy>());
@@ -96,7 +96,7 @@ internal sealed class SimulatedControlPlane : IAsyncDisposable
 
         StartLoop("scheduler", scheduler.ReconcileAsync, pods, nodeInformer);
         StartLoop("replicaset-controller", rsController.ReconcileAsync, replicaSets, pods);
-        StartLoop("deployment-controller", deploymentController.ReconcileAsync, deployments, replicaSets);
+        StartLoop("deployment-controller", deploymentController.ReconcileAsync, deployments, replicaSets, pods);
         StartLoop("endpointslice-controller", endpointsController.ReconcileAsync, services, pods, slices, endpoints);
         StartLoop("service-ip-allocator", addresses.ReconcileAsync, services);
         StartLoop("kube-proxy", _proxy.ReconcileAsync, services, slices);

@@ -56,11 +56,14 @@ public sealed class DeploymentPlanTests
         Assert.Equal(new ReplicaSetChange(oldRs.Metadata.Name, 0, null), Assert.Single(first.Changes));
 
         oldRs.Spec.Replicas = 0;
+        oldRs.Metadata.Uid = "old-uid";
         var newRs = first.Create;
         Assert.Empty(DeploymentPlan.Compute(v2, [oldRs, newRs]).Changes);
 
+        // Status says no replicas, but a terminating pod still exists: keep waiting.
         oldRs.Status.Replicas = 0;
-        Assert.Equal(new ReplicaSetChange(newRs.Metadata.Name, 2, null), Assert.Single(DeploymentPlan.Compute(v2, [oldRs, newRs]).Changes));
+        Assert.Empty(DeploymentPlan.Compute(v2, [oldRs, newRs], new Dictionary<string, int> { ["old-uid"] = 1 }).Changes);
+        Assert.Equal(new ReplicaSetChange(newRs.Metadata.Name, 2, null), Assert.Single(DeploymentPlan.Compute(v2, [oldRs, newRs], new Dictionary<string, int>()).Changes));
     }
 
     [Fact]

@@ -152,7 +152,7 @@ internal sealed class PodWorker(V1Pod pod, string hostIp, KubeletContext context
 
                 var start = current.Status?.StartTime is { } s ? new DateTimeOffset(DateTime.SpecifyKind(s, DateTimeKind.Utc)) : startTime;
                 var status = PodStatusBuilder.Build(current, records, hostIp, podIp.ToString(), start, context.Time.GetUtcNow());
-                if (KubernetesJson.Serialize(status) == KubernetesJson.Serialize(current.Status))
+                if (current.Status is not null && KubernetesJson.Serialize(status) == KubernetesJson.Serialize(current.Status))
                 {
                     return false;
                 }

@@ -46,7 +46,7 @@ internal sealed class EndpointsController(
             {
                 await WriteAsync(() => client.CoreV1.CreateNamespacedEndpointsAsync(ep, ns, cancellationToken: ct), endpoints.Upsert);
             }
-            else if (KubernetesJson.Serialize(existingEp.Subsets) != KubernetesJson.Serialize(ep.Subsets))
+            else if (KubernetesJson.Serialize(new { existingEp.Subsets }) != KubernetesJson.Serialize(new { ep.Subsets }))
             {
                 ep.Metadata.ResourceVersion = existingEp.Metadata.ResourceVersion;
                 await WriteAsync(() => client.CoreV1.ReplaceNamespacedEndpointsAsync(ep, ep.Metadata.Name, ns, cancellationToken: ct), endpoints.Upsert);

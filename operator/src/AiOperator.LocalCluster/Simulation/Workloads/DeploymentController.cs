@@ -13,6 +13,7 @@ internal sealed class DeploymentController(
     IKubernetes client,
     Informer<V1Deployment, V1DeploymentList> deployments,
     Informer<V1ReplicaSet, V1ReplicaSetList> replicaSets,
+    Informer<V1Pod, V1PodList> pods,
     EventRecorder events,
     TimeProvider time,
     ILogger logger)
@@ -43,7 +44,12 @@ internal sealed class DeploymentController(
     {
         var ns = deployment.Metadata.NamespaceProperty;
         var owned = Owned(deployment, allSets);
-        var actions = DeploymentPlan.Compute(deployment, owned);
+        var livePods = pods.List()
+            .Where(p => p.Metadata.NamespaceProperty == ns && p.Status?.Phase is not ("Succeeded" or "Failed"))
+            .SelectMany(p => p.Metadata.OwnerReferences?.Where(o => o.Controller == true).Select(o => o.Uid) ?? [])
+            .GroupBy(uid => uid, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
+        var actions = DeploymentPlan.Compute(deployment, owned, livePods);
         if (actions.Create is { } create)
         {
             try

@@ -11,7 +11,9 @@ internal static class DeploymentPlan
     public const string DesiredReplicasAnnotation = "deployment.kubernetes.io/desired-replicas";
     public const string MaxReplicasAnnotation = "deployment.kubernetes.io/max-replicas";
 
-    public static DeploymentActions Compute(V1Deployment deployment, IReadOnlyList<V1ReplicaSet> owned)
+    // livePods: pods per ReplicaSet uid that still exist, terminating ones included; Recreate waits
+    // for zero so old and new pods never run together. Without it, ReplicaSet status is used.
+    public static DeploymentActions Compute(V1Deployment deployment, IReadOnlyList<V1ReplicaSet> owned, IReadOnlyDictionary<string, int>? livePods = null)
     {
         var desired = deployment.Spec.Replicas ?? 1;
         var hash = PodTemplateHash.Compute(deployment.Spec.Template);
@@ -30,7 +32,7 @@ internal static class DeploymentPlan
         var allReplicas = owned.Sum(SpecReplicas);
         if (newRs is null)
         {
-            var oldsActive = olds.Any(rs => SpecReplicas(rs) > 0 || (rs.Status?.Replicas ?? 0) > 0);
+            var oldsActive = olds.Any(rs => SpecReplicas(rs) > 0 || Alive(rs, livePods) > 0);
             var initial = recreate
                 ? (oldsActive ? 0 : desired)
                 : RollingUpdateMath.NewReplicaSetReplicas(desired, bounds, 0, allReplicas);
@@ -43,7 +45,7 @@ internal static class DeploymentPlan
         if (recreate)
         {
             changes.AddRange(ScaleDownOldForRecreate(true, olds));
-            var oldPodsGone = olds.All(rs => (rs.Status?.Replicas ?? 0) == 0);
+            var oldPodsGone = olds.All(rs => Alive(rs, livePods) == 0);
             var target = oldPodsGone ? desired : newReplicas;
             if (target != newReplicas || revision is not null)
             {
@@ -85,6 +87,9 @@ internal static class DeploymentPlan
         rs.Metadata.Annotations?.TryGetValue(RevisionAnnotation, out var r) == true && int.TryParse(r, NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : 0;
 
     public static int SpecReplicas(V1ReplicaSet rs) => rs.Spec.Replicas ?? 1;
+
+    private static int Alive(V1ReplicaSet rs, IReadOnlyDictionary<string, int>? livePods) =>
+        livePods is null ? rs.Status?.Replicas ?? 0 : livePods.GetValueOrDefault(rs.Metadata.Uid ?? string.Empty);
 
     private static List<ReplicaSetChange> ScaleDownOldForRecreate(bool recreate, List<V1ReplicaSet> olds) =>
         recreate ? [.. olds.Where(rs => SpecReplicas(rs) > 0).Select(rs => new ReplicaSetChange(rs.Metadata.Name, 0, null))] : [];

@@ -1,0 +1,54 @@
+using k8s;
+using k8s.Models;
+using Xunit;
+
+namespace AiOperator.LocalCluster.Tests.Simulation.Networking;
+
+using AiOperator.LocalCluster.Simulation.Kubelet;
+using AiOperator.LocalCluster.Simulation.Networking;
+
+public sealed class EndpointsControllerTests
+{
+    [Fact]
+    public async Task Endpoint_slice_follows_pod_readiness_and_deletion()
+    {
+        await using var cluster = await TestCluster.StartAsync();
+        var ns = await cluster.NamespaceAsync("endpoints");
+        var client = cluster.Client;
+        await client.CoreV1.CreateNamespacedServiceAsync(new V1Service
+        {
+            Metadata = new V1ObjectMeta { Name = "web" },
+            Spec = new V1ServiceSpec { Selector = new Dictionary<string, string> { ["app"] = "web" }, Ports = [new V1ServicePort { Name = "http", Port = 80, TargetPort = 8080 }] },
+        }, ns);
+        await client.CoreV1.CreateNamespacedPodAsync(Pod("fast", "50ms"), ns);
+        await client.CoreV1.CreateNamespacedPodAsync(Pod("slow", "3s"), ns);
+
+        var partial = await SliceAsync(client, ns, s => s.Endpoints?.Count == 2 && s.Endpoints.Count(e => e.Conditions.Ready == true) == 1, "one ready, one not");
+        Assert.Equal("fast", partial.Endpoints.Single(e => e.Conditions.Ready == true).TargetRef.Name);
+        Assert.Equal(8080, Assert.Single(partial.Ports).Port);
+        Assert.Equal("web", partial.Metadata.Labels[ServiceEndpoints.ServiceNameLabel]);
+        Assert.Equal("Service", Assert.Single(partial.Metadata.OwnerReferences).Kind);
+
+        await SliceAsync(client, ns, s => s.Endpoints?.Count(e => e.Conditions.Ready == true) == 2, "both ready");
+        await TestCluster.UntilAsync(async () => (await client.CoreV1.ReadNamespacedEndpointsAsync("web", ns)).Subsets?.SingleOrDefault()?.Addresses?.Count == 2, "Endpoints with 2 ready addresses");
+
+        await client.CoreV1.DeleteNamespacedPodAsync("fast", ns);
+        var after = await SliceAsync(client, ns, s => s.Endpoints?.Count == 1, "deleted pod removed");
+        Assert.Equal("slow", after.Endpoints.Single().TargetRef.Name);
+    }
+
+    private static V1Pod Pod(string name, string readyAfter) => new()
+    {
+        Metadata = new V1ObjectMeta
+        {
+            Name = name,
+            Labels = new Dictionary<string, string> { ["app"] = "web" },
+            Annotations = new Dictionary<string, string> { [SimulationAnnotations.Prefix + "ready-after"] = readyAfter },
+        },
+        Spec = TestCluster.PodSpec("example.com/web:1", 0),
+    };
+
+    private static Task<V1EndpointSlice> SliceAsync(Kubernetes client, string ns, Func<V1EndpointSlice, bool> condition, string what) =>
+        TestCluster.UntilAsync(async () =>
+            (await client.DiscoveryV1.ListNamespacedEndpointSliceAsync(ns, labelSelector: $"{ServiceEndpoints.ServiceNameLabel}=web")).Items.FirstOrDefault(condition), what);
+}
