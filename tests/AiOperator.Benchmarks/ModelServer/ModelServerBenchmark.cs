@@ -13,7 +13,7 @@ namespace AiOperator.Benchmarks.ModelServer;
 /// <summary>
 /// Scenario benchmark: throughput and p50/p99 of the model server over loopback HTTP (binary tensor
 /// extension) against raw in-process ONNX Runtime on the same model, and dynamic batching on vs off.
-/// Run: dotnet run -c Release --project tests/AiOperator.Benchmarks -- modelserver [--seconds 8] [--only mlp|resnet18|batching] [--out file.md]
+/// Run: dotnet run -c Release --project tests/AiOperator.Benchmarks -- modelserver [--seconds 8] [--rounds 3] [--only mlp|resnet18|batching] [--out file.md]
 /// </summary>
 internal static class ModelServerBenchmark
 {
@@ -22,6 +22,7 @@ internal static class ModelServerBenchmark
     public static async Task<int> RunAsync(string[] args)
     {
         var seconds = double.Parse(Arg(args, "--seconds") ?? "8", CultureInfo.InvariantCulture);
+        var rounds = int.Parse(Arg(args, "--rounds") ?? "3", CultureInfo.InvariantCulture);
         var only = Arg(args, "--only");
         var output = Arg(args, "--out");
         var duration = TimeSpan.FromSeconds(seconds);
@@ -33,21 +34,27 @@ internal static class ModelServerBenchmark
         if (only is null or "mlp")
         {
             var mlp = BenchmarkModels.SmallMlp(dir);
-            await Compare(results, "MLP 64-256-16", mlp, [1, 64], threads, warmup, duration);
+            await Compare(results, "MLP 64-256-16", mlp, [1, 64], threads, rounds, warmup, duration);
         }
 
         if (only is null or "resnet18")
         {
-            await Compare(results, "ResNet18", BenchmarkModels.ResNet18(), [1, 3, 224, 224], threads, warmup, duration);
+            await Compare(results, "ResNet18", BenchmarkModels.ResNet18(), [1, 3, 224, 224], threads, rounds, warmup, duration);
         }
 
         if (only is null or "batching")
         {
             var wide = BenchmarkModels.WideMlp(dir);
-            foreach (var (label, maxBatch) in new[] { ("server, batching off", 1), ("server, max batch 32", 32) })
+            var off = new List<LoadResult>();
+            var on = new List<LoadResult>();
+            for (var round = 0; round < rounds; round++)
             {
-                results.Add(await Server("MLP 512-2048-2048-512", label, wide, [1, 512], threads, maxBatch, 32, warmup, duration));
+                off.Add(await Server("MLP 512-2048-2048-512", "server, batching off", wide, [1, 512], threads, 1, 32, warmup, duration));
+                on.Add(await Server("MLP 512-2048-2048-512", "server, max batch 32", wide, [1, 512], threads, 32, 32, warmup, duration));
             }
+
+            results.Add(Median(off));
+            results.Add(Median(on));
         }
 
         var markdown = Render(results, threads, seconds);
@@ -60,13 +67,31 @@ internal static class ModelServerBenchmark
         return results.Any(r => r.Errors > 0) ? 1 : 0;
     }
 
-    private static async Task Compare(List<LoadResult> results, string name, string model, long[] shape, int threads, TimeSpan warmup, TimeSpan duration)
+    // Raw and server alternate for several rounds and each reports its median round, so a shared
+    // machine's changing load hits both sides alike.
+    private static async Task Compare(List<LoadResult> results, string name, string model, long[] shape, int threads, int rounds, TimeSpan warmup, TimeSpan duration)
     {
         foreach (var c in Concurrencies)
         {
-            results.Add(await Raw(name, model, shape, threads, c, warmup, duration));
-            results.Add(await Server(name, "server", model, shape, threads, maxBatch: 1, c, warmup, duration));
+            var raw = new List<LoadResult>();
+            var server = new List<LoadResult>();
+            for (var round = 0; round < rounds; round++)
+            {
+                raw.Add(await Raw(name, model, shape, threads, c, warmup, duration));
+                // As many concurrent executions as the raw baseline's callers, so the difference is the serving cost alone.
+                server.Add(await Server(name, "server", model, shape, threads, maxBatch: 1, c, warmup, duration, instances: c));
+            }
+
+            results.Add(Median(raw));
+            results.Add(Median(server));
         }
+    }
+
+    private static LoadResult Median(List<LoadResult> rounds)
+    {
+        var ordered = rounds.OrderBy(r => r.Throughput).ToList();
+        var median = ordered[ordered.Count / 2];
+        return median with { Requests = rounds.Sum(r => r.Requests), Errors = rounds.Sum(r => r.Errors) };
     }
 
     private static async Task<LoadResult> Raw(string name, string model, long[] shape, int threads, int concurrency, TimeSpan warmup, TimeSpan duration)
@@ -98,12 +123,12 @@ internal static class ModelServerBenchmark
         }
     }
 
-    private static async Task<LoadResult> Server(string name, string target, string model, long[] shape, int threads, int maxBatch, int concurrency, TimeSpan warmup, TimeSpan duration)
+    private static async Task<LoadResult> Server(string name, string target, string model, long[] shape, int threads, int maxBatch, int concurrency, TimeSpan warmup, TimeSpan duration, int instances = 0)
     {
         var options = new ServerOptions
         {
             ModelUri = model, ModelName = "bench", Host = "127.0.0.1", HttpPort = 0, IntraOpThreads = threads,
-            MaxBatchSize = maxBatch, MaxQueueDelayMicroseconds = 2000, ExecutionProvider = ExecutionProviderKind.Cpu,
+            MaxBatchSize = maxBatch, MaxQueueDelayMicroseconds = 2000, ExecutionProvider = ExecutionProviderKind.Cpu, InstanceCount = instances,
             TerminationLogPath = Path.Combine(Path.GetTempPath(), "aiop-bench-termination.log"),
         };
         var app = ServerApp.Build(options, TimeProvider.System, l => l.SetMinimumLevel(LogLevel.Warning));
@@ -172,7 +197,7 @@ internal static class ModelServerBenchmark
     private static string Render(List<LoadResult> results, int threads, double seconds)
     {
         var sb = new StringBuilder();
-        sb.AppendLine(CultureInfo.InvariantCulture, $"Machine: {Environment.ProcessorCount} cores visible, {threads} intra-op threads, {RuntimeInformation.OSDescription}, .NET {Environment.Version}; {seconds:0} s measured per row after warm-up; CPU execution provider; binary tensor extension over loopback HTTP.");
+        sb.AppendLine(CultureInfo.InvariantCulture, $"Machine: {Environment.ProcessorCount} cores visible, {threads} intra-op threads, {RuntimeInformation.OSDescription}, .NET {Environment.Version}; each row the median of alternating rounds of {seconds:0} s (after warm-up), requests summed over rounds; CPU execution provider; binary tensor extension over loopback HTTP; 'server' rows run as many concurrent executions as the raw rows have callers (--instance-count = concurrency), the batching rows use the defaults (1 instance).");
         sb.AppendLine();
         sb.AppendLine("| model | target | concurrency | throughput (req/s) | p50 (ms) | p99 (ms) | requests | errors |");
         sb.AppendLine("|---|---|---:|---:|---:|---:|---:|---:|");
