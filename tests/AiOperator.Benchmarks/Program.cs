@@ -8,6 +8,8 @@ internal static class BenchmarkEntry
         {
             case "modelserver":
                 return await ModelServer.ModelServerBenchmark.RunAsync(args[1..]);
+            case "apiserver":
+                return await LocalCluster.ApiServerScenario.RunAsync(args[1..]);
             default:
                 BenchmarkDotNet.Running.BenchmarkSwitcher.FromAssembly(typeof(BenchmarkEntry).Assembly).Run(args);
                 return 0;

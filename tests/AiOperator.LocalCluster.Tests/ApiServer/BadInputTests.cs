@@ -104,6 +104,28 @@ public sealed class BadInputTests(ApiServerFixture fixture) : IClassFixture<ApiS
     }
 
     [Fact]
+    public async Task Built_in_fields_of_the_wrong_json_type_are_400_so_typed_clients_never_choke()
+    {
+        var ns = await fixture.NewNamespaceAsync();
+        var (code, status) = await SendAsync(HttpMethod.Post, $"/apis/apps/v1/namespaces/{ns}/deployments",
+            """{"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"d"},"spec":{"replicas":"three"}}""");
+        Assert.Equal(HttpStatusCode.BadRequest, code);
+        Assert.Contains("spec.replicas", (string?)status["message"], StringComparison.Ordinal);
+        (code, status) = await SendAsync(HttpMethod.Post, $"/api/v1/namespaces/{ns}/configmaps", """{"metadata":{"name":"c","labels":{"a":1}}}""");
+        Assert.Equal(HttpStatusCode.BadRequest, code);
+        Assert.Contains("metadata.labels.a", (string?)status["message"], StringComparison.Ordinal);
+        (code, _) = await SendAsync(HttpMethod.Post, $"/api/v1/namespaces/{ns}/pods",
+            """{"metadata":{"name":"p"},"spec":{"containers":[{"name":"c","image":"i","ports":[{"containerPort":"http"}],"resources":{"limits":{"cpu":2,"memory":"1Gi"}}}]}}""");
+        Assert.Equal(HttpStatusCode.BadRequest, code);
+        Assert.Empty((await fixture.Client.AppsV1.ListNamespacedDeploymentAsync(ns)).Items);
+
+        // Quantities may be numbers or strings, int-or-string fields either.
+        (code, _) = await SendAsync(HttpMethod.Post, $"/api/v1/namespaces/{ns}/pods",
+            """{"metadata":{"name":"ok"},"spec":{"containers":[{"name":"c","image":"i","resources":{"limits":{"cpu":2,"memory":"1Gi"}},"readinessProbe":{"httpGet":{"port":"http"}}}]}}""");
+        Assert.Equal(HttpStatusCode.Created, code);
+    }
+
+    [Fact]
     public async Task Strict_validation_of_a_custom_resource_names_the_unknown_field()
     {
         await TestCrds.RegisterAsync(fixture.Client);

@@ -42,6 +42,8 @@ public sealed class ApiServerHost : IAsyncDisposable
 
     internal ObjectStore Store => _registry.Store;
 
+    internal ResourceRegistry Registry => _registry;
+
     public static async Task<ApiServerHost> StartAsync(ApiServerOptions options, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(options);

@@ -4,6 +4,12 @@ internal enum ShapeKind
 {
     Any,
     Scalar,
+    String,
+    Integer,
+    Number,
+    Boolean,
+    IntOrString,
+    Quantity,
     Object,
     Map,
     List,

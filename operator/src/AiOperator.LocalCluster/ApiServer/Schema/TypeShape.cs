@@ -30,8 +30,23 @@ internal sealed class TypeShape
 
     public static TypeShape For(Type type) => Cache.GetOrAdd(type, Build);
 
-    public void FindUnknown(JsonNode? node, string path, List<string> unknown)
+    public void FindUnknown(JsonNode? node, string path, List<string> unknown) => Check(node, path, unknown, null);
+
+    // Unknown fields go to `unknown`; values of the wrong JSON type (which a typed client could not
+    // decode) go to `typeErrors`, phrased like Go's encoding/json.
+    public void Check(JsonNode? node, string path, List<string> unknown, List<string>? typeErrors)
     {
+        if (node is null)
+        {
+            return;
+        }
+
+        if (typeErrors is not null && TypeMismatch(node) is { } actual)
+        {
+            typeErrors.Add($"json: cannot unmarshal {actual} into Go struct field .{path} of type {Expected}");
+            return;
+        }
+
         switch (Kind)
         {
             case ShapeKind.Object when node is JsonObject obj:
@@ -40,7 +55,7 @@ internal sealed class TypeShape
                     var childPath = path.Length == 0 ? key : $"{path}.{key}";
                     if (Fields.TryGetValue(key, out var shape))
                     {
-                        shape.FindUnknown(child, childPath, unknown);
+                        shape.Check(child, childPath, unknown, typeErrors);
                     }
                     else if (!(path.Length == 0 && key is "apiVersion" or "kind"))
                     {
@@ -52,18 +67,61 @@ internal sealed class TypeShape
             case ShapeKind.Map when node is JsonObject map:
                 foreach (var (key, child) in map)
                 {
-                    Element?.FindUnknown(child, $"{path}.{key}", unknown);
+                    Element?.Check(child, $"{path}.{key}", unknown, typeErrors);
                 }
 
                 break;
             case ShapeKind.List when node is JsonArray list:
                 for (var i = 0; i < list.Count; i++)
                 {
-                    Element?.FindUnknown(list[i], $"{path}[{i}]", unknown);
+                    Element?.Check(list[i], $"{path}[{i}]", unknown, typeErrors);
                 }
 
                 break;
         }
+    }
+
+    private string Expected => Kind switch
+    {
+        ShapeKind.Object => "object",
+        ShapeKind.Map => "map",
+        ShapeKind.List => "array",
+        ShapeKind.Integer => "integer",
+        ShapeKind.Number => "number",
+        ShapeKind.Boolean => "bool",
+        ShapeKind.IntOrString => "IntOrString",
+        ShapeKind.Quantity => "Quantity",
+        _ => "string",
+    };
+
+    private string? TypeMismatch(JsonNode node)
+    {
+        var kind = node.GetValueKind();
+        var ok = Kind switch
+        {
+            ShapeKind.Object or ShapeKind.Map => kind == JsonValueKind.Object,
+            ShapeKind.List => kind == JsonValueKind.Array,
+            ShapeKind.String => kind == JsonValueKind.String,
+            ShapeKind.Integer => kind == JsonValueKind.Number && Json.JsonTree.AsLong(node) is not null,
+            ShapeKind.Number => kind == JsonValueKind.Number,
+            ShapeKind.Boolean => kind is JsonValueKind.True or JsonValueKind.False,
+            ShapeKind.IntOrString => kind == JsonValueKind.String || (kind == JsonValueKind.Number && Json.JsonTree.AsLong(node) is not null),
+            ShapeKind.Quantity => kind is JsonValueKind.String or JsonValueKind.Number,
+            _ => true,
+        };
+        if (ok)
+        {
+            return null;
+        }
+
+        return kind switch
+        {
+            JsonValueKind.Object => "object",
+            JsonValueKind.Array => "array",
+            JsonValueKind.String => "string",
+            JsonValueKind.Number => "number",
+            _ => "bool",
+        };
     }
 
     private static TypeShape Build(Type type)
@@ -74,9 +132,37 @@ internal sealed class TypeShape
             return new TypeShape(ShapeKind.Any);
         }
 
-        if (underlying.IsPrimitive || underlying.IsEnum || underlying == typeof(string) || underlying == typeof(decimal)
-            || underlying == typeof(DateTime) || underlying == typeof(DateTimeOffset) || underlying == typeof(byte[])
-            || underlying.Name is "IntOrString" or "ResourceQuantity")
+        if (underlying == typeof(string) || underlying == typeof(DateTime) || underlying == typeof(DateTimeOffset) || underlying == typeof(byte[]))
+        {
+            return new TypeShape(ShapeKind.String);
+        }
+
+        if (underlying == typeof(bool))
+        {
+            return new TypeShape(ShapeKind.Boolean);
+        }
+
+        if (underlying == typeof(int) || underlying == typeof(long) || underlying == typeof(short))
+        {
+            return new TypeShape(ShapeKind.Integer);
+        }
+
+        if (underlying == typeof(double) || underlying == typeof(float) || underlying == typeof(decimal))
+        {
+            return new TypeShape(ShapeKind.Number);
+        }
+
+        if (underlying.Name == "IntOrString")
+        {
+            return new TypeShape(ShapeKind.IntOrString);
+        }
+
+        if (underlying.Name == "ResourceQuantity")
+        {
+            return new TypeShape(ShapeKind.Quantity);
+        }
+
+        if (underlying.IsPrimitive || underlying.IsEnum)
         {
             return new TypeShape(ShapeKind.Scalar);
         }

@@ -354,7 +354,8 @@ internal sealed partial class ResourceRegistry : IDisposable
             ManagedFields.RecordUpdate(old, next, ctx.Manager, type.ApiVersion, JsonTree.Rfc3339(_time.GetUtcNow()), subresource, type.Schema, !type.IsCustom);
         }
 
-        if (JsonNode.DeepEquals(next, old) || SameIgnoringManagedTimes(next, old))
+        // managedFields are carried over verbatim when nothing changed, so plain equality finds no-ops.
+        if (JsonNode.DeepEquals(next, old))
         {
             return new WriteResult(existing, 200);
         }
@@ -390,21 +391,6 @@ internal sealed partial class ResourceRegistry : IDisposable
     private bool IsGracefulPod(ResourceType type, JsonObject obj) =>
         type.StoreKey == "/pods" && (obj.Obj("metadata").Long("deletionGracePeriodSeconds") ?? 0) > 0
         && JsonTree.ParseTime(obj.Obj("metadata").Str("deletionTimestamp")) > _time.GetUtcNow();
-
-    private static bool SameIgnoringManagedTimes(JsonObject a, JsonObject b)
-    {
-        var left = (JsonObject)a.DeepClone();
-        var right = (JsonObject)b.DeepClone();
-        foreach (var obj in new[] { left, right })
-        {
-            foreach (var entry in obj.Obj("metadata").Arr("managedFields") ?? [])
-            {
-                (entry as JsonObject)?.Remove("time");
-            }
-        }
-
-        return JsonNode.DeepEquals(left, right);
-    }
 
     // Generation moves when anything but metadata and status changes (spec for built-ins).
     private static bool SpecChanged(JsonObject old, JsonObject next)
@@ -450,17 +436,24 @@ internal sealed partial class ResourceRegistry : IDisposable
         ValidateName(type, name, errors);
 
         var unknown = new List<string>();
+        var typeErrors = new List<string>();
         if (type.IsCustom)
         {
-            TypeShape.For(typeof(k8s.Models.V1ObjectMeta)).FindUnknown(obj["metadata"], "metadata", unknown);
+            TypeShape.For(typeof(k8s.Models.V1ObjectMeta)).Check(obj["metadata"], "metadata", unknown, typeErrors);
             if (type.Schema is not null)
             {
                 errors.AddRange(SchemaProcessor.Process(obj, type.Schema, unknown));
             }
         }
-        else if (type.ModelType is not null && ctx.Validation != FieldValidation.Ignore)
+        else if (type.ModelType is not null)
         {
-            TypeShape.For(type.ModelType).FindUnknown(obj, "", unknown);
+            // Wrong JSON types are refused always: a typed client could never decode the object again.
+            TypeShape.For(type.ModelType).Check(obj, "", unknown, typeErrors);
+        }
+
+        if (typeErrors.Count > 0)
+        {
+            throw ApiErrors.BadRequest($"{type.Kind} in version \"{type.Version}\" cannot be handled as a {type.Kind}: {typeErrors[0]}");
         }
 
         if (unknown.Count > 0)
