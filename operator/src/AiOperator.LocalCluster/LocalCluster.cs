@@ -61,6 +61,9 @@ public sealed class LocalCluster : IAsyncDisposable
 
     public k8s.Kubernetes CreateClient() => new(ApiServer.ClientConfiguration);
 
+    // Last resort for a host that must exit now (e.g. from AppDomain.ProcessExit): SIGKILL every pod process.
+    public void KillProcessesNow() => _controlPlane.Processes.KillAll();
+
     public async ValueTask DisposeAsync()
     {
         await _controlPlane.DisposeAsync();

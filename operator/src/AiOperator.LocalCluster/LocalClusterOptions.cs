@@ -37,6 +37,9 @@ public sealed record LocalClusterOptions
 
     public TimeSpan CrashLoopBackoffMax { get; init; } = TimeSpan.FromMinutes(5);
 
+    // On dispose, pod processes get SIGTERM and this long before SIGKILL.
+    public TimeSpan ShutdownGracePeriod { get; init; } = TimeSpan.FromSeconds(3);
+
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 
     public ILoggerFactory? LoggerFactory { get; init; }

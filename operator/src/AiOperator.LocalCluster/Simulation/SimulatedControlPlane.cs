@@ -46,6 +46,8 @@ internal sealed class SimulatedControlPlane : IAsyncDisposable
 
     public PodLogStore Logs { get; }
 
+    public ProcessRegistry Processes { get; } = new();
+
     public async Task StartAsync(CancellationToken ct)
     {
         var pools = SimulatedNodes.Pools(_options);
@@ -79,7 +81,7 @@ internal sealed class SimulatedControlPlane : IAsyncDisposable
 
         var hostIps = nodes.ToDictionary(n => n.Metadata.Name, _ => SimulatedNodes.HostIp, StringComparer.Ordinal);
         var dns = () => (IReadOnlyDictionary<string, string>)DnsRecords.Build(services.List(), pods.List());
-        var processRuntimes = _options.ProcessImages.ToDictionary(p => p.Key, p => (IContainerRuntime)new ProcessRuntime(p.Value, dns, _probes, _time), StringComparer.Ordinal);
+        var processRuntimes = _options.ProcessImages.ToDictionary(p => p.Key, p => (IContainerRuntime)new ProcessRuntime(p.Value, dns, _probes, Processes, _time), StringComparer.Ordinal);
         var simulated = new SimulatedRuntime(image => _options.SimulatedImages.TryGetValue(ImageReference.Repository(image), out var b) ? b : _options.DefaultSimulation, _time);
         var context = new KubeletContext(
             _client,
@@ -92,7 +94,7 @@ internal sealed class SimulatedControlPlane : IAsyncDisposable
             Events("kubelet"),
             _time,
             Logger<Kubelet.Kubelet>());
-        _kubelet = new Kubelet.Kubelet(pods, hostIps, context, TimeSpan.FromSeconds(3));
+        _kubelet = new Kubelet.Kubelet(pods, hostIps, context, _options.ShutdownGracePeriod);
 
         StartLoop("scheduler", scheduler.ReconcileAsync, pods, nodeInformer);
         StartLoop("replicaset-controller", rsController.ReconcileAsync, replicaSets, pods);

@@ -7,7 +7,7 @@ namespace AiOperator.LocalCluster.Simulation.Kubelet;
 // Runs the project's own images as real local processes: command + image args + the container's
 // command/args, the resolved environment, stdout/stderr into the container log, bound to the pod's
 // loopback IP through AIOP_POD_IP (the process must bind it itself; nothing is injected into args).
-internal sealed class ProcessRuntime(ProcessImage image, Func<IReadOnlyDictionary<string, string>> dnsRecords, ProbeRunner probes, TimeProvider time) : IContainerRuntime
+internal sealed class ProcessRuntime(ProcessImage image, Func<IReadOnlyDictionary<string, string>> dnsRecords, ProbeRunner probes, ProcessRegistry registry, TimeProvider time) : IContainerRuntime
 {
     public Task<IRunningContainer> StartAsync(PodSandbox sandbox, V1Container container, int attempt, CancellationToken ct)
     {
@@ -60,7 +60,9 @@ internal sealed class ProcessRuntime(ProcessImage image, Func<IReadOnlyDictionar
             throw new ContainerStartException("RunContainerError", $"failed to start \"{image.Command}\": {ex.Message}");
         }
 
+        registry.Add(process);
         var running = new ProcessRunningContainer(process, container, sandbox.PodIp, env, terminationLog, log, probes, time);
+        _ = running.Exited.ContinueWith(_ => registry.Remove(process), TaskScheduler.Default);
         return Task.FromResult<IRunningContainer>(running);
     }
 }

@@ -1,0 +1,117 @@
+using System.CommandLine;
+using System.Runtime.InteropServices;
+using AiOperator.LocalCluster;
+using AiOperator.LocalCluster.Simulation;
+
+namespace AiOperator.Cli.Commands;
+
+// `aiop local`: runs the local cluster (API server, simulated GPU nodes, kubelet with the project's
+// images as real processes) until SIGINT/SIGTERM, then stops every pod process and exits.
+internal static class LocalCommand
+{
+    public static Command Create()
+    {
+        var kubeconfig = new Option<string>("--kubeconfig") { Description = "Where to write the kubeconfig for kubectl and clients", Required = true };
+        var apiPort = new Option<int>("--api-port") { Description = "API server port on 127.0.0.1 (0 = any free port)", DefaultValueFactory = _ => 0 };
+        var nodes = new Option<int>("--nodes") { Description = "Number of simulated GPU nodes", DefaultValueFactory = _ => 2 };
+        var gpus = new Option<int>("--gpus-per-node") { Description = "nvidia.com/gpu per node", DefaultValueFactory = _ => 4 };
+        var gpuProduct = new Option<string>("--gpu-product") { Description = "nvidia.com/gpu.product label", DefaultValueFactory = _ => "NVIDIA-H100-80GB-HBM3" };
+        var cpuNode = new Option<bool>("--cpu-node") { Description = "Also add one CPU-only node" };
+        var stateDir = new Option<string?>("--state-dir") { Description = "Folder for pod folders, volumes and logs (default: a temp folder, removed on exit)" };
+        var noOperator = new Option<bool>("--no-operator") { Description = "Run the cluster without the operator" };
+        var modelServerPath = new Option<string?>("--model-server-path") { Description = $"Folder with aiop-model-server.dll (or ${ProjectImages.ModelServerPathVariable})" };
+        var trainerPath = new Option<string?>("--trainer-path") { Description = $"Folder with aiop-trainer.dll (or ${ProjectImages.TrainerPathVariable})" };
+
+        var command = new Command("local", "Run a local Kubernetes-compatible cluster with simulated GPU nodes")
+        {
+            kubeconfig, apiPort, nodes, gpus, gpuProduct, cpuNode, stateDir, noOperator, modelServerPath, trainerPath,
+        };
+        command.SetAction(async (result, ct) =>
+        {
+            var error = Validate(result.GetValue(apiPort), result.GetValue(nodes), result.GetValue(gpus));
+            if (error is not null)
+            {
+                await Console.Error.WriteLineAsync($"error: {error}");
+                return 2;
+            }
+
+            if (!result.GetValue(noOperator))
+            {
+                await Console.Error.WriteLineAsync("note: this build has no operator to run in the cluster yet; running the cluster only (as with --no-operator)");
+            }
+
+            var options = new LocalClusterOptions
+            {
+                ApiPort = result.GetValue(apiPort),
+                Nodes = result.GetValue(nodes),
+                GpusPerNode = result.GetValue(gpus),
+                GpuProduct = result.GetValue(gpuProduct)!,
+                CpuNode = result.GetValue(cpuNode),
+                StateDirectory = result.GetValue(stateDir),
+                ProcessImages = ProjectImages.Resolve(
+                    result.GetValue(modelServerPath) ?? Environment.GetEnvironmentVariable(ProjectImages.ModelServerPathVariable),
+                    result.GetValue(trainerPath) ?? Environment.GetEnvironmentVariable(ProjectImages.TrainerPathVariable)),
+                ShutdownGracePeriod = TimeSpan.FromSeconds(1),
+            };
+
+            return await RunAsync(options, result.GetValue(kubeconfig)!, ct);
+        });
+        return command;
+    }
+
+    public static string? Validate(int apiPort, int nodes, int gpusPerNode) =>
+        apiPort is < 0 or > 65535 ? $"--api-port must be 0..65535, got {apiPort}"
+        : nodes is < 0 or > 100 ? $"--nodes must be 0..100, got {nodes}"
+        : gpusPerNode is < 0 or > 64 ? $"--gpus-per-node must be 0..64, got {gpusPerNode}"
+        : null;
+
+    private static async Task<int> RunAsync(LocalClusterOptions options, string kubeconfigPath, CancellationToken ct)
+    {
+        // Our own signal handling: stop on SIGINT/SIGTERM without the process being torn down first.
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        void OnSignal(PosixSignalContext context)
+        {
+            context.Cancel = true;
+            stop.Cancel();
+        }
+
+        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
+        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
+
+        LocalCluster.LocalCluster cluster;
+        try
+        {
+            cluster = await LocalCluster.LocalCluster.StartAsync(options, stop.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            return 130;
+        }
+
+        // Should the host exit before the graceful stop completes, no pod process may outlive it.
+        void KillOnExit(object? sender, EventArgs e) => cluster.KillProcessesNow();
+        AppDomain.CurrentDomain.ProcessExit += KillOnExit;
+        try
+        {
+            cluster.ApiServer.WriteKubeconfig(kubeconfigPath);
+            Console.WriteLine($"ready: api={cluster.ApiServer.Url.ToString().TrimEnd('/')} kubeconfig={Path.GetFullPath(kubeconfigPath)} state={cluster.StateDirectory}");
+            try
+            {
+                await Task.Delay(Timeout.Infinite, stop.Token);
+            }
+            catch (OperationCanceledException)
+            {
+            }
+
+            Console.WriteLine("stopping: terminating pods and the API server");
+        }
+        finally
+        {
+            await cluster.DisposeAsync();
+            AppDomain.CurrentDomain.ProcessExit -= KillOnExit;
+        }
+
+        Console.WriteLine("stopped");
+        return 0;
+    }
+}
