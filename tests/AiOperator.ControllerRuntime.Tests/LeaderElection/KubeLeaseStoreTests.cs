@@ -62,8 +62,10 @@ public sealed class KubeLeaseStoreTests
             LeaseName = "op",
             LeaseNamespace = cluster.Namespace,
             Identity = identity,
-            LeaseDuration = TimeSpan.FromSeconds(2),
-            RenewDeadline = TimeSpan.FromSeconds(1.5),
+            // A wide gap between renew deadline and lease duration keeps "old leader stops before the
+            // new one starts" true even when this shared machine is slow to run a timer.
+            LeaseDuration = TimeSpan.FromSeconds(4),
+            RenewDeadline = TimeSpan.FromSeconds(1),
             RetryPeriod = TimeSpan.FromMilliseconds(200),
         });
 

@@ -1,0 +1,35 @@
+using System.Collections.Concurrent;
+using System.Text;
+
+namespace AiOperator.ControllerRuntime.Metrics;
+
+/// <summary>A metric with one number per label-value tuple (counters and gauges).</summary>
+public abstract class ScalarMetric : Metric
+{
+    private readonly ConcurrentDictionary<string, StrongBox<double>> _series = new(StringComparer.Ordinal);
+
+    private protected ScalarMetric(string name, string help, string type, string[] labelNames)
+        : base(name, help, type, labelNames)
+    {
+    }
+
+    public double Value(params string[] labelValues) =>
+        _series.TryGetValue(SeriesKey(labelValues), out var box) ? Volatile.Read(ref box.Value) : 0;
+
+    private protected void Update(string[] labelValues, Func<double, double> change)
+    {
+        var box = _series.GetOrAdd(SeriesKey(labelValues), _ => new StrongBox<double>());
+        lock (box)
+        {
+            box.Value = change(box.Value);
+        }
+    }
+
+    private protected override void WriteSeries(StringBuilder text)
+    {
+        foreach (var (key, box) in Sorted(_series))
+        {
+            text.Append(Name).Append(Labels(key)).Append(' ').Append(MetricsRegistry.FormatValue(Volatile.Read(ref box.Value))).Append('\n');
+        }
+    }
+}
