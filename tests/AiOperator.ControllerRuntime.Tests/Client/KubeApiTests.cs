@@ -80,6 +80,27 @@ public sealed class KubeApiTests
         Assert.Equal("y", applied.Data["x"]);
     }
 
+    [Fact]
+    public async Task A_hung_request_times_out_per_attempt_and_is_retried()
+    {
+        await using var cluster = await TestCluster.StartAsync(apiOptions: new KubeApiOptions
+        {
+            RequestTimeout = TimeSpan.FromMilliseconds(300),
+            RetryBaseDelay = TimeSpan.FromMilliseconds(20),
+            MaxRetries = 20,
+        });
+        await cluster.Api.CreateAsync(ConfigMaps, ConfigMap(cluster, "slow"), CancellationToken.None);
+        var stall = cluster.Server.Faults.AddLatency(TimeSpan.FromSeconds(5), verb: "get", resource: "configmaps");
+
+        var get = cluster.Api.GetAsync<V1ConfigMap>(ConfigMaps, cluster.Namespace, "slow", CancellationToken.None);
+        await Eventually.TrueAsync(() => cluster.Metrics.RestRequests.Value("GET", "<error>") >= 1, "an attempt timed out");
+        cluster.Server.Faults.Remove(stall);
+        var found = await get.WaitAsync(TimeSpan.FromSeconds(20));
+
+        Assert.Equal("slow", found!.Metadata.Name);
+        Assert.True(cluster.Metrics.RestRequests.Value("GET", "200") >= 1);
+    }
+
     private static V1ConfigMap ConfigMap(TestCluster cluster, string name) =>
         new() { Metadata = new V1ObjectMeta { Name = name, NamespaceProperty = cluster.Namespace }, Data = new Dictionary<string, string> { ["a"] = "v" } };
 }

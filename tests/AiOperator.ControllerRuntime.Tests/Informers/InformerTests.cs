@@ -161,6 +161,35 @@ public sealed class InformerTests
         await run.WaitAsync(TimeSpan.FromSeconds(10));
     }
 
+    [Fact]
+    public async Task Watches_only_the_given_namespaces_and_syncs_when_all_have_listed()
+    {
+        await using var cluster = await TestCluster.StartAsync();
+        var second = $"{cluster.Namespace}-b";
+        var outside = $"{cluster.Namespace}-c";
+        foreach (var ns in new[] { second, outside })
+        {
+            await cluster.User.CoreV1.CreateNamespaceAsync(new V1Namespace { ApiVersion = "v1", Kind = "Namespace", Metadata = new V1ObjectMeta { Name = ns } });
+        }
+
+        await CreateAsync(cluster, "one");
+        await cluster.User.CoreV1.CreateNamespacedConfigMapAsync(
+            new V1ConfigMap { ApiVersion = "v1", Kind = "ConfigMap", Metadata = new V1ObjectMeta { Name = "two", NamespaceProperty = second } }, second);
+        await cluster.User.CoreV1.CreateNamespacedConfigMapAsync(
+            new V1ConfigMap { ApiVersion = "v1", Kind = "ConfigMap", Metadata = new V1ObjectMeta { Name = "three", NamespaceProperty = outside } }, outside);
+        var informer = new Informer<V1ConfigMap>(cluster.Api, Fast with { Namespaces = [cluster.Namespace, second] }, metrics: cluster.Metrics);
+        using var stop = new CancellationTokenSource();
+        var run = informer.RunAsync(stop.Token);
+
+        await informer.WaitForSyncAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(20));
+        Assert.NotNull(informer.Cache.Get(cluster.Namespace, "one"));
+        Assert.NotNull(informer.Cache.Get(second, "two"));
+        Assert.Null(informer.Cache.Get(outside, "three"));
+        Assert.Empty(informer.Cache.List(outside));
+        await stop.CancelAsync();
+        await run.WaitAsync(TimeSpan.FromSeconds(10));
+    }
+
     private static Task<V1ConfigMap> CreateAsync(TestCluster cluster, string name) =>
         cluster.User.CoreV1.CreateNamespacedConfigMapAsync(
             new V1ConfigMap { ApiVersion = "v1", Kind = "ConfigMap", Metadata = new V1ObjectMeta { Name = name, NamespaceProperty = cluster.Namespace }, Data = new Dictionary<string, string> { ["k"] = "v" } },
