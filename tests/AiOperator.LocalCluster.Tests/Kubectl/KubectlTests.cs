@@ -89,6 +89,36 @@ public sealed class KubectlTests(ApiServerFixture fixture) : IClassFixture<ApiSe
     }
 
     [Fact]
+    public async Task Reapplying_with_fewer_list_items_removes_them()
+    {
+        var ns = await fixture.NewNamespaceAsync();
+        string Manifest(string containers, string tolerations) => $$$"""
+            apiVersion: apps/v1
+            kind: Deployment
+            metadata: {name: two, namespace: {{{ns}}}}
+            spec:
+              selector: {matchLabels: {app: two}}
+              template:
+                metadata: {labels: {app: two}}
+                spec:
+                  containers: {{{containers}}}
+                  tolerations: {{{tolerations}}}
+            """;
+        var path = _kubectl.WriteFile($"two-{ns}.yaml", Manifest(
+            """[{name: a, image: "a:1", env: [{name: VX, value: "1"}, {name: VY, value: "2"}]}, {name: b, image: "b:1"}]""",
+            "[{key: k1, operator: Exists}, {key: k2, operator: Exists}]"));
+        (await _kubectl.RunAsync("apply", "-f", path)).EnsureSuccess();
+        _kubectl.WriteFile($"two-{ns}.yaml", Manifest("""[{name: a, image: "a:2", env: [{name: VY, value: "2"}]}]""", "[{key: k2, operator: Exists}]"));
+        (await _kubectl.RunAsync("apply", "-f", path)).EnsureSuccess();
+
+        var spec = (await fixture.Client.AppsV1.ReadNamespacedDeploymentAsync("two", ns)).Spec.Template.Spec;
+        Assert.Equal(["a"], spec.Containers.Select(c => c.Name));
+        Assert.Equal("a:2", spec.Containers[0].Image);
+        Assert.Equal(["VY"], spec.Containers[0].Env.Select(e => e.Name));
+        Assert.Equal(["k2"], spec.Tolerations.Select(t => t.Key));
+    }
+
+    [Fact]
     public async Task Custom_resources_print_their_columns_yaml_category_and_describe()
     {
         await RegisterCrdAsync();

@@ -23,11 +23,11 @@ public sealed class StrategicMergePatchTests
     }
 
     [Fact]
-    public void Directives_delete_replace_and_delete_from_primitive_list()
+    public void Directives_delete_replace_and_delete_from_primitive_list_and_atomic_tolerations()
     {
         var original = """{"metadata":{"finalizers":["a","b"]},"spec":{"volumes":[{"name":"v1"},{"name":"v2"}],"tolerations":[{"key":"k1"}],"selector":{"x":"1","y":"2"}}}""";
         var patch = """{"metadata":{"$deleteFromPrimitiveList/finalizers":["a"]},"spec":{"volumes":[{"name":"v1","$patch":"delete"}],"tolerations":[{"key":"k2"}],"selector":{"$patch":"replace","z":"3"}}}""";
-        Same("""{"metadata":{"finalizers":["b"]},"spec":{"volumes":[{"name":"v2"}],"tolerations":[{"key":"k1"},{"key":"k2"}],"selector":{"z":"3"}}}""", Apply(original, patch));
+        Same("""{"metadata":{"finalizers":["b"]},"spec":{"volumes":[{"name":"v2"}],"tolerations":[{"key":"k2"}],"selector":{"z":"3"}}}""", Apply(original, patch));
     }
 
     [Fact]

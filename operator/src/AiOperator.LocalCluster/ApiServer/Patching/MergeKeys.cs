@@ -3,7 +3,8 @@ using AiOperator.LocalCluster.ApiServer.Schema;
 
 namespace AiOperator.LocalCluster.ApiServer.Patching;
 
-// patchMergeKey metadata of the built-in types (what the Go struct tags say) and, for custom
+// patchMergeKey metadata of the built-in types (what the Go struct tags say; e.g. tolerations carry none,
+// so they are replaced whole, which kubectl apply relies on to remove one) and, for custom
 // resources, x-kubernetes-list-type/list-map-keys from the schema.
 internal static class MergeKeys
 {
@@ -17,7 +18,6 @@ internal static class MergeKeys
         ["imagePullSecrets"] = "name",
         ["volumeMounts"] = "mountPath",
         ["volumeDevices"] = "devicePath",
-        ["tolerations"] = "key",
         ["ownerReferences"] = "uid",
         ["conditions"] = "type",
         ["hostAliases"] = "ip",
