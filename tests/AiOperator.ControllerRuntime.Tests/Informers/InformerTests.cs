@@ -55,6 +55,13 @@ public sealed class InformerTests
         Assert.Contains(events, e => e.Type == InformerEventType.Modified && e.Object.Metadata.Name == "cm1" && e.Previous?.Data["k"] == "v");
         Assert.True(informer.IsAlive(DateTimeOffset.UtcNow));
 
+        var watch = cluster.Sent.Requests.First(u => u.Query.Contains("watch=true", StringComparison.Ordinal));
+        var query = System.Web.HttpUtility.ParseQueryString(watch.Query);
+        Assert.Equal("true", query["allowWatchBookmarks"]);
+        Assert.InRange(int.Parse(query["timeoutSeconds"]!, System.Globalization.CultureInfo.InvariantCulture), 300, 600);
+        Assert.False(string.IsNullOrEmpty(query["resourceVersion"]));
+        Assert.Contains(cluster.Sent.Requests, u => u.Query.Contains("limit=2", StringComparison.Ordinal) && u.Query.Contains("continue=", StringComparison.Ordinal));
+
         await stop.CancelAsync();
         await run.WaitAsync(TimeSpan.FromSeconds(10));
     }

@@ -28,16 +28,20 @@ internal sealed class TestCluster : IAsyncDisposable
 
     public string Namespace { get; } = $"t-{Guid.NewGuid():N}"[..12];
 
+    public RecordingHandler Sent { get; private init; } = new();
+
     public static async Task<TestCluster> StartAsync(ApiServerOptions? options = null, KubeApiOptions? apiOptions = null)
     {
         var server = await ApiServerHost.StartAsync(options ?? new ApiServerOptions());
         var metrics = new ControllerMetrics();
+        var sent = new RecordingHandler();
         var api = new KubeApi(
             server.ClientConfiguration,
             metrics,
             TimeProvider.System,
-            apiOptions ?? new KubeApiOptions { RetryBaseDelay = TimeSpan.FromMilliseconds(20), MaxRetryDelay = TimeSpan.FromSeconds(2), RequestTimeout = TimeSpan.FromSeconds(10) });
-        var cluster = new TestCluster(server, metrics, api, new Kubernetes(server.ClientConfiguration));
+            apiOptions ?? new KubeApiOptions { RetryBaseDelay = TimeSpan.FromMilliseconds(20), MaxRetryDelay = TimeSpan.FromSeconds(2), RequestTimeout = TimeSpan.FromSeconds(10) },
+            sent);
+        var cluster = new TestCluster(server, metrics, api, new Kubernetes(server.ClientConfiguration)) { Sent = sent };
         await cluster.User.CoreV1.CreateNamespaceAsync(new V1Namespace { ApiVersion = "v1", Kind = "Namespace", Metadata = new V1ObjectMeta { Name = cluster.Namespace } });
         return cluster;
     }

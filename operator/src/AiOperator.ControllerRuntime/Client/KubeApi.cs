@@ -20,10 +20,11 @@ public sealed class KubeApi : IKubeApi, IDisposable
     private readonly TimeProvider _timeProvider;
     private readonly ResiliencePipeline<HttpResponseMessage> _pipeline;
 
-    public KubeApi(KubernetesClientConfiguration configuration, ControllerMetrics metrics, TimeProvider? timeProvider = null, KubeApiOptions? options = null)
+    /// <param name="handlers">Extra HTTP handlers (tracing, tests), outermost first.</param>
+    public KubeApi(KubernetesClientConfiguration configuration, ControllerMetrics metrics, TimeProvider? timeProvider = null, KubeApiOptions? options = null, params DelegatingHandler[] handlers)
     {
         ArgumentNullException.ThrowIfNull(configuration);
-        _client = new Kubernetes(configuration);
+        _client = new Kubernetes(configuration, handlers);
 
         // Watches outlive any fixed client timeout; each call gets its own deadline instead.
         _client.HttpClient.Timeout = Timeout.InfiniteTimeSpan;
