@@ -36,6 +36,7 @@ internal static class ApiServerScenario
             client.CoreV1.PatchNamespacedConfigMapAsync(new V1Patch("{\"data\":{\"v\":\"2\"}}", V1Patch.PatchType.MergePatch), $"cm-{i}", "default")));
         Report("patches (merge)", objects, patched);
 
+        await RawHttpAsync(host, objects, concurrency);
         await FanOutAsync(host, client, watchers, watchedWrites, concurrency);
         InProcess(host, objects);
         return 0;
@@ -114,6 +115,27 @@ internal static class ApiServerScenario
         });
         var delivered = received.Sum();
         Console.WriteLine($"watch fan-out: {watchers} watchers x {writes} events = {delivered} deliveries in {elapsed.TotalSeconds:F2}s -> {delivered / elapsed.TotalSeconds:F0} events/s delivered, {writes / elapsed.TotalSeconds:F0} writes/s while fanning out");
+    }
+
+    // The same writes with pre-rendered JSON bodies over plain HttpClient: the server's cost without
+    // KubernetesClient's serialization competing for the same cores.
+    private static async Task RawHttpAsync(ApiServerHost host, int objects, int concurrency)
+    {
+        using var http = new HttpClient { BaseAddress = host.Url };
+        static string Body(int i, string value) =>
+            "{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"raw-" + i.ToString(CultureInfo.InvariantCulture) + "\",\"labels\":{\"app\":\"bench\"}},\"data\":{\"v\":\"" + value + "\"}}";
+
+        async Task SendAsync(HttpMethod method, string path, string body)
+        {
+            using var request = new HttpRequestMessage(method, new Uri(path, UriKind.Relative)) { Content = new StringContent(body, System.Text.Encoding.UTF8, "application/json") };
+            using var response = await http.SendAsync(request);
+            response.EnsureSuccessStatusCode();
+        }
+
+        var created = await TimeAsync(() => ForEachAsync(objects, concurrency, i => SendAsync(HttpMethod.Post, "/api/v1/namespaces/default/configmaps", Body(i, "0"))));
+        Report("creates (raw HTTP)", objects, created);
+        var updated = await TimeAsync(() => ForEachAsync(objects, concurrency, i => SendAsync(HttpMethod.Put, $"/api/v1/namespaces/default/configmaps/raw-{i}", Body(i, "1"))));
+        Report("updates (raw HTTP PUT)", objects, updated);
     }
 
     private static V1ConfigMap Cm(string name, string value) => new()
