@@ -34,6 +34,27 @@ public sealed class KubeletTests
     }
 
     [Fact]
+    public async Task Init_containers_run_to_completion_before_the_app_starts()
+    {
+        await using var cluster = await TestCluster.StartAsync(o => o with
+        {
+            SimulatedImages = new Dictionary<string, SimulatedContainer> { ["example.com/init"] = new() { ExitAfter = TimeSpan.FromMilliseconds(300) } },
+        });
+        var ns = await cluster.NamespaceAsync("init");
+        var spec = TestCluster.PodSpec("example.com/app:1", 0);
+        spec.InitContainers = [new V1Container { Name = "fetch", Image = "example.com/init:1" }];
+        await cluster.Client.CoreV1.CreateNamespacedPodAsync(new V1Pod { Metadata = new V1ObjectMeta { Name = "with-init" }, Spec = spec }, ns);
+
+        var initializing = await cluster.PodAsync(ns, "with-init", p => p.Status?.InitContainerStatuses?.SingleOrDefault()?.State?.Running is not null, "init container running");
+        Assert.Equal("Pending", initializing.Status.Phase);
+        Assert.Equal("PodInitializing", initializing.Status.ContainerStatuses.Single().State.Waiting.Reason);
+
+        var ready = await cluster.PodAsync(ns, "with-init", p => p.Status?.Conditions?.Any(c => c.Type == "Ready" && c.Status == "True") == true, "app ready after init");
+        Assert.Equal("Completed", ready.Status.InitContainerStatuses.Single().State.Terminated.Reason);
+        Assert.Contains(ready.Status.Conditions, c => c.Type == "Initialized" && c.Status == "True");
+    }
+
+    [Fact]
     public async Task Completed_pod_with_restart_policy_never_succeeds_and_annotations_drive_failures()
     {
         await using var cluster = await TestCluster.StartAsync();

@@ -4,7 +4,8 @@ namespace AiOperator.LocalCluster.Simulation.Kubelet;
 
 // One container's life inside a pod: start, supervise, exit, and restart by the pod's
 // restartPolicy with CrashLoopBackOff, publishing every state change as a ContainerRecord.
-internal sealed class ContainerWorker(PodSandbox sandbox, V1Container spec, IContainerRuntime runtime, KubeletContext context, Action changed)
+// restartPolicy is the pod's for app containers; init containers retry failures unless the pod says Never.
+internal sealed class ContainerWorker(PodSandbox sandbox, V1Container spec, IContainerRuntime runtime, string? restartPolicy, KubeletContext context, Action changed)
 {
     private readonly Lock _lock = new();
     private ContainerRecord _record = new() { Name = spec.Name, Image = spec.Image };
@@ -83,7 +84,7 @@ internal sealed class ContainerWorker(PodSandbox sandbox, V1Container spec, ICon
             }
 
             Update(r => r with { Phase = ContainerPhase.Terminated, Terminated = exit, Ready = false });
-            if (stop.IsCancellationRequested || !RestartRules.ShouldRestart(pod.Spec.RestartPolicy, exit.ExitCode))
+            if (stop.IsCancellationRequested || !RestartRules.ShouldRestart(restartPolicy, exit.ExitCode))
             {
                 return;
             }

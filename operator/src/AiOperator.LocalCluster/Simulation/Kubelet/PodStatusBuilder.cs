@@ -6,17 +6,20 @@ namespace AiOperator.LocalCluster.Simulation.Kubelet;
 // standard conditions (transition times kept while unchanged) and container statuses.
 internal static class PodStatusBuilder
 {
-    public static V1PodStatus Build(V1Pod pod, IReadOnlyList<ContainerRecord> containers, string hostIp, string? podIp, DateTimeOffset startTime, DateTimeOffset now)
+    public static V1PodStatus Build(V1Pod pod, IReadOnlyList<ContainerRecord> initContainers, IReadOnlyList<ContainerRecord> containers, string hostIp, string? podIp, DateTimeOffset startTime, DateTimeOffset now)
     {
         var previous = pod.Status;
         var statuses = containers.Select(ToStatus).ToList();
-        var allReady = containers.Count > 0 && containers.All(c => c.Ready);
-        var phase = Phase(pod.Spec.RestartPolicy, containers);
+        var initialized = initContainers.All(c => c.Phase == ContainerPhase.Terminated && c.Terminated!.ExitCode == 0);
+        var allReady = initialized && containers.Count > 0 && containers.All(c => c.Ready);
+        var initFailed = initContainers.Any(c => c.Phase == ContainerPhase.Terminated && c.Terminated!.ExitCode != 0);
+        var phase = initFailed ? "Failed" : initialized ? Phase(pod.Spec.RestartPolicy, containers) : "Pending";
         var terminal = phase is "Succeeded" or "Failed";
+        var incomplete = $"containers with incomplete status: [{string.Join(' ', initContainers.Where(c => c.Terminated?.ExitCode != 0).Select(c => c.Name))}]";
         var conditions = new List<V1PodCondition>
         {
             Condition("PodReadyToStartContainers", "True"),
-            Condition("Initialized", "True"),
+            initialized ? Condition("Initialized", "True") : Condition("Initialized", "False", "ContainersNotInitialized", incomplete),
             Condition("Ready", allReady && !terminal ? "True" : "False", allReady ? null : (terminal ? "PodCompleted" : "ContainersNotReady"), allReady || terminal ? null : NotReadyMessage(containers)),
             Condition("ContainersReady", allReady && !terminal ? "True" : "False", allReady ? null : (terminal ? "PodCompleted" : "ContainersNotReady"), allReady || terminal ? null : NotReadyMessage(containers)),
             Condition("PodScheduled", "True"),
@@ -38,6 +41,7 @@ internal static class PodStatusBuilder
             PodIPs = podIp is null ? null : [new V1PodIP { Ip = podIp }],
             StartTime = startTime.UtcDateTime,
             ContainerStatuses = statuses,
+            InitContainerStatuses = initContainers.Count == 0 ? null : [.. initContainers.Select(ToStatus)],
             QosClass = previous?.QosClass ?? QosClass(pod),
         };
     }

@@ -14,7 +14,9 @@ internal sealed class PodWorker(V1Pod pod, string hostIp, KubeletContext context
 {
     private readonly CancellationTokenSource _stop = new();
     private readonly SemaphoreSlim _changed = new(0, 1);
+    private readonly List<ContainerWorker> _init = [];
     private readonly List<ContainerWorker> _containers = [];
+    private volatile bool _initialized;
     private readonly Lock _lock = new();
     private TimeSpan _grace = TimeSpan.FromSeconds(pod.Spec.TerminationGracePeriodSeconds ?? 30);
     private bool _deleteWhenStopped;
@@ -33,7 +35,7 @@ internal sealed class PodWorker(V1Pod pod, string hostIp, KubeletContext context
         {
             _grace = grace;
             _deleteWhenStopped |= deleteWhenStopped;
-            foreach (var container in _containers)
+            foreach (var container in _init.Concat(_containers))
             {
                 container.StopGrace = grace;
             }
@@ -57,34 +59,34 @@ internal sealed class PodWorker(V1Pod pod, string hostIp, KubeletContext context
         var name = pod.Metadata.Name;
         var podIp = context.PodAddresses.Allocate();
         var startTime = context.Time.GetUtcNow();
-        var records = (pod.Spec.Containers ?? []).Select(ContainerWorker.Initial).ToList();
+        var initSpecs = pod.Spec.InitContainers ?? [];
+        var initial = (pod.Spec.Containers ?? []).Select(c => ContainerWorker.Initial(c) with { WaitingReason = initSpecs.Count > 0 ? "PodInitializing" : "ContainerCreating" }).ToList();
+        var initialInit = initSpecs.Select(ContainerWorker.Initial).ToList();
         string? podDirectory = null;
         try
         {
-            await WriteStatusAsync(records, podIp, startTime);
-            var sandbox = await PrepareSandboxAsync(podIp, records);
+            await WriteStatusAsync(initialInit, initial, podIp, startTime);
+            var sandbox = await PrepareSandboxAsync(podIp, initialInit, initial);
             if (sandbox is not null)
             {
                 podDirectory = sandbox.Directory;
                 context.Logs.Register(ns, name, sandbox.Directory);
+                var initPolicy = pod.Spec.RestartPolicy == "Never" ? "Never" : "OnFailure";
                 lock (_lock)
                 {
-                    foreach (var spec in pod.Spec.Containers ?? [])
-                    {
-                        _containers.Add(new ContainerWorker(sandbox, spec, context.RuntimeFor(spec.Image), context, Pulse) { StopGrace = _grace });
-                    }
+                    _init.AddRange(initSpecs.Select(spec => new ContainerWorker(sandbox, spec, context.RuntimeFor(spec.Image), initPolicy, context, Pulse) { StopGrace = _grace }));
+                    _containers.AddRange((pod.Spec.Containers ?? []).Select(spec => new ContainerWorker(sandbox, spec, context.RuntimeFor(spec.Image), pod.Spec.RestartPolicy, context, Pulse) { StopGrace = _grace }));
                 }
 
-                var running = _containers.Select(c => Task.Run(() => c.RunAsync(_stop.Token))).ToList();
-                var all = Task.WhenAll(running);
+                var all = Task.Run(RunContainersAsync);
                 while (!all.IsCompleted || _changed.CurrentCount > 0)
                 {
                     await Task.WhenAny(all, _changed.WaitAsync());
-                    await WriteStatusAsync([.. _containers.Select(c => c.Current)], podIp, startTime);
+                    await WriteStatusAsync(InitRecords(), AppRecords(initial), podIp, startTime);
                 }
 
                 await all;
-                await WriteStatusAsync([.. _containers.Select(c => c.Current)], podIp, startTime);
+                await WriteStatusAsync(InitRecords(), AppRecords(initial), podIp, startTime);
                 await _stop.Token.WhenCanceled();
             }
 
@@ -108,7 +110,29 @@ internal sealed class PodWorker(V1Pod pod, string hostIp, KubeletContext context
         }
     }
 
-    private async Task<PodSandbox?> PrepareSandboxAsync(IPAddress podIp, List<ContainerRecord> records)
+    // Init containers one after another, each to success; then the app containers together.
+    private async Task RunContainersAsync()
+    {
+        foreach (var init in _init)
+        {
+            await init.RunAsync(_stop.Token);
+            if (init.Current.Terminated?.ExitCode != 0)
+            {
+                return;
+            }
+        }
+
+        _initialized = true;
+        Pulse();
+        await Task.WhenAll(_containers.Select(c => Task.Run(() => c.RunAsync(_stop.Token))));
+    }
+
+    private List<ContainerRecord> InitRecords() => [.. _init.Select(c => c.Current)];
+
+    private List<ContainerRecord> AppRecords(List<ContainerRecord> initial) =>
+        _initialized ? [.. _containers.Select(c => c.Current)] : initial;
+
+    private async Task<PodSandbox?> PrepareSandboxAsync(IPAddress podIp, List<ContainerRecord> initRecords, List<ContainerRecord> records)
     {
         while (!_stop.IsCancellationRequested)
         {
@@ -120,7 +144,7 @@ internal sealed class PodWorker(V1Pod pod, string hostIp, KubeletContext context
             {
                 context.Events.Record(pod, "v1", "Pod", "Warning", "FailedMount", ex.Message);
                 var waiting = records.Select(r => r with { WaitingReason = ex.Reason, WaitingMessage = ex.Message }).ToList();
-                await WriteStatusAsync(waiting, podIp, context.Time.GetUtcNow());
+                await WriteStatusAsync(initRecords, waiting, podIp, context.Time.GetUtcNow());
                 try
                 {
                     await Task.Delay(context.BackoffBase, context.Time, _stop.Token);
@@ -139,7 +163,7 @@ internal sealed class PodWorker(V1Pod pod, string hostIp, KubeletContext context
         return null;
     }
 
-    private async Task WriteStatusAsync(IReadOnlyList<ContainerRecord> records, IPAddress podIp, DateTimeOffset startTime)
+    private async Task WriteStatusAsync(IReadOnlyList<ContainerRecord> initRecords, IReadOnlyList<ContainerRecord> records, IPAddress podIp, DateTimeOffset startTime)
     {
         try
         {
@@ -151,7 +175,7 @@ internal sealed class PodWorker(V1Pod pod, string hostIp, KubeletContext context
                 }
 
                 var start = current.Status?.StartTime is { } s ? new DateTimeOffset(DateTime.SpecifyKind(s, DateTimeKind.Utc)) : startTime;
-                var status = PodStatusBuilder.Build(current, records, hostIp, podIp.ToString(), start, context.Time.GetUtcNow());
+                var status = PodStatusBuilder.Build(current, initRecords, records, hostIp, podIp.ToString(), start, context.Time.GetUtcNow());
                 if (current.Status is not null && KubernetesJson.Serialize(status) == KubernetesJson.Serialize(current.Status))
                 {
                     return false;
