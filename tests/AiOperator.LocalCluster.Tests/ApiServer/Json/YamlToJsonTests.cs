@@ -20,4 +20,17 @@ public sealed class YamlToJsonTests
         Assert.Equal(400, Assert.Throws<ApiException>(() => YamlToJson.Convert("a: [1, 2\n")).Code);
         Assert.Equal(400, Assert.Throws<ApiException>(() => YamlToJson.Convert("a: 1\n---\nb: 2\n")).Code);
     }
+
+    [Fact]
+    public void Deep_nesting_and_alias_bombs_are_refused_not_expanded()
+    {
+        Assert.Equal(400, Assert.Throws<ApiException>(() => YamlToJson.Convert("a: " + new string('[', 10_000) + new string(']', 10_000))).Code);
+        var bomb = new System.Text.StringBuilder("a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
+        for (var i = 1; i < 10; i++)
+        {
+            bomb.Append(System.Globalization.CultureInfo.InvariantCulture, $"a{i}: &a{i} [*a{i - 1}, *a{i - 1}, *a{i - 1}, *a{i - 1}, *a{i - 1}, *a{i - 1}, *a{i - 1}, *a{i - 1}, *a{i - 1}, *a{i - 1}]\n");
+        }
+
+        Assert.Equal(400, Assert.Throws<ApiException>(() => YamlToJson.Convert(bomb.ToString())).Code);
+    }
 }

@@ -9,8 +9,17 @@ namespace AiOperator.LocalCluster.ApiServer.Json;
 // YAML 1.2 core-schema conversion (what sigs.k8s.io/yaml does): plain scalars are typed, quoted ones are strings.
 internal static class YamlToJson
 {
+    private const int MaxDepth = 100;
+    private const int MaxNodes = 1_000_000;
+
     public static JsonNode? Convert(string text)
     {
+        // Deep flow nesting would recurse the parser off the stack; aliases could expand exponentially.
+        if (FlowDepth(text) > MaxDepth)
+        {
+            throw ApiErrors.BadRequest($"error converting YAML to JSON: nesting deeper than {MaxDepth} levels");
+        }
+
         var stream = new YamlStream();
         try
         {
@@ -31,11 +40,54 @@ internal static class YamlToJson
             throw ApiErrors.BadRequest("error converting YAML to JSON: expected a single YAML document");
         }
 
-        return ToNode(stream.Documents[0].RootNode, "");
+        var budget = MaxNodes;
+        return ToNode(stream.Documents[0].RootNode, "", 0, ref budget);
     }
 
-    private static JsonNode? ToNode(YamlNode node, string path)
+    private static int FlowDepth(string text)
     {
+        var depth = 0;
+        var max = 0;
+        char? quote = null;
+        foreach (var c in text)
+        {
+            if (quote is not null)
+            {
+                if (c == quote)
+                {
+                    quote = null;
+                }
+
+                continue;
+            }
+
+            switch (c)
+            {
+                case '"' or '\'':
+                    quote = c;
+                    break;
+                case '[' or '{':
+                    max = Math.Max(max, ++depth);
+                    break;
+                case ']' or '}':
+                    depth = Math.Max(0, depth - 1);
+                    break;
+                case '\n':
+                    quote = null;
+                    break;
+            }
+        }
+
+        return max;
+    }
+
+    private static JsonNode? ToNode(YamlNode node, string path, int depth, ref int budget)
+    {
+        if (--budget < 0 || depth > MaxDepth)
+        {
+            throw ApiErrors.BadRequest($"error converting YAML to JSON: document too large or too deep (at {path})");
+        }
+
         switch (node)
         {
             case YamlMappingNode map:
@@ -48,7 +100,7 @@ internal static class YamlToJson
                         throw ApiErrors.BadRequest($"error converting YAML to JSON: duplicate field \"{Join(path, key)}\"");
                     }
 
-                    obj[key] = ToNode(valueNode, Join(path, key));
+                    obj[key] = ToNode(valueNode, Join(path, key), depth + 1, ref budget);
                 }
 
                 return obj;
@@ -57,7 +109,7 @@ internal static class YamlToJson
                 var i = 0;
                 foreach (var child in seq.Children)
                 {
-                    array.Add(ToNode(child, $"{path}[{i++}]"));
+                    array.Add(ToNode(child, $"{path}[{i++}]", depth + 1, ref budget));
                 }
 
                 return array;

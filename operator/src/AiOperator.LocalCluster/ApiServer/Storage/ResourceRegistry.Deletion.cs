@@ -61,12 +61,6 @@ internal sealed partial class ResourceRegistry
             finalizers.Add(ForegroundFinalizer);
         }
 
-        if (finalizers.Count == 0 && (!alreadyDeleting || isPod))
-        {
-            RemoveFinal(current);
-            return null;
-        }
-
         if (finalizers.Count == 0)
         {
             RemoveFinal(current);
