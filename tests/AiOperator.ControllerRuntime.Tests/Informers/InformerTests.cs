@@ -197,6 +197,35 @@ public sealed class InformerTests
         await run.WaitAsync(TimeSpan.FromSeconds(10));
     }
 
+    [Fact]
+    public async Task Undecodable_objects_are_skipped_and_never_stall_the_watch()
+    {
+        await using var cluster = await TestCluster.StartAsync();
+        await cluster.Api.CreateAsync(WidgetCrd.Kind, WidgetCrd.Definition(), CancellationToken.None);
+        await CreateWidgetAsync(cluster, "bad-before", "\"not a number\"");
+        await CreateWidgetAsync(cluster, "good-before", "1");
+        var informer = new Informer<Widget>(cluster.Api, Fast with { Namespaces = [cluster.Namespace] }, metrics: cluster.Metrics);
+        using var stop = new CancellationTokenSource();
+        var run = informer.RunAsync(stop.Token);
+
+        await informer.WaitForSyncAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(20));
+        Assert.NotNull(informer.Cache.Get(cluster.Namespace, "good-before"));
+        Assert.Equal(1, informer.Cache.Count);
+
+        await CreateWidgetAsync(cluster, "bad-after", "[1]");
+        await CreateWidgetAsync(cluster, "good-after", "2");
+        await Eventually.TrueAsync(() => informer.Cache.Get(cluster.Namespace, "good-after") is not null, "the watch went on past the bad object");
+        Assert.Equal(2, cluster.Metrics.DecodeErrors.Value("widgets"));
+        Assert.Equal(1, cluster.Metrics.Relists.Value("widgets"));
+        await stop.CancelAsync();
+        await run.WaitAsync(TimeSpan.FromSeconds(10));
+    }
+
+    private static Task<object> CreateWidgetAsync(TestCluster cluster, string name, string sizeJson) =>
+        cluster.User.CustomObjects.CreateNamespacedCustomObjectAsync(
+            System.Text.Json.Nodes.JsonNode.Parse($$$"""{"apiVersion":"{{{WidgetCrd.Group}}}/v1","kind":"Widget","metadata":{"name":"{{{name}}}"},"spec":{"size":{{{sizeJson}}}}}""")!,
+            WidgetCrd.Group, "v1", cluster.Namespace, "widgets");
+
     private static Task<V1ConfigMap> CreateAsync(TestCluster cluster, string name) =>
         cluster.User.CoreV1.CreateNamespacedConfigMapAsync(
             new V1ConfigMap { ApiVersion = "v1", Kind = "ConfigMap", Metadata = new V1ObjectMeta { Name = name, NamespaceProperty = cluster.Namespace }, Data = new Dictionary<string, string> { ["k"] = "v" } },

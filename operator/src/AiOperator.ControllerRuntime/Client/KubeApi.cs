@@ -56,7 +56,11 @@ public sealed class KubeApi : IKubeApi, IDisposable
         {
             foreach (var element in array.EnumerateArray())
             {
-                var item = KubernetesJson.Deserialize<T>(element);
+                // One malformed object must not keep every other object of the kind out of the cache.
+                if (TryDecode<T>(kind, element) is not { } item)
+                {
+                    continue;
+                }
 
                 // List items come without kind/apiVersion; downstream code (owner refs, events) needs them.
                 item.ApiVersion = kind.ApiVersion;
@@ -103,7 +107,7 @@ public sealed class KubeApi : IKubeApi, IDisposable
         var reader = new WatchLineReader(body, _options.MaxWatchEventBytes);
         while (await reader.ReadLineAsync(cancellationToken) is { } line)
         {
-            yield return DecodeWatchEvent<T>(kind, line.Span);
+            yield return DecodeWatchEvent<T>(kind, line.Span, _metrics);
         }
     }
 
@@ -185,7 +189,7 @@ public sealed class KubeApi : IKubeApi, IDisposable
 
     private static string WithQuery(string path, List<string> query) => query.Count == 0 ? path : $"{path}?{string.Join('&', query)}";
 
-    private static WatchEvent<T> DecodeWatchEvent<T>(ResourceKind kind, ReadOnlySpan<byte> line)
+    private static WatchEvent<T> DecodeWatchEvent<T>(ResourceKind kind, ReadOnlySpan<byte> line, ControllerMetrics metrics)
         where T : class, IKubernetesObject<V1ObjectMeta>
     {
         var reader = new Utf8JsonReader(line);
@@ -208,8 +212,34 @@ public sealed class KubeApi : IKubeApi, IDisposable
             throw new InvalidDataException($"unknown watch event type '{typeText}'");
         }
 
-        var item = Stamp(kind, KubernetesJson.Deserialize<T>(obj));
+        T item;
+        try
+        {
+            item = Stamp(kind, KubernetesJson.Deserialize<T>(obj));
+        }
+        catch (JsonException)
+        {
+            // Undecodable: advance past it like a bookmark, or the watch would replay it forever.
+            metrics.DecodeErrors.Inc(kind.Plural);
+            var rv = obj.TryGetProperty("metadata", out var meta) && meta.TryGetProperty("resourceVersion", out var v) ? v.GetString() ?? string.Empty : string.Empty;
+            return new WatchEvent<T>(WatchEventType.Bookmark, KubernetesJson.Deserialize<T>(new JsonObject { ["metadata"] = new JsonObject { ["resourceVersion"] = rv } }.ToJsonString()), rv);
+        }
+
         return new WatchEvent<T>(type, item, item.Metadata?.ResourceVersion ?? string.Empty);
+    }
+
+    private T? TryDecode<T>(ResourceKind kind, JsonElement element)
+        where T : class, IKubernetesObject<V1ObjectMeta>
+    {
+        try
+        {
+            return KubernetesJson.Deserialize<T>(element);
+        }
+        catch (JsonException)
+        {
+            _metrics.DecodeErrors.Inc(kind.Plural);
+            return null;
+        }
     }
 
     private async Task<T> SendForObjectAsync<T>(HttpMethod method, string verb, string path, string body, string contentType, ResourceKind kind, CancellationToken cancellationToken)

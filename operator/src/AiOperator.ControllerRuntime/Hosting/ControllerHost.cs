@@ -56,7 +56,8 @@ public sealed class ControllerHost : IAsyncDisposable
     /// <summary>Where /healthz, /readyz and /metrics are served, once running.</summary>
     public Uri? ProbeAddress => _probes?.Address;
 
-    public bool IsLeader => _elector?.IsLeader ?? Volatile.Read(ref _started) == 1;
+    // With leader election configured, nobody leads until the elector says so (not while caches sync).
+    public bool IsLeader => _options.LeaderElection is null ? Volatile.Read(ref _started) == 1 : _elector?.IsLeader ?? false;
 
     /// <summary>The shared informer of a kind (created on first use, watching the host's namespaces unless options say otherwise).</summary>
     public Informer<T> Informer<T>(InformerOptions? options = null)

@@ -25,6 +25,7 @@ public sealed class ControllerMetrics
         WatchRestarts = Registry.Counter("aioperator_informer_watch_restarts_total", "Watches restarted per kind and reason", "kind", "reason");
         Relists = Registry.Counter("aioperator_informer_relists_total", "Full lists per kind (start, expired resourceVersion)", "kind");
         LeaderStatus = Registry.Gauge("leader_election_master_status", "1 while this instance leads the named lease, else 0", "name");
+        DecodeErrors = Registry.Counter("aioperator_decode_errors_total", "Objects from the API server that could not be decoded into their type and were skipped", "kind");
         EventsDropped = Registry.Counter("aioperator_events_dropped_total", "Events not written because the recorder's buffer was full or the write failed", "reason");
     }
 
@@ -59,4 +60,6 @@ public sealed class ControllerMetrics
     public Gauge LeaderStatus { get; }
 
     public Counter EventsDropped { get; }
+
+    public Counter DecodeErrors { get; }
 }
