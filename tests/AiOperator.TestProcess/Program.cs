@@ -91,11 +91,13 @@ async Task ServeAsync(TcpClient client)
             }
 
             var path = request.ToString().Split(' ') is [_, var p, ..] ? p : "/";
-            var ready = DateTimeOffset.UtcNow - started >= TimeSpan.FromMilliseconds(options.ReadyAfterMs);
+            var age = DateTimeOffset.UtcNow - started;
+            var ready = age >= TimeSpan.FromMilliseconds(options.ReadyAfterMs);
+            var healthy = options.UnhealthyAfterMs is not { } after || age < TimeSpan.FromMilliseconds(after);
             var (status, body) = path switch
             {
                 "/ready" => ready ? ("200 OK", "ready\n") : ("503 Service Unavailable", "not ready\n"),
-                "/healthz" => ("200 OK", "ok\n"),
+                "/healthz" => healthy ? ("200 OK", "ok\n") : ("500 Internal Server Error", "unhealthy\n"),
                 _ => ("200 OK", $"hello from {podName}\n"),
             };
             Console.WriteLine($"GET {path} -> {status[..3]}");

@@ -16,6 +16,8 @@ internal sealed record TestProcessOptions
 
     public int ReadyAfterMs { get; init; }
 
+    public int? UnhealthyAfterMs { get; init; }
+
     public string? TerminationMessage { get; init; }
 
     public static TestProcessOptions Parse(string[] args)
@@ -33,6 +35,7 @@ internal sealed record TestProcessOptions
                 "--exit-code" => options with { ExitCode = NextInt() },
                 "--ignore-sigterm" => options with { IgnoreSigterm = true },
                 "--ready-after-ms" => options with { ReadyAfterMs = NextInt() },
+                "--unhealthy-after-ms" => options with { UnhealthyAfterMs = NextInt() },
                 "--termination-message" => options with { TerminationMessage = Next() },
                 _ => throw new ArgumentException($"unknown argument {args[i]}"),
             };

@@ -85,7 +85,9 @@ public sealed partial class ProcessRuntimeTests
         {
             var ns = await cluster.NamespaceAsync("stubborn");
             var client = cluster.Client;
-            await client.CoreV1.CreateNamespacedPodAsync(ProcessPod("stubborn", ["--host", "$(POD_IP)", "--port", "8080", "--ignore-sigterm"], grace: 1), ns);
+            var stubborn = ProcessPod("stubborn", ["--host", "$(POD_IP)", "--port", "8080", "--ignore-sigterm"], grace: 1);
+            stubborn.Spec.Containers[0].ReadinessProbe = new V1Probe { TcpSocket = new V1TCPSocketAction { Port = 8080 }, PeriodSeconds = 1 };
+            await client.CoreV1.CreateNamespacedPodAsync(stubborn, ns);
             var pod = await cluster.PodAsync(ns, "stubborn", p => p.Status?.Conditions?.Any(c => c.Type == "Ready" && c.Status == "True") == true, "stubborn ready");
             var logFile = Path.Combine(PodSandbox.DirectoryFor(cluster.Cluster.StateDirectory, pod), "logs", "main", "0.log");
             var pid = Pid(await File.ReadAllTextAsync(logFile));
@@ -132,6 +134,24 @@ public sealed partial class ProcessRuntimeTests
         }
 
         Assert.DoesNotContain(pids, TestCluster.IsRunning);
+    }
+
+    [Fact]
+    public async Task Failing_liveness_probe_restarts_the_process()
+    {
+        await using var cluster = await TestCluster.StartAsync();
+        var ns = await cluster.NamespaceAsync("liveness");
+        var pod = ProcessPod("sick", ["--host", "$(POD_IP)", "--port", "8080", "--unhealthy-after-ms", "500"], grace: 1);
+        pod.Spec.Containers[0].LivenessProbe = new V1Probe { HttpGet = new V1HTTPGetAction { Path = "/healthz", Port = 8080 }, PeriodSeconds = 1, FailureThreshold = 2 };
+        await cluster.Client.CoreV1.CreateNamespacedPodAsync(pod, ns);
+
+        var restarted = await cluster.PodAsync(ns, "sick", p => p.Status?.ContainerStatuses?.SingleOrDefault()?.RestartCount >= 1, "restart after failed liveness probes");
+        var (code, previous) = cluster.Kubectl("-n", ns, "logs", "sick", "--previous");
+        Assert.True(code == 0, previous);
+        Assert.Contains("GET /healthz -> 500", previous, StringComparison.Ordinal);
+        Assert.Contains("liveness probe failed", previous, StringComparison.Ordinal);
+        Assert.Contains("received SIGTERM", previous, StringComparison.Ordinal);
+        Assert.NotNull(restarted.Status.ContainerStatuses.Single().LastState.Terminated);
     }
 
     [Fact]

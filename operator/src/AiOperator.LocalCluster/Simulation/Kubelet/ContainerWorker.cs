@@ -53,6 +53,7 @@ internal sealed class ContainerWorker(PodSandbox sandbox, V1Container spec, ICon
             }
 
             ContainerExit exit;
+            context.Logs.SetAttempts(pod.Metadata.NamespaceProperty, pod.Metadata.Name, spec.Name, attempt, attempt > 0 ? attempt - 1 : null);
             await using (running)
             {
                 Update(r => r with
@@ -89,6 +90,7 @@ internal sealed class ContainerWorker(PodSandbox sandbox, V1Container spec, ICon
                 return;
             }
 
+            context.Logs.SetAttempts(pod.Metadata.NamespaceProperty, pod.Metadata.Name, spec.Name, null, attempt);
             attempt++;
             var delay = RestartRules.Backoff(attempt, context.BackoffBase, context.BackoffMax);
             Update(r => r with

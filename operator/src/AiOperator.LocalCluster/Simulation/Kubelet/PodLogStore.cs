@@ -4,16 +4,29 @@ using AiOperator.LocalCluster.ApiServer;
 
 namespace AiOperator.LocalCluster.Simulation.Kubelet;
 
-// Serves `kubectl logs` from the files the kubelet writes: <pod dir>/logs/<container>/<attempt>.log,
-// the current attempt by default and the one before it for --previous.
+// Serves `kubectl logs` from the files the kubelet writes: <pod dir>/logs/<container>/<attempt>.log.
+// Like the kubelet: the running (or last) attempt by default, lastState's attempt for --previous,
+// so a container in CrashLoopBackOff shows the crashed attempt both ways.
 internal sealed class PodLogStore(TimeProvider time) : IPodLogSource
 {
     private readonly ConcurrentDictionary<string, string> _podDirectories = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, (int? Current, int? Previous)> _attempts = new(StringComparer.Ordinal);
+
+    public void SetAttempts(string ns, string pod, string container, int? current, int? previous) =>
+        _attempts[$"{ns}/{pod}/{container}"] = (current, previous);
 
     public void Register(string ns, string pod, string directory) => _podDirectories[$"{ns}/{pod}"] = directory;
 
-    public void Unregister(string ns, string pod, string directory) =>
-        _podDirectories.TryRemove(new KeyValuePair<string, string>($"{ns}/{pod}", directory));
+    public void Unregister(string ns, string pod, string directory)
+    {
+        if (_podDirectories.TryRemove(new KeyValuePair<string, string>($"{ns}/{pod}", directory)))
+        {
+            foreach (var key in _attempts.Keys.Where(k => k.StartsWith($"{ns}/{pod}/", StringComparison.Ordinal)))
+            {
+                _attempts.TryRemove(key, out _);
+            }
+        }
+    }
 
     public async Task<string?> GetLogAsync(PodLogRequest request, CancellationToken cancellationToken)
     {
@@ -79,12 +92,13 @@ internal sealed class PodLogStore(TimeProvider time) : IPodLogSource
             return null;
         }
 
-        var attempts = Directory.GetFiles(folder, "*.log")
-            .Select(f => (File: f, Attempt: int.TryParse(Path.GetFileNameWithoutExtension(f), out var n) ? n : -1))
-            .Where(a => a.Attempt >= 0)
-            .OrderByDescending(a => a.Attempt)
-            .ToList();
-        var index = request.Previous ? 1 : 0;
-        return attempts.Count > index ? attempts[index].File : null;
+        if (!_attempts.TryGetValue($"{request.Namespace}/{request.Pod}/{request.Container}", out var attempts))
+        {
+            return null;
+        }
+
+        var attempt = request.Previous ? attempts.Previous : attempts.Current ?? attempts.Previous;
+        var file = attempt is null ? null : Path.Combine(folder, $"{attempt.Value.ToString(System.Globalization.CultureInfo.InvariantCulture)}.log");
+        return file is not null && File.Exists(file) ? file : null;
     }
 }
