@@ -39,6 +39,9 @@ public sealed class BatchingTests
         Assert.True(PrometheusText.Value(metrics, "aiop_batch_size_bucket", "le=\"1\"") < executions, "some executions must hold more than one row");
         Assert.Equal(requests.Count, PrometheusText.Value(metrics, "nv_inference_request_success"));
         Assert.Equal(0, PrometheusText.Value(metrics, "nv_inference_pending_request_count"));
+        Assert.InRange(PrometheusText.Value(metrics, "aiop_busy_ratio"), double.Epsilon, 1.0);
+        Assert.True(PrometheusText.Value(metrics, "nv_inference_compute_infer_duration_us") > 0);
+        Assert.True(PrometheusText.Value(metrics, "nv_inference_queue_duration_us") > 0);
     }
 
     [Fact]

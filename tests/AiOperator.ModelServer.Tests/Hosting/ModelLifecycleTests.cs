@@ -164,6 +164,8 @@ public sealed class ModelLifecycleTests
         var first = OipClient.InferAsync(server.Client, "m", [input]);
         await Eventually.TrueAsync(async () => PrometheusText.Value(await PrometheusText.ScrapeAsync(server.Client), "nv_inference_pending_request_count") == 1,
             "first request queued", TimeSpan.FromSeconds(10));
+        // The autoscaler's concurrency signal counts the queued request as in flight.
+        Assert.Equal(1, PrometheusText.Value(await PrometheusText.ScrapeAsync(server.Client), "aiop_inflight_requests"));
         using var second = await server.Client.PostAsync("/v2/models/m/infer", OipClient.Request([input], false, false));
         await ErrorAssert.IsErrorAsync(second, HttpStatusCode.ServiceUnavailable, "queue is full");
         Assert.NotNull(second.Headers.RetryAfter);
