@@ -181,4 +181,55 @@ public sealed class BadInputTests(ApiServerFixture fixture) : IClassFixture<ApiS
         (code, _) = await SendAsync(HttpMethod.Patch, $"/api/v1/namespaces/{ns}/configmaps/p", "{\"data\":{}}", "application/apply-patch+yaml");
         Assert.Equal(HttpStatusCode.BadRequest, code); // fieldManager is required for apply
     }
+
+    private const string Mutations = "{}[]\":,09aZ \n\\\u00e9-";
+
+    [Fact]
+    public async Task Random_and_mutated_bodies_never_cause_a_server_error()
+    {
+        var ns = await fixture.NewNamespaceAsync();
+        await fixture.Client.CoreV1.CreateNamespacedConfigMapAsync(new k8s.Models.V1ConfigMap { Metadata = new k8s.Models.V1ObjectMeta { Name = "target" } }, ns);
+        await TestCrds.RegisterAsync(fixture.Client);
+        var random = new Random(7);
+        var seeds = new[]
+        {
+            """{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"target","labels":{"a":"b"}},"data":{"k":"v"}}""",
+            """[{"op":"replace","path":"/data","value":{"k":"v"}}]""",
+            """{"apiVersion":"test.aioperator.dev/v1","kind":"Widget","metadata":{"name":"target"},"spec":{"size":"small","replicas":2,"ports":[{"name":"a","port":1}]}}""",
+        };
+        var targets = new (HttpMethod Method, string Path, string ContentType)[]
+        {
+            (HttpMethod.Post, $"/api/v1/namespaces/{ns}/configmaps?fieldValidation=Strict", "application/json"),
+            (HttpMethod.Put, $"/api/v1/namespaces/{ns}/configmaps/target", "application/json"),
+            (HttpMethod.Patch, $"/api/v1/namespaces/{ns}/configmaps/target", "application/merge-patch+json"),
+            (HttpMethod.Patch, $"/api/v1/namespaces/{ns}/configmaps/target", "application/json-patch+json"),
+            (HttpMethod.Patch, $"/api/v1/namespaces/{ns}/configmaps/target", "application/strategic-merge-patch+json"),
+            (HttpMethod.Patch, $"/api/v1/namespaces/{ns}/configmaps/target?fieldManager=fuzz", "application/apply-patch+yaml"),
+            (HttpMethod.Post, $"/apis/{TestCrds.Group}/v1/namespaces/{ns}/widgets", "application/json"),
+            (HttpMethod.Post, $"/api/v1/namespaces/{ns}/configmaps", "application/yaml"),
+        };
+
+        for (var i = 0; i < 300; i++)
+        {
+            var body = seeds[random.Next(seeds.Length)].ToCharArray();
+            for (var m = random.Next(1, 4); m > 0; m--)
+            {
+                body[random.Next(body.Length)] = Mutations[random.Next(Mutations.Length)];
+            }
+
+            var (method, path, contentType) = targets[random.Next(targets.Length)];
+            using var request = new HttpRequestMessage(method, new Uri(path, UriKind.Relative)) { Content = new StringContent(new string(body), Encoding.UTF8) };
+            request.Content.Headers.ContentType = MediaTypeHeaderValue.Parse(contentType);
+            using var response = await fixture.Http.SendAsync(request);
+            var text = await response.Content.ReadAsStringAsync();
+            Assert.True((int)response.StatusCode < 500, $"{method} {path} ({contentType}) answered {(int)response.StatusCode}: {text}");
+            if (!response.IsSuccessStatusCode)
+            {
+                Assert.Equal("Status", (string?)JsonNode.Parse(text)!["kind"]);
+            }
+        }
+
+        var target = await fixture.Client.CoreV1.ReadNamespacedConfigMapAsync("target", ns);
+        Assert.Equal("target", target.Metadata.Name);
+    }
 }
