@@ -1,5 +1,6 @@
 using AiOperator.ControllerRuntime.Client;
 using AiOperator.ControllerRuntime.Tests.Support;
+using k8s;
 using k8s.Models;
 
 namespace AiOperator.ControllerRuntime.Tests.Client;
@@ -89,7 +90,10 @@ public sealed class KubeApiTests
             RetryBaseDelay = TimeSpan.FromMilliseconds(20),
             MaxRetries = 20,
         });
-        await cluster.Api.CreateAsync(ConfigMaps, ConfigMap(cluster, "slow"), CancellationToken.None);
+        var seed = ConfigMap(cluster, "slow");
+        seed.ApiVersion = "v1";
+        seed.Kind = "ConfigMap";
+        await cluster.User.CoreV1.CreateNamespacedConfigMapAsync(seed, cluster.Namespace);
         var stall = cluster.Server.Faults.AddLatency(TimeSpan.FromSeconds(5), verb: "get", resource: "configmaps");
 
         var get = cluster.Api.GetAsync<V1ConfigMap>(ConfigMaps, cluster.Namespace, "slow", CancellationToken.None);
