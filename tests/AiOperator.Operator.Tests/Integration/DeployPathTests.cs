@@ -54,12 +54,26 @@ public sealed class DeployPathTests(OperatorCluster fixture)
 
         var (deleteCode, deleteOutput) = await Kubectl.RunAsync(kubeconfig, "delete", "mdep", "resnet", "-n", ns, "--timeout=60s");
         Assert.True(deleteCode == 0, deleteOutput);
-        await Wait.UntilAsync(async () =>
-            (await fixture.Client.AppsV1.ListNamespacedDeploymentAsync(ns)).Items.Count == 0
-            && (await fixture.Client.CoreV1.ListNamespacedServiceAsync(ns)).Items.Count == 0
-            && (await fixture.Client.PolicyV1.ListNamespacedPodDisruptionBudgetAsync(ns)).Items.Count == 0
-            && (await fixture.Client.CoreV1.ListNamespacedPodAsync(ns)).Items.Count == 0,
-            Deadline, "children garbage-collected");
+        var left = "";
+        var collected = Wait.UntilAsync(async () =>
+        {
+            var remaining = (await fixture.Client.AppsV1.ListNamespacedDeploymentAsync(ns)).Items.Select(o => "deployment/" + o.Metadata.Name)
+                .Concat((await fixture.Client.AppsV1.ListNamespacedReplicaSetAsync(ns)).Items.Select(o => "replicaset/" + o.Metadata.Name))
+                .Concat((await fixture.Client.CoreV1.ListNamespacedServiceAsync(ns)).Items.Select(o => "service/" + o.Metadata.Name))
+                .Concat((await fixture.Client.PolicyV1.ListNamespacedPodDisruptionBudgetAsync(ns)).Items.Select(o => "pdb/" + o.Metadata.Name))
+                .Concat((await fixture.Client.CoreV1.ListNamespacedPodAsync(ns)).Items.Select(o => $"pod/{o.Metadata.Name}({o.Status?.Phase},deleting={o.Metadata.DeletionTimestamp is not null})"))
+                .ToList();
+            left = string.Join(", ", remaining);
+            return remaining.Count == 0;
+        }, Deadline, "children garbage-collected");
+        try
+        {
+            await collected;
+        }
+        catch (TimeoutException e)
+        {
+            throw new TimeoutException($"{e.Message}; left: {left}", e);
+        }
     }
 
     [Fact]

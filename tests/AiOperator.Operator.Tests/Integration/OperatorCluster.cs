@@ -17,12 +17,14 @@ public sealed class OperatorCluster : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
+        // 32 H100s for GPU tests and room for a few hundred CPU pods (the fault test runs 200).
         _cluster = await LocalCluster.LocalCluster.StartAsync(new LocalCluster.LocalClusterOptions
         {
-            Nodes = 4,
-            GpusPerNode = 8,
-            CpuNode = true,
-            NodePools = null,
+            NodePools =
+            [
+                new LocalCluster.NodePool { NamePrefix = "gpu-h100", Count = 4, Gpus = 8, GpuProduct = "NVIDIA-H100-80GB-HBM3" },
+                new LocalCluster.NodePool { NamePrefix = "cpu", Count = 3, MaxPods = 250, Cpu = "256", Memory = "1Ti" },
+            ],
         });
         Client = Cluster.CreateClient();
         foreach (var crd in AiOperatorCrds.All)

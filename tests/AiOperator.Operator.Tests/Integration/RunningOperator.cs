@@ -15,6 +15,7 @@ internal sealed class RunningOperator : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly KubeApi _api;
     private readonly Task _run;
+    private int _disposed;
 
     private RunningOperator(KubeApi api, ControllerHost host, string identity)
     {
@@ -55,6 +56,11 @@ internal sealed class RunningOperator : IAsyncDisposable
     /// <summary>Stops like a killed process would look to others: no lease release, watches cut.</summary>
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
         await _stop.CancelAsync();
         try
         {

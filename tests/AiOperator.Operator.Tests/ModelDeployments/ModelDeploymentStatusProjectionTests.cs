@@ -89,6 +89,19 @@ public sealed class ModelDeploymentStatusProjectionTests
     }
 
     [Fact]
+    public void An_unschedulable_pod_is_named_with_the_schedulers_reason()
+    {
+        var md = ModelDeploymentFixtures.Resnet(replicas: 1);
+        var pod = Pod("3-aaaaaa");
+        pod.Status.Conditions = [new V1PodCondition { Type = "PodScheduled", Status = "False", Reason = "Unschedulable", Message = "0/2 nodes are available: 2 Insufficient nvidia.com/gpu." }];
+        var status = ModelDeploymentStatusProjection.Compute(new(md, "3-aaaaaa", 1, [Deployment("3-aaaaaa", 1, 0)], [pod]), Now);
+        var progressing = Conditions.Find(status.Conditions, "Progressing")!;
+        Assert.Equal("Unschedulable", progressing.Reason);
+        Assert.Contains("Insufficient nvidia.com/gpu", progressing.Message, StringComparison.Ordinal);
+        Assert.Equal(ModelDeploymentPhase.Pending, status.Phase);
+    }
+
+    [Fact]
     public void Losing_replicas_after_being_ready_is_degraded()
     {
         var md = ModelDeploymentFixtures.Resnet(replicas: 3);

@@ -63,9 +63,11 @@ internal static class ModelDeploymentStatusProjection
         var conditions = Conditions.Set(status.Conditions, SpecValid, true, "Valid", "spec passed validation", generation, now);
         conditions = Conditions.Set(conditions, Ready, ready >= desired && desired > 0 || desired == 0 && currentSettled,
             ready >= desired ? "AllReplicasReady" : "ReplicasNotReady", $"{ready}/{desired} replicas ready", generation, now);
+        var unschedulable = Unschedulable(observed.Pods, observed.CurrentRevision);
         conditions = Conditions.Set(conditions, Progressing, !currentSettled,
-            currentSettled ? "RevisionAvailable" : older.Count > 0 ? "RollingOutRevision" : "ReplicasStarting",
-            currentSettled ? $"revision {observed.CurrentRevision} serves all traffic" : $"rolling out revision {observed.CurrentRevision}: {currentReady}/{desired} ready",
+            currentSettled ? "RevisionAvailable" : unschedulable is not null ? "Unschedulable" : older.Count > 0 ? "RollingOutRevision" : "ReplicasStarting",
+            currentSettled ? $"revision {observed.CurrentRevision} serves all traffic"
+                : $"rolling out revision {observed.CurrentRevision}: {currentReady}/{desired} ready" + (unschedulable is null ? "" : $"; {unschedulable}"),
             generation, now);
 
         var degraded = wasStable && !currentSettled && older.Count == 0 && ready < desired;
@@ -91,6 +93,15 @@ internal static class ModelDeploymentStatusProjection
 
     public static string? RevisionOf(V1Deployment deployment) =>
         deployment.Metadata.Labels is { } labels && labels.TryGetValue(ModelDeploymentLabels.Revision, out var revision) ? revision : null;
+
+    // The scheduler's own words ("0/7 nodes are available: 7 Insufficient nvidia.com/gpu.") say why a revision waits.
+    private static string? Unschedulable(IReadOnlyList<V1Pod> pods, string revision)
+    {
+        var pod = pods.FirstOrDefault(p => p.Metadata.Labels?.TryGetValue(ModelDeploymentLabels.Revision, out var r) == true && r == revision
+            && p.Status?.Conditions?.Any(c => c.Type == "PodScheduled" && c.Status == "False" && c.Reason == "Unschedulable") == true);
+        var message = pod?.Status.Conditions.First(c => c.Type == "PodScheduled").Message;
+        return pod is null ? null : Truncate($"pod {pod.Metadata.Name} unschedulable: {message}");
+    }
 
     private static (string Status, string Reason, string Message) ModelLoadState(IReadOnlyList<V1Pod> pods, string revision)
     {

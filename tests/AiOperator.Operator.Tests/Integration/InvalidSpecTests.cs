@@ -1,0 +1,75 @@
+using k8s;
+using AiOperator.Api.V1Alpha1;
+using AiOperator.ControllerRuntime.Reconciliation;
+
+namespace AiOperator.Operator.Tests.Integration;
+
+[Collection(OperatorClusterCollection.Name)]
+public sealed class InvalidSpecTests(OperatorCluster fixture)
+{
+    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(60);
+
+    public static TheoryData<string, string, string> Rules() => new()
+    {
+        { "min-above-max", """{"autoscaling":{"enabled":true,"minReplicas":5,"maxReplicas":2}}""", "spec.autoscaling.minReplicas" },
+        { "falling-steps", """{"rollout":{"steps":[{"weight":50},{"weight":10}]}}""", "spec.rollout.steps[1].weight" },
+        { "mig-twice", """{"resources":{"gpu":{"count":2,"resourceName":"nvidia.com/mig-1g.10gb"}}}""", "spec.resources.gpu.count" },
+        { "two-sources", """{"model":{"fromTrainingJob":{"name":"job"}}}""", "spec.model.fromTrainingJob" },
+        { "scale-to-zero", """{"autoscaling":{"enabled":true,"minReplicas":0}}""", "spec.autoscaling.minReplicas" },
+    };
+
+    [Fact]
+    public async Task Each_rule_the_schema_cannot_express_fails_the_spec_by_field_without_touching_children_or_neighbours()
+    {
+        var ns = await fixture.NewNamespaceAsync("invalid");
+        await using var op = RunningOperator.Start(fixture.Config, "strict", namespaces: [ns]);
+        using var mds = new ModelDeploymentClient(fixture.Client);
+        await mds.CreateAsync(ModelDeploymentClient.New(ns, "good", replicas: 1));
+
+        foreach (var (name, patch, field) in Rules().Select(r => ((string)r[0], (string)r[1], (string)r[2])))
+        {
+            var md = ModelDeploymentClient.New(ns, name, replicas: 1);
+            await mds.CreateAsync(md);
+            await mds.PatchAsync(ns, name, $$"""{"spec":{{patch}}}""");
+            await Wait.UntilAsync(async () =>
+            {
+                var current = await mds.GetAsync(ns, name);
+                var valid = Conditions.Find(current.Status?.Conditions, "SpecValid");
+                return valid?.Status == "False" && valid.Message.Contains(field, StringComparison.Ordinal)
+                    && current.Status!.Phase == ModelDeploymentPhase.Failed && current.Status.ObservedGeneration == current.Metadata.Generation;
+            }, Deadline, $"{name}: SpecValid=False naming {field}");
+        }
+
+        await DeployPathTests.WaitReadyAsync(mds, ns, "good", 1);
+        var events = (await fixture.Client.CoreV1.ListNamespacedEventAsync(ns)).Items;
+        foreach (var (name, _, field) in Rules().Select(r => ((string)r[0], (string)r[1], (string)r[2])))
+        {
+            Assert.Contains(events, e => e.InvolvedObject.Name == name && e.Type == "Warning" && e.Reason == "InvalidSpec" && e.Message.Contains(field, StringComparison.Ordinal));
+        }
+
+        // The invalid ones were created valid for an instant, so a child may exist from that moment; the
+        // invalid spec itself must not have produced a child of a new revision. "good" owns exactly its own.
+        var deployments = (await fixture.Client.AppsV1.ListNamespacedDeploymentAsync(ns)).Items;
+        Assert.Single(deployments, d => d.Metadata.Name.StartsWith("good-", StringComparison.Ordinal));
+        Assert.True(op.Completion.Status is TaskStatus.Running or TaskStatus.WaitingForActivation, "the operator stopped");
+    }
+
+    [Fact]
+    public async Task An_invalid_change_keeps_the_last_good_revision_serving()
+    {
+        var ns = await fixture.NewNamespaceAsync("lastgood");
+        await using var op = RunningOperator.Start(fixture.Config, "strict", namespaces: [ns]);
+        using var mds = new ModelDeploymentClient(fixture.Client);
+        await mds.CreateAsync(ModelDeploymentClient.New(ns, "m", replicas: 2));
+        var ready = await DeployPathTests.WaitReadyAsync(mds, ns, "m", 2);
+        var before = Assert.Single((await fixture.Client.AppsV1.ListNamespacedDeploymentAsync(ns)).Items);
+
+        await mds.PatchAsync(ns, "m", """{"spec":{"model":{"version":"2"},"autoscaling":{"minReplicas":9,"maxReplicas":3}}}""");
+        await Wait.UntilAsync(async () => (await mds.GetAsync(ns, "m")).Status?.Phase == ModelDeploymentPhase.Failed, Deadline, "phase Failed");
+
+        var after = Assert.Single((await fixture.Client.AppsV1.ListNamespacedDeploymentAsync(ns)).Items);
+        Assert.Equal(before.Metadata.Uid, after.Metadata.Uid);
+        Assert.Equal(before.Metadata.ResourceVersion, after.Metadata.ResourceVersion);
+        Assert.Equal(ready.Status!.StableRevision, (await mds.GetAsync(ns, "m")).Status!.StableRevision);
+    }
+}
