@@ -149,7 +149,7 @@ public sealed class Informer<T> : IInformer
         var items = new List<T>();
         string? continueToken = null;
         string? listVersion = null;
-        do
+        while (true)
         {
             KubeList<T> page;
             try
@@ -169,8 +169,11 @@ public sealed class Informer<T> : IInformer
             items.AddRange(page.Items);
             continueToken = page.Continue;
             Touch();
+            if (continueToken is null)
+            {
+                break;
+            }
         }
-        while (continueToken is not null);
 
         var cached = scope is null ? _cache.List() : _cache.List(scope);
         var changes = RelistDiff.Compute(cached, items);
