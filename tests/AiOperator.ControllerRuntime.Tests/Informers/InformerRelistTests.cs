@@ -60,6 +60,29 @@ public sealed class InformerRelistTests
         await run.WaitAsync(TimeSpan.FromSeconds(10));
     }
 
+    [Fact]
+    public async Task Other_watch_errors_rewatch_from_the_last_version_without_relisting()
+    {
+        var api = new ScriptedKubeApi();
+        var metrics = new ControllerMetrics();
+        api.Lists.Enqueue(_ => new KubeApiException("LIST", "configmaps", 500, null));
+        api.Lists.Enqueue(_ => Page("10", null, Cm("a", "5")));
+        api.Watches.Enqueue(_ => [Event(WatchEventType.Added, Cm("b", "12")), new KubeApiException("WATCH", "configmaps", 500, new V1Status { Code = 500, Reason = "InternalError" })]);
+        api.Watches.Enqueue(_ => [new HttpRequestException("connection reset")]);
+        var informer = new Informer<V1ConfigMap>(api, Options, metrics: metrics);
+        using var stop = new CancellationTokenSource();
+        var run = informer.RunAsync(stop.Token);
+
+        await Eventually.TrueAsync(() => api.Log.Count(l => l == "WATCH rv=12") == 2, "two re-watches from the last seen version");
+
+        Assert.Equal(["LIST continue=", "LIST continue=", "WATCH rv=10", "WATCH rv=12", "WATCH rv=12"], api.Log.ToArray());
+        Assert.Equal(2, informer.Cache.Count);
+        Assert.Equal(2, metrics.Relists.Value("configmaps")); // the failed first list and its retry; none after
+        Assert.Equal(3, metrics.WatchRestarts.Value("configmaps", "error"));
+        await stop.CancelAsync();
+        await run.WaitAsync(TimeSpan.FromSeconds(10));
+    }
+
     private static KubeList<V1ConfigMap> Page(string rv, string? next, params V1ConfigMap[] items) => new(items, rv, next);
 
     private static KubeApiException Gone() => new("LIST", "configmaps", 410, new V1Status { Code = 410, Reason = "Expired" });
