@@ -456,6 +456,11 @@ internal sealed partial class ResourceRegistry : IDisposable
             throw ApiErrors.BadRequest($"{type.Kind} in version \"{type.Version}\" cannot be handled as a {type.Kind}: {typeErrors[0]}");
         }
 
+        if (!type.IsCustom)
+        {
+            BuiltinDefaults.Apply(type.StoreKey, obj);
+        }
+
         if (unknown.Count > 0)
         {
             switch (ctx.Validation)

@@ -1,0 +1,141 @@
+using System.Text.Json.Nodes;
+using AiOperator.LocalCluster.ApiServer.Json;
+
+namespace AiOperator.LocalCluster.ApiServer.Storage;
+
+// The defaults kube-apiserver fills in for the built-ins the operator writes (SetDefaults_* in
+// k8s.io/kubernetes/pkg/apis/*/v1), so controllers meet server-set fields here as they would in a
+// real cluster and a naive "desired != actual" diff shows up as endless writes in tests.
+internal static class BuiltinDefaults
+{
+    public static void Apply(string storeKey, JsonObject obj)
+    {
+        switch (storeKey)
+        {
+            case "/pods":
+                PodSpec(obj.EnsureObj("spec"));
+                break;
+            case "apps/deployments":
+                var deployment = obj.EnsureObj("spec");
+                deployment["replicas"] ??= 1;
+                deployment["revisionHistoryLimit"] ??= 10;
+                deployment["progressDeadlineSeconds"] ??= 600;
+                var strategy = deployment.EnsureObj("strategy");
+                strategy["type"] ??= "RollingUpdate";
+                if (strategy.Str("type") == "RollingUpdate")
+                {
+                    var rolling = strategy.EnsureObj("rollingUpdate");
+                    rolling["maxUnavailable"] ??= "25%";
+                    rolling["maxSurge"] ??= "25%";
+                }
+
+                Template(deployment);
+                break;
+            case "apps/replicasets":
+                var replicaSet = obj.EnsureObj("spec");
+                replicaSet["replicas"] ??= 1;
+                Template(replicaSet);
+                break;
+            case "/services":
+                Service(obj.EnsureObj("spec"));
+                break;
+        }
+    }
+
+    private static void Template(JsonObject spec)
+    {
+        if (spec.Obj("template").Obj("spec") is { } podSpec)
+        {
+            PodSpec(podSpec);
+        }
+    }
+
+    private static void PodSpec(JsonObject spec)
+    {
+        spec["restartPolicy"] ??= "Always";
+        spec["terminationGracePeriodSeconds"] ??= 30;
+        spec["dnsPolicy"] ??= "ClusterFirst";
+        spec["securityContext"] ??= new JsonObject();
+        spec["schedulerName"] ??= "default-scheduler";
+        spec["enableServiceLinks"] ??= true;
+        foreach (var list in new[] { "containers", "initContainers" })
+        {
+            foreach (var container in spec.Arr(list)?.OfType<JsonObject>() ?? [])
+            {
+                Container(container);
+            }
+        }
+
+        foreach (var volume in spec.Arr("volumes")?.OfType<JsonObject>() ?? [])
+        {
+            foreach (var source in new[] { "configMap", "secret" })
+            {
+                if (volume.Obj(source) is { } projected)
+                {
+                    projected["defaultMode"] ??= 420;
+                }
+            }
+        }
+    }
+
+    private static void Container(JsonObject container)
+    {
+        var image = container.Str("image") ?? "";
+        var lastSegment = image[(image.LastIndexOf('/') + 1)..];
+        var untaggedOrLatest = !lastSegment.Contains(':', StringComparison.Ordinal) && !image.Contains('@', StringComparison.Ordinal)
+            || lastSegment.EndsWith(":latest", StringComparison.Ordinal);
+        container["imagePullPolicy"] ??= untaggedOrLatest ? "Always" : "IfNotPresent";
+        container["terminationMessagePath"] ??= "/dev/termination-log";
+        container["terminationMessagePolicy"] ??= "File";
+        container["resources"] ??= new JsonObject();
+        foreach (var port in container.Arr("ports")?.OfType<JsonObject>() ?? [])
+        {
+            port["protocol"] ??= "TCP";
+        }
+
+        // Limits without requests request the same amount.
+        if (container.Obj("resources").Obj("limits") is { Count: > 0 } limits)
+        {
+            var requests = container.Obj("resources")!.EnsureObj("requests");
+            foreach (var (name, value) in limits)
+            {
+                requests[name] ??= value?.DeepClone();
+            }
+        }
+
+        foreach (var probe in new[] { "livenessProbe", "readinessProbe", "startupProbe" })
+        {
+            if (container.Obj(probe) is { } p)
+            {
+                p["timeoutSeconds"] ??= 1;
+                p["periodSeconds"] ??= 10;
+                p["successThreshold"] ??= 1;
+                p["failureThreshold"] ??= 3;
+                if (p.Obj("httpGet") is { } get)
+                {
+                    get["path"] ??= "/";
+                    get["scheme"] ??= "HTTP";
+                }
+            }
+        }
+    }
+
+    private static void Service(JsonObject spec)
+    {
+        spec["type"] ??= "ClusterIP";
+        spec["sessionAffinity"] ??= "None";
+        if (spec.Str("type") is "ClusterIP" or "NodePort" or "LoadBalancer")
+        {
+            spec["internalTrafficPolicy"] ??= "Cluster";
+        }
+
+        foreach (var port in spec.Arr("ports")?.OfType<JsonObject>() ?? [])
+        {
+            port["protocol"] ??= "TCP";
+            if (port["targetPort"] is null && port["port"] is { } number)
+            {
+                port["targetPort"] = number.DeepClone();
+            }
+        }
+    }
+}
