@@ -26,6 +26,7 @@ public sealed class EventRecorder : IEventRecorder
     private readonly ControllerMetrics _metrics;
     private readonly ILogger _logger;
     private readonly EventAggregator _aggregator;
+    private readonly EventSpamFilter _spamFilter;
     private readonly Channel<(EventKey Key, V1ObjectReference Regarding)> _pending;
 
     public EventRecorder(IKubeApi api, string component, TimeProvider? timeProvider = null, ControllerMetrics? metrics = null, ILogger? logger = null, int bufferSize = 1024)
@@ -37,6 +38,7 @@ public sealed class EventRecorder : IEventRecorder
         _metrics = metrics ?? new ControllerMetrics();
         _logger = logger ?? NullLogger.Instance;
         _aggregator = new EventAggregator(4096, TimeSpan.FromMinutes(10));
+        _spamFilter = new EventSpamFilter(_timeProvider);
         _pending = Channel.CreateBounded<(EventKey, V1ObjectReference)>(new BoundedChannelOptions(bufferSize) { FullMode = BoundedChannelFullMode.Wait, SingleReader = true });
     }
 
@@ -89,6 +91,12 @@ public sealed class EventRecorder : IEventRecorder
 
     private async Task WriteAsync(EventKey key, V1ObjectReference regarding, CancellationToken cancellationToken)
     {
+        if (!_spamFilter.Allow($"{key.Namespace}/{key.ObjectName}/{key.ObjectUid}"))
+        {
+            _metrics.EventsDropped.Inc("spam");
+            return;
+        }
+
         var action = _aggregator.Observe(key, _timeProvider.GetUtcNow());
         try
         {
