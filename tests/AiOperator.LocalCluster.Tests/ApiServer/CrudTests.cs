@@ -135,6 +135,21 @@ public sealed class CrudTests(ApiServerFixture fixture) : IClassFixture<ApiServe
     }
 
     [Fact]
+    public async Task Server_defaults_are_filled_in_and_resending_the_undefaulted_object_is_a_no_op()
+    {
+        var ns = await fixture.NewNamespaceAsync();
+        var created = await Client.AppsV1.CreateNamespacedDeploymentAsync(Deployments.Simple("web", 2), ns);
+        Assert.Equal(10, created.Spec.RevisionHistoryLimit);
+        Assert.Equal("RollingUpdate", created.Spec.Strategy.Type);
+        Assert.Equal("IfNotPresent", created.Spec.Template.Spec.Containers[0].ImagePullPolicy);
+        Assert.Equal("TCP", created.Spec.Template.Spec.Containers[0].Ports[0].Protocol);
+
+        var again = await Client.AppsV1.ReplaceNamespacedDeploymentAsync(Deployments.Simple("web", 2), "web", ns);
+        Assert.Equal(created.Metadata.ResourceVersion, again.Metadata.ResourceVersion);
+        Assert.Equal(1, again.Metadata.Generation);
+    }
+
+    [Fact]
     public async Task Scale_subresource_reads_and_writes_replicas()
     {
         var ns = await fixture.NewNamespaceAsync();
