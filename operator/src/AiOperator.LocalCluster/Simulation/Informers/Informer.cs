@@ -18,6 +18,9 @@ internal sealed class Informer<T, TList>(
     where TList : IItems<T>, IMetadata<V1ListMeta>
 {
     private readonly ConcurrentDictionary<string, T> _items = new(StringComparer.Ordinal);
+
+    // UIDs seen deleted, so a write-through arriving after the DELETED event cannot resurrect a ghost.
+    private readonly ConcurrentDictionary<string, string> _tombstones = new(StringComparer.Ordinal);
     private readonly TaskCompletionSource _synced = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly List<Action> _subscribers = [];
 
@@ -41,6 +44,11 @@ internal sealed class Informer<T, TList>(
     // (client-go solves the same problem with "expectations").
     public void Upsert(T item)
     {
+        if (_tombstones.TryGetValue(Key(item.Metadata), out var deadUid) && deadUid == item.Metadata.Uid)
+        {
+            return;
+        }
+
         _items.AddOrUpdate(Key(item.Metadata), item, (_, old) => IsOlder(item, old) ? old : item);
         Notify();
     }
@@ -59,6 +67,7 @@ internal sealed class Informer<T, TList>(
             {
                 var list = await listOrWatch(false, null, ct);
                 var fresh = list.Body.Items ?? [];
+                _tombstones.Clear();
                 var keys = new HashSet<string>(StringComparer.Ordinal);
                 foreach (var item in fresh)
                 {
@@ -106,22 +115,37 @@ internal sealed class Informer<T, TList>(
 #pragma warning restore CS0618
         await foreach (var (type, item) in events)
         {
-            switch (type)
+            if (type == WatchEventType.Error)
             {
-                case WatchEventType.Added or WatchEventType.Modified:
-                    _items.AddOrUpdate(Key(item.Metadata), item, (_, old) => IsOlder(item, old) ? old : item);
-                    break;
-                case WatchEventType.Deleted:
-                    _items.TryRemove(Key(item.Metadata), out _);
-                    break;
-                case WatchEventType.Error:
-                    return;
-                default:
-                    continue;
+                return;
             }
 
-            Notify();
+            Apply(type, item);
         }
+    }
+
+    // One watch event into the cache; newer resourceVersions win, deletions leave a tombstone.
+    public void Apply(WatchEventType type, T item)
+    {
+        switch (type)
+        {
+            case WatchEventType.Added or WatchEventType.Modified:
+                _items.AddOrUpdate(Key(item.Metadata), item, (_, old) => IsOlder(item, old) ? old : item);
+                break;
+            case WatchEventType.Deleted:
+                if (_tombstones.Count > 10_000)
+                {
+                    _tombstones.Clear();
+                }
+
+                _tombstones[Key(item.Metadata)] = item.Metadata.Uid ?? string.Empty;
+                _items.TryRemove(Key(item.Metadata), out _);
+                break;
+            default:
+                return;
+        }
+
+        Notify();
     }
 
     private void Notify()
