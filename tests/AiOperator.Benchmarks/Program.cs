@@ -8,6 +8,8 @@ internal static class BenchmarkEntry
         {
             case "modelserver":
                 return await ModelServer.ModelServerBenchmark.RunAsync(args[1..]);
+            case "operator":
+                return await Operator.OperatorScaleScenario.RunAsync(args[1..]);
             case "apiserver":
                 return await LocalCluster.ApiServerScenario.RunAsync(args[1..]);
             default:

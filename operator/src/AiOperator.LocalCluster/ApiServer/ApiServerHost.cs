@@ -96,7 +96,9 @@ public sealed class ApiServerHost : IAsyncDisposable
                 server: {{server}}
             users:
             - name: aioperator-local
-              user: {}
+              user:
+                # The local API server does not authenticate; KubernetesClient's loader still insists on some credential.
+                token: local-cluster
             contexts:
             - name: aioperator-local
               context:
