@@ -16,6 +16,24 @@ public sealed class CrudTests(ApiServerFixture fixture) : IClassFixture<ApiServe
     };
 
     [Fact]
+    public async Task The_written_kubeconfig_loads_in_KubernetesClient()
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"kubeconfig-{Guid.NewGuid():N}");
+        try
+        {
+            fixture.Host.WriteKubeconfig(path);
+            var config = KubernetesClientConfiguration.BuildConfigFromConfigFile(path);
+            using var client = new Kubernetes(config);
+            Assert.Equal("default", config.Namespace);
+            Assert.Equal("default", (await client.CoreV1.ReadNamespaceAsync("default")).Metadata.Name);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
     public async Task Default_namespaces_exist_at_start()
     {
         var names = (await Client.CoreV1.ListNamespaceAsync()).Items.Select(n => n.Metadata.Name).ToList();
