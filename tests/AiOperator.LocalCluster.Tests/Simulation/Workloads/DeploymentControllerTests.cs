@@ -86,6 +86,43 @@ public sealed class DeploymentControllerTests
     }
 
     [Fact]
+    public async Task Controllers_and_kubelet_converge_despite_api_errors_and_dropped_watches()
+    {
+        await using var cluster = await TestCluster.StartAsync();
+        var ns = await cluster.NamespaceAsync("faults");
+        var client = cluster.Client;
+        await client.AppsV1.CreateNamespacedDeploymentAsync(TestCluster.Deployment("web", "example.com/web:1", 3), ns);
+
+        // Every component is an ordinary client, so injected faults hit it like any other.
+        var faults = cluster.Cluster.ApiServer.Faults;
+        var errors = faults.AddErrors(0.3, 500, verb: "write");
+        faults.DropWatchesEvery(TimeSpan.FromMilliseconds(700));
+        try
+        {
+            await TestCluster.UntilAsync(async () =>
+            {
+                try
+                {
+                    var d = await client.AppsV1.ReadNamespacedDeploymentAsync("web", ns);
+                    return d.Status?.ReadyReplicas == 3 && d.Status.AvailableReplicas == 3;
+                }
+                catch (k8s.Autorest.HttpOperationException)
+                {
+                    return false;
+                }
+            }, "3 ready replicas under 30% write errors and dropped watches");
+            Assert.True(faults.InjectedErrors > 0);
+        }
+        finally
+        {
+            faults.DropWatchesEvery(null);
+            faults.Remove(errors);
+        }
+
+        Assert.Equal(3, (await client.CoreV1.ListNamespacedPodAsync(ns)).Items.Count(p => p.Metadata.DeletionTimestamp is null));
+    }
+
+    [Fact]
     public async Task Recreate_stops_old_pods_before_starting_new_ones()
     {
         await using var cluster = await TestCluster.StartAsync();

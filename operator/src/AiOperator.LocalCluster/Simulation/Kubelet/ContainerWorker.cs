@@ -93,6 +93,9 @@ internal sealed class ContainerWorker(PodSandbox sandbox, V1Container spec, ICon
             context.Logs.SetAttempts(pod.Metadata.NamespaceProperty, pod.Metadata.Name, spec.Name, null, attempt);
             attempt++;
             var delay = RestartRules.Backoff(attempt, context.BackoffBase, context.BackoffMax);
+
+            // The back-off starts before the state is published, so its end never depends on who looks when.
+            var backoff = DelayAsync(delay, stop);
             Update(r => r with
             {
                 Phase = ContainerPhase.Waiting,
@@ -103,7 +106,7 @@ internal sealed class ContainerWorker(PodSandbox sandbox, V1Container spec, ICon
                 RestartCount = attempt,
             });
             context.Events.Record(pod, "v1", "Pod", "Warning", "BackOff", $"Back-off restarting failed container {spec.Name} in pod {pod.Metadata.Name}_{pod.Metadata.NamespaceProperty}({pod.Metadata.Uid})");
-            if (!await DelayAsync(delay, stop))
+            if (!await backoff)
             {
                 return;
             }

@@ -12,6 +12,7 @@ namespace AiOperator.LocalCluster.Simulation.Kubelet;
 // within the grace period, then remove the pod (DELETE with gracePeriodSeconds=0), as the kubelet does.
 internal sealed class PodWorker(V1Pod pod, string hostIp, KubeletContext context) : IDisposable
 {
+    private static readonly TimeSpan StatusRetry = TimeSpan.FromMilliseconds(500);
     private readonly CancellationTokenSource _stop = new();
     private readonly SemaphoreSlim _changed = new(0, 1);
     private readonly List<ContainerWorker> _init = [];
@@ -82,11 +83,20 @@ internal sealed class PodWorker(V1Pod pod, string hostIp, KubeletContext context
                 while (!all.IsCompleted || _changed.CurrentCount > 0)
                 {
                     await Task.WhenAny(all, _changed.WaitAsync());
-                    await WriteStatusAsync(InitRecords(), AppRecords(initial), podIp, startTime);
+                    if (!await WriteStatusAsync(InitRecords(), AppRecords(initial), podIp, startTime))
+                    {
+                        RetryLater();
+                    }
                 }
 
                 await all;
-                await WriteStatusAsync(InitRecords(), AppRecords(initial), podIp, startTime);
+
+                // The final status must land even when the API server is failing requests (fault injection).
+                while (!await WriteStatusAsync(InitRecords(), AppRecords(initial), podIp, startTime) && !_stop.IsCancellationRequested)
+                {
+                    await Task.WhenAny(Task.Delay(StatusRetry, context.Time), _stop.Token.WhenCanceled());
+                }
+
                 await _stop.Token.WhenCanceled();
             }
 
@@ -163,7 +173,11 @@ internal sealed class PodWorker(V1Pod pod, string hostIp, KubeletContext context
         return null;
     }
 
-    private async Task WriteStatusAsync(IReadOnlyList<ContainerRecord> initRecords, IReadOnlyList<ContainerRecord> records, IPAddress podIp, DateTimeOffset startTime)
+    // A failed write is retried after a pause, not only on the next container change.
+    private void RetryLater() =>
+        _ = Task.Delay(StatusRetry, context.Time).ContinueWith(_ => Pulse(), TaskScheduler.Default);
+
+    private async Task<bool> WriteStatusAsync(IReadOnlyList<ContainerRecord> initRecords, IReadOnlyList<ContainerRecord> records, IPAddress podIp, DateTimeOffset startTime)
     {
         try
         {
@@ -184,14 +198,22 @@ internal sealed class PodWorker(V1Pod pod, string hostIp, KubeletContext context
                 current.Status = status;
                 return true;
             }, CancellationToken.None);
+            return true;
         }
         catch (HttpOperationException ex)
         {
             context.Logger.LogDebug("status write for {Namespace}/{Name} failed: {Status}", pod.Metadata.NamespaceProperty, pod.Metadata.Name, ex.Response.StatusCode);
+            return false;
         }
         catch (HttpRequestException ex)
         {
             context.Logger.LogDebug("status write for {Namespace}/{Name} failed: {Error}", pod.Metadata.NamespaceProperty, pod.Metadata.Name, ex.Message);
+            return false;
+        }
+        catch (TaskCanceledException)
+        {
+            // Client timeout (e.g. injected latency).
+            return false;
         }
     }
 

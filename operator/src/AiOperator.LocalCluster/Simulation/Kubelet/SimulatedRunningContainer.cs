@@ -2,18 +2,21 @@ namespace AiOperator.LocalCluster.Simulation.Kubelet;
 
 internal sealed class SimulatedRunningContainer : IRunningContainer
 {
-    private readonly SimulatedContainer _behaviour;
     private readonly TimeProvider _time;
     private readonly string _log;
     private readonly TaskCompletionSource<ContainerExit> _exit = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly ITimer? _exitTimer;
+    private readonly ITimer _readyTimer;
+    private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public SimulatedRunningContainer(SimulatedContainer behaviour, TimeProvider time, string log)
     {
-        _behaviour = behaviour;
         _time = time;
         _log = log;
         StartedAt = time.GetUtcNow();
+
+        // Timers start with the container, so readiness and exit times do not depend on when they are observed.
+        _readyTimer = time.CreateTimer(_ => _ready.TrySetResult(), null, behaviour.ReadyAfter, Timeout.InfiniteTimeSpan);
         if (behaviour.ExitAfter is { } after)
         {
             var reason = behaviour.Reason ?? (behaviour.ExitCode == 0 ? "Completed" : "Error");
@@ -31,7 +34,7 @@ internal sealed class SimulatedRunningContainer : IRunningContainer
     {
         try
         {
-            await Task.Delay(_behaviour.ReadyAfter, _time, ct).WaitAsync(ct);
+            await _ready.Task.WaitAsync(ct);
             if (!_exit.Task.IsCompleted)
             {
                 setReady(true);
@@ -52,6 +55,7 @@ internal sealed class SimulatedRunningContainer : IRunningContainer
     public ValueTask DisposeAsync()
     {
         _exitTimer?.Dispose();
+        _readyTimer.Dispose();
         Finish(137, "Error", null);
         return ValueTask.CompletedTask;
     }
