@@ -179,8 +179,16 @@ public sealed class CustomResourceTests(ApiServerFixture fixture) : IClassFixtur
         var gadget = TestCrds.Widget("g", ns);
         gadget["kind"] = "Gadget";
         await Client.CustomObjects.CreateNamespacedCustomObjectAsync(gadget, TestCrds.Group, TestCrds.Version, ns, "gadgets");
+        using var watchResponse = await fixture.Http.GetAsync(new Uri($"/apis/{TestCrds.Group}/v1/namespaces/{ns}/gadgets?watch=true", UriKind.Relative), HttpCompletionOption.ResponseHeadersRead);
+        using var watchStream = new StreamReader(await watchResponse.Content.ReadAsStreamAsync());
+        Assert.Contains("\"ADDED\"", await watchStream.ReadLineAsync(), StringComparison.Ordinal);
 
         await Client.ApiextensionsV1.DeleteCustomResourceDefinitionAsync($"gadgets.{TestCrds.Group}");
+
+        // Its objects go (DELETED) and the watch ends with the resource.
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        Assert.Contains("\"DELETED\"", await watchStream.ReadLineAsync(cts.Token), StringComparison.Ordinal);
+        Assert.Null(await watchStream.ReadLineAsync(cts.Token));
 
         var (code, _) = await ApiServerFixture.FailureAsync(() => Client.CustomObjects.ListNamespacedCustomObjectAsync(TestCrds.Group, TestCrds.Version, ns, "gadgets"));
         Assert.Equal(404, code);

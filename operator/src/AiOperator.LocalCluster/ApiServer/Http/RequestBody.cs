@@ -59,7 +59,7 @@ internal static class RequestBody
 
         if (mediaType.Contains("protobuf", StringComparison.Ordinal) || mediaType.Contains("cbor", StringComparison.Ordinal))
         {
-            throw new ApiException(415, "UnsupportedMediaType", $"the body of the request was in an unknown format - accepted media types include: application/json, application/yaml (got {mediaType})");
+            throw new ApiException(415, "UnsupportedMediaType", $"the body of the request was in an unknown format - accepted media types include: application/json, application/yaml (got {mediaType}); the local API server speaks JSON only, so use kubectl apply -f / create -f rather than kubectl's typed create generators");
         }
 
         try

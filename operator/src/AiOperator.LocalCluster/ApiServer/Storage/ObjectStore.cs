@@ -289,6 +289,23 @@ internal sealed class ObjectStore
         }
     }
 
+    // A resource that stops being served (its CRD deleted) ends its watches, as kube-apiserver does.
+    public void CloseWatchers(string storeKey)
+    {
+        lock (Gate)
+        {
+            if (_buckets.TryGetValue(storeKey, out var bucket))
+            {
+                foreach (var watcher in bucket.Watchers)
+                {
+                    watcher.Close();
+                }
+
+                bucket.Watchers.Clear();
+            }
+        }
+    }
+
     public void CloseAllWatchers()
     {
         lock (Gate)

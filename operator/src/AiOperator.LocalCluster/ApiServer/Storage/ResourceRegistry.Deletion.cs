@@ -261,6 +261,8 @@ internal sealed partial class ResourceRegistry
         {
             _store.Remove(stored);
         }
+
+        _store.CloseWatchers($"{group}/{plural}");
     }
 
     private void SchedulePodRemoval(StoredObject pod, TimeSpan grace)
