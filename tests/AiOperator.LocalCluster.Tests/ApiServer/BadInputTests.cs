@@ -137,6 +137,26 @@ public sealed class BadInputTests(ApiServerFixture fixture) : IClassFixture<ApiS
     }
 
     [Fact]
+    public async Task Verbs_a_path_does_not_support_are_405_MethodNotAllowed()
+    {
+        var ns = await fixture.NewNamespaceAsync();
+        await fixture.Client.CoreV1.CreateNamespacedPodAsync(Pods.Simple("p", null), ns);
+        foreach (var (method, path) in new[]
+        {
+            (HttpMethod.Put, $"/api/v1/namespaces/{ns}/configmaps"),
+            (HttpMethod.Post, $"/api/v1/namespaces/{ns}/configmaps/named"),
+            (HttpMethod.Post, $"/api/v1/namespaces/{ns}/pods/p/log"),
+            (HttpMethod.Delete, $"/api/v1/namespaces/{ns}/pods/p/status"),
+            (HttpMethod.Post, "/version"),
+        })
+        {
+            var (code, status) = await SendAsync(method, path, "{}");
+            Assert.Equal(HttpStatusCode.MethodNotAllowed, code);
+            Assert.Equal("MethodNotAllowed", (string?)status["reason"]);
+        }
+    }
+
+    [Fact]
     public async Task A_body_over_3_MiB_is_413()
     {
         var ns = await fixture.NewNamespaceAsync();

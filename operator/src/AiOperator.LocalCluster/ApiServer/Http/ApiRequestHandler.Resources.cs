@@ -28,6 +28,30 @@ internal sealed partial class ApiRequestHandler
             throw ApiErrors.ResourceNotFound(info.Path);
         }
 
+        var namedOnly = info.Verb is "update" or "patch";
+        if ((namedOnly && info.Name.Length == 0) || (info.Verb == "create" && info.Name.Length > 0 && info.Subresource.Length == 0))
+        {
+            throw ApiErrors.MethodNotAllowed($"the server does not allow this method on the requested resource (path {info.Path})");
+        }
+
+        var knownSubresource = info.Subresource switch
+        {
+            "status" => type.HasStatus,
+            "scale" => type.Scale is not null,
+            "log" => type.HasLog,
+            _ => false,
+        };
+        var allowed = info.Subresource switch
+        {
+            "status" or "scale" => info.Verb is "get" or "update" or "patch",
+            "log" => info.Verb == "get",
+            _ => true,
+        };
+        if (knownSubresource && !allowed)
+        {
+            throw ApiErrors.MethodNotAllowed($"the server does not allow this method on the requested resource (path {info.Path})");
+        }
+
         switch (info.Subresource)
         {
             case "":
