@@ -13,7 +13,7 @@ public sealed class ProbeLoopTests
     {
         var time = new FakeTimeProvider();
         var results = new Queue<string?>([null, null, "down", "down", "down", null]);
-        var reports = new List<bool>();
+        var reports = new List<(bool Ok, int Attempt)>();
         var attempts = 0;
         using var cts = new CancellationTokenSource();
         var probe = new V1Probe { InitialDelaySeconds = 5, PeriodSeconds = 2, SuccessThreshold = 2, FailureThreshold = 3 };
@@ -22,18 +22,17 @@ public sealed class ProbeLoopTests
         {
             attempts++;
             return Task.FromResult(results.Count > 0 ? results.Dequeue() : null);
-        }, (ok, _) => reports.Add(ok), initial: false, time, cts.Token);
+        }, (ok, _) => reports.Add((ok, attempts)), initial: false, time, cts.Token);
 
         await Until(() => attempts == 0 && !loop.IsCompleted);
         time.Advance(TimeSpan.FromSeconds(4));
         Assert.Equal(0, attempts);
         time.Advance(TimeSpan.FromSeconds(1));
         await Until(() => attempts == 1);
-        Assert.Empty(reports);
 
         time.Advance(TimeSpan.FromSeconds(2));
-        await Until(() => attempts == 2);
-        Assert.Equal([true], reports);
+        await Until(() => reports.Count == 1);
+        Assert.Equal([(true, 2)], reports);
 
         for (var i = 3; i <= 5; i++)
         {
@@ -41,7 +40,9 @@ public sealed class ProbeLoopTests
             await Until(() => attempts == i);
         }
 
-        Assert.Equal([true, false], reports);
+        // Ready after the 2nd success, unready only at the 3rd failure in a row.
+        await Until(() => reports.Count == 2);
+        Assert.Equal([(true, 2), (false, 5)], reports);
         await cts.CancelAsync();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => loop);
     }

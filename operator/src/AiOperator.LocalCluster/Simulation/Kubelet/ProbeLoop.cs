@@ -14,6 +14,8 @@ internal static class ProbeLoop
         await Task.Delay(TimeSpan.FromSeconds(Math.Max(0, probe.InitialDelaySeconds ?? 0)), time, ct);
         while (!ct.IsCancellationRequested)
         {
+            // A ticker, like the kubelet's prober: the period runs from the start of each attempt.
+            var tick = Task.Delay(TimeSpan.FromSeconds(Math.Max(1, probe.PeriodSeconds ?? 10)), time, ct);
             var failure = await attempt(ct);
             if (failure is null)
             {
@@ -36,7 +38,7 @@ internal static class ProbeLoop
                 }
             }
 
-            await Task.Delay(TimeSpan.FromSeconds(Math.Max(1, probe.PeriodSeconds ?? 10)), time, ct);
+            await tick;
         }
     }
 }
