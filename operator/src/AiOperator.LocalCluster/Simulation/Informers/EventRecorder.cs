@@ -16,7 +16,7 @@ internal sealed class EventRecorder(IKubernetes client, string component, TimePr
         {
             ApiVersion = "v1",
             Kind = "Event",
-            Metadata = new V1ObjectMeta { Name = $"{subject.Metadata.Name}.{Guid.NewGuid():N}"[..Math.Min(253, subject.Metadata.Name.Length + 17)], NamespaceProperty = ns },
+            Metadata = new V1ObjectMeta { Name = $"{subject.Metadata.Name[..Math.Min(subject.Metadata.Name.Length, 236)]}.{Guid.NewGuid():N}"[..^16], NamespaceProperty = ns },
             InvolvedObject = new V1ObjectReference { ApiVersion = apiVersion, Kind = kind, Name = subject.Metadata.Name, NamespaceProperty = subject.Metadata.NamespaceProperty, Uid = subject.Metadata.Uid, ResourceVersion = subject.Metadata.ResourceVersion },
             Reason = reason,
             Message = message,
