@@ -36,6 +36,36 @@ public sealed class ResourceWriterTests
     }
 
     [Fact]
+    public async Task A_child_created_moments_ago_is_not_created_again_before_the_cache_sees_it()
+    {
+        var api = new RecordingKubeApi();
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider();
+        var writer = new ResourceWriter(api, timeProvider: time);
+
+        await writer.CreateOrPatchAsync(Desired(replicas: 2), existing: null, CancellationToken.None);
+        var again = await writer.CreateOrPatchAsync(Desired(replicas: 2), existing: null, CancellationToken.None);
+        Assert.Equal(WriteOutcome.Unchanged, again.Outcome);
+        Assert.Single(api.Calls);
+
+        // Past the window a missing object is really missing (someone deleted it): create it again.
+        time.Advance(TimeSpan.FromSeconds(31));
+        var recreated = await writer.CreateOrPatchAsync(Desired(replicas: 2), existing: null, CancellationToken.None);
+        Assert.Equal(WriteOutcome.Created, recreated.Outcome);
+        Assert.Equal(2, api.Calls.Count(c => c.Verb == "POST"));
+    }
+
+    [Fact]
+    public async Task Deleting_forgets_a_recent_create()
+    {
+        var api = new RecordingKubeApi();
+        var writer = new ResourceWriter(api, timeProvider: new Microsoft.Extensions.Time.Testing.FakeTimeProvider());
+        await writer.CreateOrPatchAsync(Desired(replicas: 2), existing: null, CancellationToken.None);
+        await writer.DeleteAsync<V1Deployment>("ns", "web", CancellationToken.None);
+        var result = await writer.CreateOrPatchAsync(Desired(replicas: 2), existing: null, CancellationToken.None);
+        Assert.Equal(WriteOutcome.Created, result.Outcome);
+    }
+
+    [Fact]
     public async Task Missing_object_is_created()
     {
         var api = new RecordingKubeApi();

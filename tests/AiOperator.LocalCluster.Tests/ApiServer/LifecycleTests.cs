@@ -67,6 +67,22 @@ public sealed class LifecycleTests(ApiServerFixture fixture) : IClassFixture<Api
     }
 
     [Fact]
+    public async Task A_dependent_created_after_its_owner_was_deleted_is_collected()
+    {
+        var ns = await fixture.NewNamespaceAsync();
+        var owner = await Client.AppsV1.CreateNamespacedDeploymentAsync(Deployments.Simple("late-owner", 1), ns);
+        await Client.AppsV1.DeleteNamespacedDeploymentAsync("late-owner", ns);
+
+        // Like a controller acting on a stale cache: the create succeeds, then the garbage collector removes it.
+        await Client.CoreV1.CreateNamespacedConfigMapAsync(new V1ConfigMap { Metadata = new V1ObjectMeta { Name = "late", OwnerReferences = [OwnedBy(owner)] } }, ns);
+        Assert.False(await ExistsAsync(() => Client.CoreV1.ReadNamespacedConfigMapAsync("late", ns)));
+
+        var living = await Client.AppsV1.CreateNamespacedDeploymentAsync(Deployments.Simple("living-owner", 1), ns);
+        await Client.CoreV1.CreateNamespacedConfigMapAsync(new V1ConfigMap { Metadata = new V1ObjectMeta { Name = "kept", OwnerReferences = [OwnedBy(living)] } }, ns);
+        Assert.True(await ExistsAsync(() => Client.CoreV1.ReadNamespacedConfigMapAsync("kept", ns)));
+    }
+
+    [Fact]
     public async Task Orphan_deletion_keeps_dependents_and_strips_their_owner_reference()
     {
         var ns = await fixture.NewNamespaceAsync();

@@ -38,7 +38,7 @@ public sealed class ControllerHost : IAsyncDisposable
         Metrics = metrics ?? new ControllerMetrics();
         _timeProvider = timeProvider ?? TimeProvider.System;
         _loggers = loggerFactory ?? NullLoggerFactory.Instance;
-        Writer = new ResourceWriter(api, _options.FieldManager);
+        Writer = new ResourceWriter(api, _options.FieldManager, _timeProvider);
         Status = new StatusWriter(api);
         Events = new EventRecorder(api, _options.Component, _timeProvider, Metrics, _loggers.CreateLogger<EventRecorder>());
     }

@@ -166,7 +166,7 @@ public sealed class Informer<T> : IInformer
             }
 
             listVersion ??= page.ResourceVersion;
-            items.AddRange(page.Items);
+            items.AddRange(page.Items.Select(Transform));
             continueToken = page.Continue;
             Touch();
             if (continueToken is null)
@@ -226,14 +226,23 @@ public sealed class Informer<T> : IInformer
         }
     }
 
+    // Objects are trimmed once, on the way into the cache: managedFields (never read by reconcilers, often
+    // the largest part of an object) always, then whatever the informer's own transform drops.
+    private T Transform(T obj)
+    {
+        obj.Metadata?.ManagedFields = null;
+        return _options.Transform is { } transform ? (T)transform(obj) : obj;
+    }
+
     private void Apply(WatchEvent<T> change)
     {
         switch (change.Type)
         {
             case WatchEventType.Added:
             case WatchEventType.Modified:
-                var old = _cache.Upsert(change.Object);
-                Dispatch(new InformerEvent<T>(old is null ? InformerEventType.Added : InformerEventType.Modified, change.Object, old));
+                var current = Transform(change.Object);
+                var old = _cache.Upsert(current);
+                Dispatch(new InformerEvent<T>(old is null ? InformerEventType.Added : InformerEventType.Modified, current, old));
                 break;
             case WatchEventType.Deleted:
                 var removed = _cache.Remove(ObjectKey.Of(change.Object));

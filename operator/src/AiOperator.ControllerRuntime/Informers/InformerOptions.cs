@@ -24,4 +24,7 @@ public sealed record InformerOptions
     public double ReconnectRate { get; init; } = 0.5;
 
     public int ReconnectBurst { get; init; } = 3;
+
+    /// <summary>Trims each object before it is cached (client-go's TransformFunc), e.g. dropping a pod's spec when only its status is read.</summary>
+    public Func<object, object>? Transform { get; init; }
 }

@@ -9,8 +9,14 @@ namespace AiOperator.ControllerRuntime.Reconciliation;
 /// Writes for reconcilers: create-or-patch of children that makes zero calls when nothing differs,
 /// merge and server-side-apply patches, deletes, finalizer edits. Reads never happen here.
 /// </summary>
-public sealed class ResourceWriter(IKubeApi api, string fieldManager = "aioperator")
+public sealed class ResourceWriter(IKubeApi api, string fieldManager = "aioperator", TimeProvider? timeProvider = null)
 {
+    // How long a created object stands in for the cache's copy. Informers see a create within
+    // milliseconds; the window only has to cover a reconcile that starts before the watch event lands.
+    private static readonly TimeSpan CreatedWindow = TimeSpan.FromSeconds(30);
+
+    private readonly RecentCreates _recent = new(timeProvider ?? TimeProvider.System, CreatedWindow);
+
     // Server-owned metadata: never part of what a reconciler asserts.
     private static readonly string[] AssertedMetadata = ["labels", "annotations", "ownerReferences", "finalizers"];
 
@@ -25,9 +31,21 @@ public sealed class ResourceWriter(IKubeApi api, string fieldManager = "aioperat
     {
         ArgumentNullException.ThrowIfNull(desired);
         var kind = ResourceKind.For<T>();
+        var key = RecentCreates.Key(kind, desired.Metadata.NamespaceProperty, desired.Metadata.Name);
+        if (existing is null)
+        {
+            // Read-your-writes: a child this writer just created, not yet in the cache, is not created twice.
+            existing = _recent.Get<T>(key);
+        }
+        else
+        {
+            _recent.Forget(key);
+        }
+
         if (existing is null)
         {
             var created = await api.CreateAsync(kind, desired, cancellationToken);
+            _recent.Remember(key, created);
             return new WriteResult<T>(WriteOutcome.Created, created);
         }
 
@@ -87,8 +105,12 @@ public sealed class ResourceWriter(IKubeApi api, string fieldManager = "aioperat
 
     /// <summary>Deletes with background propagation; Unchanged when it was already gone.</summary>
     public async Task<WriteOutcome> DeleteAsync<T>(string? ns, string name, CancellationToken cancellationToken, string propagationPolicy = "Background")
-        where T : class, IKubernetesObject<V1ObjectMeta> =>
-        await api.DeleteAsync(ResourceKind.For<T>(), ns, name, propagationPolicy, cancellationToken) ? WriteOutcome.Deleted : WriteOutcome.Unchanged;
+        where T : class, IKubernetesObject<V1ObjectMeta>
+    {
+        var kind = ResourceKind.For<T>();
+        _recent.Forget(RecentCreates.Key(kind, ns, name));
+        return await api.DeleteAsync(kind, ns, name, propagationPolicy, cancellationToken) ? WriteOutcome.Deleted : WriteOutcome.Unchanged;
+    }
 
     /// <summary>Adds the finalizer unless present; guarded by resourceVersion so a stale cache gets 409 (requeue).</summary>
     public async Task<WriteResult<T>> AddFinalizerAsync<T>(T obj, string finalizer, CancellationToken cancellationToken)

@@ -37,7 +37,7 @@ public static class OperatorHost
         var deployments = host.Informer<V1Deployment>(childOptions);
         var services = host.Informer<V1Service>(childOptions);
         var budgets = host.Informer<V1PodDisruptionBudget>(childOptions);
-        var pods = host.Informer<V1Pod>(childOptions);
+        var pods = host.Informer<V1Pod>(childOptions with { Transform = pod => PodStatusOnly((V1Pod)pod) });
 
         var reconciler = new ModelDeploymentReconciler(
             modelDeployments.Cache, deployments.Cache, services.Cache, budgets.Cache, pods.Cache,
@@ -49,6 +49,14 @@ public static class OperatorHost
             .Watches(pods, PodOwner);
         host.RequireCrds(AiOperatorCrds.ModelDeployments.Name);
         return host;
+    }
+
+    // The reconciler reads a pod's labels and status only; its spec is most of its size.
+    private static V1Pod PodStatusOnly(V1Pod pod)
+    {
+        pod.Spec = null;
+        pod.Metadata.Annotations = null;
+        return pod;
     }
 
     // Pods belong to ReplicaSets; the model-deployment label leads back to the ModelDeployment.

@@ -269,7 +269,26 @@ internal sealed partial class ResourceRegistry : IDisposable
             _catalog.SetCustom(name, types);
         }
 
+        CollectIfOwnersAreGone(type, stored);
         return new WriteResult(stored, 201);
+    }
+
+    // The garbage collector deletes a dependent whose every owner is gone (by uid), e.g. a pod a
+    // ReplicaSet controller created in the instant after its ReplicaSet was deleted. The create still
+    // answers 201; watchers then see the object deleted, as they would on a real cluster.
+    private void CollectIfOwnersAreGone(ResourceType type, StoredObject stored)
+    {
+        var owners = stored.Object.Obj("metadata").Arr("ownerReferences");
+        if (owners is not { Count: > 0 })
+        {
+            return;
+        }
+
+        var anyLive = owners.Any(o => o.Str("uid") is not { } uid || _store.FindUid(uid) is not null);
+        if (!anyLive)
+        {
+            DeleteLocked(type, stored, "Background", null);
+        }
     }
 
     private WriteResult UpdateLocked(ResourceType type, StoredObject existing, JsonObject candidate, string? subresource, WriteContext ctx, bool managedAlreadySet = false)
