@@ -50,7 +50,7 @@ public sealed class ModelServerPodTemplateTests
         var volume = Assert.Single(pod.Volumes, v => v.Name == "model");
         Assert.Equal("models", volume.PersistentVolumeClaim.ClaimName);
         Assert.True(volume.PersistentVolumeClaim.ReadOnlyProperty);
-        Assert.Contains("--model-uri=file:///models/resnet18/3/model.onnx", pod.Containers[0].Args);
+        Assert.Contains("--model-uri=/models/resnet18/3/model.onnx", pod.Containers[0].Args);
         Assert.True(Assert.Single(pod.Containers[0].VolumeMounts, m => m.Name == "model").ReadOnlyProperty);
     }
 

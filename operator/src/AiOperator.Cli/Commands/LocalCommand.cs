@@ -35,11 +35,6 @@ internal static class LocalCommand
                 return 2;
             }
 
-            if (!result.GetValue(noOperator))
-            {
-                await Console.Error.WriteLineAsync("note: this build has no operator to run in the cluster yet; running the cluster only (as with --no-operator)");
-            }
-
             var options = new LocalClusterOptions
             {
                 ApiPort = result.GetValue(apiPort),
@@ -49,12 +44,12 @@ internal static class LocalCommand
                 CpuNode = result.GetValue(cpuNode),
                 StateDirectory = result.GetValue(stateDir),
                 ProcessImages = ProjectImages.Resolve(
-                    result.GetValue(modelServerPath) ?? Environment.GetEnvironmentVariable(ProjectImages.ModelServerPathVariable),
-                    result.GetValue(trainerPath) ?? Environment.GetEnvironmentVariable(ProjectImages.TrainerPathVariable)),
+                    result.GetValue(modelServerPath) ?? Environment.GetEnvironmentVariable(ProjectImages.ModelServerPathVariable) ?? LocalBuilds.Find("runtime-image/src/AiOperator.ModelServer", "aiop-model-server.dll"),
+                    result.GetValue(trainerPath) ?? Environment.GetEnvironmentVariable(ProjectImages.TrainerPathVariable) ?? LocalBuilds.Find("runtime-image/src/AiOperator.Trainer", "aiop-trainer.dll")),
                 ShutdownGracePeriod = TimeSpan.FromSeconds(1),
             };
 
-            return await RunAsync(options, result.GetValue(kubeconfig)!, ct);
+            return await RunAsync(options, result.GetValue(kubeconfig)!, withOperator: !result.GetValue(noOperator), ct);
         });
         return command;
     }
@@ -65,7 +60,7 @@ internal static class LocalCommand
         : gpusPerNode is < 0 or > 64 ? $"--gpus-per-node must be 0..64, got {gpusPerNode}"
         : null;
 
-    private static async Task<int> RunAsync(LocalClusterOptions options, string kubeconfigPath, CancellationToken ct)
+    private static async Task<int> RunAsync(LocalClusterOptions options, string kubeconfigPath, bool withOperator, CancellationToken ct)
     {
         // Our own signal handling: stop on SIGINT/SIGTERM without the process being torn down first.
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
@@ -94,7 +89,9 @@ internal static class LocalCommand
         try
         {
             cluster.ApiServer.WriteKubeconfig(kubeconfigPath);
-            Console.WriteLine($"ready: api={cluster.ApiServer.Url.ToString().TrimEnd('/')} kubeconfig={Path.GetFullPath(kubeconfigPath)} state={cluster.StateDirectory}");
+            await using var op = withOperator ? await LocalOperator.StartAsync(cluster, stop.Token) : null;
+            var operatorText = op is null ? "none" : op.ProbeAddress?.ToString().TrimEnd('/') ?? "in-process";
+            Console.WriteLine($"ready: api={cluster.ApiServer.Url.ToString().TrimEnd('/')} kubeconfig={Path.GetFullPath(kubeconfigPath)} operator={operatorText} state={cluster.StateDirectory}");
             try
             {
                 await Task.Delay(Timeout.Infinite, stop.Token);

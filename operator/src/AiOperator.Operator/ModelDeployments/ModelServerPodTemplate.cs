@@ -32,7 +32,8 @@ internal static class ModelServerPodTemplate
         {
             volumes.Add(new V1Volume { Name = "model", PersistentVolumeClaim = new V1PersistentVolumeClaimVolumeSource { ClaimName = pvc.Claim, ReadOnlyProperty = true } });
             mounts.Add(new V1VolumeMount { Name = "model", MountPath = ModelMountPath, ReadOnlyProperty = true });
-            serverUri = $"file://{ModelMountPath}/{pvc.Path}";
+            // A plain path (not file://): the kubelet of `aiop local` maps mount paths in args to its volume folders.
+            serverUri = $"{ModelMountPath}/{pvc.Path}";
         }
 
         var args = new List<string>
