@@ -19,7 +19,9 @@ public sealed class ModelServerPodTemplateTests
         Assert.Equal("NVIDIA-H100-80GB-HBM3", pod.NodeSelector["nvidia.com/gpu.product"]);
         var toleration = Assert.Single(pod.Tolerations);
         Assert.Equal(("nvidia.com/gpu", "Exists", "NoSchedule"), (toleration.Key, toleration.OperatorProperty, toleration.Effect));
-        Assert.Contains("--execution-provider=CUDA", container.Args);
+        Assert.Contains("--execution-provider=Auto", container.Args);
+        md.Spec.Runtime = new RuntimeSpec { ExecutionProvider = ExecutionProvider.Cuda };
+        Assert.Contains("--execution-provider=CUDA", ModelServerPodTemplate.Render(md, md.Spec.Model.Uri!, Image).Spec.Containers[0].Args);
     }
 
     [Fact]

@@ -160,7 +160,9 @@ internal static class ModelServerPodTemplate
         ExecutionProvider.Cuda => "CUDA",
         ExecutionProvider.TensorRT => "TensorRT",
         ExecutionProvider.Cpu => "CPU",
-        _ => gpus > 0 ? "CUDA" : "CPU",
+        // Auto on a GPU pod: the server tries CUDA and falls back to CPU with one log line, so a node
+        // without working CUDA libraries still serves (slowly) instead of never becoming ready.
+        _ => gpus > 0 ? "Auto" : "CPU",
     };
 
     private static V1Probe Probe(string path, int periodSeconds, int failureThreshold) => new()

@@ -88,6 +88,17 @@ public sealed class ContainerEnvironmentTests
         Assert.Equal(expected, VolumePaths.Rewrite(value, [(mount, "/host")]));
     }
 
+    [Fact]
+    public void A_host_folder_under_another_mount_path_is_not_rewritten_twice()
+    {
+        // The state folder lives under /tmp and the container also mounts a volume at /tmp.
+        var mounts = VolumePaths.Mounts(
+            new V1Container { VolumeMounts = [new V1VolumeMount { Name = "tmp", MountPath = "/tmp" }, new V1VolumeMount { Name = "model", MountPath = "/models" }] },
+            new Dictionary<string, string> { ["tmp"] = "/tmp/state/pods/p/volumes/tmp", ["model"] = "/tmp/state/pvcs/ns/models" });
+        Assert.Equal("--model-uri=/tmp/state/pvcs/ns/models/r/model.onnx", VolumePaths.Rewrite("--model-uri=/models/r/model.onnx", mounts));
+        Assert.Equal("/tmp/state/pods/p/volumes/tmp/x", VolumePaths.Rewrite("/tmp/x", mounts));
+    }
+
     private static readonly Dictionary<string, string> Dns = new() { ["models.serving.svc.cluster.local"] = "127.1.0.3" };
 
     private static ContainerEnvironmentInputs Inputs(V1Pod pod, V1Container container, IReadOnlyList<(string, string)> mounts) => new(

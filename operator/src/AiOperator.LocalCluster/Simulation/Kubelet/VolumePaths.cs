@@ -24,34 +24,45 @@ internal static class VolumePaths
         return [.. result.OrderByDescending(m => m.Item1.Length)];
     }
 
+    // One pass over the value: text already replaced by a host path is never matched again (a host
+    // folder under /tmp must not be rewritten by a volume mounted at /tmp).
     public static string Rewrite(string value, IReadOnlyList<(string MountPath, string HostPath)> mounts)
     {
         ArgumentNullException.ThrowIfNull(value);
-        foreach (var (mountPath, hostPath) in mounts)
+        ArgumentNullException.ThrowIfNull(mounts);
+        var result = new System.Text.StringBuilder(value.Length);
+        var index = 0;
+        while (index < value.Length)
         {
-            if (mountPath.Length == 0)
+            var startOk = index == 0 || value[index - 1] is '=' or ':' or ',' or ' ' or '"' or '\'';
+            var replaced = false;
+            if (startOk)
             {
-                continue;
+                foreach (var (mountPath, hostPath) in mounts)
+                {
+                    var end = index + mountPath.Length;
+                    if (mountPath.Length == 0 || end > value.Length || string.CompareOrdinal(value, index, mountPath, 0, mountPath.Length) != 0)
+                    {
+                        continue;
+                    }
+
+                    if (end == value.Length || value[end] is '/' or ',' or ' ' or ':' or '"' or '\'')
+                    {
+                        result.Append(hostPath);
+                        index = end;
+                        replaced = true;
+                        break;
+                    }
+                }
             }
 
-            var index = 0;
-            while ((index = value.IndexOf(mountPath, index, StringComparison.Ordinal)) >= 0)
+            if (!replaced)
             {
-                var startOk = index == 0 || value[index - 1] is '=' or ':' or ',' or ' ' or '"' or '\'';
-                var end = index + mountPath.Length;
-                var endOk = end == value.Length || value[end] is '/' or ',' or ' ' or ':' or '"' or '\'';
-                if (startOk && endOk)
-                {
-                    value = string.Concat(value.AsSpan(0, index), hostPath, value.AsSpan(end));
-                    index += hostPath.Length;
-                }
-                else
-                {
-                    index = end;
-                }
+                result.Append(value[index]);
+                index++;
             }
         }
 
-        return value;
+        return result.ToString();
     }
 }
