@@ -43,6 +43,13 @@ internal static class OperatorScaleScenario
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
+        // Runtime knobs for the operator only (e.g. GC settings), as "K=V;K=V".
+        foreach (var pair in (Environment.GetEnvironmentVariable("AIOP_BENCH_OPERATOR_ENV") ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var eq = pair.IndexOf('=', StringComparison.Ordinal);
+            start.Environment[pair[..eq]] = pair[(eq + 1)..];
+        }
+
         using var op = Process.Start(start)!;
         var stdout = op.StandardOutput.ReadToEndAsync();
         var stderr = op.StandardError.ReadToEndAsync();
@@ -92,6 +99,7 @@ internal static class OperatorScaleScenario
             }
 
             Console.WriteLine($"| operator peak RSS (VmHWM) | {peakRss} MB |");
+            Console.WriteLine($"| operator RSS now: anonymous / file-backed | {StatusMegabytes(op.Id, "RssAnon:")} MB / {StatusMegabytes(op.Id, "RssFile:")} MB |");
             return 0;
         }
         finally
@@ -115,9 +123,11 @@ internal static class OperatorScaleScenario
         },
     };
 
-    private static string PeakRssMegabytes(int pid)
+    private static string PeakRssMegabytes(int pid) => StatusMegabytes(pid, "VmHWM:");
+
+    private static string StatusMegabytes(int pid, string field)
     {
-        var line = File.ReadLines($"/proc/{pid}/status").FirstOrDefault(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
+        var line = File.ReadLines($"/proc/{pid}/status").FirstOrDefault(l => l.StartsWith(field, StringComparison.Ordinal));
         var kb = line is null ? 0 : long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture);
         return (kb / 1024.0).ToString("0", CultureInfo.InvariantCulture);
     }

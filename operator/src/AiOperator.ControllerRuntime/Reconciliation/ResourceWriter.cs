@@ -32,20 +32,20 @@ public sealed class ResourceWriter(IKubeApi api, string fieldManager = "aioperat
         ArgumentNullException.ThrowIfNull(desired);
         var kind = ResourceKind.For<T>();
         var key = RecentCreates.Key(kind, desired.Metadata.NamespaceProperty, desired.Metadata.Name);
-        if (existing is null)
-        {
-            // Read-your-writes: a child this writer just created, not yet in the cache, is not created twice.
-            existing = _recent.Get<T>(key);
-        }
-        else
+        if (existing is not null)
         {
             _recent.Forget(key);
         }
-
-        if (existing is null)
+        else if (_recent.Contains(key))
+        {
+            // Read-your-writes: a child this writer just created, not yet in the cache, is not created
+            // twice; the next reconcile after its watch event compares it for real.
+            return new WriteResult<T>(WriteOutcome.Unchanged, desired);
+        }
+        else
         {
             var created = await api.CreateAsync(kind, desired, cancellationToken);
-            _recent.Remember(key, created);
+            _recent.Remember(key);
             return new WriteResult<T>(WriteOutcome.Created, created);
         }
 
