@@ -24,7 +24,10 @@ internal static class ServerApp
         builder.WebHost.ConfigureKestrel(k =>
         {
             k.AddServerHeader = false;
-            k.Limits.MaxRequestBodySize = options.MaxRequestBytes;
+            // The endpoint enforces MaxRequestBytes itself and answers 413; Kestrel's own cap sits above
+            // it so the rest of a too-large body can be drained and the client reads the 413 instead of
+            // a connection reset in the middle of its upload.
+            k.Limits.MaxRequestBodySize = options.MaxRequestBytes > long.MaxValue / 2 ? long.MaxValue : options.MaxRequestBytes * 2;
             switch (options.Host)
             {
                 case "0.0.0.0" or "*" or "::":
