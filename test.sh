@@ -5,4 +5,15 @@ set -euo pipefail
 cd "$(dirname "$0")"
 command -v kubectl >/dev/null || { echo "kubectl is required (integration tests drive the local cluster with it)" >&2; exit 1; }
 dotnet build AiOperator.sln -c Release
-dotnet test AiOperator.sln -c Release --no-build --filter "Category!=Gpu" --logger "console;verbosity=normal" "$@"
+
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+set +e
+dotnet test AiOperator.sln -c Release --no-build --filter "Category!=Gpu" --logger "console;verbosity=normal" "$@" | tee "$log"
+status=${PIPESTATUS[0]}
+set -e
+
+# One closing line over all test assemblies.
+sum() { grep -E "^[[:space:]]+$1: [0-9]+[[:space:]]*$" "$log" | awk '{ s += $2 } END { print s + 0 }'; }
+echo "tests: $(sum Passed) passed, $(sum Failed) failed, $(sum Skipped) skipped"
+exit "$status"
