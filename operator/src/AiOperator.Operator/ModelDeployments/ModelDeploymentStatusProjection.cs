@@ -47,7 +47,6 @@ internal static class ModelDeploymentStatusProjection
         status.Ready = $"{ready}/{desired}";
         status.Selector = ModelDeploymentLabels.Selector(md.Metadata.Name);
         status.Url = $"http://{md.Metadata.Name}.{md.Metadata.NamespaceProperty}.svc.cluster.local/v2/models/{ModelServerPodTemplate.ModelName(md)}";
-        status.CanaryRevision ??= null;
         status.CanaryWeight ??= 0;
         status.CurrentStep ??= 0;
 
