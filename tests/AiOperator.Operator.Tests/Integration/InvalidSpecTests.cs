@@ -1,5 +1,6 @@
 using k8s;
 using AiOperator.Api.V1Alpha1;
+using System.Text.Json.Nodes;
 using AiOperator.ControllerRuntime.Reconciliation;
 
 namespace AiOperator.Operator.Tests.Integration;
@@ -28,9 +29,8 @@ public sealed class InvalidSpecTests(OperatorCluster fixture)
 
         foreach (var (name, patch, field) in Rules().Select(r => ((string)r[0], (string)r[1], (string)r[2])))
         {
-            var md = ModelDeploymentClient.New(ns, name, replicas: 1);
-            await mds.CreateAsync(md);
-            await mds.PatchAsync(ns, name, $$"""{"spec":{{patch}}}""");
+            // Invalid from its first write: the API server accepts it (the schema cannot say no), the operator must not act on it.
+            await mds.CreateAsync(WithSpec(ModelDeploymentClient.New(ns, name, replicas: 1), patch));
             await Wait.UntilAsync(async () =>
             {
                 var current = await mds.GetAsync(ns, name);
@@ -47,11 +47,34 @@ public sealed class InvalidSpecTests(OperatorCluster fixture)
             Assert.Contains(events, e => e.InvolvedObject.Name == name && e.Type == "Warning" && e.Reason == "InvalidSpec" && e.Message.Contains(field, StringComparison.Ordinal));
         }
 
-        // The invalid ones were created valid for an instant, so a child may exist from that moment; the
-        // invalid spec itself must not have produced a child of a new revision. "good" owns exactly its own.
+        // No child of any kind for the invalid ones; "good" has exactly its own.
         var deployments = (await fixture.Client.AppsV1.ListNamespacedDeploymentAsync(ns)).Items;
-        Assert.Single(deployments, d => d.Metadata.Name.StartsWith("good-", StringComparison.Ordinal));
+        Assert.Equal("good", Assert.Single(deployments).Metadata.Labels["aioperator.dev/model-deployment"]);
+        Assert.Equal(["good"], (await fixture.Client.CoreV1.ListNamespacedServiceAsync(ns)).Items.Select(s => s.Metadata.Name));
         Assert.True(op.Completion.Status is TaskStatus.Running or TaskStatus.WaitingForActivation, "the operator stopped");
+    }
+
+    // The spec of md with a JSON merge patch applied to it, as a user's manifest would say it.
+    private static ModelDeployment WithSpec(ModelDeployment md, string specPatch)
+    {
+        var json = (JsonObject)JsonNode.Parse(KubernetesJson.Serialize(md))!;
+        Merge((JsonObject)json["spec"]!, (JsonObject)JsonNode.Parse(specPatch)!);
+        return KubernetesJson.Deserialize<ModelDeployment>(json.ToJsonString());
+    }
+
+    private static void Merge(JsonObject target, JsonObject patch)
+    {
+        foreach (var (key, value) in patch.ToList())
+        {
+            if (value is JsonObject child && target[key] is JsonObject existing)
+            {
+                Merge(existing, child);
+            }
+            else
+            {
+                target[key] = value?.DeepClone();
+            }
+        }
     }
 
     [Fact]
