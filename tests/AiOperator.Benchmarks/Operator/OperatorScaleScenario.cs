@@ -18,7 +18,10 @@ internal static class OperatorScaleScenario
     public static async Task<int> RunAsync(string[] args)
     {
         var count = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 1000;
-        var operatorDll = Path.Combine(AppContext.BaseDirectory, "aiop-operator.dll");
+        // AIOP_BENCH_OPERATOR_DLL points at another build of the operator (e.g. a ReadyToRun publish).
+        var operatorDll = Environment.GetEnvironmentVariable("AIOP_BENCH_OPERATOR_DLL") is { Length: > 0 } custom
+            ? Path.GetFullPath(custom)
+            : Path.Combine(AppContext.BaseDirectory, "aiop-operator.dll");
         if (!File.Exists(operatorDll))
         {
             Console.Error.WriteLine($"{operatorDll} is missing: build the benchmarks project, which references the operator");
@@ -43,11 +46,18 @@ internal static class OperatorScaleScenario
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
-        // Runtime knobs for the operator only (e.g. GC settings), as "K=V;K=V".
+        // The runtime settings the operator image ships (its Dockerfile's ENV DOTNET_* lines), then any
+        // extra knobs for this run as "K=V;K=V" in AIOP_BENCH_OPERATOR_ENV.
+        var runtimeSettings = ShippedRuntimeSettings().ToList();
         foreach (var pair in (Environment.GetEnvironmentVariable("AIOP_BENCH_OPERATOR_ENV") ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries))
         {
             var eq = pair.IndexOf('=', StringComparison.Ordinal);
-            start.Environment[pair[..eq]] = pair[(eq + 1)..];
+            runtimeSettings.Add((pair[..eq], pair[(eq + 1)..]));
+        }
+
+        foreach (var (name, value) in runtimeSettings)
+        {
+            start.Environment[name] = value;
         }
 
         using var op = Process.Start(start)!;
@@ -57,6 +67,7 @@ internal static class OperatorScaleScenario
         {
             using var generic = new GenericClient(client, GroupVersion.Group, GroupVersion.Version, ModelDeployment.Plural, disposeClient: false);
             Console.WriteLine($"operator scale scenario: {count} ModelDeployments x 1 GPU pod on {nodes} simulated 8-GPU nodes, {Environment.ProcessorCount} cores");
+            Console.WriteLine($"operator environment: {string.Join(' ', runtimeSettings.Select(s => $"{s.Name}={s.Value}"))}");
 
             var clock = Stopwatch.StartNew();
             await Parallel.ForEachAsync(Enumerable.Range(0, count), new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (i, ct) =>
@@ -98,8 +109,21 @@ internal static class OperatorScaleScenario
                 Console.WriteLine($"| - {group.Key} | {(double)group.Count() / count:0.00} per object |");
             }
 
+            Console.WriteLine($"| operator CPU time (user + system) | {CpuSeconds(op.Id):0.0} s |");
             Console.WriteLine($"| operator peak RSS (VmHWM) | {peakRss} MB |");
             Console.WriteLine($"| operator RSS now: anonymous / file-backed | {StatusMegabytes(op.Id, "RssAnon:")} MB / {StatusMegabytes(op.Id, "RssFile:")} MB |");
+            if (Environment.GetEnvironmentVariable("AIOP_BENCH_MAPPINGS") == "1")
+            {
+                PrintLargestMappings(op.Id);
+            }
+
+            // AIOP_BENCH_HOLD=1 keeps the converged operator up until a line arrives on stdin, so
+            // dotnet-gcdump / dotnet-counters can be pointed at it.
+            if (Environment.GetEnvironmentVariable("AIOP_BENCH_HOLD") == "1")
+            {
+                Console.WriteLine($"holding operator pid {op.Id}; send a line on stdin to finish");
+                await Console.In.ReadLineAsync();
+            }
             return 0;
         }
         finally
@@ -122,6 +146,64 @@ internal static class OperatorScaleScenario
             Replicas = 1,
         },
     };
+
+    private static IEnumerable<(string Name, string Value)> ShippedRuntimeSettings()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "AiOperator.sln")))
+        {
+            dir = dir.Parent;
+        }
+
+        var dockerfile = dir is null ? null : Path.Combine(dir.FullName, "operator", "Dockerfile");
+        if (dockerfile is null || !File.Exists(dockerfile))
+        {
+            throw new InvalidOperationException("operator/Dockerfile not found above the benchmark's directory: its runtime settings are part of what is measured");
+        }
+
+        foreach (var line in File.ReadLines(dockerfile))
+        {
+            if (line.StartsWith("ENV DOTNET_", StringComparison.Ordinal) && line.IndexOf('=', StringComparison.Ordinal) is var eq and > 0)
+            {
+                yield return (line[4..eq], line[(eq + 1)..].Trim());
+            }
+        }
+    }
+
+    // Resident memory by mapping (file path, or [anon]/[heap]/...), largest first: where the RSS sits.
+    private static void PrintLargestMappings(int pid)
+    {
+        var byName = new Dictionary<string, long>(StringComparer.Ordinal);
+        var current = "";
+        foreach (var line in File.ReadLines($"/proc/{pid}/smaps"))
+        {
+            var parts = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            if (parts.Length > 0 && parts[0].Contains('-', StringComparison.Ordinal) && !parts[0].EndsWith(':'))
+            {
+                current = parts.Length >= 6 ? Path.GetFileName(parts[5]) : "[anon]";
+            }
+            else if (parts.Length >= 2 && parts[0] == "Rss:")
+            {
+                byName[current] = byName.GetValueOrDefault(current) + long.Parse(parts[1], CultureInfo.InvariantCulture);
+            }
+        }
+
+        Console.WriteLine();
+        Console.WriteLine("| mapping | RSS |");
+        Console.WriteLine("|---|---|");
+        foreach (var (name, kb) in byName.OrderByDescending(p => p.Value).Take(25))
+        {
+            Console.WriteLine($"| {name} | {kb / 1024.0:0.0} MB |");
+        }
+    }
+
+    // utime + stime from /proc/<pid>/stat (fields 14 and 15, in clock ticks of 1/100 s on Linux).
+    private static double CpuSeconds(int pid)
+    {
+        var stat = File.ReadAllText($"/proc/{pid}/stat");
+        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        return (long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)) / 100.0;
+    }
 
     private static string PeakRssMegabytes(int pid) => StatusMegabytes(pid, "VmHWM:");
 

@@ -8,7 +8,7 @@ public sealed class ResourceCacheTests
     [Fact]
     public void Indexes_by_key_namespace_owner_and_label()
     {
-        var cache = new ResourceCache<V1Pod>();
+        var cache = new ResourceCache<V1Pod>(["app"]);
         cache.Upsert(Pod("a", "ns1", "owner-1", "web"));
         cache.Upsert(Pod("b", "ns1", "owner-2", "web"));
         cache.Upsert(Pod("c", "ns2", "owner-1", "db"));
@@ -26,7 +26,7 @@ public sealed class ResourceCacheTests
     [Fact]
     public void Updating_an_object_moves_it_between_index_entries()
     {
-        var cache = new ResourceCache<V1Pod>();
+        var cache = new ResourceCache<V1Pod>(["app"]);
         cache.Upsert(Pod("a", "ns1", "owner-1", "web"));
         var previous = cache.Upsert(Pod("a", "ns1", "owner-2", "db"));
 
@@ -40,7 +40,7 @@ public sealed class ResourceCacheTests
     [Fact]
     public void Remove_clears_the_indexes()
     {
-        var cache = new ResourceCache<V1Pod>();
+        var cache = new ResourceCache<V1Pod>(["app"]);
         cache.Upsert(Pod("a", "ns1", "owner-1", "web"));
 
         Assert.NotNull(cache.Remove(new ObjectKey("ns1", "a")));
@@ -48,6 +48,32 @@ public sealed class ResourceCacheTests
         Assert.Empty(cache.ListByOwner("owner-1"));
         Assert.Empty(cache.ListByLabel(null, "app", "web"));
         Assert.Equal(0, cache.Count);
+    }
+
+    [Fact]
+    public void Every_read_is_a_private_copy()
+    {
+        var cache = new ResourceCache<V1Pod>(["app"]);
+        var stored = Pod("a", "ns1", "owner-1", "web");
+        cache.Upsert(stored);
+        stored.Metadata.Labels["app"] = "changed-after-store";
+
+        var first = cache.Get("ns1", "a")!;
+        first.Metadata.Labels["app"] = "changed-by-reader";
+
+        Assert.Equal("web", cache.Get("ns1", "a")!.Metadata.Labels["app"]);
+        Assert.Equal("web", cache.ListByOwner("owner-1").Single().Metadata.Labels["app"]);
+        Assert.Single(cache.ListByLabel("ns1", "app", "web"));
+    }
+
+    [Fact]
+    public void Asking_for_a_label_that_is_not_indexed_names_it()
+    {
+        var cache = new ResourceCache<V1Pod>(["app"]);
+        cache.Upsert(Pod("a", "ns1", "owner-1", "web"));
+
+        var error = Assert.Throws<InvalidOperationException>(() => cache.ListByLabel(null, "tier", "web"));
+        Assert.Contains("'tier'", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -4,8 +4,8 @@ using k8s.Models;
 namespace AiOperator.ControllerRuntime.Informers;
 
 /// <summary>
-/// Read side of an informer's cache. Objects handed out are shared and must be treated as immutable:
-/// copy with <see cref="ObjectCopy.Clone{T}"/> before changing anything.
+/// Read side of an informer's cache. Every read decodes a private copy: callers may change what they
+/// get without affecting the cache or other readers.
 /// </summary>
 public interface IResourceCache<T>
     where T : class, IKubernetesObject<V1ObjectMeta>
@@ -22,6 +22,7 @@ public interface IResourceCache<T>
     /// <summary>Objects with an ownerReference to this uid.</summary>
     IReadOnlyList<T> ListByOwner(string ownerUid);
 
-    /// <summary>Objects in the namespace carrying label key=value.</summary>
+    /// <summary>Objects in the namespace (all namespaces when null) carrying label key=value; the key must be
+    /// one of the informer's <see cref="InformerOptions.IndexedLabels"/>.</summary>
     IReadOnlyList<T> ListByLabel(string? ns, string key, string value);
 }

@@ -21,7 +21,7 @@ public sealed class Informer<T> : IInformer
     private readonly TimeProvider _timeProvider;
     private readonly ControllerMetrics _metrics;
     private readonly ILogger _logger;
-    private readonly ResourceCache<T> _cache = new();
+    private readonly ResourceCache<T> _cache;
     private readonly List<Action<InformerEvent<T>>> _handlers = [];
     private readonly Lock _handlersLock = new();
     private readonly Random _random = new();
@@ -40,6 +40,7 @@ public sealed class Informer<T> : IInformer
         _metrics = metrics ?? new ControllerMetrics();
         _logger = logger ?? NullLogger.Instance;
         Kind = kind ?? ResourceKind.For<T>();
+        _cache = new ResourceCache<T>(_options.IndexedLabels);
         _scopes = _options.Namespaces is { Count: > 0 } namespaces ? [.. namespaces.Distinct()] : [null];
         _synced = new bool[_scopes.Length];
         _lastProgressTicks = _timeProvider.GetUtcNow().UtcTicks;
@@ -51,7 +52,7 @@ public sealed class Informer<T> : IInformer
 
     public ResourceKind Kind { get; }
 
-    /// <summary>The shared cache; reconcilers read here, never from the API server.</summary>
+    /// <summary>The cache; reconcilers read here, never from the API server.</summary>
     public IResourceCache<T> Cache => _cache;
 
     public bool HasSynced => _syncedSignal.Task.IsCompleted;

@@ -25,6 +25,9 @@ public sealed record InformerOptions
 
     public int ReconnectBurst { get; init; } = 3;
 
+    /// <summary>Label keys the cache indexes for <see cref="IResourceCache{T}.ListByLabel"/>.</summary>
+    public IReadOnlyList<string> IndexedLabels { get; init; } = [];
+
     /// <summary>Trims each object before it is cached (client-go's TransformFunc), e.g. dropping a pod's spec when only its status is read.</summary>
     public Func<object, object>? Transform { get; init; }
 }

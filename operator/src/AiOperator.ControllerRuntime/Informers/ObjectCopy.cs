@@ -1,14 +1,12 @@
-using k8s;
-
 namespace AiOperator.ControllerRuntime.Informers;
 
-/// <summary>Deep copies through KubernetesJson, for writing a changed version of a cached object.</summary>
+/// <summary>Deep copies through the Kubernetes JSON form.</summary>
 public static class ObjectCopy
 {
     public static T Clone<T>(T obj)
         where T : class
     {
         ArgumentNullException.ThrowIfNull(obj);
-        return KubernetesJson.Deserialize<T>(KubernetesJson.Serialize(obj));
+        return ObjectJson.FromUtf8<T>(ObjectJson.ToUtf8(obj));
     }
 }

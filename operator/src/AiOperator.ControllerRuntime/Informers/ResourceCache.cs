@@ -3,14 +3,27 @@ using k8s.Models;
 
 namespace AiOperator.ControllerRuntime.Informers;
 
-/// <summary>Thread-safe store keyed by namespace/name, indexed by owner uid and by label.</summary>
+/// <summary>
+/// Thread-safe store keyed by namespace/name, indexed by owner uid and by the label keys it was built
+/// with. Objects are kept as UTF-8 JSON and decoded on every read: a decoded Deployment takes about three
+/// times its JSON size in object headers, dictionaries and strings, and the cache is most of an operator's
+/// memory. Every read therefore hands out a private copy that the caller may change freely.
+/// </summary>
 public sealed class ResourceCache<T> : IResourceCache<T>
     where T : class, IKubernetesObject<V1ObjectMeta>
 {
     private readonly Lock _lock = new();
-    private readonly Dictionary<ObjectKey, T> _items = [];
+    private readonly Dictionary<ObjectKey, CachedObject> _items = [];
     private readonly Dictionary<string, HashSet<ObjectKey>> _byOwner = new(StringComparer.Ordinal);
     private readonly Dictionary<(string Key, string Value), HashSet<ObjectKey>> _byLabel = [];
+    private readonly HashSet<string> _indexedLabels;
+
+    /// <param name="indexedLabels">Label keys <see cref="ListByLabel"/> may be asked for (client-go's indexers):
+    /// indexing every label would keep a set per unique value of every object.</param>
+    public ResourceCache(IEnumerable<string>? indexedLabels = null)
+    {
+        _indexedLabels = new HashSet<string>(indexedLabels ?? [], StringComparer.Ordinal);
+    }
 
     public int Count
     {
@@ -25,60 +38,93 @@ public sealed class ResourceCache<T> : IResourceCache<T>
 
     public bool TryGet(ObjectKey key, out T obj)
     {
+        CachedObject? entry;
         lock (_lock)
         {
-            return _items.TryGetValue(key, out obj!);
+            _items.TryGetValue(key, out entry);
         }
+
+        obj = entry is null ? null! : Decode(entry);
+        return entry is not null;
     }
 
     public T? Get(string ns, string name) => TryGet(new ObjectKey(ns ?? string.Empty, name), out var obj) ? obj : null;
 
     public IReadOnlyList<T> List(string? ns = null)
     {
+        List<CachedObject> entries;
         lock (_lock)
         {
-            return ns is null
+            entries = ns is null
                 ? [.. _items.Values]
                 : [.. _items.Where(p => p.Key.Namespace == ns).Select(p => p.Value)];
         }
+
+        return DecodeAll(entries);
     }
 
-    public IReadOnlyList<T> ListByOwner(string ownerUid) => Lookup(_byOwner, ownerUid);
+    public IReadOnlyList<T> ListByOwner(string ownerUid) => Lookup(_byOwner, ownerUid, null);
 
     public IReadOnlyList<T> ListByLabel(string? ns, string key, string value)
     {
-        var all = Lookup(_byLabel, (key, value));
-        return ns is null ? all : [.. all.Where(o => (o.Metadata.NamespaceProperty ?? string.Empty) == ns)];
+        if (!_indexedLabels.Contains(key))
+        {
+            throw new InvalidOperationException($"label '{key}' is not indexed by the {typeof(T).Name} cache; name it in InformerOptions.IndexedLabels");
+        }
+
+        return Lookup(_byLabel, (key, value), ns);
     }
 
     /// <summary>Stores the object and returns the one it replaced.</summary>
     public T? Upsert(T obj)
     {
+        ArgumentNullException.ThrowIfNull(obj);
         var key = ObjectKey.Of(obj);
+        var entry = new CachedObject(
+            ObjectJson.ToUtf8(obj),
+            [.. (obj.Metadata.OwnerReferences ?? []).Select(o => o.Uid)],
+            [.. (obj.Metadata.Labels ?? new Dictionary<string, string>()).Where(l => _indexedLabels.Contains(l.Key)).Select(l => (l.Key, l.Value))]);
+        CachedObject? old;
         lock (_lock)
         {
-            var old = RemoveLocked(key);
-            _items[key] = obj;
-            foreach (var owner in obj.Metadata.OwnerReferences ?? [])
+            old = RemoveLocked(key);
+            _items[key] = entry;
+            foreach (var owner in entry.OwnerUids)
             {
-                Index(_byOwner, owner.Uid, key);
+                Index(_byOwner, owner, key);
             }
 
-            foreach (var label in obj.Metadata.Labels ?? new Dictionary<string, string>())
+            foreach (var label in entry.IndexedLabels)
             {
-                Index(_byLabel, (label.Key, label.Value), key);
+                Index(_byLabel, label, key);
             }
-
-            return old;
         }
+
+        return old is null ? null : Decode(old);
     }
 
     public T? Remove(ObjectKey key)
     {
+        CachedObject? old;
         lock (_lock)
         {
-            return RemoveLocked(key);
+            old = RemoveLocked(key);
         }
+
+        return old is null ? null : Decode(old);
+    }
+
+    private static T Decode(CachedObject entry) => ObjectJson.FromUtf8<T>(entry.Json);
+
+    private static List<T> DecodeAll(List<CachedObject> entries)
+    {
+        var objects = new List<T>(entries.Count);
+        foreach (var entry in entries)
+        {
+            objects.Add(Decode(entry));
+        }
+
+        return objects;
     }
 
     private static void Index<TIndex>(Dictionary<TIndex, HashSet<ObjectKey>> index, TIndex value, ObjectKey key)
@@ -101,30 +147,35 @@ public sealed class ResourceCache<T> : IResourceCache<T>
         }
     }
 
-    private IReadOnlyList<T> Lookup<TIndex>(Dictionary<TIndex, HashSet<ObjectKey>> index, TIndex value)
+    private List<T> Lookup<TIndex>(Dictionary<TIndex, HashSet<ObjectKey>> index, TIndex value, string? ns)
         where TIndex : notnull
     {
+        List<CachedObject> entries;
         lock (_lock)
         {
-            return index.TryGetValue(value, out var keys) ? [.. keys.Select(k => _items[k])] : [];
+            entries = index.TryGetValue(value, out var keys)
+                ? [.. keys.Where(k => ns is null || k.Namespace == ns).Select(k => _items[k])]
+                : [];
         }
+
+        return DecodeAll(entries);
     }
 
-    private T? RemoveLocked(ObjectKey key)
+    private CachedObject? RemoveLocked(ObjectKey key)
     {
         if (!_items.Remove(key, out var old))
         {
             return null;
         }
 
-        foreach (var owner in old.Metadata.OwnerReferences ?? [])
+        foreach (var owner in old.OwnerUids)
         {
-            Unindex(_byOwner, owner.Uid, key);
+            Unindex(_byOwner, owner, key);
         }
 
-        foreach (var label in old.Metadata.Labels ?? new Dictionary<string, string>())
+        foreach (var label in old.IndexedLabels)
         {
-            Unindex(_byLabel, (label.Key, label.Value), key);
+            Unindex(_byLabel, label, key);
         }
 
         return old;

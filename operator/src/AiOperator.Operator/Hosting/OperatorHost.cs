@@ -37,7 +37,11 @@ public static class OperatorHost
         var deployments = host.Informer<V1Deployment>(childOptions);
         var services = host.Informer<V1Service>(childOptions);
         var budgets = host.Informer<V1PodDisruptionBudget>(childOptions);
-        var pods = host.Informer<V1Pod>(childOptions with { Transform = pod => PodStatusOnly((V1Pod)pod) });
+        var pods = host.Informer<V1Pod>(childOptions with
+        {
+            Transform = pod => PodStatusOnly((V1Pod)pod),
+            IndexedLabels = [ModelDeploymentLabels.ModelDeployment],
+        });
 
         var reconciler = new ModelDeploymentReconciler(
             modelDeployments.Cache, deployments.Cache, services.Cache, budgets.Cache, pods.Cache,
