@@ -93,6 +93,34 @@ public sealed class DeployPathTests(OperatorCluster fixture)
     }
 
     [Fact]
+    public async Task Hand_edits_to_owned_children_are_put_back()
+    {
+        var ns = await fixture.NewNamespaceAsync("drift");
+        await using var op = RunningOperator.Start(fixture.Config, "solo", namespaces: [ns]);
+        using var mds = new ModelDeploymentClient(fixture.Client);
+        await mds.CreateAsync(ModelDeploymentClient.New(ns, "m", replicas: 1));
+        await WaitReadyAsync(mds, ns, "m", 1);
+        var deployment = Assert.Single((await fixture.Client.AppsV1.ListNamespacedDeploymentAsync(ns)).Items);
+        var image = deployment.Spec.Template.Spec.Containers.Single().Image;
+
+        // What `kubectl set image` and `kubectl scale deploy` would do behind the operator's back.
+        var edit = """{"spec":{"replicas":4,"template":{"spec":{"containers":[{"name":"model-server","image":"example.com/other:1"}]}}}}""";
+        await fixture.Client.AppsV1.PatchNamespacedDeploymentAsync(new V1Patch(edit, V1Patch.PatchType.StrategicMergePatch), deployment.Metadata.Name, ns);
+        var servicePatch = """{"spec":{"ports":[{"name":"http","port":9999,"targetPort":"http","protocol":"TCP"}]}}""";
+        await fixture.Client.CoreV1.PatchNamespacedServiceAsync(new V1Patch(servicePatch, V1Patch.PatchType.MergePatch), "m", ns);
+
+        await Wait.UntilAsync(async () =>
+        {
+            var current = await fixture.Client.AppsV1.ReadNamespacedDeploymentAsync(deployment.Metadata.Name, ns);
+            var service = await fixture.Client.CoreV1.ReadNamespacedServiceAsync("m", ns);
+            // Two spec changes since the first read: the hand edit, then the operator's repair.
+            return current.Metadata.Generation >= deployment.Metadata.Generation + 2
+                && current.Spec.Replicas == 1 && current.Spec.Template.Spec.Containers.Single().Image == image && service.Spec.Ports.Single().Port == 80;
+        }, Deadline, "the Deployment's replicas and image and the Service's port restored");
+        Assert.Single((await fixture.Client.AppsV1.ListNamespacedDeploymentAsync(ns)).Items);
+    }
+
+    [Fact]
     public async Task A_new_model_version_replaces_the_old_revision_without_dropping_below_desired()
     {
         var ns = await fixture.NewNamespaceAsync("upgrade");
