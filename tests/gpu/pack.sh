@@ -2,7 +2,7 @@
 # Builds the GPU-check payload: the self-contained aiop-model-server plus the aiop-gpu-check client,
 # published together into one folder (they share the same .NET runtime files).
 #   tests/gpu/pack.sh [OUT_DIR]            -> OUT_DIR (default tests/gpu/.payload/bin), about 410 MB
-#   tests/gpu/pack.sh --split [OUT_DIR]    -> also OUT_DIR/../parts/payload.tar.zst.NN, 50 MiB each
+#   tests/gpu/pack.sh --split [OUT_DIR]    -> also OUT_DIR/../parts/payload.tar.gz.NN, 50 MiB each
 # The CUDA execution provider library alone is 284 MB (188 MB compressed), so the payload cannot fit
 # one 64 MiB transfer; --split makes pieces that can be sent one call at a time to a warm machine.
 set -euo pipefail
@@ -20,6 +20,7 @@ du -sh "$out"
 if [[ $split == 1 ]]; then
   parts="$(dirname "$out")/parts"
   rm -rf "$parts" && mkdir -p "$parts"
-  tar -C "$(dirname "$out")" -cf - "$(basename "$out")" | zstd -q -10 -T0 | split -b 50M -d - "$parts/payload.tar.zst."
+  # gzip, not zstd: the GPU machine may have nothing beyond coreutils, tar and gzip.
+  tar -C "$(dirname "$out")" -czf - "$(basename "$out")" | split -b 50M -d - "$parts/payload.tar.gz."
   ls -la "$parts"
 fi
