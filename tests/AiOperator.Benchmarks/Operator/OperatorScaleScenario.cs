@@ -40,9 +40,10 @@ internal static class OperatorScaleScenario
         }
 
         await client.CoreV1.CreateNamespaceAsync(new V1Namespace { Metadata = new V1ObjectMeta { Name = "bench" } });
+        var probePort = FreePort();
         var start = new ProcessStartInfo("dotnet")
         {
-            ArgumentList = { operatorDll, "--kubeconfig", cluster.KubeconfigPath, "--health-probe-bind-address", ":0", "--log-format", "text", "--max-concurrent-reconciles", "8" },
+            ArgumentList = { operatorDll, "--kubeconfig", cluster.KubeconfigPath, "--health-probe-bind-address", $"127.0.0.1:{probePort}", "--log-format", "text", "--max-concurrent-reconciles", "8" },
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
@@ -109,6 +110,8 @@ internal static class OperatorScaleScenario
                 Console.WriteLine($"| - {group.Key} | {(double)group.Count() / count:0.00} per object |");
             }
 
+            var reconciles = await ReconcileCountAsync(probePort);
+            Console.WriteLine($"| reconciles per object | {reconciles / count:0.00} |");
             Console.WriteLine($"| operator CPU time (user + system) | {CpuSeconds(op.Id):0.0} s |");
             Console.WriteLine($"| operator peak RSS (VmHWM) | {peakRss} MB |");
             Console.WriteLine($"| operator RSS now: anonymous / file-backed | {StatusMegabytes(op.Id, "RssAnon:")} MB / {StatusMegabytes(op.Id, "RssFile:")} MB |");
@@ -195,6 +198,23 @@ internal static class OperatorScaleScenario
         {
             Console.WriteLine($"| {name} | {kb / 1024.0:0.0} MB |");
         }
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    // controller_runtime_reconcile_total summed over results, from the operator's own /metrics.
+    private static async Task<double> ReconcileCountAsync(int port)
+    {
+        using var http = new HttpClient();
+        var text = await http.GetStringAsync(new Uri($"http://127.0.0.1:{port}/metrics"));
+        return text.Split('\n')
+            .Where(l => l.StartsWith("controller_runtime_reconcile_total{", StringComparison.Ordinal))
+            .Sum(l => double.Parse(l[(l.LastIndexOf(' ') + 1)..], CultureInfo.InvariantCulture));
     }
 
     // utime + stime from /proc/<pid>/stat (fields 14 and 15, in clock ticks of 1/100 s on Linux).

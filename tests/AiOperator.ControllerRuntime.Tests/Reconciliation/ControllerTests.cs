@@ -3,6 +3,7 @@ using AiOperator.ControllerRuntime.Informers;
 using AiOperator.ControllerRuntime.Metrics;
 using AiOperator.ControllerRuntime.Reconciliation;
 using AiOperator.ControllerRuntime.Tests.Fakes;
+using k8s;
 using k8s.Models;
 using Microsoft.Extensions.Time.Testing;
 
@@ -104,6 +105,44 @@ public sealed class ControllerTests
         Assert.True(done >= 5);
     }
 
+    [Theory]
+    [InlineData(false, new[] { "a", "b", "c" })]
+    [InlineData(true, new[] { "a", "c" })]
+    public async Task Status_only_updates_of_the_primary_are_skipped_only_when_asked(bool ignore, string[] expected)
+    {
+        var api = new ScriptedKubeApi();
+        api.Lists.Enqueue(_ => new KubeList<V1Deployment>([Deployment("a", "1", generation: 1, ready: 0), Deployment("b", "2", 1, 0), Deployment("c", "3", 1, 0)], "3", null));
+        using var release = new ManualResetEventSlim();
+        api.Watches.Enqueue(_ => Updates(release));
+        var informer = new Informer<V1Deployment>(api, new InformerOptions { ResyncPeriod = TimeSpan.Zero }, _time, _metrics);
+        var controller = new Controller<V1Deployment>("test", informer, new DelegateReconciler((_, _) => Task.FromResult(ReconcileResult.Done)),
+            new ControllerOptions { IgnoreStatusOnlyUpdates = ignore }, _time, _metrics);
+        using var stop = new CancellationTokenSource();
+        var run = informer.RunAsync(stop.Token);
+        await informer.WaitForSyncAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10));
+
+        // The list enqueued every key; take them out before the updates arrive.
+        for (var i = 0; i < 3; i++)
+        {
+            var (_, key) = await controller.Queue.GetAsync(CancellationToken.None);
+            controller.Queue.Done(key);
+        }
+
+        release.Set();
+        await Support.Eventually.TrueAsync(() => informer.Cache.Get("ns", "c")?.Metadata.ResourceVersion == "6", "all three updates seen");
+        var queued = new List<string>();
+        while (controller.Queue.Count > 0)
+        {
+            var (_, key) = await controller.Queue.GetAsync(CancellationToken.None);
+            queued.Add(key.Name);
+            controller.Queue.Done(key);
+        }
+
+        Assert.Equal(expected, queued.Order());
+        await stop.CancelAsync();
+        await run.WaitAsync(TimeSpan.FromSeconds(10));
+    }
+
     [Fact]
     public void Owned_child_changes_enqueue_the_owner()
     {
@@ -180,6 +219,25 @@ public sealed class ControllerTests
 
         Assert.Equal(1, _metrics.ReconcileErrors.Value("test"));
     }
+
+    // A generation bump for a, a status-only change for b, a label change for c; held until released.
+    private static IEnumerable<object> Updates(ManualResetEventSlim release)
+    {
+        release.Wait(TimeSpan.FromSeconds(30));
+        yield return new WatchEvent<V1Deployment>(WatchEventType.Modified, Deployment("a", "4", generation: 2, ready: 0), "4");
+        yield return new WatchEvent<V1Deployment>(WatchEventType.Modified, Deployment("b", "5", generation: 1, ready: 1), "5");
+        yield return new WatchEvent<V1Deployment>(WatchEventType.Modified, Deployment("c", "6", generation: 1, ready: 0, label: "gold"), "6");
+    }
+
+    private static V1Deployment Deployment(string name, string resourceVersion, long generation, int ready, string label = "web") => new()
+    {
+        Metadata = new V1ObjectMeta
+        {
+            Name = name, NamespaceProperty = "ns", Uid = name, ResourceVersion = resourceVersion, Generation = generation,
+            Labels = new Dictionary<string, string> { ["tier"] = label },
+        },
+        Status = new V1DeploymentStatus { ReadyReplicas = ready },
+    };
 
     private Controller<V1Deployment> NewController(Func<ObjectKey, ReconcileResult> reconcile)
     {

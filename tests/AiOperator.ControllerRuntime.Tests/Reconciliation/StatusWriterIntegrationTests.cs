@@ -56,6 +56,28 @@ public sealed class StatusWriterIntegrationTests
         await run.WaitAsync(TimeSpan.FromSeconds(30));
     }
 
+    [Fact]
+    public async Task A_status_computed_from_a_stale_copy_is_refused_with_a_conflict()
+    {
+        await using var cluster = await TestCluster.StartAsync();
+        var kind = AiOperator.ControllerRuntime.Client.ResourceKind.For<Widget>();
+        await cluster.Api.CreateAsync(WidgetCrd.Kind, WidgetCrd.Definition(), CancellationToken.None);
+        var created = await Eventually.ValueAsync(
+            () => cluster.Api.CreateAsync(kind, new Widget { Metadata = new V1ObjectMeta { Name = "w", NamespaceProperty = cluster.Namespace }, Spec = new WidgetSpec { Size = 1 } }, CancellationToken.None),
+            "the widget kind is served");
+        var writer = new StatusWriter(cluster.Api);
+        var fresh = (await writer.UpdateAsync(created, new WidgetStatus { Size = 1, ObservedGeneration = 1 }, CancellationToken.None)).Object;
+
+        // `created` is now stale: its status patch would only send what differs from its (empty) status.
+        var conflict = await Assert.ThrowsAsync<AiOperator.ControllerRuntime.Client.KubeApiException>(
+            () => writer.UpdateAsync(created, new WidgetStatus { Size = 2, ObservedGeneration = 1 }, CancellationToken.None));
+        Assert.Equal(409, conflict.StatusCode);
+
+        var patched = await writer.UpdateAsync(fresh, new WidgetStatus { Size = 2, ObservedGeneration = 1 }, CancellationToken.None);
+        Assert.Equal(WriteOutcome.Patched, patched.Outcome);
+        Assert.Equal(2, patched.Object.Status!.Size);
+    }
+
     private static int StatusPatches(TestCluster cluster) =>
         cluster.Server.Requests.Writes().Count(r => r.Resource == "widgets" && r.Subresource == "status");
 

@@ -38,7 +38,7 @@ public sealed class StatusWriterTests
         Assert.Equal(WriteOutcome.Patched, result.Outcome);
         var call = Assert.Single(api.Calls);
         Assert.Equal("/apis/apps/v1/namespaces/ns/deployments/web/status", call.Path);
-        Assert.Equal("""{"status":{"readyReplicas":3}}""", call.Body);
+        Assert.Equal("""{"metadata":{"resourceVersion":"9"},"status":{"readyReplicas":3}}""", call.Body);
     }
 
     [Fact]

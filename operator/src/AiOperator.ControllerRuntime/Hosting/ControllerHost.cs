@@ -13,7 +13,7 @@ namespace AiOperator.ControllerRuntime.Hosting;
 
 /// <summary>
 /// Wires the operator: informers (always running, so caches stay warm) → one queue per controller →
-/// workers that run only while this process leads; probes and metrics over Kestrel; on shutdown,
+/// workers that run only while this process leads; probes and metrics over ProbeServer; on shutdown,
 /// workers stop taking work, in-flight reconciles finish within their grace, then everything stops.
 /// </summary>
 public sealed class ControllerHost : IAsyncDisposable
@@ -171,7 +171,7 @@ public sealed class ControllerHost : IAsyncDisposable
         using var background = new CancellationTokenSource();
         if (_options.ProbePort is { } port)
         {
-            _probes = new ProbeServer(_options.ProbeAddress, port, Liveness, ReadinessAsync, Metrics.Registry);
+            _probes = new ProbeServer(_options.ProbeAddress, port, Liveness, ReadinessAsync, Metrics.Registry, _timeProvider);
             await _probes.StartAsync(cancellationToken);
             logger.LogInformation("probes and metrics on {Address}", _probes.Address);
         }

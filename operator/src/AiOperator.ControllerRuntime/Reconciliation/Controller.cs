@@ -42,8 +42,18 @@ public sealed class Controller<T> : IController
         _metrics.MaxConcurrentReconciles.Set(_options.MaxConcurrentReconciles, name);
         _metrics.ActiveWorkers.Set(0, name);
 
-        // Every change of the primary, status and labels included, is a reason to look again.
-        primary.AddHandler(e => Queue.Add(ObjectKey.Of(e.Object)));
+        // Every change of the primary is a reason to look again, unless the options say its status is
+        // this controller's alone and only the status moved.
+        primary.AddHandler(e =>
+        {
+            if (_options.IgnoreStatusOnlyUpdates && e.Type == InformerEventType.Modified && e.Previous is { } previous
+                && StatusOnlyChange.Between(previous.Metadata, e.Object.Metadata))
+            {
+                return;
+            }
+
+            Queue.Add(ObjectKey.Of(e.Object));
+        });
     }
 
     public string Name { get; }

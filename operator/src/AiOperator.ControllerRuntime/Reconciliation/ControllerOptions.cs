@@ -3,7 +3,7 @@ using AiOperator.ControllerRuntime.RateLimiting;
 
 namespace AiOperator.ControllerRuntime.Reconciliation;
 
-/// <summary>Concurrency, retry limiter and shutdown grace of one controller.</summary>
+/// <summary>Concurrency, retry limiter, shutdown grace and event filtering of one controller.</summary>
 public sealed record ControllerOptions
 {
     /// <summary>Workers reconciling different keys in parallel; one key never runs twice at once.</summary>
@@ -14,4 +14,11 @@ public sealed record ControllerOptions
 
     /// <summary>Null: client-go's default (5 ms → 1000 s per key, 10 qps / burst 100 overall).</summary>
     public IRateLimiter<ObjectKey>? RateLimiter { get; init; }
+
+    /// <summary>
+    /// Skip updates of the primary that changed nothing but its status (controller-runtime's
+    /// GenerationChangedPredicate, widened to metadata a reconciler reads). For kinds whose status only
+    /// this controller writes, most such updates are its own writes coming back.
+    /// </summary>
+    public bool IgnoreStatusOnlyUpdates { get; init; }
 }

@@ -8,6 +8,9 @@ namespace AiOperator.ControllerRuntime.Reconciliation;
 /// <summary>
 /// Writes status through the status subresource, and only when it changed: the desired status is
 /// compared with the cached object's, and equal means no call (a no-op reconcile writes nothing).
+/// The patch carries the cached resourceVersion: a patch computed from a stale copy would only send the
+/// fields that differ from that copy and could leave a newer write's field in place, so the API server
+/// refuses it (409) and the reconcile runs again on a fresh cache.
 /// Set observedGeneration = metadata.generation and use <see cref="Conditions.Set(IEnumerable{V1Condition}?, V1Condition, DateTimeOffset)"/> in the desired status.
 /// </summary>
 public sealed class StatusWriter(IKubeApi api)
@@ -23,7 +26,12 @@ public sealed class StatusWriter(IKubeApi api)
             return new WriteResult<T>(WriteOutcome.Unchanged, cached);
         }
 
-        var patch = new KubePatch(PatchType.Merge, new JsonObject { ["status"] = diff }.ToJsonString(), Subresource: "status");
+        var body = new JsonObject
+        {
+            ["metadata"] = new JsonObject { ["resourceVersion"] = cached.Metadata.ResourceVersion },
+            ["status"] = diff,
+        };
+        var patch = new KubePatch(PatchType.Merge, body.ToJsonString(), Subresource: "status");
         var patched = await api.PatchAsync<T>(ResourceKind.For<T>(), cached.Metadata.NamespaceProperty, cached.Metadata.Name, patch, cancellationToken);
         return new WriteResult<T>(WriteOutcome.Patched, patched);
     }

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using System.Net;
 using AiOperator.ControllerRuntime.Client;
 using AiOperator.ControllerRuntime.Hosting;
 using AiOperator.ControllerRuntime.LeaderElection;
@@ -55,9 +56,11 @@ internal static class OperatorCommand
             var watched = result.GetValue(namespaces)?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
             var podNamespace = Environment.GetEnvironmentVariable("POD_NAMESPACE");
             var identity = Environment.GetEnvironmentVariable("POD_NAME") is { Length: > 0 } pod ? pod : $"{Environment.MachineName}_{Guid.NewGuid():N}";
+            var (probeIp, probePort) = ParseBindAddress(result.GetValue(probeAddress)!);
             var hostOptions = new ControllerHostOptions
             {
-                ProbePort = ParsePort(result.GetValue(probeAddress)!),
+                ProbeAddress = probeIp,
+                ProbePort = probePort,
                 Namespaces = watched is { Length: > 0 } ? watched : null,
                 LeaderElection = result.GetValue(leaderElect)
                     ? new LeaderElectionOptions
@@ -90,15 +93,24 @@ internal static class OperatorCommand
         return KubernetesClientConfiguration.BuildConfigFromConfigFile(kubeconfig);
     }
 
-    // ":8081" or "0.0.0.0:8081" (kubebuilder's flag shape); "0" disables the endpoint.
-    internal static int? ParsePort(string address)
+    // kubebuilder's flag shape: ":8081" (every interface), "127.0.0.1:8081", "[::1]:8081"; port 0 disables the endpoint.
+    internal static (IPAddress Address, int? Port) ParseBindAddress(string address)
     {
-        var text = address[(address.LastIndexOf(':') + 1)..];
+        ArgumentNullException.ThrowIfNull(address);
+        var colon = address.LastIndexOf(':');
+        var host = colon < 0 ? string.Empty : address[..colon].Trim('[', ']');
+        var text = address[(colon + 1)..];
         if (!int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var port) || port > 65535)
         {
             throw new ArgumentException($"--health-probe-bind-address: \"{address}\" is not [host]:port", nameof(address));
         }
 
-        return port == 0 ? null : port;
+        IPAddress? ip = IPAddress.Any;
+        if (host.Length > 0 && !IPAddress.TryParse(host, out ip))
+        {
+            throw new ArgumentException($"--health-probe-bind-address: \"{host}\" is not an IP address", nameof(address));
+        }
+
+        return (ip, port == 0 ? null : port);
     }
 }
