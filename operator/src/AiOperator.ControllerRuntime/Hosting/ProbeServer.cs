@@ -22,6 +22,7 @@ internal sealed class ProbeServer(
     internal const int MaxHeadBytes = 16 * 1024;
     internal const int MaxConnections = 32;
     internal static readonly TimeSpan HeadTimeout = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan AcceptRetryDelay = TimeSpan.FromMilliseconds(50);
     private static readonly byte[] EndOfHead = "\r\n\r\n"u8.ToArray();
 
     private readonly CancellationTokenSource _stop = new();
@@ -78,7 +79,17 @@ internal sealed class ProbeServer(
             }
             catch (SocketException)
             {
-                // A connection reset before it was accepted: nothing to answer.
+                // A connection reset before it was accepted, or the process out of descriptors: pause
+                // briefly so a persistent error cannot spin a core, then accept again.
+                try
+                {
+                    await Task.Delay(AcceptRetryDelay, timeProvider ?? TimeProvider.System, stop);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+
                 continue;
             }
 
