@@ -89,6 +89,40 @@ public sealed class ModelDeploymentStatusProjectionTests
     }
 
     [Fact]
+    public void A_model_that_never_loaded_is_reported_after_its_startup_window_even_with_a_clean_exit()
+    {
+        var md = ModelDeploymentFixtures.Resnet(replicas: 1);
+        var restarted = new V1ContainerStatus
+        {
+            Name = "model-server",
+            Ready = false,
+            RestartCount = 1,
+            State = new V1ContainerState { Running = new V1ContainerStateRunning() },
+            LastState = new V1ContainerState { Terminated = new V1ContainerStateTerminated { ExitCode = 0, Reason = "Completed", Message = "model file is not a valid ONNX model" } },
+        };
+        var status = ModelDeploymentStatusProjection.Compute(new(md, "3-aaaaaa", 1, [Deployment("3-aaaaaa", 1, 0)], [Pod("3-aaaaaa", restarted)]), Now);
+
+        var loaded = Conditions.Find(status.Conditions, "ModelLoaded")!;
+        Assert.Equal(("False", "ModelLoadFailed"), (loaded.Status, loaded.Reason));
+        Assert.Contains("not a valid ONNX model", loaded.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_clean_exit_without_a_message_is_not_a_load_failure()
+    {
+        var md = ModelDeploymentFixtures.Resnet(replicas: 1);
+        var stopped = new V1ContainerStatus
+        {
+            Name = "model-server",
+            State = new V1ContainerState { Running = new V1ContainerStateRunning() },
+            LastState = new V1ContainerState { Terminated = new V1ContainerStateTerminated { ExitCode = 0, Reason = "Completed" } },
+        };
+        var status = ModelDeploymentStatusProjection.Compute(new(md, "3-aaaaaa", 1, [Deployment("3-aaaaaa", 1, 0)], [Pod("3-aaaaaa", stopped)]), Now);
+
+        Assert.Equal("Loading", Conditions.Find(status.Conditions, "ModelLoaded")!.Reason);
+    }
+
+    [Fact]
     public void An_unschedulable_pod_is_named_with_the_schedulers_reason()
     {
         var md = ModelDeploymentFixtures.Resnet(replicas: 1);

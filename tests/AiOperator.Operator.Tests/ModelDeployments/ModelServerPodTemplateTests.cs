@@ -90,6 +90,8 @@ public sealed class ModelServerPodTemplateTests
         var container = ModelServerPodTemplate.Render(md, md.Spec.Model.Uri!, Image).Spec.Containers[0];
         Assert.Equal("/v2/health/live", container.LivenessProbe.HttpGet.Path);
         Assert.Equal("/v2/models/resnet18/ready", container.ReadinessProbe.HttpGet.Path);
+        Assert.Equal("/v2/models/resnet18/ready", container.StartupProbe.HttpGet.Path);
+        Assert.Equal(600, container.StartupProbe.PeriodSeconds * container.StartupProbe.FailureThreshold);
         Assert.Equal(Image, container.Image);
         md.Spec.Runtime = new RuntimeSpec { Image = "registry.example/server:2" };
         Assert.Equal("registry.example/server:2", ModelServerPodTemplate.Render(md, md.Spec.Model.Uri!, Image).Spec.Containers[0].Image);

@@ -114,8 +114,10 @@ internal static class ModelDeploymentStatusProjection
         {
             foreach (var container in pod.Status?.ContainerStatuses ?? [])
             {
+                // A message marks a failure even with exit code 0: the server writes its termination log only
+                // when the model fails to load, then exits cleanly when the startup probe gives up on it.
                 var terminated = container.State?.Terminated ?? container.LastState?.Terminated;
-                if (terminated is not null && terminated.ExitCode != 0)
+                if (terminated is not null && (terminated.ExitCode != 0 || !string.IsNullOrWhiteSpace(terminated.Message)))
                 {
                     var message = string.IsNullOrWhiteSpace(terminated.Message) ? $"model server exited with code {terminated.ExitCode}" : terminated.Message.Trim();
                     return ("False", "ModelLoadFailed", Truncate($"pod {pod.Metadata.Name}: {message}"));

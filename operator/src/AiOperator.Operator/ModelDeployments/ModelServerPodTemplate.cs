@@ -98,8 +98,11 @@ internal static class ModelServerPodTemplate
                 Limits = limits.Count > 0 ? limits : null,
             },
             VolumeMounts = mounts,
-            // Large models load slowly: the startup probe holds liveness off for up to 10 minutes.
-            StartupProbe = Probe("/v2/health/live", periodSeconds: 5, failureThreshold: 120),
+            // Started means the model loaded: large models get up to 10 minutes. A model that never loads
+            // (bad checksum, unreadable file) leaves the server live but unready; when the window ends the
+            // kubelet restarts it, and the load failure the server wrote to the termination log becomes
+            // lastState.terminated.message, which ModelLoaded reports (and the restart retries a transient one).
+            StartupProbe = Probe($"/v2/models/{modelName}/ready", periodSeconds: 5, failureThreshold: 120),
             LivenessProbe = Probe("/v2/health/live", periodSeconds: 10, failureThreshold: 3),
             ReadinessProbe = Probe($"/v2/models/{modelName}/ready", periodSeconds: 5, failureThreshold: 2),
             TerminationMessagePath = "/dev/termination-log",
