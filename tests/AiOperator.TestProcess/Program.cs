@@ -40,6 +40,12 @@ using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context 
     done.TrySetResult(0);
 });
 
+if (options.ExitAfterMs is null && options.TerminationMessage is { } reason && Environment.GetEnvironmentVariable("AIOP_TERMINATION_LOG") is { } logPath)
+{
+    // Without --exit-after-ms: record why it cannot serve and stay up, as the model server does when its model fails to load.
+    File.WriteAllText(logPath, reason);
+}
+
 if (options.ExitAfterMs is { } exitAfter)
 {
     _ = Task.Delay(exitAfter).ContinueWith(_ =>

@@ -155,6 +155,48 @@ public sealed partial class ProcessRuntimeTests
     }
 
     [Fact]
+    public async Task Failing_startup_probe_holds_readiness_and_restarts_with_the_termination_message()
+    {
+        await using var cluster = await TestCluster.StartAsync();
+        var ns = await cluster.NamespaceAsync("startup");
+        var pod = ProcessPod("stuck", ["--host", "$(POD_IP)", "--port", "8080", "--ready-after-ms", "600000", "--termination-message", "model failed to load"], grace: 5);
+        pod.Spec.Containers[0].StartupProbe = new V1Probe { HttpGet = new V1HTTPGetAction { Path = "/ready", Port = 8080 }, PeriodSeconds = 1, FailureThreshold = 2 };
+        pod.Spec.Containers[0].ReadinessProbe = new V1Probe { HttpGet = new V1HTTPGetAction { Path = "/healthz", Port = 8080 }, PeriodSeconds = 1 };
+        await cluster.Client.CoreV1.CreateNamespacedPodAsync(pod, ns);
+
+        var restarted = await cluster.PodAsync(ns, "stuck", p => p.Status?.ContainerStatuses?.SingleOrDefault()?.RestartCount >= 1, "restart after failed startup probes");
+        var status = restarted.Status.ContainerStatuses.Single();
+        Assert.Equal(0, status.LastState.Terminated.ExitCode);
+        Assert.Equal("model failed to load", status.LastState.Terminated.Message);
+        var (code, previous) = cluster.Kubectl("-n", ns, "logs", "stuck", "--previous");
+        Assert.True(code == 0, previous);
+        Assert.Contains("startup probe failed 2 times", previous, StringComparison.Ordinal);
+
+        // The readiness probe would pass (/healthz is fine) but never ran: startup never succeeded.
+        Assert.DoesNotContain("GET /healthz", previous, StringComparison.Ordinal);
+        Assert.NotEqual("True", restarted.Status.Conditions.Single(c => c.Type == "Ready").Status);
+    }
+
+    [Fact]
+    public async Task Readiness_starts_once_the_startup_probe_succeeds()
+    {
+        await using var cluster = await TestCluster.StartAsync();
+        var ns = await cluster.NamespaceAsync("started");
+        var pod = ProcessPod("slow", ["--host", "$(POD_IP)", "--port", "8080", "--ready-after-ms", "1500"], grace: 5);
+        pod.Spec.Containers[0].StartupProbe = new V1Probe { HttpGet = new V1HTTPGetAction { Path = "/ready", Port = 8080 }, PeriodSeconds = 1, FailureThreshold = 30 };
+        pod.Spec.Containers[0].ReadinessProbe = new V1Probe { HttpGet = new V1HTTPGetAction { Path = "/healthz", Port = 8080 }, PeriodSeconds = 1 };
+        await cluster.Client.CoreV1.CreateNamespacedPodAsync(pod, ns);
+
+        var ready = await cluster.PodAsync(ns, "slow", p => p.Status?.Conditions?.Any(c => c.Type == "Ready" && c.Status == "True") == true, "ready after startup");
+        Assert.Equal(0, ready.Status.ContainerStatuses.Single().RestartCount);
+        var (code, logs) = cluster.Kubectl("-n", ns, "logs", "slow");
+        Assert.True(code == 0, logs);
+        var firstHealthz = logs.IndexOf("GET /healthz", StringComparison.Ordinal);
+        var firstReady = logs.IndexOf("GET /ready -> 200", StringComparison.Ordinal);
+        Assert.True(firstReady >= 0 && firstHealthz > firstReady, logs);
+    }
+
+    [Fact]
     public async Task Unavailable_process_image_leaves_the_container_waiting_with_the_reason()
     {
         await using var cluster = await TestCluster.StartAsync(o => o with

@@ -49,6 +49,13 @@ internal sealed class ProcessRunningContainer : IRunningContainer
     {
         using var exitOrStop = CancellationTokenSource.CreateLinkedTokenSource(ct);
         _ = _exited.ContinueWith(_ => exitOrStop.Cancel(), TaskScheduler.Default);
+        // Readiness and liveness wait until the startup probe has succeeded once; a startup probe that
+        // fails failureThreshold times in a row restarts the container, as the kubelet does.
+        if (_container.StartupProbe is { } startup && !await StartupSucceededAsync(startup, exitOrStop.Token))
+        {
+            return;
+        }
+
         var tasks = new List<Task>();
         if (_container.ReadinessProbe is { } readiness)
         {
@@ -73,6 +80,25 @@ internal sealed class ProcessRunningContainer : IRunningContainer
         }
 
         await Task.WhenAll(tasks);
+    }
+
+    private async Task<bool> StartupSucceededAsync(V1Probe startup, CancellationToken ct)
+    {
+        using var settled = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var verdict = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var loop = Guard(ProbeLoop.RunAsync(startup, c => _probes.RunAsync(startup, _container, _podIp, _env, c), (ok, why) =>
+        {
+            if (!ok)
+            {
+                Append($"[kubelet] startup probe failed {Math.Max(1, startup.FailureThreshold ?? 3)} times: {why}; restarting container");
+                _ = StopAsync(TimeSpan.FromSeconds(startup.TerminationGracePeriodSeconds ?? 30));
+            }
+
+            verdict.TrySetResult(ok);
+            settled.Cancel();
+        }, initial: false, _time, settled.Token));
+        await loop;
+        return verdict.Task.IsCompletedSuccessfully && verdict.Task.Result;
     }
 
     public async Task StopAsync(TimeSpan grace)
