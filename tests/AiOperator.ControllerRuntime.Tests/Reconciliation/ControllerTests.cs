@@ -106,30 +106,33 @@ public sealed class ControllerTests
     }
 
     [Theory]
-    [InlineData(false, new[] { "a", "b", "c" })]
-    [InlineData(true, new[] { "a", "c" })]
-    public async Task Status_only_updates_of_the_primary_are_skipped_only_when_asked(bool ignore, string[] expected)
+    [InlineData(false, new[] { "a", "b", "c", "d" })]
+    [InlineData(true, new[] { "a", "c", "d" })]
+    public async Task Own_status_writes_coming_back_are_not_reconciled_but_everything_else_is(bool knowOwnWrites, string[] expected)
     {
         var api = new ScriptedKubeApi();
-        api.Lists.Enqueue(_ => new KubeList<V1Deployment>([Deployment("a", "1", generation: 1, ready: 0), Deployment("b", "2", 1, 0), Deployment("c", "3", 1, 0)], "3", null));
+        api.Lists.Enqueue(_ => new KubeList<V1Deployment>([Deployment("a", "1", 1, 0), Deployment("b", "2", 1, 0), Deployment("c", "3", 1, 0), Deployment("d", "4", 1, 0)], "4", null));
         using var release = new ManualResetEventSlim();
         api.Watches.Enqueue(_ => Updates(release));
+        var own = new StatusEchoes();
+        own.Record(ResourceKind.For<V1Deployment>(), new ObjectKey("ns", "b"), StatusWriter.StatusOf(Deployment("b", "6", 1, ready: 1)));
+        own.Record(ResourceKind.For<V1Deployment>(), new ObjectKey("ns", "c"), StatusWriter.StatusOf(Deployment("c", "6", 1, ready: 5)));
         var informer = new Informer<V1Deployment>(api, new InformerOptions { ResyncPeriod = TimeSpan.Zero }, _time, _metrics);
         var controller = new Controller<V1Deployment>("test", informer, new DelegateReconciler((_, _) => Task.FromResult(ReconcileResult.Done)),
-            new ControllerOptions { IgnoreStatusOnlyUpdates = ignore }, _time, _metrics);
+            new ControllerOptions { OwnStatusWrites = knowOwnWrites ? own : null }, _time, _metrics);
         using var stop = new CancellationTokenSource();
         var run = informer.RunAsync(stop.Token);
         await informer.WaitForSyncAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10));
 
         // The list enqueued every key; take them out before the updates arrive.
-        for (var i = 0; i < 3; i++)
+        for (var i = 0; i < 4; i++)
         {
             var (_, key) = await controller.Queue.GetAsync(CancellationToken.None);
             controller.Queue.Done(key);
         }
 
         release.Set();
-        await Support.Eventually.TrueAsync(() => informer.Cache.Get("ns", "c")?.Metadata.ResourceVersion == "6", "all three updates seen");
+        await Support.Eventually.TrueAsync(() => informer.Cache.Get("ns", "d")?.Metadata.ResourceVersion == "8", "all updates seen");
         var queued = new List<string>();
         while (controller.Queue.Count > 0)
         {
@@ -220,13 +223,15 @@ public sealed class ControllerTests
         Assert.Equal(1, _metrics.ReconcileErrors.Value("test"));
     }
 
-    // A generation bump for a, a status-only change for b, a label change for c; held until released.
+    // a: a spec change; b: our own status write coming back; c: a status other than the one we wrote
+    // (someone else's); d: a label change. Held until released.
     private static IEnumerable<object> Updates(ManualResetEventSlim release)
     {
         release.Wait(TimeSpan.FromSeconds(30));
-        yield return new WatchEvent<V1Deployment>(WatchEventType.Modified, Deployment("a", "4", generation: 2, ready: 0), "4");
-        yield return new WatchEvent<V1Deployment>(WatchEventType.Modified, Deployment("b", "5", generation: 1, ready: 1), "5");
-        yield return new WatchEvent<V1Deployment>(WatchEventType.Modified, Deployment("c", "6", generation: 1, ready: 0, label: "gold"), "6");
+        yield return new WatchEvent<V1Deployment>(WatchEventType.Modified, Deployment("a", "5", generation: 2, ready: 0), "5");
+        yield return new WatchEvent<V1Deployment>(WatchEventType.Modified, Deployment("b", "6", generation: 1, ready: 1), "6");
+        yield return new WatchEvent<V1Deployment>(WatchEventType.Modified, Deployment("c", "7", generation: 1, ready: 1), "7");
+        yield return new WatchEvent<V1Deployment>(WatchEventType.Modified, Deployment("d", "8", generation: 1, ready: 0, label: "gold"), "8");
     }
 
     private static V1Deployment Deployment(string name, string resourceVersion, long generation, int ready, string label = "web") => new()

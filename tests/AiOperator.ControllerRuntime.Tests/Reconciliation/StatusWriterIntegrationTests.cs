@@ -78,6 +78,39 @@ public sealed class StatusWriterIntegrationTests
         Assert.Equal(2, patched.Object.Status!.Size);
     }
 
+    [Fact]
+    public async Task Own_status_writes_are_not_reconciled_again_but_someone_elses_status_change_is()
+    {
+        await using var cluster = await TestCluster.StartAsync();
+        var kind = AiOperator.ControllerRuntime.Client.ResourceKind.For<Widget>();
+        var host = new ControllerHost(cluster.Api, new ControllerHostOptions { ProbePort = null, Namespaces = [cluster.Namespace] }, cluster.Metrics);
+        var widgets = host.Informer<Widget>(new InformerOptions { Namespaces = [cluster.Namespace], ReconnectRate = 20, ReconnectBurst = 5 });
+        host.AddController<Widget>("widget", new WidgetReconciler(widgets.Cache, host.Status));
+        host.RequireCrds(WidgetCrd.Name);
+        using var stop = new CancellationTokenSource();
+        var run = host.RunAsync(stop.Token);
+        await cluster.Api.CreateAsync(WidgetCrd.Kind, WidgetCrd.Definition(), CancellationToken.None);
+        await Eventually.TrueAsync(() => host.ReadinessAsync(CancellationToken.None).Result.Healthy, "ready once the CRD exists and the cache synced");
+
+        await cluster.Api.CreateAsync(kind, new Widget { Metadata = new V1ObjectMeta { Name = "w", NamespaceProperty = cluster.Namespace }, Spec = new WidgetSpec { Size = 3 } }, CancellationToken.None);
+        await Eventually.TrueAsync(() => widgets.Cache.Get(cluster.Namespace, "w")?.Status?.Size == 3, "status written");
+        Assert.Equal(1, host.StatusEchoes.Count);
+
+        // A label change as a barrier: one reconcile for the create, one for the label, none for the echo.
+        await cluster.Api.PatchAsync<Widget>(kind, cluster.Namespace, "w",
+            new AiOperator.ControllerRuntime.Client.KubePatch(AiOperator.ControllerRuntime.Client.PatchType.Merge, """{"metadata":{"labels":{"team":"a"}}}"""), CancellationToken.None);
+        await Eventually.TrueAsync(() => cluster.Metrics.ReconcileTotal.Value("widget", "success") >= 2, "reconciled after the label change");
+        Assert.Equal(2, cluster.Metrics.ReconcileTotal.Value("widget", "success"));
+
+        // Someone else rewrites the status: that is reconciled, and the controller puts its status back.
+        await cluster.Api.PatchAsync<Widget>(kind, cluster.Namespace, "w",
+            new AiOperator.ControllerRuntime.Client.KubePatch(AiOperator.ControllerRuntime.Client.PatchType.Merge, """{"status":{"size":99}}""", Subresource: "status"), CancellationToken.None);
+        await Eventually.TrueAsync(() => StatusPatches(cluster) == 3 && widgets.Cache.Get(cluster.Namespace, "w")?.Status?.Size == 3, "the foreign status change undone");
+
+        await stop.CancelAsync();
+        await run.WaitAsync(TimeSpan.FromSeconds(30));
+    }
+
     private static int StatusPatches(TestCluster cluster) =>
         cluster.Server.Requests.Writes().Count(r => r.Resource == "widgets" && r.Subresource == "status");
 

@@ -39,7 +39,7 @@ public sealed class ControllerHost : IAsyncDisposable
         _timeProvider = timeProvider ?? TimeProvider.System;
         _loggers = loggerFactory ?? NullLoggerFactory.Instance;
         Writer = new ResourceWriter(api, _options.FieldManager, _timeProvider);
-        Status = new StatusWriter(api);
+        Status = new StatusWriter(api, StatusEchoes);
         Events = new EventRecorder(api, _options.Component, _timeProvider, Metrics, _loggers.CreateLogger<EventRecorder>());
     }
 
@@ -50,6 +50,9 @@ public sealed class ControllerHost : IAsyncDisposable
     public ResourceWriter Writer { get; }
 
     public StatusWriter Status { get; }
+
+    /// <summary>What <see cref="Status"/> wrote, so controllers skip their own status writes coming back.</summary>
+    public StatusEchoes StatusEchoes { get; } = new();
 
     public EventRecorder Events { get; }
 
@@ -88,6 +91,13 @@ public sealed class ControllerHost : IAsyncDisposable
             if (_controllers.Any(c => c.Name == name))
             {
                 throw new ArgumentException($"a controller named '{name}' already exists", nameof(name));
+            }
+
+            // The host's status writer records its writes; its controllers recognise them coming back.
+            options ??= new ControllerOptions();
+            if (options.OwnStatusWrites is null)
+            {
+                options = options with { OwnStatusWrites = StatusEchoes };
             }
 
             var controller = new Controller<T>(name, primary, reconciler, options, _timeProvider, Metrics, _loggers.CreateLogger<Controller<T>>());

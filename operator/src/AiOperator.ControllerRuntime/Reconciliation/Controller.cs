@@ -42,17 +42,26 @@ public sealed class Controller<T> : IController
         _metrics.MaxConcurrentReconciles.Set(_options.MaxConcurrentReconciles, name);
         _metrics.ActiveWorkers.Set(0, name);
 
-        // Every change of the primary is a reason to look again, unless the options say its status is
-        // this controller's alone and only the status moved.
+        // Every change of the primary is a reason to look again, status changes included (KubeOps is known
+        // to miss them), except this process's own status write coming back with nothing else changed.
         primary.AddHandler(e =>
         {
-            if (_options.IgnoreStatusOnlyUpdates && e.Type == InformerEventType.Modified && e.Previous is { } previous
-                && StatusOnlyChange.Between(previous.Metadata, e.Object.Metadata))
+            var key = ObjectKey.Of(e.Object);
+            if (_options.OwnStatusWrites is { } own)
             {
-                return;
+                if (e.Type == InformerEventType.Deleted)
+                {
+                    own.Forget(primary.Kind, key);
+                }
+                else if (e.Type == InformerEventType.Modified && e.Previous is { } previous
+                    && StatusOnlyChange.Between(previous.Metadata, e.Object.Metadata)
+                    && own.IsEcho(primary.Kind, key, StatusWriter.StatusOf(e.Object)))
+                {
+                    return;
+                }
             }
 
-            Queue.Add(ObjectKey.Of(e.Object));
+            Queue.Add(key);
         });
     }
 

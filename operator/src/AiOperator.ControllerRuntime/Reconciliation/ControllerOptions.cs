@@ -16,9 +16,9 @@ public sealed record ControllerOptions
     public IRateLimiter<ObjectKey>? RateLimiter { get; init; }
 
     /// <summary>
-    /// Skip updates of the primary that changed nothing but its status (controller-runtime's
-    /// GenerationChangedPredicate, widened to metadata a reconciler reads). For kinds whose status only
-    /// this controller writes, most such updates are its own writes coming back.
+    /// Status writes of this process (the host's <see cref="StatusWriter"/> records them): an update of the
+    /// primary that changed nothing but its status, to exactly what this process wrote, is not reconciled again.
+    /// Status changes made by anyone else still are. Null: every update is reconciled.
     /// </summary>
-    public bool IgnoreStatusOnlyUpdates { get; init; }
+    public StatusEchoes? OwnStatusWrites { get; init; }
 }

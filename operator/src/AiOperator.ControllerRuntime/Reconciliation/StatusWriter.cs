@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using AiOperator.ControllerRuntime.Client;
+using AiOperator.ControllerRuntime.Informers;
 using k8s;
 using k8s.Models;
 
@@ -13,14 +14,15 @@ namespace AiOperator.ControllerRuntime.Reconciliation;
 /// refuses it (409) and the reconcile runs again on a fresh cache.
 /// Set observedGeneration = metadata.generation and use <see cref="Conditions.Set(IEnumerable{V1Condition}?, V1Condition, DateTimeOffset)"/> in the desired status.
 /// </summary>
-public sealed class StatusWriter(IKubeApi api)
+public sealed class StatusWriter(IKubeApi api, StatusEchoes? echoes = null)
 {
     public async Task<WriteResult<T>> UpdateAsync<T>(T cached, object desiredStatus, CancellationToken cancellationToken)
         where T : class, IKubernetesObject<V1ObjectMeta>
     {
         ArgumentNullException.ThrowIfNull(cached);
         ArgumentNullException.ThrowIfNull(desiredStatus);
-        var diff = StatusPatch(cached, desiredStatus);
+        var desired = JsonNode.Parse(KubernetesJson.Serialize(desiredStatus));
+        var diff = Diff(cached, desired?.DeepClone());
         if (diff is null)
         {
             return new WriteResult<T>(WriteOutcome.Unchanged, cached);
@@ -31,17 +33,29 @@ public sealed class StatusWriter(IKubeApi api)
             ["metadata"] = new JsonObject { ["resourceVersion"] = cached.Metadata.ResourceVersion },
             ["status"] = diff,
         };
+        var kind = ResourceKind.For<T>();
+
+        // Recorded before sending: the watch may deliver the result before the response arrives.
+        echoes?.Record(kind, ObjectKey.Of(cached), desired);
         var patch = new KubePatch(PatchType.Merge, body.ToJsonString(), Subresource: "status");
-        var patched = await api.PatchAsync<T>(ResourceKind.For<T>(), cached.Metadata.NamespaceProperty, cached.Metadata.Name, patch, cancellationToken);
+        var patched = await api.PatchAsync<T>(kind, cached.Metadata.NamespaceProperty, cached.Metadata.Name, patch, cancellationToken);
         return new WriteResult<T>(WriteOutcome.Patched, patched);
     }
 
     /// <summary>The status merge patch, or null when the cached status already equals desired (pure).</summary>
     public static JsonObject? StatusPatch<T>(T cached, object desiredStatus)
+        where T : class, IKubernetesObject<V1ObjectMeta> =>
+        Diff(cached, JsonNode.Parse(KubernetesJson.Serialize(desiredStatus)));
+
+    /// <summary>The status of an object as JSON, in the form <see cref="StatusEchoes"/> compares.</summary>
+    public static JsonNode? StatusOf<T>(T obj)
+        where T : class, IKubernetesObject<V1ObjectMeta> =>
+        JsonNode.Parse(ObjectJson.ToUtf8(obj))?["status"];
+
+    private static JsonObject? Diff<T>(T cached, JsonNode? desired)
         where T : class, IKubernetesObject<V1ObjectMeta>
     {
         var current = JsonNode.Parse(KubernetesJson.Serialize(cached))?["status"];
-        var desired = JsonNode.Parse(KubernetesJson.Serialize(desiredStatus));
         return JsonMergeDiff.Full(current, desired);
     }
 }

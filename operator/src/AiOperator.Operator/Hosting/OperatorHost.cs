@@ -46,13 +46,7 @@ public static class OperatorHost
         var reconciler = new ModelDeploymentReconciler(
             modelDeployments.Cache, deployments.Cache, services.Cache, budgets.Cache, pods.Cache,
             host.Writer, host.Status, host.Events, options, timeProvider, loggerFactory.CreateLogger<ModelDeploymentReconciler>());
-        host.AddController<ModelDeployment>(ModelDeploymentController, reconciler, new ControllerOptions
-        {
-            MaxConcurrentReconciles = maxConcurrentReconciles,
-
-            // status belongs to this controller: its own status patches need no second look.
-            IgnoreStatusOnlyUpdates = true,
-        })
+        host.AddController<ModelDeployment>(ModelDeploymentController, reconciler, new ControllerOptions { MaxConcurrentReconciles = maxConcurrentReconciles })
             .Owns(deployments)
             .Owns(services)
             .Owns(budgets)
