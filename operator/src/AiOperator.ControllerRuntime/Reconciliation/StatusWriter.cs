@@ -22,7 +22,7 @@ public sealed class StatusWriter(IKubeApi api, StatusEchoes? echoes = null)
         ArgumentNullException.ThrowIfNull(cached);
         ArgumentNullException.ThrowIfNull(desiredStatus);
         var desired = JsonNode.Parse(KubernetesJson.Serialize(desiredStatus));
-        var diff = Diff(cached, desired?.DeepClone());
+        var diff = Diff(cached, desired);
         if (diff is null)
         {
             return new WriteResult<T>(WriteOutcome.Unchanged, cached);
