@@ -1,0 +1,18 @@
+namespace AiOperator.Operator.Monitoring;
+
+/// <summary>
+/// One revision's serving figures over a window. Rates are per second over the window; a figure that
+/// could not be computed (no traffic, no histogram delta) is NaN, never 0, so no one judges missing data.
+/// </summary>
+public sealed record RevisionMetrics(
+    double Requests,
+    double RequestsPerSecond,
+    double ErrorRate,
+    double LatencyP50Ms,
+    double LatencyP95Ms,
+    double LatencyP99Ms,
+    double Concurrency,
+    double GpuUtilization,
+    int PodsScraped,
+    int PodsFailed,
+    DateTimeOffset SampledAt);
