@@ -1,10 +1,4 @@
-using System.CommandLine;
 using AiOperator.Cli.Commands;
+using Spectre.Console;
 
-var root = new RootCommand("aiop: the AiOperator command line (CRD generation, local cluster, demo)")
-{
-    CrdsCommand.Create(),
-    LocalCommand.Create(),
-};
-
-return await root.Parse(args).InvokeAsync();
+return await AiopCommand.Create(AnsiConsole.Console, Console.Error).Parse(args).InvokeAsync();
