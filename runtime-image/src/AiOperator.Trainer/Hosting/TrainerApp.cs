@@ -1,0 +1,92 @@
+using System.Net;
+using AiOperator.Trainer.Checkpoints;
+using AiOperator.Trainer.Configuration;
+using AiOperator.Trainer.Distributed;
+using AiOperator.Trainer.Export;
+using AiOperator.Trainer.Training;
+
+namespace AiOperator.Trainer.Hosting;
+
+/// <summary>
+/// One trainer process from parsed options to exit code: join the gang, train, and on rank 0 write
+/// the model, metrics.json and the termination message. Every failure ends in one log line, a
+/// termination message with the reason and an exit code from <see cref="ExitCodes"/>.
+/// </summary>
+internal static class TrainerApp
+{
+    public static async Task<int> RunAsync(TrainerOptions options, TextWriter log, TimeProvider time, CancellationToken ct)
+    {
+        var hyperparameters = new Hyperparameters(options.Seed, options.LearningRate, options.WeightDecay);
+        try
+        {
+            var checkpoints = options.Rank == 0 && options.CheckpointDirectory is { } dir ? new CheckpointStore(dir, hyperparameters) : null;
+            if (options.Rank == 0 && checkpoints is null)
+            {
+                log.WriteLine("no CHECKPOINT_DIR: training without checkpoints");
+            }
+
+            await using var collective = Join(options, hyperparameters, log, time);
+            var run = new TrainingRun(options.Epochs, hyperparameters, collective, checkpoints, options.CheckpointInterval, log, time,
+                TimeSpan.FromMilliseconds(options.StepDelayMilliseconds));
+            var result = await run.RunAsync(ct);
+            if (options.Rank != 0)
+            {
+                log.WriteLine($"rank {options.Rank}: done");
+                return ExitCodes.Success;
+            }
+
+            var metrics = new ModelMetrics(result.ValidationAccuracy, result.ValidationLoss, result.Epochs, result.State.Step);
+            var report = ModelOutput.Write(options.OutputPath!, OnnxExport.Build(result.State.Parameters, result.State.Step), metrics);
+            log.WriteLine($"model written to {options.OutputPath} (sha256 {report.Sha256}, {report.Bytes} bytes) with {ModelOutput.MetricsFileName}");
+            if (!TerminationMessage.TryWrite(options.TerminationMessagePath!, options.TerminationMessagePathExplicit, TerminationMessage.Encode(report))
+                && options.TerminationMessagePathExplicit)
+            {
+                log.WriteLine($"could not write the termination message to {options.TerminationMessagePath}");
+            }
+
+            return ExitCodes.Success;
+        }
+        catch (GangBrokenException ex)
+        {
+            return Fail(options, log, ExitCodes.GangBroken, $"gang broken, restart it: {ex.Message}");
+        }
+        catch (Exception ex) when (ex is GangRefusedException or CheckpointException)
+        {
+            return Fail(options, log, ExitCodes.BadConfiguration, ex.Message);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return Fail(options, log, ExitCodes.IoFailure, ex.Message);
+        }
+    }
+
+    public static int Fail(TrainerOptions? options, TextWriter log, int code, string reason)
+    {
+        log.WriteLine($"aiop-trainer: {reason}");
+        if (options?.TerminationMessagePath is { } path)
+        {
+            TerminationMessage.TryWrite(path, options.TerminationMessagePathExplicit, TerminationMessage.Reason(reason));
+        }
+
+        return code;
+    }
+
+    private static ICollective Join(TrainerOptions options, Hyperparameters hyperparameters, TextWriter log, TimeProvider time)
+    {
+        if (options.Ranks == 1)
+        {
+            return new SoloCollective();
+        }
+
+        var settings = new GangSettings(options.Ranks, hyperparameters, options.RendezvousTimeout, options.PeerTimeout);
+        if (options.Rank > 0)
+        {
+            return new GangMember(options.Rank, options.MasterAddress!, options.MasterPort, settings, log, time);
+        }
+
+        // MASTER_ADDR as an address (what the local cluster's process pods see) is bound as such, so
+        // gangs sharing one host never collide; a name (a pod's own DNS name) means every interface.
+        var address = IPAddress.TryParse(options.MasterAddress, out var literal) ? literal : IPAddress.Any;
+        return GangLeader.Listen(new IPEndPoint(address, options.MasterPort), settings, log, time);
+    }
+}

@@ -1,0 +1,26 @@
+using AiOperator.Trainer.Configuration;
+using AiOperator.Trainer.Hosting;
+
+if (TrainerOptionsParser.WantsHelp(args))
+{
+    Console.WriteLine(HelpText.Text);
+    return ExitCodes.Success;
+}
+
+var environment = Environment.GetEnvironmentVariables().Cast<System.Collections.DictionaryEntry>()
+    .ToDictionary(e => (string)e.Key, e => (string?)e.Value ?? "", StringComparer.Ordinal);
+TrainerOptions options;
+try
+{
+    options = TrainerOptionsParser.Parse(args, environment);
+}
+catch (OptionsException ex)
+{
+    // The options are unknown here, so the termination path comes from the variables alone.
+    var path = environment.GetValueOrDefault("TERMINATION_MESSAGE_PATH") ?? environment.GetValueOrDefault("AIOP_TERMINATION_LOG");
+    var fallback = new TrainerOptions { TerminationMessagePath = path ?? TrainerOptionsParser.DefaultTerminationMessagePath, TerminationMessagePathExplicit = path is not null };
+    return TrainerApp.Fail(fallback, Console.Error, ExitCodes.BadConfiguration, ex.Message);
+}
+
+Console.Out.Flush();
+return await TrainerApp.RunAsync(options, Console.Out, TimeProvider.System, CancellationToken.None);
