@@ -41,4 +41,40 @@ public sealed class TrainingJobValidatorTests
         spec.Env = [new V1EnvVar { Value = "x" }];
         Assert.Equal(["spec.image", "spec.env[0].name"], TrainingJobValidator.Validate(spec).Select(e => e.Field));
     }
+
+    [Fact]
+    public void Reserved_env_names_are_refused_naming_the_entry()
+    {
+        var spec = Valid();
+        spec.Env = [new V1EnvVar { Name = "LR", Value = "0.1" }, new V1EnvVar { Name = "WORLD_SIZE", Value = "3" }, new V1EnvVar { Name = "CHECKPOINT_DIR", Value = "/x" }];
+        var errors = TrainingJobValidator.Validate(spec);
+        Assert.Equal(["spec.env[1].name", "spec.env[2].name"], errors.Select(e => e.Field));
+        Assert.Contains("WORLD_SIZE", errors[0].Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Zero_workers_and_a_missing_output_claim_are_refused()
+    {
+        var spec = Valid();
+        spec.Workers = 0;
+        spec.Output = null;
+        Assert.Equal(["spec.workers", "spec.output.claimName"], TrainingJobValidator.Validate(spec).Select(e => e.Field));
+    }
+
+    [Theory]
+    [InlineData("resnet", 4, true)]
+    [InlineData("Resnet", 4, false)]
+    [InlineData("9lives", 4, false)]
+    [InlineData("a-name-of-fifty-four-characters-exactly-abcdefghijklmn", 10, true)]
+    [InlineData("a-name-of-fifty-four-characters-exactly-abcdefghijklmn", 11, false)]
+    [InlineData("a-name-of-fifty-six-characters-exactly-abcdefghijklmnopq", 1, false)]
+    public void The_name_must_fit_worker_hostnames_and_the_service(string name, int workers, bool valid)
+    {
+        var spec = Valid();
+        spec.Workers = workers;
+        var job = new TrainingJob { Metadata = new V1ObjectMeta { Name = name }, Spec = spec };
+        var errors = TrainingJobValidator.Validate(job);
+        Assert.Equal(valid, errors.Count == 0);
+        Assert.All(errors, e => Assert.Equal("metadata.name", e.Field));
+    }
 }

@@ -75,6 +75,10 @@ public sealed class ModelDeploymentStatus
     [Description("Revision history, newest first.")]
     public IList<RevisionRecord>? Revisions { get; set; }
 
+    [JsonPropertyName("acceptedModel")]
+    [Description("With spec.model.fromTrainingJob: the job output that last passed the gate, which this ModelDeployment serves.")]
+    public OutputModel? AcceptedModel { get; set; }
+
     [JsonPropertyName("lastRollback")]
     [Description("The most recent rollback.")]
     public RollbackRecord? LastRollback { get; set; }

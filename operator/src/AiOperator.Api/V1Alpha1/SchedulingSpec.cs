@@ -23,4 +23,8 @@ public sealed class SchedulingSpec
     [JsonPropertyName("priorityClassName"), SchemaLength(maximum: 253)]
     [Description("PriorityClass of the pods.")]
     public string? PriorityClassName { get; set; }
+
+    [JsonPropertyName("schedulerName"), SchemaPattern("^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$"), SchemaLength(maximum: 253)]
+    [Description("Scheduler of the pods, e.g. a gang scheduler (Volcano, scheduler-plugins coscheduling); default: the cluster's default scheduler.")]
+    public string? SchedulerName { get; set; }
 }

@@ -16,5 +16,8 @@ public sealed class TrainingJobStatus
     [JsonPropertyName("startTime")] [Description("When the job first started running.")] public DateTime? StartTime { get; set; }
     [JsonPropertyName("completionTime")] [Description("When the job finished.")] public DateTime? CompletionTime { get; set; }
     [JsonPropertyName("outputModel")] [Description("Set on success; ModelDeployments with fromTrainingJob roll it out.")] public OutputModel? OutputModel { get; set; }
+    [JsonPropertyName("attempt")] [Description("Number of the latest gang created (every restart, scheduling retry or resume starts a new one); worker pods carry it as label aioperator.dev/gang.")] public int? Attempt { get; set; }
+    [JsonPropertyName("nextGangAt")] [Description("Set while no gang runs after a teardown: the next gang is created at or after this time.")] public DateTime? NextGangAt { get; set; }
+    [JsonPropertyName("scheduleTimeouts")] [Description("Gangs torn down because not every worker was scheduled in time; these never consume backoffLimit.")] public int? ScheduleTimeouts { get; set; }
     [JsonPropertyName("lastFailure")] [Description("The most recent worker failure.")] public WorkerFailure? LastFailure { get; set; }
 }

@@ -18,6 +18,7 @@ internal sealed partial class ModelDeploymentReconciler(
     IResourceCache<V1Service> services,
     IResourceCache<V1PodDisruptionBudget> disruptionBudgets,
     IResourceCache<V1Pod> pods,
+    IResourceCache<TrainingJob> trainingJobs,
     ResourceWriter writer,
     StatusWriter statusWriter,
     IEventRecorder events,
@@ -51,11 +52,19 @@ internal sealed partial class ModelDeploymentReconciler(
             return ReconcileResult.Done;
         }
 
+        // fromTrainingJob: from here on md names the job output that last passed the gate (same metadata and status).
+        var from = md.Spec.Model.FromTrainingJob;
+        (md, var gateFailure) = TrainingJobModelSource.Resolve(md, from is null ? null : trainingJobs.Get(key.Namespace, from.Name));
+        if (gateFailure is not null && Conditions.Find(md.Status?.Conditions, ModelDeploymentStatusProjection.ModelLoaded)?.Message?.StartsWith(gateFailure, StringComparison.Ordinal) != true)
+        {
+            events.Record(md, EventRecorder.Warning, "GateFailed", gateFailure);
+        }
+
         var modelUri = md.Spec.Model.Uri;
         if (string.IsNullOrEmpty(modelUri))
         {
-            // fromTrainingJob: the training issue wires the job's output in; until it has one there is nothing to serve.
-            await statusWriter.UpdateAsync(md, WaitingForModel(md, now), cancellationToken);
+            // Until the job has an output that passes the gate there is nothing to serve.
+            await statusWriter.UpdateAsync(md, TrainingJobModelSource.WithGate(WaitingForModel(md, now), gateFailure, md.Metadata.Generation, now), cancellationToken);
             return ReconcileResult.Done;
         }
 
@@ -117,7 +126,7 @@ internal sealed partial class ModelDeploymentReconciler(
 
         var observation = new ModelDeploymentObservation(md, revision, desired, live,
             pods.ListByLabel(key.Namespace, ModelDeploymentLabels.ModelDeployment, md.Metadata.Name));
-        var status = ModelDeploymentStatusProjection.Compute(observation, now);
+        var status = TrainingJobModelSource.WithGate(ModelDeploymentStatusProjection.Compute(observation, now), gateFailure, md.Metadata.Generation, now);
         if (status.Phase == ModelDeploymentPhase.Ready && md.Status?.Phase != ModelDeploymentPhase.Ready)
         {
             events.Record(md, EventRecorder.Normal, "Ready", $"revision {revision}: {status.Ready} replicas ready");

@@ -1,6 +1,7 @@
 using System.Globalization;
 using AiOperator.Api.V1Alpha1;
 using AiOperator.Api.Validation;
+using AiOperator.Operator.Pods;
 using k8s.Models;
 
 namespace AiOperator.Operator.ModelDeployments;
@@ -11,7 +12,6 @@ internal static class ModelServerPodTemplate
     public const int HttpPort = 8080;
     public const string ContainerName = "model-server";
     public const string ModelMountPath = "/models";
-    public const string GpuTaintKey = "nvidia.com/gpu";
 
     public static string ModelName(ModelDeployment md) => md.Spec.Model.Name ?? md.Metadata.Name;
 
@@ -22,7 +22,6 @@ internal static class ModelServerPodTemplate
         var runtime = spec.Runtime ?? new RuntimeSpec();
         var gpu = spec.Resources?.Gpu ?? new GpuSpec();
         var gpuCount = gpu.Count ?? 0;
-        var gpuResource = gpu.ResourceName ?? "nvidia.com/gpu";
         var modelName = ModelName(md);
 
         var volumes = new List<V1Volume> { new() { Name = "tmp", EmptyDir = new V1EmptyDirVolumeSource { SizeLimit = new ResourceQuantity("1Gi") } } };
@@ -63,28 +62,6 @@ internal static class ModelServerPodTemplate
         };
         env.AddRange(runtime.Env ?? []);
 
-        var requests = Quantities(spec.Resources?.Requests);
-        var limits = Quantities(spec.Resources?.Limits);
-        if (gpuCount > 0)
-        {
-            // Extended resources must be requested and limited alike.
-            var count = new ResourceQuantity(gpuCount.ToString(CultureInfo.InvariantCulture));
-            requests[gpuResource] = count;
-            limits[gpuResource] = count;
-        }
-
-        var nodeSelector = new Dictionary<string, string>(spec.Scheduling?.NodeSelector ?? new Dictionary<string, string>(), StringComparer.Ordinal);
-        if (!string.IsNullOrEmpty(gpu.Product))
-        {
-            nodeSelector["nvidia.com/gpu.product"] = gpu.Product;
-        }
-
-        var tolerations = new List<V1Toleration>(spec.Scheduling?.Tolerations ?? []);
-        if (gpuCount > 0 && !tolerations.Any(t => t.Key == GpuTaintKey))
-        {
-            tolerations.Add(new V1Toleration { Key = GpuTaintKey, OperatorProperty = "Exists", Effect = "NoSchedule" });
-        }
-
         var container = new V1Container
         {
             Name = ContainerName,
@@ -92,11 +69,7 @@ internal static class ModelServerPodTemplate
             Args = args,
             Env = env,
             Ports = [new V1ContainerPort { Name = "http", ContainerPort = HttpPort, Protocol = "TCP" }],
-            Resources = new V1ResourceRequirements
-            {
-                Requests = requests.Count > 0 ? requests : null,
-                Limits = limits.Count > 0 ? limits : null,
-            },
+            Resources = GpuPlacement.Resources(spec.Resources),
             VolumeMounts = mounts,
             // Started means the model loaded: large models get up to 10 minutes. A model that never loads
             // (bad checksum, unreadable file) leaves the server live but unready; when the window ends the
@@ -107,14 +80,7 @@ internal static class ModelServerPodTemplate
             ReadinessProbe = Probe($"/v2/models/{modelName}/ready", periodSeconds: 5, failureThreshold: 2),
             TerminationMessagePath = "/dev/termination-log",
             TerminationMessagePolicy = "FallbackToLogsOnError",
-            SecurityContext = new V1SecurityContext
-            {
-                AllowPrivilegeEscalation = false,
-                ReadOnlyRootFilesystem = true,
-                RunAsNonRoot = true,
-                Capabilities = new V1Capabilities { Drop = ["ALL"] },
-                SeccompProfile = new V1SeccompProfile { Type = "RuntimeDefault" },
-            },
+            SecurityContext = RestrictedSecurity.Container(),
         };
 
         return new V1PodTemplateSpec
@@ -139,21 +105,15 @@ internal static class ModelServerPodTemplate
             {
                 Containers = [container],
                 Volumes = volumes,
-                NodeSelector = nodeSelector.Count > 0 ? nodeSelector : null,
-                Tolerations = tolerations.Count > 0 ? tolerations : null,
+                NodeSelector = GpuPlacement.NodeSelector(spec.Scheduling, gpu),
+                Tolerations = GpuPlacement.Tolerations(spec.Scheduling, gpu),
                 Affinity = spec.Scheduling?.Affinity,
-                PriorityClassName = string.IsNullOrEmpty(spec.Scheduling?.PriorityClassName) ? null : spec.Scheduling.PriorityClassName,
+                PriorityClassName = GpuPlacement.PriorityClassName(spec.Scheduling),
+                SchedulerName = GpuPlacement.SchedulerName(spec.Scheduling),
                 AutomountServiceAccountToken = false,
                 EnableServiceLinks = false,
                 TerminationGracePeriodSeconds = 30,
-                SecurityContext = new V1PodSecurityContext
-                {
-                    RunAsNonRoot = true,
-                    RunAsUser = 65532,
-                    RunAsGroup = 65532,
-                    FsGroup = 65532,
-                    SeccompProfile = new V1SeccompProfile { Type = "RuntimeDefault" },
-                },
+                SecurityContext = RestrictedSecurity.Pod(),
             },
         };
     }
@@ -175,7 +135,4 @@ internal static class ModelServerPodTemplate
         FailureThreshold = failureThreshold,
         TimeoutSeconds = 2,
     };
-
-    private static Dictionary<string, ResourceQuantity> Quantities(IDictionary<string, ResourceQuantity>? source) =>
-        source is null ? new(StringComparer.Ordinal) : new(source, StringComparer.Ordinal);
 }

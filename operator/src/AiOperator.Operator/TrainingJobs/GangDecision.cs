@@ -1,0 +1,382 @@
+using System.Globalization;
+using AiOperator.Api.V1Alpha1;
+using AiOperator.ControllerRuntime.Events;
+using AiOperator.ControllerRuntime.Reconciliation;
+
+namespace AiOperator.Operator.TrainingJobs;
+
+/// <summary>
+/// The TrainingJob state machine (pure). Everything it remembers lives in status (attempt, restarts,
+/// nextGangAt, phase), so resyncs and operator restarts decide the same; a finished job is never reopened.
+/// A gang is "open" while status.attempt names it and no nextGangAt is set; failures count only for pods of the
+/// open gang, so one failure is counted once however often it is observed.
+/// </summary>
+internal static class GangDecision
+{
+    public const int DefaultBackoffLimit = 3;
+    public const int DefaultScheduleTimeoutSeconds = 300;
+    private static readonly TimeSpan RetryBackoffBase = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan RetryBackoffMax = TimeSpan.FromMinutes(5);
+
+    // Pods of a gang newer than status.attempt mean the cached status is older than the pods: look again shortly.
+    private static readonly TimeSpan StaleRetry = TimeSpan.FromSeconds(1);
+
+    public static GangPlan Decide(GangObservation observed, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(observed);
+        var job = observed.Job;
+        var generation = job.Metadata.Generation;
+        var status = TrainingJobStatusProjection.Copy(job.Status);
+        var attempt = status.Attempt ?? 0;
+        if (TrainingJobStatusProjection.IsFinished(job.Status))
+        {
+            return Finished(observed, status, now);
+        }
+
+        if (observed.Workers.Any(w => w.Gang > attempt))
+        {
+            return new GangPlan { Status = TrainingJobStatusProjection.Copy(job.Status), RequeueAfter = StaleRetry };
+        }
+
+        status.ObservedGeneration = generation;
+        status.Conditions = Conditions.Set(status.Conditions, TrainingJobStatusProjection.SpecValid, true, "Valid", "spec passed validation", generation, now);
+        status.Restarts ??= 0;
+        status.Attempt = attempt;
+        var workers = TrainingJobChildren.Workers(job);
+        var gang = observed.Workers.Where(w => w.Gang == attempt).ToList();
+
+        if (job.Spec.Suspend == true)
+        {
+            return Suspend(observed, status, gang, workers, now);
+        }
+
+        var deadline = Deadline(job, status);
+        if (deadline is { } due && now >= due)
+        {
+            return Fail(observed, status, gang, workers, "DeadlineExceeded",
+                $"the job ran longer than activeDeadlineSeconds ({job.Spec.ActiveDeadlineSeconds}s)", now);
+        }
+
+        var open = attempt > 0 && status.NextGangAt is null && status.Phase is not (TrainingJobPhase.Suspended or TrainingJobPhase.Failed or TrainingJobPhase.Pending);
+        var plan = open ? Open(observed, status, gang, workers, now) : StartNext(observed, status, workers, now);
+        return WithDeadline(plan, deadline, now);
+    }
+
+    // No gang runs: old pods go first (the new gang reuses their names), then the next gang starts when its time comes.
+    private static GangPlan StartNext(GangObservation observed, TrainingJobStatus status, int workers, DateTimeOffset now)
+    {
+        var job = observed.Job;
+        var generation = job.Metadata.Generation;
+        var resuming = status.Phase == TrainingJobPhase.Suspended;
+        if (resuming || status.Phase is null || status.Phase == TrainingJobPhase.Failed)
+        {
+            // First start, a resume, or a spec that became valid again.
+            TrainingJobStatusProjection.SetPhase(status, TrainingJobPhase.Pending, resuming ? "Resumed" : "Starting",
+                resuming ? "resumed; a new gang starts from the latest checkpoint" : "the first gang is being created", generation, now);
+            status.NextGangAt = null;
+        }
+
+        TrainingJobStatusProjection.SetCounts(status, observed.Workers.Where(w => w.Gang == status.Attempt), workers);
+        var remaining = observed.Workers;
+        if (remaining.Count > 0)
+        {
+            return new GangPlan
+            {
+                Status = status,
+                DeletePods = [.. remaining.Where(w => !w.Terminating).Select(w => w.Name)],
+                EnsureService = true,
+            };
+        }
+
+        if (status.NextGangAt is { } at && now < at)
+        {
+            return new GangPlan { Status = status, EnsureService = true, RequeueAfter = at - now };
+        }
+
+        var next = (status.Attempt ?? 0) + 1;
+        status.Attempt = next;
+        status.NextGangAt = null;
+        status.StartTime ??= Truncate(now);
+        TrainingJobStatusProjection.SetPhase(status, TrainingJobPhase.Scheduling, "GangCreated",
+            $"gang {next}: {workers} workers created, waiting for all to be scheduled", generation, now);
+        TrainingJobStatusProjection.SetCounts(status, [], workers);
+        status.Workers!.Pending = workers;
+        return new GangPlan
+        {
+            Status = status,
+            EnsureService = true,
+            CreateRanks = [.. Enumerable.Range(0, workers)],
+            Events = [new PlannedEvent(EventRecorder.Normal, "GangCreated", $"gang {next}: created {workers} worker pods")],
+            RequeueAfter = TimeSpan.FromSeconds(ScheduleTimeoutSeconds(job)),
+        };
+    }
+
+    private static GangPlan Open(GangObservation observed, TrainingJobStatus status, List<WorkerState> gang, int workers, DateTimeOffset now)
+    {
+        var job = observed.Job;
+        var generation = job.Metadata.Generation;
+        var attempt = status.Attempt ?? 0;
+        TrainingJobStatusProjection.SetCounts(status, gang, workers);
+        var byRank = gang.GroupBy(w => w.Rank).ToDictionary(g => g.Key, g => g.First());
+        var old = observed.Workers.Where(w => w.Gang < attempt && !w.Terminating).Select(w => w.Name).ToList();
+
+        if (FirstFailure(byRank, workers, observed.CreatesInFlight, now) is { } failure)
+        {
+            status.LastFailure = failure;
+            var restarts = status.Restarts ?? 0;
+            var backoffLimit = job.Spec.BackoffLimit ?? DefaultBackoffLimit;
+            var what = Describe(failure);
+            var failReason = RestartDecision.FailureReason(job.Spec.RestartPolicy ?? TrainingRestartPolicy.OnFailure, failure, restarts, backoffLimit);
+            if (failReason is not null)
+            {
+                var message = failReason switch
+                {
+                    "BackoffLimitExceeded" => $"{what}; backoffLimit ({backoffLimit}) reached after {restarts} restarts",
+                    "NonRetryableExitCode" => $"{what}; restartPolicy ExitCode does not retry exit codes 1-127",
+                    _ => $"{what}; restartPolicy Never",
+                };
+                return Fail(observed, status, gang, workers, failReason, message, now);
+            }
+
+            status.Restarts = restarts + 1;
+            status.NextGangAt = Truncate(now);
+            TrainingJobStatusProjection.SetPhase(status, TrainingJobPhase.Restarting, "WorkerFailed",
+                $"{what}; restarting the whole gang (restart {restarts + 1} of {backoffLimit})", generation, now);
+            return new GangPlan
+            {
+                Status = status,
+                EnsureService = true,
+                DeletePods = [.. gang.Where(w => !w.Terminating).Select(w => w.Name).Concat(old)],
+                Events = [new PlannedEvent(EventRecorder.Warning, "WorkerFailed", $"{what}; restarting the gang ({restarts + 1}/{backoffLimit})")],
+            };
+        }
+
+        if (byRank.Count == workers && byRank.Values.All(w => w.Phase == "Succeeded"))
+        {
+            return Succeed(observed, status, byRank[0], now);
+        }
+
+        var waiting = Enumerable.Range(0, workers).Where(r => !byRank.TryGetValue(r, out var w) || !w.Scheduled).ToList();
+        if (waiting.Count == 0)
+        {
+            if (status.Phase != TrainingJobPhase.Running)
+            {
+                TrainingJobStatusProjection.SetPhase(status, TrainingJobPhase.Running, "AllWorkersScheduled",
+                    $"gang {attempt}: all {workers} workers scheduled", generation, now);
+            }
+
+            return new GangPlan { Status = status, EnsureService = true, DeletePods = old };
+        }
+
+        var timeout = TimeSpan.FromSeconds(ScheduleTimeoutSeconds(job));
+        var createdAt = gang.Select(w => w.CreatedAt).Where(t => t is not null).Min() is { } first
+            ? new DateTimeOffset(DateTime.SpecifyKind(first, DateTimeKind.Utc))
+            : now;
+        if (now - createdAt < timeout || waiting.Any(r => !byRank.ContainsKey(r)))
+        {
+            var message = $"gang {attempt}: {workers - waiting.Count}/{workers} workers scheduled";
+            if (status.Phase != TrainingJobPhase.Scheduling || Conditions.Find(status.Conditions, TrainingJobStatusProjection.Scheduled)?.Message != message)
+            {
+                TrainingJobStatusProjection.SetPhase(status, TrainingJobPhase.Scheduling, "GangPending", message, generation, now);
+            }
+
+            var left = createdAt + timeout - now;
+            return new GangPlan { Status = status, EnsureService = true, DeletePods = old, RequeueAfter = left > TimeSpan.Zero ? left : StaleRetry };
+        }
+
+        // Not all scheduled in time: tear the gang down so the scheduled workers do not hold GPUs the rest wait for.
+        var messages = waiting.Select(r => byRank[r].UnschedulableMessage).Where(m => !string.IsNullOrEmpty(m)).ToList();
+        var shortOf = UnschedulableMessage.ShortResources(messages);
+        var timeouts = (status.ScheduleTimeouts ?? 0) + 1;
+        var retryIn = RetryDelay(timeout, timeouts);
+        status.ScheduleTimeouts = timeouts;
+        status.NextGangAt = Truncate(now + retryIn);
+        var why = shortOf.Count > 0 ? $"short of {string.Join(", ", shortOf)}" : "no scheduler placed them";
+        var detail = messages.Count > 0 ? $" ({messages[0]})" : "";
+        var text = string.Create(CultureInfo.InvariantCulture,
+            $"gang {attempt}: {waiting.Count}/{workers} workers not scheduled within {timeout.TotalSeconds:0}s, {why}{detail}; torn down, retrying in {retryIn.TotalSeconds:0}s");
+        TrainingJobStatusProjection.SetPhase(status, TrainingJobPhase.Scheduling, "GangTimeout", text, generation, now);
+        return new GangPlan
+        {
+            Status = status,
+            EnsureService = true,
+            DeletePods = [.. gang.Where(w => !w.Terminating).Select(w => w.Name).Concat(old)],
+            Events = [new PlannedEvent(EventRecorder.Warning, "GangScheduleTimeout", text)],
+            RequeueAfter = retryIn,
+        };
+    }
+
+    private static GangPlan Succeed(GangObservation observed, TrainingJobStatus status, WorkerState rank0, DateTimeOffset now)
+    {
+        var job = observed.Job;
+        var output = job.Spec.Output!;
+        var report = TrainerReport.Parse(rank0.TerminationMessage, out var problem);
+        status.OutputModel = new OutputModel
+        {
+            Uri = $"pvc://{output.ClaimName}/{output.Path}",
+            Version = string.IsNullOrEmpty(output.ModelVersion) ? null : output.ModelVersion,
+            Sha256 = report?.Sha256,
+            Metrics = report?.Metrics is { } metrics ? new Dictionary<string, double>(metrics, StringComparer.Ordinal) : null,
+        };
+        status.CompletionTime = Truncate(now);
+        status.NextGangAt = null;
+        var events = new List<PlannedEvent>();
+        var message = $"all {TrainingJobChildren.Workers(job)} workers exited 0; model at {status.OutputModel.Uri}";
+        if (report is null)
+        {
+            // No reader pod yet: the model is handed over without checksum or metrics, and gates cannot pass.
+            message += $"; {problem}, so outputModel has no sha256 or metrics";
+            events.Add(new PlannedEvent(EventRecorder.Warning, "NoTrainerReport",
+                $"{problem}: outputModel has no sha256 or metrics (rank 0 should write {{\"sha256\":...,\"metrics\":{{...}}}} to its termination message)"));
+        }
+
+        TrainingJobStatusProjection.SetPhase(status, TrainingJobPhase.Succeeded, "AllWorkersSucceeded", message, job.Metadata.Generation, now);
+        events.Insert(0, new PlannedEvent(EventRecorder.Normal, "Succeeded", message));
+        return new GangPlan { Status = status, Events = events, RequeueAfter = TtlLeft(job, status, now) };
+    }
+
+    private static GangPlan Fail(GangObservation observed, TrainingJobStatus status, List<WorkerState> gang, int workers, string reason, string message, DateTimeOffset now)
+    {
+        var job = observed.Job;
+        status.CompletionTime = Truncate(now);
+        status.NextGangAt = null;
+        TrainingJobStatusProjection.SetCounts(status, gang, workers);
+        TrainingJobStatusProjection.SetPhase(status, TrainingJobPhase.Failed, reason, message, job.Metadata.Generation, now);
+        return new GangPlan
+        {
+            Status = status,
+            DeletePods = Unfinished(observed.Workers),
+            Events = [new PlannedEvent(EventRecorder.Warning, reason, message)],
+            RequeueAfter = TtlLeft(job, status, now),
+        };
+    }
+
+    private static GangPlan Suspend(GangObservation observed, TrainingJobStatus status, List<WorkerState> gang, int workers, DateTimeOffset now)
+    {
+        var job = observed.Job;
+        var events = new List<PlannedEvent>();
+        if (status.Phase != TrainingJobPhase.Suspended)
+        {
+            // As for a Kubernetes Job: the deadline counts running time, so it starts again on resume.
+            status.StartTime = null;
+            status.NextGangAt = null;
+            TrainingJobStatusProjection.SetPhase(status, TrainingJobPhase.Suspended, "Suspended",
+                "spec.suspend is true: no worker runs; resuming starts a new gang from the latest checkpoint", job.Metadata.Generation, now);
+            events.Add(new PlannedEvent(EventRecorder.Normal, "Suspended", gang.Count > 0 ? $"gang {status.Attempt} torn down" : "created suspended: no worker started"));
+        }
+
+        TrainingJobStatusProjection.SetCounts(status, gang, workers);
+        return new GangPlan
+        {
+            Status = status,
+            DeletePods = [.. observed.Workers.Where(w => !w.Terminating).Select(w => w.Name)],
+            Events = events,
+        };
+    }
+
+    // Finished: nothing is created again; unfinished leftovers go, and the TTL runs.
+    private static GangPlan Finished(GangObservation observed, TrainingJobStatus status, DateTimeOffset now)
+    {
+        var job = observed.Job;
+        var ttlLeft = TtlLeft(job, status, now);
+        var expired = (job.Spec.TtlSecondsAfterFinished ?? 0) > 0 && status.CompletionTime is not null && ttlLeft is null;
+        return new GangPlan
+        {
+            Status = status,
+            DeletePods = expired ? [] : Unfinished(observed.Workers),
+            DeleteJob = expired,
+            RequeueAfter = ttlLeft,
+        };
+    }
+
+    // The failure that came first: the one the others probably followed (peers exit once rank N is gone).
+    private static WorkerFailure? FirstFailure(Dictionary<int, WorkerState> byRank, int workers, IReadOnlySet<int> inFlight, DateTimeOffset now)
+    {
+        var failures = new List<WorkerFailure>();
+        for (var rank = 0; rank < workers; rank++)
+        {
+            if (!byRank.TryGetValue(rank, out var worker))
+            {
+                if (!inFlight.Contains(rank))
+                {
+                    failures.Add(new WorkerFailure { Worker = rank, Reason = "Deleted", At = Truncate(now) });
+                }
+
+                continue;
+            }
+
+            if (worker.Phase == "Failed")
+            {
+                failures.Add(new WorkerFailure
+                {
+                    Worker = rank,
+                    Reason = string.IsNullOrEmpty(worker.Reason) ? "Error" : worker.Reason,
+                    ExitCode = worker.ExitCode,
+                    At = worker.FinishedAt ?? Truncate(now),
+                });
+            }
+            else if (worker.Terminating && !worker.Finished)
+            {
+                // Only the operator deletes pods of a closed gang; a pod of the open gang going away was deleted or evicted by someone else.
+                failures.Add(new WorkerFailure { Worker = rank, Reason = "Deleted", At = Truncate(now) });
+            }
+        }
+
+        return failures.OrderBy(f => f.At).ThenBy(f => f.Worker).FirstOrDefault();
+    }
+
+    private static string Describe(WorkerFailure failure) =>
+        failure.ExitCode is { } code
+            ? string.Create(CultureInfo.InvariantCulture, $"worker {failure.Worker} failed ({failure.Reason}, exit code {code})")
+            : $"worker {failure.Worker} {(failure.Reason == "Deleted" ? "was deleted" : $"failed ({failure.Reason})")}";
+
+    private static string[] Unfinished(IReadOnlyList<WorkerState> workers) =>
+        [.. workers.Where(w => !w.Finished && !w.Terminating).Select(w => w.Name)];
+
+    private static int ScheduleTimeoutSeconds(TrainingJob job) => job.Spec.Gang?.ScheduleTimeoutSeconds ?? DefaultScheduleTimeoutSeconds;
+
+    /// <summary>Scheduling retries back off from min(10s, timeout), doubling, at most 5 minutes.</summary>
+    public static TimeSpan RetryDelay(TimeSpan scheduleTimeout, int timeouts)
+    {
+        var baseDelay = scheduleTimeout < RetryBackoffBase ? scheduleTimeout : RetryBackoffBase;
+        var factor = Math.Pow(2, Math.Clamp(timeouts - 1, 0, 20));
+        var delay = TimeSpan.FromTicks((long)Math.Min(baseDelay.Ticks * factor, RetryBackoffMax.Ticks));
+        return delay < TimeSpan.FromSeconds(1) ? TimeSpan.FromSeconds(1) : delay;
+    }
+
+    private static DateTimeOffset? Deadline(TrainingJob job, TrainingJobStatus status) =>
+        job.Spec.ActiveDeadlineSeconds is { } seconds && seconds > 0 && status.StartTime is { } start
+            ? new DateTimeOffset(DateTime.SpecifyKind(start, DateTimeKind.Utc)).AddSeconds(seconds)
+            : null;
+
+    private static GangPlan WithDeadline(GangPlan plan, DateTimeOffset? deadline, DateTimeOffset now)
+    {
+        if (deadline is not { } due || plan.Status.Phase is TrainingJobPhase.Failed or TrainingJobPhase.Succeeded)
+        {
+            return plan;
+        }
+
+        var left = due - now;
+        if (left <= TimeSpan.Zero)
+        {
+            left = StaleRetry;
+        }
+
+        return plan with { RequeueAfter = plan.RequeueAfter is { } after && after < left ? after : left };
+    }
+
+    /// <summary>Time until the finished job is deleted; null when there is no TTL or it has passed.</summary>
+    private static TimeSpan? TtlLeft(TrainingJob job, TrainingJobStatus status, DateTimeOffset now)
+    {
+        if (job.Spec.TtlSecondsAfterFinished is not > 0 || status.CompletionTime is not { } completed)
+        {
+            return null;
+        }
+
+        var left = new DateTimeOffset(DateTime.SpecifyKind(completed, DateTimeKind.Utc)).AddSeconds(job.Spec.TtlSecondsAfterFinished.Value) - now;
+        return left > TimeSpan.Zero ? left : null;
+    }
+
+    // Status times are whole seconds (RFC 3339): sub-seconds would make every write look like a change.
+    private static DateTime Truncate(DateTimeOffset now) => new(now.UtcTicks - (now.UtcTicks % TimeSpan.TicksPerSecond), DateTimeKind.Utc);
+}

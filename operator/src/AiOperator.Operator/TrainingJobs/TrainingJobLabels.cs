@@ -1,0 +1,16 @@
+namespace AiOperator.Operator.TrainingJobs;
+
+/// <summary>Labels the operator puts on, and reads from, TrainingJob children.</summary>
+internal static class TrainingJobLabels
+{
+    public const string TrainingJob = "aioperator.dev/training-job";
+    public const string Rank = "aioperator.dev/rank";
+
+    /// <summary>The gang attempt (status.attempt when the pod was created): a new gang's pods are told apart from an old one's.</summary>
+    public const string Gang = "aioperator.dev/gang";
+    public const string Name = "app.kubernetes.io/name";
+    public const string Instance = "app.kubernetes.io/instance";
+    public const string ManagedBy = "app.kubernetes.io/managed-by";
+    public const string Trainer = "aiop-trainer";
+    public const string Operator = "aioperator";
+}

@@ -1,0 +1,131 @@
+using AiOperator.Api.V1Alpha1;
+using AiOperator.Api.Validation;
+using AiOperator.ControllerRuntime.Client;
+using AiOperator.ControllerRuntime.Events;
+using AiOperator.ControllerRuntime.Informers;
+using AiOperator.ControllerRuntime.Reconciliation;
+using k8s.Models;
+using Microsoft.Extensions.Logging;
+
+namespace AiOperator.Operator.TrainingJobs;
+
+/// <summary>
+/// Converges one TrainingJob: validate → observe its worker pods → <see cref="GangDecision"/> → write status
+/// first, then delete and create pods. Reads come from informer caches only.
+/// </summary>
+internal sealed partial class TrainingJobReconciler(
+    IResourceCache<TrainingJob> trainingJobs,
+    IResourceCache<V1Pod> pods,
+    IResourceCache<V1Service> services,
+    ResourceWriter writer,
+    StatusWriter statusWriter,
+    IEventRecorder events,
+    TimeProvider timeProvider,
+    ILogger<TrainingJobReconciler> logger) : IReconciler
+{
+    private readonly CreateExpectations _expectations = new(timeProvider);
+
+    public async Task<ReconcileResult> ReconcileAsync(ObjectKey key, CancellationToken cancellationToken)
+    {
+        var job = trainingJobs.Get(key.Namespace, key.Name);
+        if (job is null || job.Metadata.DeletionTimestamp is not null)
+        {
+            // Pods and the Service carry ownerReferences: garbage collection removes them.
+            if (job is not null)
+            {
+                _expectations.Forget(job.Metadata.Uid);
+            }
+
+            return ReconcileResult.Done;
+        }
+
+        var now = timeProvider.GetUtcNow();
+        if (!TrainingJobStatusProjection.IsFinished(job.Status) && TrainingJobValidator.Validate(job) is { Count: > 0 } errors)
+        {
+            var message = string.Join("; ", errors);
+            var previous = Conditions.Find(job.Status?.Conditions, TrainingJobStatusProjection.SpecValid);
+            if (previous?.Status != "False" || previous.Message != message)
+            {
+                events.Record(job, EventRecorder.Warning, "InvalidSpec", message);
+                LogInvalid(key.Namespace, key.Name, message);
+            }
+
+            await statusWriter.UpdateAsync(job, TrainingJobStatusProjection.Invalid(job, errors, now), cancellationToken);
+            return ReconcileResult.Done;
+        }
+
+        var workers = pods.ListByLabel(key.Namespace, TrainingJobLabels.TrainingJob, job.Metadata.Name)
+            .Where(p => p.Metadata.OwnerReferences?.Any(o => o.Uid == job.Metadata.Uid && o.Controller == true) == true)
+            .Select(WorkerState.From)
+            .OfType<WorkerState>()
+            .ToList();
+        var attempt = job.Status?.Attempt ?? 0;
+        var inFlight = _expectations.InFlight(job.Metadata.Uid, attempt, workers.Where(w => w.Gang == attempt).Select(w => w.Rank));
+        var plan = GangDecision.Decide(new GangObservation(job, workers, inFlight), now);
+
+        // Status first: it is guarded by the cached resourceVersion, so a plan made from a stale copy fails here (409, retried) before it touches a pod.
+        await statusWriter.UpdateAsync(job, plan.Status, cancellationToken);
+        foreach (var planned in plan.Events)
+        {
+            events.Record(job, planned.Type, planned.Reason, planned.Message);
+        }
+
+        if (plan.DeleteJob)
+        {
+            LogTtlDeleted(key.Namespace, key.Name);
+            await writer.DeleteAsync<TrainingJob>(key.Namespace, key.Name, cancellationToken);
+            _expectations.Forget(job.Metadata.Uid);
+            return ReconcileResult.Done;
+        }
+
+        if (plan.EnsureService)
+        {
+            var service = TrainingJobChildren.Service(job);
+            var existing = services.Get(key.Namespace, service.Metadata.Name);
+            if (existing is null || existing.Metadata.OwnerReferences?.Any(o => o.Uid == job.Metadata.Uid && o.Controller == true) == true)
+            {
+                await writer.CreateOrPatchAsync(service, existing, cancellationToken);
+            }
+            else if (plan.CreateRanks.Count > 0)
+            {
+                events.Record(job, EventRecorder.Warning, "NameConflict", $"Service {service.Metadata.Name} exists and is not owned by this TrainingJob; left untouched");
+            }
+        }
+
+        foreach (var name in plan.DeletePods)
+        {
+            await writer.DeleteAsync<V1Pod>(key.Namespace, name, cancellationToken);
+        }
+
+        var gang = plan.Status.Attempt ?? 0;
+        foreach (var rank in plan.CreateRanks)
+        {
+            try
+            {
+                await writer.CreateAsync(TrainingJobChildren.WorkerPod(job, rank, gang), cancellationToken);
+            }
+            catch (KubeApiException e) when (e.IsConflict)
+            {
+                // The same gang's pod already exists (a retried reconcile): it counts as created.
+            }
+
+            _expectations.Created(job.Metadata.Uid, gang, rank);
+        }
+
+        if (plan.CreateRanks.Count > 0)
+        {
+            LogGangCreated(key.Namespace, key.Name, gang, plan.CreateRanks.Count);
+        }
+
+        return plan.RequeueAfter is { } after ? ReconcileResult.After(after) : ReconcileResult.Done;
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "TrainingJob {Namespace}/{Name} refused: {Problems}")]
+    private partial void LogInvalid(string @namespace, string name, string problems);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "TrainingJob {Namespace}/{Name}: created gang {Gang} of {Workers} workers")]
+    private partial void LogGangCreated(string @namespace, string name, int gang, int workers);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "TrainingJob {Namespace}/{Name}: deleted, ttlSecondsAfterFinished has passed")]
+    private partial void LogTtlDeleted(string @namespace, string name);
+}
