@@ -13,6 +13,7 @@ internal static class AiopCommand
         {
             CrdsCommand.Create(),
             LocalCommand.Create(),
+            Demo.DemoCommand.Create(console),
             GetCommand.Create(console, error),
         };
         foreach (var command in RolloutCommands.Create(console, error))

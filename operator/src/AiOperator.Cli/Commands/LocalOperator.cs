@@ -29,7 +29,7 @@ internal sealed class LocalOperator : IAsyncDisposable
 
     public Uri? ProbeAddress => _host.ProbeAddress;
 
-    public static async Task<LocalOperator> StartAsync(LocalCluster.LocalCluster cluster, CancellationToken cancellationToken)
+    public static async Task<LocalOperator> StartAsync(LocalCluster.LocalCluster cluster, CancellationToken cancellationToken, ILoggerFactory? loggerFactory = null)
     {
         using (var client = cluster.CreateClient())
         {
@@ -40,7 +40,7 @@ internal sealed class LocalOperator : IAsyncDisposable
             }
         }
 
-        var loggers = LoggerFactory.Create(b => b.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Information));
+        var loggers = loggerFactory ?? LoggerFactory.Create(b => b.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Information));
         var metrics = new ControllerMetrics();
         var api = new KubeApi(cluster.ApiServer.ClientConfiguration, metrics);
         var host = OperatorHost.Build(
