@@ -17,7 +17,7 @@ try
 catch (OptionsException ex)
 {
     // The options are unknown here, so the termination path comes from the variables alone.
-    var path = environment.GetValueOrDefault("TERMINATION_MESSAGE_PATH") ?? environment.GetValueOrDefault("AIOP_TERMINATION_LOG");
+    var path = environment.GetValueOrDefault("AIOP_TERMINATION_LOG") ?? environment.GetValueOrDefault("TERMINATION_MESSAGE_PATH");
     var fallback = new TrainerOptions { TerminationMessagePath = path ?? TrainerOptionsParser.DefaultTerminationMessagePath, TerminationMessagePathExplicit = path is not null };
     return TrainerApp.Fail(fallback, Console.Error, ExitCodes.BadConfiguration, ex.Message);
 }

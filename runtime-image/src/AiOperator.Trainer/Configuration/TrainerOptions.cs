@@ -29,6 +29,9 @@ internal sealed record TrainerOptions
 
     public string? MasterAddress { get; init; }
     public int MasterPort { get; init; } = 29500;
+
+    /// <summary>The pod's own address where the environment says it (AIOP_POD_IP, set for the local cluster's process pods).</summary>
+    public string? PodAddress { get; init; }
     public TimeSpan RendezvousTimeout { get; init; } = TimeSpan.FromSeconds(300);
     public TimeSpan PeerTimeout { get; init; } = TimeSpan.FromSeconds(60);
 }

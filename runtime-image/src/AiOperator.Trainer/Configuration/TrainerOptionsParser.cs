@@ -21,7 +21,8 @@ internal static class TrainerOptionsParser
         ("step-delay-ms", ["AIOP_STEP_DELAY_MS"]),
         ("checkpoint-dir", ["CHECKPOINT_DIR"]),
         ("output-path", ["OUTPUT_PATH"]),
-        ("termination-message-path", ["TERMINATION_MESSAGE_PATH", "AIOP_TERMINATION_LOG"]),
+        // AIOP_TERMINATION_LOG first: where the local cluster's kubelet reads the message of a process pod.
+        ("termination-message-path", ["AIOP_TERMINATION_LOG", "TERMINATION_MESSAGE_PATH"]),
         ("rendezvous-timeout-seconds", ["AIOP_RENDEZVOUS_TIMEOUT_SECONDS"]),
         ("peer-timeout-seconds", ["AIOP_PEER_TIMEOUT_SECONDS"]),
     ];
@@ -143,7 +144,13 @@ internal static class TrainerOptionsParser
             throw new OptionsException("OUTPUT_PATH (or --output-path) is required on rank 0: it is where the trained model is written");
         }
 
-        return o with { Ranks = ranks, Rank = rank, MasterAddress = address, MasterPort = port };
+        var podIp = Get(env, "AIOP_POD_IP");
+        if (podIp is not null && !System.Net.IPAddress.TryParse(podIp, out _))
+        {
+            throw new OptionsException($"AIOP_POD_IP '{Shown(podIp)}' is invalid: expected an IP address");
+        }
+
+        return o with { Ranks = ranks, Rank = rank, MasterAddress = address, MasterPort = port, PodAddress = podIp };
     }
 
     private static string? Get(IReadOnlyDictionary<string, string> env, string name) =>

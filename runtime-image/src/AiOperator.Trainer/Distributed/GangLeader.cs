@@ -35,9 +35,9 @@ internal sealed class GangLeader : ICollective
     /// <summary>Binds at once, so that a port in use fails before any training work.</summary>
     public static GangLeader Listen(IPEndPoint endPoint, GangSettings settings, TextWriter log, TimeProvider time)
     {
+        // No ReuseAddress: on Linux .NET maps it to SO_REUSEPORT as well, which would let two gangs
+        // share a port. Rebinding past TIME_WAIT works without it (.NET sets SO_REUSEADDR on Unix).
         var listener = new TcpListener(endPoint);
-        // A restarted rank 0 must rebind while the last gang's connections linger in TIME_WAIT.
-        listener.Server.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
         try
         {
             listener.Start(settings.Ranks);
@@ -224,6 +224,7 @@ internal sealed class GangLeader : ICollective
     private string Describe(Exception ex) => ex switch
     {
         EndOfStreamException => "connection closed",
+        IOException { InnerException: SocketException { SocketErrorCode: SocketError.ConnectionReset or SocketError.ConnectionAborted or SocketError.Shutdown } } => "connection reset",
         OperationCanceledException => $"silent for {_settings.PeerTimeout.TotalSeconds:0}s",
         _ => ex.Message,
     };

@@ -123,6 +123,10 @@ internal sealed class GangMember : ICollective
             {
                 client.Dispose();
                 last = ex.Message;
+                if (attempts == 1)
+                {
+                    _log.WriteLine($"rank {Rank} waiting for rank 0 at {_host}:{_port} ({last}); retrying for up to {_settings.RendezvousTimeout.TotalSeconds:0}s");
+                }
             }
             catch (OperationCanceledException) when (!ct.IsCancellationRequested)
             {
@@ -146,6 +150,7 @@ internal sealed class GangMember : ICollective
     private static string Describe(Exception ex, TimeSpan timeout) => ex switch
     {
         EndOfStreamException => "connection closed",
+        IOException { InnerException: SocketException { SocketErrorCode: SocketError.ConnectionReset or SocketError.ConnectionAborted or SocketError.Shutdown } } => "connection reset",
         OperationCanceledException => $"no answer within {timeout.TotalSeconds:0}s",
         _ => ex.Message,
     };

@@ -84,9 +84,12 @@ internal static class TrainerApp
             return new GangMember(options.Rank, options.MasterAddress!, options.MasterPort, settings, log, time);
         }
 
-        // MASTER_ADDR as an address (what the local cluster's process pods see) is bound as such, so
-        // gangs sharing one host never collide; a name (a pod's own DNS name) means every interface.
-        var address = IPAddress.TryParse(options.MasterAddress, out var literal) ? literal : IPAddress.Any;
+        // Gangs sharing one host (the local cluster's process pods) must not collide on the port: bind
+        // MASTER_ADDR when it is an address, else the pod's own address when known, else every interface
+        // (a pod in its own network namespace, as torchrun does).
+        var address = IPAddress.TryParse(options.MasterAddress, out var literal) ? literal
+            : options.PodAddress is { } pod ? IPAddress.Parse(pod)
+            : IPAddress.Any;
         return GangLeader.Listen(new IPEndPoint(address, options.MasterPort), settings, log, time);
     }
 }
