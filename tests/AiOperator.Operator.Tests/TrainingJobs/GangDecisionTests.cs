@@ -1,0 +1,299 @@
+using AiOperator.Api.V1Alpha1;
+using AiOperator.ControllerRuntime.Reconciliation;
+using AiOperator.Operator.TrainingJobs;
+using k8s;
+using static AiOperator.Operator.Tests.TrainingJobs.TrainingJobFixtures;
+
+namespace AiOperator.Operator.Tests.TrainingJobs;
+
+public sealed class GangDecisionTests
+{
+    private const string Sha = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
+
+    private static GangPlan Decide(TrainingJob job, params WorkerState[] workers) => GangDecision.Decide(Observe(job, workers), Now);
+
+    private static GangPlan Decide(TrainingJob job, DateTimeOffset now, params WorkerState[] workers) => GangDecision.Decide(Observe(job, workers), now);
+
+    // A job whose first gang is running (what the cache shows after two reconciles).
+    private static TrainingJob Running(TrainingJob? job = null)
+    {
+        job ??= Job();
+        var created = Decide(job);
+        return With(job, Decide(With(job, created.Status), Worker(0, 1), Worker(1, 1)).Status);
+    }
+
+    private static string Json(object o) => KubernetesJson.Serialize(o);
+
+    [Fact]
+    public void A_new_job_creates_the_whole_gang_at_once_and_its_service()
+    {
+        var plan = Decide(Job(workers: 3));
+        Assert.Equal([0, 1, 2], plan.CreateRanks);
+        Assert.True(plan.EnsureService);
+        Assert.Equal(1, plan.Status.Attempt);
+        Assert.Equal(0, plan.Status.Restarts);
+        Assert.Equal(TrainingJobPhase.Scheduling, plan.Status.Phase);
+        Assert.Equal(Now.UtcDateTime, plan.Status.StartTime);
+        Assert.Equal("GangCreated", Assert.Single(plan.Events).Reason);
+        Assert.Equal(TimeSpan.FromSeconds(300), plan.RequeueAfter);
+    }
+
+    [Fact]
+    public void Pods_just_created_but_not_yet_cached_are_not_taken_for_deleted_ones()
+    {
+        var job = Job();
+        var created = With(job, Decide(job).Status);
+        var plan = GangDecision.Decide(new GangObservation(created, [Worker(0, 1, "Pending", scheduled: false)], new HashSet<int> { 1 }), Now);
+        Assert.Equal(0, plan.Status.Restarts);
+        Assert.Equal(TrainingJobPhase.Scheduling, plan.Status.Phase);
+        Assert.Empty(plan.CreateRanks);
+        Assert.Empty(plan.DeletePods);
+    }
+
+    [Fact]
+    public void All_workers_scheduled_is_running_and_deciding_again_changes_nothing()
+    {
+        var job = Running();
+        Assert.Equal(TrainingJobPhase.Running, job.Status!.Phase);
+        Assert.Equal("2/2", job.Status.WorkersRunning);
+        Assert.True(Conditions.IsTrue(job.Status.Conditions, "Scheduled"));
+        Assert.True(Conditions.IsTrue(job.Status.Conditions, "Running"));
+        var again = Decide(job, Now.AddMinutes(5), Worker(0, 1), Worker(1, 1));
+        Assert.Equal(Json(job.Status), Json(again.Status));
+        Assert.Empty(again.Events);
+        Assert.Empty(again.CreateRanks);
+        Assert.Empty(again.DeletePods);
+    }
+
+    [Fact]
+    public void A_failed_worker_restarts_the_whole_gang_once_and_records_the_first_failure()
+    {
+        var job = Running();
+        var first = Now.UtcDateTime.AddSeconds(-3);
+        var workers = new[] { Worker(0, 1, "Failed", exitCode: 1, reason: "Error", finishedAt: first.AddSeconds(1)), Worker(1, 1, "Failed", exitCode: 137, reason: "OOMKilled", finishedAt: first) };
+        var plan = Decide(job, workers);
+        Assert.Equal(1, plan.Status.Restarts);
+        Assert.Equal(TrainingJobPhase.Restarting, plan.Status.Phase);
+        Assert.Equal((1, "OOMKilled", 137), (plan.Status.LastFailure!.Worker!.Value, plan.Status.LastFailure.Reason, plan.Status.LastFailure.ExitCode!.Value));
+        Assert.Equal(["ft-worker-0", "ft-worker-1"], plan.DeletePods.Order());
+        Assert.Empty(plan.CreateRanks);
+        Assert.Equal("WorkerFailed", Assert.Single(plan.Events).Reason);
+
+        // The same failed pods seen again (resync, a late watch event) are not counted twice.
+        var restarting = With(job, plan.Status);
+        var again = Decide(restarting, workers.Select(w => w with { Terminating = true }).ToArray());
+        Assert.Equal(1, again.Status.Restarts);
+        Assert.Empty(again.CreateRanks);
+        Assert.Empty(again.DeletePods);
+
+        // Once the old pods are gone the next gang starts, labelled 2; restarts is not touched.
+        var next = Decide(restarting);
+        Assert.Equal([0, 1], next.CreateRanks);
+        Assert.Equal((2, 1), (next.Status.Attempt!.Value, next.Status.Restarts!.Value));
+        Assert.Equal(TrainingJobPhase.Scheduling, next.Status.Phase);
+    }
+
+    [Fact]
+    public void A_worker_deleted_or_missing_from_outside_is_a_gang_failure()
+    {
+        var job = Running();
+        var deleted = Decide(job, Worker(0, 1), Worker(1, 1, terminating: true));
+        Assert.Equal((1, "Deleted"), (deleted.Status.Restarts!.Value, deleted.Status.LastFailure!.Reason));
+        Assert.Equal(["ft-worker-0"], deleted.DeletePods);
+
+        var missing = Decide(job, Worker(1, 1));
+        Assert.Equal((0, "Deleted"), (missing.Status.LastFailure!.Worker!.Value, missing.Status.LastFailure.Reason));
+        Assert.Equal(1, missing.Status.Restarts);
+
+        var evicted = Decide(job, Worker(0, 1, "Failed", reason: "Evicted"), Worker(1, 1));
+        Assert.Equal("Evicted", evicted.Status.LastFailure!.Reason);
+    }
+
+    [Fact]
+    public void BackoffLimit_exhausted_fails_the_job_and_stops_what_still_runs()
+    {
+        var job = Running();
+        job.Status!.Restarts = 2;
+        var plan = Decide(job, Worker(0, 1, "Failed", exitCode: 1), Worker(1, 1));
+        Assert.Equal(TrainingJobPhase.Failed, plan.Status.Phase);
+        Assert.Equal(2, plan.Status.Restarts);
+        Assert.Equal("BackoffLimitExceeded", Conditions.Find(plan.Status.Conditions, "Failed")!.Reason);
+        Assert.Equal(["ft-worker-1"], plan.DeletePods);
+        Assert.Equal(Now.UtcDateTime, plan.Status.CompletionTime);
+        Assert.Equal("BackoffLimitExceeded", Assert.Single(plan.Events).Reason);
+    }
+
+    [Fact]
+    public void A_failed_job_stays_failed_whatever_pods_appear_and_keeps_its_restart_count()
+    {
+        var job = Running();
+        job.Status!.Restarts = 2;
+        var failed = With(job, Decide(job, Worker(0, 1, "Failed", exitCode: 1), Worker(1, 1)).Status);
+        foreach (var workers in new[] { Array.Empty<WorkerState>(), [Worker(0, 1), Worker(1, 1)], [Worker(0, 7, "Pending")] })
+        {
+            var plan = Decide(failed, Now.AddHours(1), workers);
+            Assert.Equal(Json(failed.Status!), Json(plan.Status));
+            Assert.Empty(plan.CreateRanks);
+            Assert.Empty(plan.Events);
+        }
+    }
+
+    [Theory]
+    [InlineData(TrainingRestartPolicy.Never, 137, TrainingJobPhase.Failed)]
+    [InlineData(TrainingRestartPolicy.ExitCode, 1, TrainingJobPhase.Failed)]
+    [InlineData(TrainingRestartPolicy.ExitCode, 127, TrainingJobPhase.Failed)]
+    [InlineData(TrainingRestartPolicy.ExitCode, 137, TrainingJobPhase.Restarting)]
+    [InlineData(TrainingRestartPolicy.OnFailure, 1, TrainingJobPhase.Restarting)]
+    public void The_restart_policy_decides_between_restart_and_failure(TrainingRestartPolicy policy, int exitCode, TrainingJobPhase expected)
+    {
+        var job = Job();
+        job.Spec.RestartPolicy = policy;
+        var plan = Decide(Running(job), Worker(0, 1, "Failed", exitCode: exitCode), Worker(1, 1));
+        Assert.Equal(expected, plan.Status.Phase);
+        Assert.Equal(expected == TrainingJobPhase.Restarting ? 1 : 0, plan.Status.Restarts);
+    }
+
+    [Fact]
+    public void A_gang_not_scheduled_in_time_is_torn_down_and_retried_without_consuming_backoff()
+    {
+        var job = Job();
+        job.Spec.Gang = new GangSpec { ScheduleTimeoutSeconds = 60 };
+        var created = With(job, Decide(job).Status);
+        const string message = "0/7 nodes are available: 4 Insufficient nvidia.com/gpu, 3 node(s) didn't match Pod's node affinity/selector.";
+        var early = Decide(created, Now.AddSeconds(30), Worker(0, 1, createdAt: Now.UtcDateTime), Worker(1, 1, "Pending", scheduled: false, unschedulable: message, createdAt: Now.UtcDateTime));
+        Assert.Equal(TrainingJobPhase.Scheduling, early.Status.Phase);
+        Assert.Empty(early.DeletePods);
+        Assert.Equal(TimeSpan.FromSeconds(30), early.RequeueAfter);
+
+        var late = Decide(created, Now.AddSeconds(61), Worker(0, 1, createdAt: Now.UtcDateTime), Worker(1, 1, "Pending", scheduled: false, unschedulable: message, createdAt: Now.UtcDateTime));
+        Assert.Equal(TrainingJobPhase.Scheduling, late.Status.Phase);
+        Assert.Equal(0, late.Status.Restarts);
+        Assert.Equal(1, late.Status.ScheduleTimeouts);
+        Assert.Equal(["ft-worker-0", "ft-worker-1"], late.DeletePods.Order());
+        var warning = Assert.Single(late.Events);
+        Assert.Equal("GangScheduleTimeout", warning.Reason);
+        Assert.Contains("short of nvidia.com/gpu", warning.Message, StringComparison.Ordinal);
+        Assert.Equal("GangTimeout", Conditions.Find(late.Status.Conditions, "Scheduled")!.Reason);
+        Assert.Equal(Now.AddSeconds(71).UtcDateTime, late.Status.NextGangAt);
+
+        // The retry waits for its time, then starts gang 2.
+        var waiting = With(created, late.Status);
+        Assert.Equal(TimeSpan.FromSeconds(5), Decide(waiting, Now.AddSeconds(66)).RequeueAfter);
+        var retry = Decide(waiting, Now.AddSeconds(71));
+        Assert.Equal([0, 1], retry.CreateRanks);
+        Assert.Equal((2, 0), (retry.Status.Attempt!.Value, retry.Status.Restarts!.Value));
+    }
+
+    [Theory]
+    [InlineData(300, 1, 10)]
+    [InlineData(300, 2, 20)]
+    [InlineData(300, 10, 300)]
+    [InlineData(2, 1, 2)]
+    [InlineData(2, 3, 8)]
+    public void Scheduling_retries_back_off(int timeoutSeconds, int timeouts, int expectedSeconds) =>
+        Assert.Equal(TimeSpan.FromSeconds(expectedSeconds), GangDecision.RetryDelay(TimeSpan.FromSeconds(timeoutSeconds), timeouts));
+
+    [Fact]
+    public void Success_hands_over_the_model_with_the_sha256_and_metrics_rank_0_reported()
+    {
+        var report = "{\"sha256\":\"" + Sha + "\",\"metrics\":{\"accuracy\":0.93,\"loss\":0.2}}";
+        var plan = Decide(Running(), Worker(0, 1, "Succeeded", exitCode: 0, message: report), Worker(1, 1, "Succeeded", exitCode: 0));
+        Assert.Equal(TrainingJobPhase.Succeeded, plan.Status.Phase);
+        var output = plan.Status.OutputModel!;
+        Assert.Equal(("pvc://models/resnet18/4/model.onnx", "4", Sha), (output.Uri, output.Version, output.Sha256));
+        Assert.Equal(0.93, output.Metrics!["accuracy"]);
+        Assert.Equal(Now.UtcDateTime, plan.Status.CompletionTime);
+        Assert.Equal(["Succeeded"], plan.Events.Select(e => e.Reason));
+        Assert.True(Conditions.IsTrue(plan.Status.Conditions, "Succeeded"));
+    }
+
+    [Fact]
+    public void Success_without_a_report_hands_over_the_uri_alone_and_says_so()
+    {
+        var plan = Decide(Running(), Worker(0, 1, "Succeeded", exitCode: 0), Worker(1, 1, "Succeeded", exitCode: 0));
+        Assert.Equal(TrainingJobPhase.Succeeded, plan.Status.Phase);
+        Assert.Null(plan.Status.OutputModel!.Sha256);
+        Assert.Null(plan.Status.OutputModel.Metrics);
+        Assert.Equal(["Succeeded", "NoTrainerReport"], plan.Events.Select(e => e.Reason));
+        Assert.Contains("no sha256 or metrics", Conditions.Find(plan.Status.Conditions, "Succeeded")!.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void One_worker_done_while_another_runs_is_still_running()
+    {
+        var plan = Decide(Running(), Worker(0, 1, "Running"), Worker(1, 1, "Succeeded", exitCode: 0));
+        Assert.Equal(TrainingJobPhase.Running, plan.Status.Phase);
+        Assert.Equal(1, plan.Status.Workers!.Succeeded);
+    }
+
+    [Fact]
+    public void Ttl_deletes_a_finished_job_when_it_has_passed()
+    {
+        var job = Job();
+        job.Spec.TtlSecondsAfterFinished = 60;
+        var done = Decide(Running(job), Worker(0, 1, "Succeeded", exitCode: 0), Worker(1, 1, "Succeeded", exitCode: 0));
+        Assert.Equal(TimeSpan.FromSeconds(60), done.RequeueAfter);
+        var finished = With(job, done.Status);
+        var before = Decide(finished, Now.AddSeconds(20));
+        Assert.False(before.DeleteJob);
+        Assert.Equal(TimeSpan.FromSeconds(40), before.RequeueAfter);
+        Assert.True(Decide(finished, Now.AddSeconds(60)).DeleteJob);
+    }
+
+    [Fact]
+    public void The_active_deadline_fails_the_job()
+    {
+        var job = Job();
+        job.Spec.ActiveDeadlineSeconds = 100;
+        var running = Running(job);
+        Assert.Equal(TimeSpan.FromSeconds(40), Decide(running, Now.AddSeconds(60), Worker(0, 1), Worker(1, 1)).RequeueAfter);
+        var plan = Decide(running, Now.AddSeconds(100), Worker(0, 1), Worker(1, 1));
+        Assert.Equal(TrainingJobPhase.Failed, plan.Status.Phase);
+        Assert.Equal("DeadlineExceeded", Conditions.Find(plan.Status.Conditions, "Failed")!.Reason);
+        Assert.Equal(["ft-worker-0", "ft-worker-1"], plan.DeletePods.Order());
+    }
+
+    [Fact]
+    public void Suspend_tears_the_gang_down_and_resume_starts_a_fresh_one_without_a_restart()
+    {
+        var job = Running();
+        job.Spec.Suspend = true;
+        var suspended = Decide(job, Worker(0, 1), Worker(1, 1));
+        Assert.Equal(TrainingJobPhase.Suspended, suspended.Status.Phase);
+        Assert.Equal(["ft-worker-0", "ft-worker-1"], suspended.DeletePods.Order());
+        Assert.Null(suspended.Status.StartTime);
+        Assert.True(Conditions.IsTrue(suspended.Status.Conditions, "Suspended"));
+
+        var resumed = With(job, suspended.Status);
+        resumed.Spec.Suspend = false;
+        var waitingForOldPods = Decide(resumed, Worker(0, 1, terminating: true));
+        Assert.Empty(waitingForOldPods.CreateRanks);
+        Assert.Equal(TrainingJobPhase.Pending, waitingForOldPods.Status.Phase);
+        var plan = Decide(resumed);
+        Assert.Equal([0, 1], plan.CreateRanks);
+        Assert.Equal((2, 0), (plan.Status.Attempt!.Value, plan.Status.Restarts!.Value));
+    }
+
+    [Fact]
+    public void A_job_created_suspended_creates_nothing()
+    {
+        var job = Job();
+        job.Spec.Suspend = true;
+        var plan = Decide(job);
+        Assert.Equal(TrainingJobPhase.Suspended, plan.Status.Phase);
+        Assert.Empty(plan.CreateRanks);
+        Assert.Equal(0, plan.Status.Attempt);
+        Assert.False(plan.EnsureService);
+    }
+
+    [Fact]
+    public void Pods_of_a_newer_gang_than_the_cached_status_mean_the_cache_is_behind_and_nothing_is_decided()
+    {
+        var job = Job();
+        var plan = Decide(job, Worker(0, 1), Worker(1, 1));
+        Assert.Null(plan.Status.Phase);
+        Assert.Empty(plan.CreateRanks);
+        Assert.Empty(plan.DeletePods);
+        Assert.NotNull(plan.RequeueAfter);
+    }
+}
