@@ -30,7 +30,7 @@ internal static class HelpText
                                            rank 0 listens on MASTER_ADDR if it is an IP address, else on AIOP_POD_IP
                                            if set, else on all interfaces
 
-        Exit codes: 0 done; 1 a file could not be read or written; 2 bad options, environment or checkpoint;
+        Exit codes: 0 done; 1 a file could not be read or written (or a bug); 2 bad options, environment or checkpoint;
         200 the gang broke (a peer was lost or never came), so the whole gang should be restarted.
         """;
 }

@@ -58,6 +58,11 @@ internal static class TrainerApp
         {
             return Fail(options, log, ExitCodes.IoFailure, ex.Message);
         }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // A bug, not a condition: still one line and a termination message rather than an abort (134).
+            return Fail(options, log, ExitCodes.IoFailure, $"unexpected {ex.GetType().Name}: {ex.Message}");
+        }
     }
 
     public static int Fail(TrainerOptions? options, TextWriter log, int code, string reason)
