@@ -113,6 +113,20 @@ public sealed class GangTests
     }
 
     [Fact]
+    public async Task A_connection_that_never_says_hello_is_dropped_and_the_gang_still_forms()
+    {
+        var settings = Gang.Settings(2, peerTimeoutSeconds: 1);
+        await using var leader = Listen(settings);
+        var leaderStart = leader.StartAsync(Start, default);
+        using var mute = new TcpClient();
+        await mute.ConnectAsync(IPAddress.Loopback, leader.LocalEndPoint.Port);
+
+        await using var member = Member(1, leader, settings);
+        await member.StartAsync(null, default);
+        await leaderStart;
+    }
+
+    [Fact]
     public async Task A_member_started_first_waits_for_rank_0()
     {
         var port = FreePort.Next();

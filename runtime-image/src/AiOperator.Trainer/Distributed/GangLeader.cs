@@ -13,6 +13,7 @@ namespace AiOperator.Trainer.Distributed;
 /// </summary>
 internal sealed class GangLeader : ICollective
 {
+    private static readonly TimeSpan HelloTimeout = TimeSpan.FromSeconds(10);
     private readonly TcpListener _listener;
     private readonly GangSettings _settings;
     private readonly TextWriter _log;
@@ -140,7 +141,9 @@ internal sealed class GangLeader : ICollective
         int rank = -1;
         try
         {
-            using var helloTimeout = new Deadline(_settings.PeerTimeout, _time, ct);
+            // Admission is one connection at a time, so a connection that never says hello may hold up the
+            // rendezvous only briefly; a real member sends its hello right after connecting.
+            using var helloTimeout = new Deadline(TimeSpan.FromTicks(Math.Min(_settings.PeerTimeout.Ticks, HelloTimeout.Ticks)), _time, ct);
             var frame = await FrameCodec.ReadAsync(stream, helloTimeout.Token);
             if (frame.Type != FrameType.Hello)
             {
