@@ -94,7 +94,7 @@ internal static class TrainerApp
         // (a pod in its own network namespace, as torchrun does).
         var address = IPAddress.TryParse(options.MasterAddress, out var literal) ? literal
             : options.PodAddress is { } pod ? IPAddress.Parse(pod)
-            : IPAddress.Any;
-        return GangLeader.Listen(new IPEndPoint(address, options.MasterPort), settings, log, time);
+            : null;
+        return GangLeader.Listen(address, options.MasterPort, settings, log, time);
     }
 }
