@@ -5,7 +5,7 @@ using k8s.Models;
 namespace AiOperator.Operator.Tests.Integration;
 
 /// <summary>One local cluster per test class, with the project's CRDs installed; tests use their own namespaces.</summary>
-public sealed class OperatorCluster : IAsyncLifetime
+public class OperatorCluster : IAsyncLifetime
 {
     private LocalCluster.LocalCluster? _cluster;
 
@@ -17,15 +17,7 @@ public sealed class OperatorCluster : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        // 32 H100s for GPU tests and room for a few hundred CPU pods (the fault test runs 200).
-        _cluster = await LocalCluster.LocalCluster.StartAsync(new LocalCluster.LocalClusterOptions
-        {
-            NodePools =
-            [
-                new LocalCluster.NodePool { NamePrefix = "gpu-h100", Count = 4, Gpus = 8, GpuProduct = "NVIDIA-H100-80GB-HBM3" },
-                new LocalCluster.NodePool { NamePrefix = "cpu", Count = 3, MaxPods = 250, Cpu = "256", Memory = "1Ti" },
-            ],
-        });
+        _cluster = await LocalCluster.LocalCluster.StartAsync(ClusterOptions());
         Client = Cluster.CreateClient();
         foreach (var crd in AiOperatorCrds.All)
         {
@@ -38,6 +30,16 @@ public sealed class OperatorCluster : IAsyncLifetime
             return list.Items.Count(c => c.Status?.Conditions?.Any(x => x.Type == "Established" && x.Status == "True") == true) >= AiOperatorCrds.All.Count;
         }, TimeSpan.FromSeconds(30), "CRDs established");
     }
+
+    // 32 H100s for GPU tests and room for a few hundred CPU pods (the fault test runs 200).
+    protected virtual LocalCluster.LocalClusterOptions ClusterOptions() => new()
+    {
+        NodePools =
+        [
+            new LocalCluster.NodePool { NamePrefix = "gpu-h100", Count = 4, Gpus = 8, GpuProduct = "NVIDIA-H100-80GB-HBM3" },
+            new LocalCluster.NodePool { NamePrefix = "cpu", Count = 3, MaxPods = 250, Cpu = "256", Memory = "1Ti" },
+        ],
+    };
 
     public async Task<string> NewNamespaceAsync(string prefix)
     {

@@ -34,8 +34,10 @@ internal sealed class RunningOperator : IAsyncDisposable
     public Task Completion => _run;
 
     /// <summary>Reconciles finished so far, whatever their result.</summary>
-    public double Reconciles => new[] { "success", "error", "requeue", "requeue_after" }
-        .Sum(r => Host.Metrics.ReconcileTotal.Value(OperatorHost.ModelDeploymentController, r));
+    public double Reconciles => ReconcilesOf(OperatorHost.ModelDeploymentController);
+
+    public double ReconcilesOf(string controller) => new[] { "success", "error", "requeue", "requeue_after" }
+        .Sum(r => Host.Metrics.ReconcileTotal.Value(controller, r));
 
     public static RunningOperator Start(KubernetesClientConfiguration config, string identity, bool leaderElection = false, IReadOnlyList<string>? namespaces = null, TimeSpan? resync = null)
     {

@@ -113,6 +113,20 @@ public sealed class GangTests
     }
 
     [Fact]
+    public async Task A_connection_that_never_says_hello_is_dropped_and_the_gang_still_forms()
+    {
+        var settings = Gang.Settings(2, peerTimeoutSeconds: 1);
+        await using var leader = Listen(settings);
+        var leaderStart = leader.StartAsync(Start, default);
+        using var mute = new TcpClient();
+        await mute.ConnectAsync(IPAddress.Loopback, leader.LocalEndPoint.Port);
+
+        await using var member = Member(1, leader, settings);
+        await member.StartAsync(null, default);
+        await leaderStart;
+    }
+
+    [Fact]
     public async Task A_member_started_first_waits_for_rank_0()
     {
         var port = FreePort.Next();
@@ -122,10 +136,23 @@ public sealed class GangTests
         var memberStart = member.StartAsync(null, default);
         await Eventually(() => log.Lines.Any(l => l.StartsWith($"rank 1 waiting for rank 0 at 127.0.0.1:{port}", StringComparison.Ordinal)));
 
-        await using var leader = GangLeader.Listen(new IPEndPoint(IPAddress.Loopback, port), settings, TextWriter.Null, TimeProvider.System);
+        await using var leader = GangLeader.Listen(IPAddress.Loopback, port, settings, TextWriter.Null, TimeProvider.System);
         await Task.WhenAll(leader.StartAsync(Start, default), memberStart);
 
         Assert.Contains(log.Lines, l => l.StartsWith("rank 1 connected to rank 0", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Rank_0_without_an_address_listens_everywhere_and_members_find_it_by_name()
+    {
+        var port = FreePort.Next();
+        var settings = Gang.Settings(2);
+        await using var leader = GangLeader.Listen(null, port, settings, TextWriter.Null, TimeProvider.System);
+        await using var member = new GangMember(1, "localhost", port, settings, TextWriter.Null, TimeProvider.System);
+
+        await Task.WhenAll(leader.StartAsync(Start, default), member.StartAsync(null, default));
+
+        Assert.True(leader.LocalEndPoint.Address.Equals(IPAddress.IPv6Any) || leader.LocalEndPoint.Address.Equals(IPAddress.Any), $"{leader.LocalEndPoint}");
     }
 
     [Fact]
@@ -151,13 +178,13 @@ public sealed class GangTests
         var settings = Gang.Settings(2);
         await using var first = Listen(settings);
 
-        var ex = Assert.Throws<GangBrokenException>(() => GangLeader.Listen(first.LocalEndPoint, settings, TextWriter.Null, TimeProvider.System));
+        var ex = Assert.Throws<GangBrokenException>(() => GangLeader.Listen(first.LocalEndPoint.Address, first.LocalEndPoint.Port, settings, TextWriter.Null, TimeProvider.System));
 
         Assert.Contains($"cannot listen on {first.LocalEndPoint}", ex.Message, StringComparison.Ordinal);
     }
 
     private static GangLeader Listen(GangSettings settings) =>
-        GangLeader.Listen(new IPEndPoint(IPAddress.Loopback, 0), settings, TextWriter.Null, TimeProvider.System);
+        GangLeader.Listen(IPAddress.Loopback, 0, settings, TextWriter.Null, TimeProvider.System);
 
     private static GangMember Member(int rank, GangLeader leader, GangSettings settings) =>
         new(rank, "127.0.0.1", leader.LocalEndPoint.Port, settings, TextWriter.Null, TimeProvider.System);

@@ -15,7 +15,7 @@ public sealed class ModelOutputTests
         var path = Path.Combine(dir.Path, "resnet", "4", "model.onnx");   // folders that do not exist yet
         byte[] model = [1, 2, 3, 4];
 
-        var report = ModelOutput.Write(path, model, new ModelMetrics(0.95, 0.12, 100, 800));
+        var report = ModelOutput.Write(path, model, new ModelMetrics(0.95, 0.12, 100, 800), new ValidationSet([[0.5, -1.25], [2, 3]], [0, 1]));
 
         Assert.Equal(model, File.ReadAllBytes(path));
         Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(model)), report.Sha256);
@@ -25,7 +25,10 @@ public sealed class ModelOutputTests
         Assert.Equal(0.12, metrics.RootElement.GetProperty("loss").GetDouble());
         Assert.Equal(100, metrics.RootElement.GetProperty("epochs").GetInt32());
         Assert.Equal(800, metrics.RootElement.GetProperty("steps").GetInt64());
-        Assert.Equal(["metrics.json", "model.onnx"], Directory.GetFiles(Path.GetDirectoryName(path)!).Select(Path.GetFileName).Order());
+        using var validation = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir.Path, "resnet", "4", "validation.json")));
+        Assert.Equal("[[0.5,-1.25],[2,3]]", validation.RootElement.GetProperty("input").GetRawText());
+        Assert.Equal("[0,1]", validation.RootElement.GetProperty("labels").GetRawText());
+        Assert.Equal(["metrics.json", "model.onnx", "validation.json"], Directory.GetFiles(Path.GetDirectoryName(path)!).Select(Path.GetFileName).Order());
     }
 
     [Fact]

@@ -3,6 +3,8 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using AiOperator.Trainer.Hosting;
 using AiOperator.Trainer.Tests.Support;
+using Microsoft.ML.OnnxRuntime;
+using Microsoft.ML.OnnxRuntime.Tensors;
 using Xunit;
 
 namespace AiOperator.Trainer.Tests.Hosting;
@@ -38,6 +40,16 @@ public sealed class TrainerProcessTests
         Assert.Equal(metrics.RootElement.GetRawText(), report.RootElement.GetProperty("metrics").GetRawText());
         Assert.False(File.Exists(dir.File("termination-1")));   // only rank 0 reports
         Assert.Contains("rank 0 waiting for 1 peer(s) on 127.0.0.1:", rank0.Output, StringComparison.Ordinal);
+
+        // What serving will see: the model in ONNX Runtime classifies validation.json with the reported accuracy.
+        using var validation = JsonDocument.Parse(await File.ReadAllTextAsync(dir.File("out/validation.json")));
+        var rows = validation.RootElement.GetProperty("input").EnumerateArray().Select(r => r.EnumerateArray().Select(v => (float)v.GetDouble()).ToArray()).ToArray();
+        var labels = validation.RootElement.GetProperty("labels").EnumerateArray().Select(l => l.GetInt32()).ToArray();
+        Assert.Equal(20, rows.Length);
+        using var session = new InferenceSession(model);
+        using var results = session.Run([NamedOnnxValue.CreateFromTensor("input", new DenseTensor<float>(rows.SelectMany(r => r).ToArray(), [rows.Length, 2]))]);
+        var p = results.Single(r => r.Name == "probabilities").AsTensor<float>();
+        Assert.Equal(accuracy, Enumerable.Range(0, rows.Length).Count(i => (p[i, 1] > p[i, 0] ? 1 : 0) == labels[i]) / (double)rows.Length);
 
         // The same result a single process computes.
         var solo = await Gang.SoloAsync(epochs: 100);

@@ -28,7 +28,7 @@ internal static class Gang
     {
         var hp = h ?? Defaults;
         var settings = Settings(ranks, hp);
-        await using var leader = GangLeader.Listen(new IPEndPoint(IPAddress.Loopback, 0), settings, logs?[0] ?? TextWriter.Null, TimeProvider.System);
+        await using var leader = GangLeader.Listen(IPAddress.Loopback, 0, settings, logs?[0] ?? TextWriter.Null, TimeProvider.System);
         var collectives = new List<ICollective> { leader };
         for (var rank = 1; rank < ranks; rank++)
         {

@@ -31,10 +31,10 @@ internal static class OperatorInformers
             IndexedLabels = [ModelDeploymentLabels.ModelDeployment, TrainingJobLabels.TrainingJob],
         };
 
-    // The reconcilers read a pod's labels, owners and status only; its spec is most of its size.
+    // The reconcilers read a pod's labels, owners, status and node only; the rest of its spec is most of its size.
     private static V1Pod PodStatusOnly(V1Pod pod)
     {
-        pod.Spec = null;
+        pod.Spec = string.IsNullOrEmpty(pod.Spec?.NodeName) ? null : new V1PodSpec { NodeName = pod.Spec.NodeName };
         pod.Metadata.Annotations = null;
         return pod;
     }

@@ -58,7 +58,8 @@ internal sealed record WorkerState
             Rank = rank,
             Gang = gang,
             Phase = pod.Status?.Phase ?? "Pending",
-            Scheduled = scheduled?.Status == "True" || container is not null,
+            // Bound (spec.nodeName) counts: the kubelet may not have reported PodScheduled yet.
+            Scheduled = !string.IsNullOrEmpty(pod.Spec?.NodeName) || scheduled?.Status == "True" || container is not null,
             Terminating = pod.Metadata.DeletionTimestamp is not null,
             UnschedulableMessage = scheduled is { Status: "False" } ? scheduled.Message : null,
             ExitCode = terminated?.ExitCode,

@@ -6,7 +6,7 @@ internal static class HelpText
     public const string Text = """
         aiop-trainer: the example TrainingJob workload. Trains a 2-5-2 ReLU/softmax network on a generated,
         seeded 2-class data set (100 samples: 80 train, 20 validation), data-parallel across the gang, and
-        writes the model as ONNX with metrics.json beside it.
+        writes the model as ONNX with validation.json and metrics.json beside it.
 
         Options (flag, or the variable in brackets; flags win):
           --epochs N                       passes over the training set (AIOP_EPOCHS; default 100)
@@ -15,7 +15,8 @@ internal static class HelpText
           --weight-decay X                 L2 penalty added to the gradient (AIOP_WEIGHT_DECAY; default 0.01)
           --checkpoint-interval N          optimizer steps between checkpoints (AIOP_CHECKPOINT_INTERVAL; default 50)
           --checkpoint-dir DIR             where rank 0 keeps the checkpoint and resumes from (CHECKPOINT_DIR; none: no checkpoints)
-          --output-path FILE               the ONNX model rank 0 writes; metrics.json goes beside it (OUTPUT_PATH; required on rank 0)
+          --output-path FILE               the ONNX model rank 0 writes; validation.json and metrics.json go beside it
+                                           (OUTPUT_PATH; required on rank 0)
           --termination-message-path FILE  rank 0's JSON report, or a failure's reason (AIOP_TERMINATION_LOG, else
                                            TERMINATION_MESSAGE_PATH; default /dev/termination-log when it exists)
           --rendezvous-timeout-seconds N   how long ranks wait for each other at start (AIOP_RENDEZVOUS_TIMEOUT_SECONDS; default 300)
@@ -30,7 +31,7 @@ internal static class HelpText
                                            rank 0 listens on MASTER_ADDR if it is an IP address, else on AIOP_POD_IP
                                            if set, else on all interfaces
 
-        Exit codes: 0 done; 1 a file could not be read or written; 2 bad options, environment or checkpoint;
+        Exit codes: 0 done; 1 a file could not be read or written (or a bug); 2 bad options, environment or checkpoint;
         200 the gang broke (a peer was lost or never came), so the whole gang should be restarted.
         """;
 }

@@ -13,6 +13,7 @@ namespace AiOperator.Trainer.Distributed;
 /// </summary>
 internal sealed class GangLeader : ICollective
 {
+    private static readonly TimeSpan HelloTimeout = TimeSpan.FromSeconds(10);
     private readonly TcpListener _listener;
     private readonly GangSettings _settings;
     private readonly TextWriter _log;
@@ -32,12 +33,16 @@ internal sealed class GangLeader : ICollective
     public int Ranks => _settings.Ranks;
     public IPEndPoint LocalEndPoint => (IPEndPoint)_listener.LocalEndpoint;
 
-    /// <summary>Binds at once, so that a port in use fails before any training work.</summary>
-    public static GangLeader Listen(IPEndPoint endPoint, GangSettings settings, TextWriter log, TimeProvider time)
+    /// <summary>
+    /// Binds at once, so that a port in use fails before any training work. A null address means every
+    /// interface, IPv6 and IPv4 where the host has IPv6, else IPv4.
+    /// </summary>
+    public static GangLeader Listen(IPAddress? address, int port, GangSettings settings, TextWriter log, TimeProvider time)
     {
         // No ReuseAddress: on Linux .NET maps it to SO_REUSEPORT as well, which would let two gangs
         // share a port. Rebinding past TIME_WAIT works without it (.NET sets SO_REUSEADDR on Unix).
-        var listener = new TcpListener(endPoint);
+        var listener = address is null ? TcpListener.Create(port) : new TcpListener(address, port);
+        var endPoint = listener.LocalEndpoint;
         try
         {
             listener.Start(settings.Ranks);
@@ -140,7 +145,9 @@ internal sealed class GangLeader : ICollective
         int rank = -1;
         try
         {
-            using var helloTimeout = new Deadline(_settings.PeerTimeout, _time, ct);
+            // Admission is one connection at a time, so a connection that never says hello may hold up the
+            // rendezvous only briefly; a real member sends its hello right after connecting.
+            using var helloTimeout = new Deadline(TimeSpan.FromTicks(Math.Min(_settings.PeerTimeout.Ticks, HelloTimeout.Ticks)), _time, ct);
             var frame = await FrameCodec.ReadAsync(stream, helloTimeout.Token);
             if (frame.Type != FrameType.Hello)
             {

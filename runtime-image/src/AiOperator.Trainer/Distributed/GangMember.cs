@@ -99,29 +99,18 @@ internal sealed class GangMember : ICollective
     {
         var delay = FirstRetryDelay;
         var attempts = 0;
-        string last = "no attempt";
+        var last = "no attempt";
         while (true)
         {
             attempts++;
-            var client = new TcpClient(AddressFamily.InterNetwork) { NoDelay = true };
             try
             {
-                var addresses = IPAddress.TryParse(_host, out var literal) ? [literal] : await Dns.GetHostAddressesAsync(_host, AddressFamily.InterNetwork, deadline);
-                if (literal is not null && literal.AddressFamily != AddressFamily.InterNetwork)
-                {
-                    client.Dispose();
-                    client = new TcpClient(literal.AddressFamily) { NoDelay = true };
-                }
-
-                await client.ConnectAsync(addresses, _port, deadline);
-                _client = client;
-                _stream = client.GetStream();
+                (_client, _stream) = await TryConnectOnceAsync(deadline);
                 _log.WriteLine($"rank {Rank} connected to rank 0 at {_host}:{_port} (attempt {attempts})");
                 return;
             }
             catch (Exception ex) when (ex is SocketException or IOException)
             {
-                client.Dispose();
                 last = ex.Message;
                 if (attempts == 1)
                 {
@@ -130,8 +119,7 @@ internal sealed class GangMember : ICollective
             }
             catch (OperationCanceledException) when (!ct.IsCancellationRequested)
             {
-                client.Dispose();
-                throw new GangBrokenException($"rank 0 at {_host}:{_port} could not be reached within {_settings.RendezvousTimeout.TotalSeconds:0}s ({attempts} attempts; last: {last})");
+                throw Unreachable(attempts, last);
             }
 
             try
@@ -140,12 +128,47 @@ internal sealed class GangMember : ICollective
             }
             catch (OperationCanceledException) when (!ct.IsCancellationRequested)
             {
-                throw new GangBrokenException($"rank 0 at {_host}:{_port} could not be reached within {_settings.RendezvousTimeout.TotalSeconds:0}s ({attempts} attempts; last: {last})");
+                throw Unreachable(attempts, last);
             }
 
             delay = TimeSpan.FromTicks(Math.Min(MaxRetryDelay.Ticks, delay.Ticks * 2));
         }
     }
+
+    // The name is resolved on every attempt: a headless Service's record appears only once rank 0's pod has an IP.
+    private async Task<(TcpClient, NetworkStream)> TryConnectOnceAsync(CancellationToken deadline)
+    {
+        var addresses = IPAddress.TryParse(_host, out var literal) ? [literal] : await Dns.GetHostAddressesAsync(_host, deadline);
+        if (addresses.Length == 0)
+        {
+            throw new IOException($"{_host} has no address");
+        }
+
+        Exception? error = null;
+        foreach (var address in addresses.OrderBy(a => a.AddressFamily == AddressFamily.InterNetwork ? 0 : 1))
+        {
+            var client = new TcpClient(address.AddressFamily) { NoDelay = true };
+            try
+            {
+                await client.ConnectAsync(address, _port, deadline);
+                return (client, client.GetStream());
+            }
+            catch (Exception ex) when (ex is SocketException or IOException or OperationCanceledException)
+            {
+                client.Dispose();
+                error = ex;
+                if (ex is OperationCanceledException)
+                {
+                    throw;
+                }
+            }
+        }
+
+        throw error!;
+    }
+
+    private GangBrokenException Unreachable(int attempts, string last) =>
+        new($"rank 0 at {_host}:{_port} could not be reached within {_settings.RendezvousTimeout.TotalSeconds:0}s ({attempts} attempts; last: {last})");
 
     private static string Describe(Exception ex, TimeSpan timeout) => ex switch
     {

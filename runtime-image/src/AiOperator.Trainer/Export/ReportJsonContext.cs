@@ -5,4 +5,5 @@ namespace AiOperator.Trainer.Export;
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase)]
 [JsonSerializable(typeof(ModelMetrics))]
 [JsonSerializable(typeof(TerminationReport))]
+[JsonSerializable(typeof(ValidationSet))]
 internal sealed partial class ReportJsonContext : JsonSerializerContext;

@@ -7,6 +7,7 @@ namespace AiOperator.Trainer.Hosting;
 internal static class ExitCodes
 {
     public const int Success = 0;
+    /// <summary>A file could not be read or written, or an unexpected error.</summary>
     public const int IoFailure = 1;
     public const int BadConfiguration = 2;
     public const int GangBroken = 200;

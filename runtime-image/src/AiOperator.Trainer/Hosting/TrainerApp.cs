@@ -1,6 +1,7 @@
 using System.Net;
 using AiOperator.Trainer.Checkpoints;
 using AiOperator.Trainer.Configuration;
+using AiOperator.Trainer.Data;
 using AiOperator.Trainer.Distributed;
 using AiOperator.Trainer.Export;
 using AiOperator.Trainer.Training;
@@ -36,8 +37,10 @@ internal static class TrainerApp
             }
 
             var metrics = new ModelMetrics(result.ValidationAccuracy, result.ValidationLoss, result.Epochs, result.State.Step);
-            var report = ModelOutput.Write(options.OutputPath!, OnnxExport.Build(result.State.Parameters, result.State.Step), metrics);
-            log.WriteLine($"model written to {options.OutputPath} (sha256 {report.Sha256}, {report.Bytes} bytes) with {ModelOutput.MetricsFileName}");
+            var validation = TwoBlobs.Generate(options.Seed).Validation;
+            var report = ModelOutput.Write(options.OutputPath!, OnnxExport.Build(result.State.Parameters, result.State.Step), metrics,
+                new ValidationSet([.. validation.Select(v => new[] { v.X0, v.X1 })], [.. validation.Select(v => v.Label)]));
+            log.WriteLine($"model written to {options.OutputPath} (sha256 {report.Sha256}, {report.Bytes} bytes) with {ModelOutput.ValidationFileName} and {ModelOutput.MetricsFileName}");
             if (!TerminationMessage.TryWrite(options.TerminationMessagePath!, options.TerminationMessagePathExplicit, TerminationMessage.Encode(report))
                 && options.TerminationMessagePathExplicit)
             {
@@ -57,6 +60,11 @@ internal static class TrainerApp
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             return Fail(options, log, ExitCodes.IoFailure, ex.Message);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // A bug, not a condition: still one line and a termination message rather than an abort (134).
+            return Fail(options, log, ExitCodes.IoFailure, $"unexpected {ex.GetType().Name}: {ex.Message}");
         }
     }
 
@@ -89,7 +97,7 @@ internal static class TrainerApp
         // (a pod in its own network namespace, as torchrun does).
         var address = IPAddress.TryParse(options.MasterAddress, out var literal) ? literal
             : options.PodAddress is { } pod ? IPAddress.Parse(pod)
-            : IPAddress.Any;
-        return GangLeader.Listen(new IPEndPoint(address, options.MasterPort), settings, log, time);
+            : null;
+        return GangLeader.Listen(address, options.MasterPort, settings, log, time);
     }
 }
