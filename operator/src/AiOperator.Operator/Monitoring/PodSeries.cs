@@ -17,6 +17,9 @@ internal sealed class PodSeries(string @namespace, string pod, string modelDeplo
 
     public DateTimeOffset? LastAttempt { get; private set; }
 
+    /// <summary>When this pod was first scraped; a window that starts there may count the pod's counters from zero.</summary>
+    public DateTimeOffset? FirstSampleAt { get; private set; }
+
     public bool LastFailed { get; private set; }
 
     public void Add(PodSample sample, TimeSpan retention)
@@ -28,6 +31,7 @@ internal sealed class PodSeries(string @namespace, string pod, string modelDeplo
         }
 
         _samples.Add(sample);
+        FirstSampleAt ??= sample.At;
         LastAttempt = sample.At;
         LastFailed = false;
         Trim(sample.At - retention);
