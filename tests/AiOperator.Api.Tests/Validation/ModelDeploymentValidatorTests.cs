@@ -96,6 +96,10 @@ public sealed class ModelDeploymentValidatorTests
         Assert.Equal("spec.autoscaling.target", Single(spec).Field);
         spec.Autoscaling = new AutoscalingSpec { Metric = AutoscalingMetric.GpuUtilization, Target = 70 };
         Assert.Equal("spec.autoscaling.target", Single(spec).Field);
+        spec.Autoscaling = new AutoscalingSpec { Metric = AutoscalingMetric.LatencyP95Ms, Target = 0.2 };
+        Assert.Contains("milliseconds", Single(spec).Message, StringComparison.Ordinal);
+        spec.Autoscaling = new AutoscalingSpec { Metric = AutoscalingMetric.LatencyP95Ms, Target = 250 };
+        Assert.Empty(ModelDeploymentValidator.Validate(spec));
     }
 
     [Fact]

@@ -96,6 +96,12 @@ public static class ModelDeploymentValidator
         {
             errors.Add(new("spec.autoscaling.target", $"GpuUtilization is a fraction between 0 and 1, got {autoscaling.Target}"));
         }
+
+        // The server's finest latency bucket is 0.5 ms: a smaller p95 target can never be met and would scale to maxReplicas.
+        if (autoscaling.Metric == AutoscalingMetric.LatencyP95Ms && autoscaling.Target is > 0 and < 1)
+        {
+            errors.Add(new("spec.autoscaling.target", $"LatencyP95Ms is in milliseconds and must be at least 1, got {autoscaling.Target}"));
+        }
     }
 
     private static void CheckRollout(RolloutSpec? rollout, List<FieldError> errors)

@@ -13,16 +13,19 @@ namespace AiOperator.ControllerRuntime.Hosting;
 
 /// <summary>
 /// Wires the operator: informers (always running, so caches stay warm) → one queue per controller →
-/// workers that run only while this process leads; probes and metrics over ProbeServer; on shutdown,
+/// workers that run only while this process leads, beside leader-only runnables (background loops such
+/// as a metrics scraper); probes and metrics over ProbeServer; on shutdown,
 /// workers stop taking work, in-flight reconciles finish within their grace, then everything stops.
 /// </summary>
-public sealed class ControllerHost : IAsyncDisposable
+public sealed partial class ControllerHost : IAsyncDisposable
 {
     private readonly ControllerHostOptions _options;
     private readonly TimeProvider _timeProvider;
     private readonly ILoggerFactory _loggers;
-    private readonly Dictionary<Type, IInformer> _informers = [];
+    private readonly Dictionary<(Type Kind, InformerOptions Options), IInformer> _informers = [];
     private readonly List<IController> _controllers = [];
+    private readonly List<(string Name, Func<CancellationToken, Task> Run)> _runnables = [];
+    private readonly List<string> _failedRunnables = [];
     private readonly List<(string Name, Func<CancellationToken, Task<bool>> Check)> _readiness = [];
     private readonly List<Task> _loops = [];
     private readonly Lock _lock = new();
@@ -62,29 +65,38 @@ public sealed class ControllerHost : IAsyncDisposable
     // With leader election configured, nobody leads until the elector says so (not while caches sync).
     public bool IsLeader => _options.LeaderElection is null ? Volatile.Read(ref _started) == 1 : _elector?.IsLeader ?? false;
 
-    /// <summary>The shared informer of a kind (created on first use, watching the host's namespaces unless options say otherwise).</summary>
+    /// <summary>
+    /// The shared informer of a kind and options (created on first use; null options watch the host's
+    /// namespaces). Callers asking with equal options share one informer; different options get their own,
+    /// so nobody silently reads a cache scoped or trimmed for someone else.
+    /// </summary>
     public Informer<T> Informer<T>(InformerOptions? options = null)
         where T : class, IKubernetesObject<V1ObjectMeta>
     {
+        var key = (typeof(T), options ?? new InformerOptions { Namespaces = _options.Namespaces });
         lock (_lock)
         {
-            if (_informers.TryGetValue(typeof(T), out var existing))
+            if (_informers.TryGetValue(key, out var existing))
             {
                 return (Informer<T>)existing;
             }
 
             EnsureNotStarted();
-            var informer = new Informer<T>(Api, options ?? new InformerOptions { Namespaces = _options.Namespaces }, _timeProvider, Metrics, _loggers.CreateLogger<Informer<T>>());
-            _informers[typeof(T)] = informer;
+            var informer = new Informer<T>(Api, key.Item2, _timeProvider, Metrics, _loggers.CreateLogger<Informer<T>>());
+            _informers[key] = informer;
             return informer;
         }
     }
 
-    /// <summary>A controller for primary kind T; chain .Owns(...) / .Watches(...) on the result.</summary>
-    public Controller<T> AddController<T>(string name, IReconciler reconciler, ControllerOptions? options = null)
+    /// <summary>
+    /// A controller for primary kind T; chain .Owns(...) / .Watches(...) on the result. Its primary informer
+    /// is the one for <paramref name="primaryOptions"/>; without them, the only informer of T already
+    /// created (or a new one with the host's defaults). Two informers of T and no options is refused.
+    /// </summary>
+    public Controller<T> AddController<T>(string name, IReconciler reconciler, ControllerOptions? options = null, InformerOptions? primaryOptions = null)
         where T : class, IKubernetesObject<V1ObjectMeta>
     {
-        var primary = Informer<T>();
+        var primary = primaryOptions is null ? ExistingOrDefaultInformer<T>() : Informer<T>(primaryOptions);
         lock (_lock)
         {
             EnsureNotStarted();
@@ -103,6 +115,28 @@ public sealed class ControllerHost : IAsyncDisposable
             var controller = new Controller<T>(name, primary, reconciler, options, _timeProvider, Metrics, _loggers.CreateLogger<Controller<T>>());
             _controllers.Add(controller);
             return controller;
+        }
+    }
+
+    /// <summary>
+    /// A background loop that runs only while this process leads (controller-runtime's Add(Runnable) with
+    /// leader election): started each time leadership is won, its token fires when leadership is lost or on
+    /// shutdown. A runnable that fails (anything but cancellation) is logged and fails liveness, so the pod
+    /// restarts rather than leading without it.
+    /// </summary>
+    public void AddRunnable(string name, Func<CancellationToken, Task> run)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        ArgumentNullException.ThrowIfNull(run);
+        lock (_lock)
+        {
+            EnsureNotStarted();
+            if (_runnables.Any(r => r.Name == name))
+            {
+                throw new ArgumentException($"a runnable named '{name}' already exists", nameof(name));
+            }
+
+            _runnables.Add((name, run));
         }
     }
 
@@ -133,6 +167,7 @@ public sealed class ControllerHost : IAsyncDisposable
         {
             failures = [.. _informers.Values.Where(i => !i.IsAlive(now)).Select(i => $"informer {i.Kind.Plural}: no progress since {i.LastProgress:O}")];
             failures.AddRange(_loops.Where(l => l.IsFaulted).Select(l => $"loop failed: {l.Exception?.GetBaseException().Message}"));
+            failures.AddRange(_failedRunnables);
         }
 
         return new HealthReport(failures.Count == 0, failures);
@@ -235,7 +270,60 @@ public sealed class ControllerHost : IAsyncDisposable
         }
     }
 
-    private Task RunControllersAsync(CancellationToken leading) => Task.WhenAll(_controllers.Select(c => c.RunAsync(leading)));
+    private Task RunControllersAsync(CancellationToken leading)
+    {
+        List<(string Name, Func<CancellationToken, Task> Run)> runnables;
+        lock (_lock)
+        {
+            runnables = [.. _runnables];
+        }
+
+        return Task.WhenAll(_controllers.Select(c => c.RunAsync(leading)).Concat(runnables.Select(r => RunRunnableAsync(r.Name, r.Run, leading))));
+    }
+
+    private async Task RunRunnableAsync(string name, Func<CancellationToken, Task> run, CancellationToken leading)
+    {
+        var logger = _loggers.CreateLogger<ControllerHost>();
+        try
+        {
+            await Task.Run(() => run(leading), CancellationToken.None);
+        }
+        catch (OperationCanceledException) when (leading.IsCancellationRequested)
+        {
+        }
+        catch (Exception ex)
+        {
+            LogRunnableFailed(logger, name, ex);
+            lock (_lock)
+            {
+                _failedRunnables.Add($"runnable {name} failed: {ex.GetBaseException().Message}");
+            }
+        }
+    }
+
+    // Without options a controller takes the informer its wiring already made for the kind.
+    private Informer<T> ExistingOrDefaultInformer<T>()
+        where T : class, IKubernetesObject<V1ObjectMeta>
+    {
+        lock (_lock)
+        {
+            var existing = _informers.Where(i => i.Key.Kind == typeof(T)).Select(i => i.Value).ToList();
+            if (existing.Count > 1)
+            {
+                throw new InvalidOperationException($"{existing.Count} informers of {typeof(T).Name} exist; say which one the controller's primary is (primaryOptions)");
+            }
+
+            if (existing.Count == 1)
+            {
+                return (Informer<T>)existing[0];
+            }
+        }
+
+        return Informer<T>();
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "runnable {Name} failed")]
+    private static partial void LogRunnableFailed(ILogger logger, string name, Exception exception);
 
     private void EnsureNotStarted()
     {

@@ -1,6 +1,10 @@
 namespace AiOperator.ControllerRuntime.Informers;
 
-/// <summary>Scope, paging, watch timing, watchdog, reconnect rate and resync of one informer.</summary>
+/// <summary>
+/// Scope, paging, watch timing, watchdog, reconnect rate and resync of one informer. Equal options
+/// (lists compared by content, <see cref="Transform"/> by reference) share one informer on a host;
+/// a new property must join <see cref="Equals(InformerOptions?)"/> (a test checks every property does).
+/// </summary>
 public sealed record InformerOptions
 {
     /// <summary>Namespaces to watch; null or empty watches all namespaces with one list/watch.</summary>
@@ -30,4 +34,41 @@ public sealed record InformerOptions
 
     /// <summary>Trims each object before it is cached (client-go's TransformFunc), e.g. dropping a pod's spec when only its status is read.</summary>
     public Func<object, object>? Transform { get; init; }
+
+    public bool Equals(InformerOptions? other) =>
+        other is not null
+        && SameItems(Namespaces, other.Namespaces)
+        && LabelSelector == other.LabelSelector
+        && PageSize == other.PageSize
+        && MinWatchTimeout == other.MinWatchTimeout
+        && MaxWatchTimeout == other.MaxWatchTimeout
+        && IdleTimeout == other.IdleTimeout
+        && ResyncPeriod == other.ResyncPeriod
+        && ReconnectRate.Equals(other.ReconnectRate)
+        && ReconnectBurst == other.ReconnectBurst
+        && SameItems(IndexedLabels, other.IndexedLabels)
+        && ReferenceEquals(Transform, other.Transform);
+
+    public override int GetHashCode()
+    {
+        var hash = new HashCode();
+        foreach (var ns in Namespaces ?? [])
+        {
+            hash.Add(ns, StringComparer.Ordinal);
+        }
+
+        hash.Add(LabelSelector, StringComparer.Ordinal);
+        hash.Add(PageSize);
+        hash.Add(ResyncPeriod);
+        foreach (var label in IndexedLabels)
+        {
+            hash.Add(label, StringComparer.Ordinal);
+        }
+
+        return hash.ToHashCode();
+    }
+
+    // Null and empty both mean "all namespaces" / "no index".
+    private static bool SameItems(IReadOnlyList<string>? a, IReadOnlyList<string>? b) =>
+        (a ?? []).SequenceEqual(b ?? [], StringComparer.Ordinal);
 }

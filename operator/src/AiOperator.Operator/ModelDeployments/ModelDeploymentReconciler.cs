@@ -3,6 +3,7 @@ using AiOperator.Api.Validation;
 using AiOperator.ControllerRuntime.Events;
 using AiOperator.ControllerRuntime.Informers;
 using AiOperator.ControllerRuntime.Reconciliation;
+using AiOperator.Operator.Monitoring;
 using k8s.Models;
 using Microsoft.Extensions.Logging;
 
@@ -22,6 +23,7 @@ internal sealed partial class ModelDeploymentReconciler(
     ResourceWriter writer,
     StatusWriter statusWriter,
     IEventRecorder events,
+    IModelLoadFailures loadFailures,
     OperatorOptions options,
     TimeProvider timeProvider,
     ILogger<ModelDeploymentReconciler> logger) : IReconciler
@@ -70,7 +72,7 @@ internal sealed partial class ModelDeploymentReconciler(
 
         var template = ModelServerPodTemplate.Render(md, modelUri, options.ModelServerImage);
         var revision = RevisionName.Compute(md.Spec.Model.Version, template);
-        var desired = Math.Max(0, md.Spec.Replicas ?? 1);
+        var desired = ReplicaTotal.Compute(md.Spec, md.Status);
 
         var owned = deployments.ListByOwner(md.Metadata.Uid)
             .Where(d => ModelDeploymentStatusProjection.RevisionOf(d) is not null)
@@ -125,7 +127,8 @@ internal sealed partial class ModelDeploymentReconciler(
         }
 
         var observation = new ModelDeploymentObservation(md, revision, desired, live,
-            pods.ListByLabel(key.Namespace, ModelDeploymentLabels.ModelDeployment, md.Metadata.Name));
+            pods.ListByLabel(key.Namespace, ModelDeploymentLabels.ModelDeployment, md.Metadata.Name),
+            loadFailures.For(key.Namespace, md.Metadata.Name));
         var status = TrainingJobModelSource.WithGate(ModelDeploymentStatusProjection.Compute(observation, now), gateFailure, md.Metadata.Generation, now);
         if (status.Phase == ModelDeploymentPhase.Ready && md.Status?.Phase != ModelDeploymentPhase.Ready)
         {

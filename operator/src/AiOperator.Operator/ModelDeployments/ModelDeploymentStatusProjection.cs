@@ -1,6 +1,7 @@
 using AiOperator.Api.V1Alpha1;
 using AiOperator.Api.Validation;
 using AiOperator.ControllerRuntime.Reconciliation;
+using AiOperator.Operator.Monitoring;
 using k8s.Models;
 
 namespace AiOperator.Operator.ModelDeployments;
@@ -72,7 +73,7 @@ internal static class ModelDeploymentStatusProjection
         var degraded = wasStable && !currentSettled && older.Count == 0 && ready < desired;
         conditions = Conditions.Set(conditions, Degraded, degraded, degraded ? "ReplicasUnavailable" : "AsExpected",
             degraded ? $"only {ready}/{desired} replicas ready" : "no replica missing", generation, now);
-        var (loaded, loadReason, loadMessage) = ModelLoadState(observed.Pods, observed.CurrentRevision);
+        var (loaded, loadReason, loadMessage) = ModelLoadState(observed.Pods, observed.CurrentRevision, observed.LoadFailures ?? []);
         conditions = Conditions.Set(conditions, new V1Condition
         {
             Type = ModelLoaded,
@@ -102,7 +103,7 @@ internal static class ModelDeploymentStatusProjection
         return pod is null ? null : Truncate($"pod {pod.Metadata.Name} unschedulable: {message}");
     }
 
-    private static (string Status, string Reason, string Message) ModelLoadState(IReadOnlyList<V1Pod> pods, string revision)
+    private static (string Status, string Reason, string Message) ModelLoadState(IReadOnlyList<V1Pod> pods, string revision, IReadOnlyList<ModelLoadFailure> failures)
     {
         var mine = pods.Where(p => p.Metadata.Labels?.TryGetValue(ModelDeploymentLabels.Revision, out var r) == true && r == revision).ToList();
         if (mine.Any(p => p.Status?.Conditions?.Any(c => c.Type == "Ready" && c.Status == "True") == true))
@@ -128,6 +129,13 @@ internal static class ModelDeploymentStatusProjection
                     return ("False", waiting.Reason, Truncate($"pod {pod.Metadata.Name}: {waiting.Message ?? waiting.Reason}"));
                 }
             }
+        }
+
+        // The server's own word, read from its metrics by the scraper: no need to wait out the startup probe.
+        var reported = failures.FirstOrDefault(f => f.Revision == revision && mine.Any(p => p.Metadata.Name == f.Pod));
+        if (reported is not null)
+        {
+            return ("False", "ModelLoadFailed", Truncate($"pod {reported.Pod}: {reported.Reason}"));
         }
 
         return ("Unknown", "Loading", mine.Count == 0 ? $"no pod of revision {revision} yet" : $"revision {revision} is loading the model");

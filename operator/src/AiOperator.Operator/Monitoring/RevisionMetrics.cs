@@ -15,4 +15,11 @@ public sealed record RevisionMetrics(
     double GpuUtilization,
     int PodsScraped,
     int PodsFailed,
-    DateTimeOffset SampledAt);
+    DateTimeOffset SampledAt)
+{
+    /// <summary>In-flight requests summed over the revision's pods (Concurrency is the per-pod average).</summary>
+    public double TotalConcurrency { get; init; } = double.NaN;
+
+    /// <summary>GPU (or busy) utilisation summed over the revision's pods, in pods' worth (GpuUtilization is the per-pod average).</summary>
+    public double TotalGpuUtilization { get; init; } = double.NaN;
+}

@@ -1,0 +1,193 @@
+using System.Globalization;
+using System.Text;
+using AiOperator.ControllerRuntime.Informers;
+using AiOperator.ControllerRuntime.Metrics;
+using AiOperator.Operator.ModelDeployments;
+using k8s.Models;
+using Microsoft.Extensions.Logging;
+
+namespace AiOperator.Operator.Monitoring;
+
+/// <summary>
+/// Reads /metrics of every running model pod (pod IP from status, the server's port), a bounded number
+/// at a time, each with a timeout and a body limit, into <see cref="MetricsStore"/>. Unready pods are read
+/// too, for a model that failed to load. A scrape that fails is counted, never fatal. The caller owns
+/// the HTTP client (see <see cref="DirectHandler"/>).
+/// </summary>
+internal sealed partial class ModelPodScraper
+{
+    private readonly IResourceCache<V1Pod> _pods;
+    private readonly MetricsStore _store;
+    private readonly ModelLoadFailures _loadFailures;
+    private readonly HttpMessageInvoker _http;
+    private readonly ScraperOptions _options;
+    private readonly TimeProvider _timeProvider;
+    private readonly ILogger _logger;
+    private readonly Counter _scrapes;
+
+    public ModelPodScraper(IResourceCache<V1Pod> pods, MetricsStore store, ModelLoadFailures loadFailures, HttpMessageInvoker http,
+        ScraperOptions options, ControllerMetrics metrics, TimeProvider timeProvider, ILogger<ModelPodScraper> logger)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(metrics);
+        options.Validate();
+        _pods = pods;
+        _store = store;
+        _loadFailures = loadFailures;
+        _http = http;
+        _options = options;
+        _timeProvider = timeProvider;
+        _logger = logger;
+        _scrapes = metrics.Registry.Counter("aiop_operator_model_scrapes_total", "Scrapes of model pods' /metrics by result", "result");
+    }
+
+    /// <summary>A handler for pod IPs: no proxy, no redirects, no cookies, one connection per pod.</summary>
+    public static SocketsHttpHandler DirectHandler(ScraperOptions options) => new()
+    {
+        UseProxy = false,
+        AllowAutoRedirect = false,
+        UseCookies = false,
+        MaxConnectionsPerServer = 1,
+        ConnectTimeout = options.Timeout,
+        PooledConnectionIdleTimeout = options.Interval * 3,
+        PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+    };
+
+    /// <summary>Scrapes every interval while leading; <paramref name="afterRound"/> runs after each pass.</summary>
+    public async Task RunAsync(Func<ScrapeRound, CancellationToken, Task> afterRound, CancellationToken leading)
+    {
+        ArgumentNullException.ThrowIfNull(afterRound);
+        using var timer = new PeriodicTimer(_options.Interval, _timeProvider);
+        do
+        {
+            var round = await ScrapeOnceAsync(leading);
+            await afterRound(round, leading);
+        }
+        while (await timer.WaitForNextTickAsync(leading));
+    }
+
+    public async Task<ScrapeRound> ScrapeOnceAsync(CancellationToken cancellationToken)
+    {
+        var targets = new List<(V1Pod Pod, string ModelDeployment, string Revision, bool Ready)>();
+        var live = new HashSet<(string, string)>();
+        foreach (var pod in _pods.List())
+        {
+            var labels = pod.Metadata.Labels;
+            if (labels is null || !labels.TryGetValue(ModelDeploymentLabels.ModelDeployment, out var md) || !labels.TryGetValue(ModelDeploymentLabels.Revision, out var revision))
+            {
+                continue;
+            }
+
+            live.Add((pod.Metadata.NamespaceProperty ?? "", pod.Metadata.Name));
+            if (pod.Status?.Phase == "Running" && !string.IsNullOrEmpty(pod.Status.PodIP) && pod.Metadata.DeletionTimestamp is null)
+            {
+                targets.Add((pod, md, revision, IsReady(pod)));
+            }
+        }
+
+        var scraped = 0;
+        var failed = 0;
+        var changed = new HashSet<ObjectKey>();
+        var changedLock = new Lock();
+        await Parallel.ForEachAsync(targets, new ParallelOptions { MaxDegreeOfParallelism = _options.MaxConcurrency, CancellationToken = cancellationToken }, async (target, ct) =>
+        {
+            var ns = target.Pod.Metadata.NamespaceProperty ?? "";
+            var name = target.Pod.Metadata.Name;
+            var sample = await ScrapeAsync(target.Pod.Status.PodIP, _store.LastBounds(ns, name), ct);
+            if (sample is null)
+            {
+                Interlocked.Increment(ref failed);
+                _scrapes.Inc("failure");
+                _store.RecordFailure(ns, name, target.ModelDeployment, target.Revision, _timeProvider.GetUtcNow());
+                return;
+            }
+
+            Interlocked.Increment(ref scraped);
+            _scrapes.Inc("success");
+            _store.Record(ns, name, target.ModelDeployment, target.Revision, sample);
+            var failureChanged = sample.LoadFailure is { } reason && !target.Ready
+                ? _loadFailures.Set(ns, target.ModelDeployment, new ModelLoadFailure(name, target.Revision, reason, sample.At))
+                : _loadFailures.Clear(ns, name);
+            if (failureChanged)
+            {
+                lock (changedLock)
+                {
+                    changed.Add(new ObjectKey(ns, target.ModelDeployment));
+                }
+            }
+        });
+
+        _store.Retain(live);
+        _loadFailures.Retain(live);
+        return new ScrapeRound(scraped, failed, changed);
+    }
+
+    private async Task<PodSample?> ScrapeAsync(string podIp, double[]? previousBounds, CancellationToken cancellationToken)
+    {
+        var host = podIp.Contains(':', StringComparison.Ordinal) ? $"[{podIp}]" : podIp;
+        var uri = new Uri($"http://{host}:{_options.Port.ToString(CultureInfo.InvariantCulture)}/metrics");
+        using var timeout = new CancellationTokenSource(_options.Timeout, _timeProvider);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
+        try
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, uri);
+            request.Headers.Accept.ParseAdd("text/plain");
+            using var response = await _http.SendAsync(request, linked.Token);
+            if (!response.IsSuccessStatusCode)
+            {
+                LogScrapeFailed(uri, $"HTTP {(int)response.StatusCode}");
+                return null;
+            }
+
+            if (response.Content.Headers.ContentLength > _options.MaxBodyBytes)
+            {
+                LogScrapeFailed(uri, $"body of {response.Content.Headers.ContentLength} bytes is over {_options.MaxBodyBytes}");
+                return null;
+            }
+
+            var body = await ReadBoundedAsync(response.Content, linked.Token);
+            if (body is null)
+            {
+                LogScrapeFailed(uri, $"body over {_options.MaxBodyBytes} bytes");
+                return null;
+            }
+
+            var samples = PrometheusTextParser.Parse(body, ModelServerScrape.Wanted, _options.Limits);
+            return ModelServerScrape.ToSample(samples, _timeProvider.GetUtcNow(), previousBounds);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            LogScrapeFailed(uri, $"no answer within {_options.Timeout.TotalSeconds:0.###} s");
+            return null;
+        }
+        catch (Exception ex) when (ex is HttpRequestException or IOException or FormatException or DecoderFallbackException)
+        {
+            LogScrapeFailed(uri, ex.Message);
+            return null;
+        }
+    }
+
+    private async Task<string?> ReadBoundedAsync(HttpContent content, CancellationToken cancellationToken)
+    {
+        await using var stream = await content.ReadAsStreamAsync(cancellationToken);
+        var buffer = new byte[Math.Min(_options.MaxBodyBytes + 1, 64 * 1024)];
+        using var body = new MemoryStream();
+        int read;
+        while ((read = await stream.ReadAsync(buffer, cancellationToken)) > 0)
+        {
+            if (body.Length + read > _options.MaxBodyBytes)
+            {
+                return null;
+            }
+
+            body.Write(buffer, 0, read);
+        }
+
+        return new UTF8Encoding(false, true).GetString(body.GetBuffer(), 0, (int)body.Length);
+    }
+
+    private static bool IsReady(V1Pod pod) => pod.Status?.Conditions?.Any(c => c.Type == "Ready" && c.Status == "True") == true;
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "scrape of {Uri} failed: {Reason}")]
+    private partial void LogScrapeFailed(Uri uri, string reason);
+}

@@ -1,0 +1,174 @@
+using System.Diagnostics;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using AiOperator.Api.Crds;
+using AiOperator.Api.V1Alpha1;
+using AiOperator.LocalCluster;
+using AiOperator.LocalCluster.Simulation;
+using AiOperator.ModelServer.Tests.Support;
+using AiOperator.Operator.Tests.Integration;
+using k8s;
+using k8s.Models;
+
+namespace AiOperator.Operator.Tests.EndToEnd;
+
+/// <summary>
+/// Monitoring and autoscaling with real model-server processes: the operator scrapes the pods' own
+/// /metrics; load through the Service raises replicas and its end lowers them; a corrupt model file
+/// shows as ModelLoaded=False with the server's reason within one scrape.
+/// </summary>
+public sealed class AutoscalingEndToEndTests : IAsyncLifetime
+{
+    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(90);
+    private LocalCluster.LocalCluster? _cluster;
+    private Kubernetes? _client;
+
+    private LocalCluster.LocalCluster Cluster => _cluster!;
+
+    private Kubernetes Client => _client!;
+
+    public async Task InitializeAsync()
+    {
+        _cluster = await LocalCluster.LocalCluster.StartAsync(new LocalClusterOptions
+        {
+            Nodes = 1,
+            GpusPerNode = 4,
+            ProcessImages = ProjectImages.Resolve(ModelServerBuild(), trainerPath: null),
+        });
+        _client = Cluster.CreateClient();
+        foreach (var crd in AiOperatorCrds.All)
+        {
+            await Client.ApiextensionsV1.CreateCustomResourceDefinitionAsync(KubernetesYaml.Deserialize<V1CustomResourceDefinition>(CrdGenerator.RenderYaml(crd)));
+        }
+    }
+
+    [Fact]
+    public async Task A_corrupt_model_is_ModelLoaded_False_with_the_servers_reason_within_ten_seconds()
+    {
+        const string ns = "corrupt";
+        await Client.CoreV1.CreateNamespaceAsync(new V1Namespace { Metadata = new V1ObjectMeta { Name = ns } });
+        var modelDir = Path.Combine(Cluster.StateDirectory, "pvcs", ns, "models", "broken", "1");
+        Directory.CreateDirectory(modelDir);
+        await File.WriteAllBytesAsync(Path.Combine(modelDir, "model.onnx"), [0x08, 0x07, 0xff, 0xfe, 0x00, 0x13, 0x37]);
+
+        await using var op = RunningOperator.Start(Cluster.ApiServer.ClientConfiguration, "e2e-corrupt", namespaces: [ns]);
+        using var mds = new ModelDeploymentClient(Client);
+        var md = ModelDeploymentClient.New(ns, "broken", replicas: 1, gpus: 1);
+        md.Spec.Model.Uri = "pvc://models/broken/1/model.onnx";
+        await mds.CreateAsync(md);
+
+        // From the moment the server process runs: well inside the startup probe's 10-minute window.
+        await Wait.UntilAsync(async () => (await Client.CoreV1.ListNamespacedPodAsync(ns)).Items.Any(p => p.Status?.Phase == "Running"), Deadline, "model-server pod running");
+        var running = Stopwatch.StartNew();
+        V1Condition? loaded = null;
+        await Wait.UntilAsync(async () =>
+        {
+            loaded = (await mds.GetAsync(ns, "broken")).Status?.Conditions?.FirstOrDefault(c => c.Type == "ModelLoaded");
+            return loaded?.Status == "False";
+        }, TimeSpan.FromSeconds(30), "ModelLoaded=False");
+
+        Assert.True(running.Elapsed <= TimeSpan.FromSeconds(10), $"ModelLoaded=False after {running.Elapsed.TotalSeconds:0.0} s");
+        Assert.Equal("ModelLoadFailed", loaded!.Reason);
+        Assert.Contains("broken-", loaded.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("exited", loaded.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Load_through_the_service_raises_replicas_and_its_end_brings_them_back()
+    {
+        const string ns = "autoscale";
+        await Client.CoreV1.CreateNamespaceAsync(new V1Namespace { Metadata = new V1ObjectMeta { Name = ns } });
+        var modelDir = Path.Combine(Cluster.StateDirectory, "pvcs", ns, "models", "doubler", "1");
+        Directory.CreateDirectory(modelDir);
+        new OnnxGraphBuilder("model").Input("x", OnnxType.Float, -1, 4).Output("y", OnnxType.Float, -1, 4).Node("Add", ["x", "x"], ["y"]).Save(modelDir);
+
+        await using var op = RunningOperator.Start(Cluster.ApiServer.ClientConfiguration, "e2e-autoscale", namespaces: [ns]);
+        using var mds = new ModelDeploymentClient(Client);
+        var md = ModelDeploymentClient.New(ns, "doubler", replicas: 1, gpus: 1);
+        md.Spec.Model.Uri = "pvc://models/doubler/1/model.onnx";
+        md.Spec.Autoscaling = new AutoscalingSpec
+        {
+            Enabled = true,
+            MinReplicas = 1,
+            MaxReplicas = 3,
+            Metric = AutoscalingMetric.RequestsPerSecond,
+            Target = 10,
+            ScaleDownStabilizationSeconds = 5,
+        };
+        await mds.CreateAsync(md);
+        await Wait.UntilAsync(async () => (await mds.GetAsync(ns, "doubler")).Status?.Phase == ModelDeploymentPhase.Ready, Deadline, "doubler Ready");
+        var service = await Client.CoreV1.ReadNamespacedServiceAsync("doubler", ns);
+
+        // A bounded load generator on loopback: four workers, stopped by the test or after two minutes at most.
+        using var stopLoad = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        var load = GenerateLoadAsync(new Uri($"http://{service.Spec.ClusterIP}:80"), workers: 4, stopLoad.Token);
+        await Wait.UntilAsync(async () =>
+        {
+            var current = await mds.GetAsync(ns, "doubler");
+            return current.Status?.DesiredReplicas >= 2 && current.Status.Metrics?.RequestsPerSecond > 10;
+        }, Deadline, "autoscaler raises desiredReplicas and status.metrics shows the load");
+        await Wait.UntilAsync(async () =>
+            (await Client.AppsV1.ListNamespacedDeploymentAsync(ns)).Items.Sum(d => d.Spec.Replicas ?? 0) >= 2, Deadline, "the Deployment follows the total");
+        var events = await Client.CoreV1.ListNamespacedEventAsync(ns);
+        Assert.Contains(events.Items, e => e.Reason == "Autoscaled" && e.InvolvedObject.Name == "doubler");
+
+        await stopLoad.CancelAsync();
+        var served = await load;
+        Assert.True(served > 0);
+
+        // Down again once the 60 s stable window has seen the quiet and the 5 s scale-down window passed.
+        await Wait.UntilAsync(async () => (await mds.GetAsync(ns, "doubler")).Status?.DesiredReplicas == 1, TimeSpan.FromSeconds(150), "back to minReplicas after the load");
+        await Wait.UntilAsync(async () =>
+            (await Client.AppsV1.ListNamespacedDeploymentAsync(ns)).Items.Sum(d => d.Spec.Replicas ?? 0) == 1, Deadline, "the Deployment scaled back down");
+    }
+
+    private static async Task<long> GenerateLoadAsync(Uri service, int workers, CancellationToken stop)
+    {
+        using var http = new HttpClient { BaseAddress = service, Timeout = TimeSpan.FromSeconds(10) };
+        long served = 0;
+        var body = new JsonObject
+        {
+            ["inputs"] = new JsonArray(new JsonObject { ["name"] = "x", ["shape"] = new JsonArray(1, 4), ["datatype"] = "FP32", ["data"] = new JsonArray(1, 2, 3, 4) }),
+        };
+        await Task.WhenAll(Enumerable.Range(0, workers).Select(async _ =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                try
+                {
+                    using var response = await http.PostAsJsonAsync("/v2/models/doubler/infer", body, stop);
+                    if (response.IsSuccessStatusCode)
+                    {
+                        Interlocked.Increment(ref served);
+                    }
+                }
+                catch (OperationCanceledException) when (stop.IsCancellationRequested)
+                {
+                }
+                catch (HttpRequestException)
+                {
+                    // A pod going away mid-request: the next request goes elsewhere.
+                }
+            }
+        }));
+        return served;
+    }
+
+    public async Task DisposeAsync()
+    {
+        _client?.Dispose();
+        if (_cluster is not null)
+        {
+            await _cluster.DisposeAsync();
+        }
+    }
+
+    private static string ModelServerBuild()
+    {
+        var configuration = new DirectoryInfo(AppContext.BaseDirectory).Parent!.Name;
+        var root = DeployPathTests.RepositoryRoot();
+        var dir = Path.Combine(root, "runtime-image", "src", "AiOperator.ModelServer", "bin", configuration, "net10.0");
+        Assert.True(File.Exists(Path.Combine(dir, "aiop-model-server.dll")), $"aiop-model-server.dll not built at {dir}");
+        return dir;
+    }
+}
