@@ -20,7 +20,8 @@ FROM ${DOTNET_RUNTIME_IMAGE} AS runtime
 RUN groupadd --gid 65532 aiop && useradd --uid 65532 --gid 65532 --no-create-home --shell /usr/sbin/nologin aiop
 COPY --from=build /out /app
 # A small CPU workload: the workstation GC keeps the footprint down; diagnostics off for a read-only root.
-ENV DOTNET_EnableDiagnostics=0 \
+ENV DOTNET_ROOT=/usr/share/dotnet \
+    DOTNET_EnableDiagnostics=0 \
     DOTNET_gcServer=0
 WORKDIR /app
 USER 65532:65532
