@@ -6,6 +6,7 @@ using AiOperator.ControllerRuntime.Informers;
 using AiOperator.ControllerRuntime.Metrics;
 using AiOperator.ControllerRuntime.Reconciliation;
 using AiOperator.Operator.ModelDeployments;
+using AiOperator.Operator.Monitoring;
 using k8s.Models;
 using Microsoft.Extensions.Logging;
 
@@ -24,7 +25,8 @@ public static class OperatorHost
         ControllerMetrics metrics,
         TimeProvider timeProvider,
         ILoggerFactory loggerFactory,
-        TimeSpan? resyncPeriod = null)
+        TimeSpan? resyncPeriod = null,
+        IRevisionMetrics? revisionMetrics = null)
     {
         ArgumentNullException.ThrowIfNull(hostOptions);
         var options = new OperatorOptions { ModelServerImage = modelServerImage };
@@ -45,7 +47,7 @@ public static class OperatorHost
 
         var reconciler = new ModelDeploymentReconciler(
             modelDeployments.Cache, deployments.Cache, services.Cache, budgets.Cache, pods.Cache,
-            host.Writer, host.Status, host.Events, options, timeProvider, loggerFactory.CreateLogger<ModelDeploymentReconciler>());
+            revisionMetrics ?? NoRevisionMetrics.Instance, host.Writer, host.Status, host.Events, options, timeProvider, loggerFactory.CreateLogger<ModelDeploymentReconciler>());
         host.AddController<ModelDeployment>(ModelDeploymentController, reconciler, new ControllerOptions { MaxConcurrentReconciles = maxConcurrentReconciles })
             .Owns(deployments)
             .Owns(services)

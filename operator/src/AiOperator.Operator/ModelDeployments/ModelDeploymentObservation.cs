@@ -1,12 +1,14 @@
 using AiOperator.Api.V1Alpha1;
+using AiOperator.Operator.Rollouts;
 using k8s.Models;
 
 namespace AiOperator.Operator.ModelDeployments;
 
-/// <summary>What the reconciler saw in the caches, and decided, that the status is computed from.</summary>
+/// <summary>What the reconciler saw in the caches, and what the rollout decided, that the status is computed from.</summary>
 internal sealed record ModelDeploymentObservation(
     ModelDeployment ModelDeployment,
-    string CurrentRevision,
+    string SpecRevision,
     int DesiredReplicas,
     IReadOnlyList<V1Deployment> Deployments,
-    IReadOnlyList<V1Pod> Pods);
+    IReadOnlyList<V1Pod> Pods,
+    RolloutDecision Rollout);
