@@ -87,7 +87,8 @@ internal sealed partial class ModelDeploymentReconciler(
                 annotations[annotation] = null;
             }
 
-            await writer.PatchAsync<ModelDeployment>(key.Namespace, key.Name, new JsonObject { ["metadata"] = new JsonObject { ["annotations"] = annotations } }, cancellationToken);
+            // The status write below is guarded by resourceVersion: it must carry the one this patch produced.
+            md = await writer.PatchAsync<ModelDeployment>(key.Namespace, key.Name, new JsonObject { ["metadata"] = new JsonObject { ["annotations"] = annotations } }, cancellationToken);
         }
 
         var live = new List<V1Deployment>();
