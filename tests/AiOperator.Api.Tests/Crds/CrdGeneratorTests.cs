@@ -57,7 +57,10 @@ public sealed class CrdGeneratorTests
         Assert.Equal(".spec.replicas", scale.SpecReplicasPath);
         Assert.Equal(".status.replicas", scale.StatusReplicasPath);
         Assert.Equal(".status.selector", scale.LabelSelectorPath);
-        Assert.Equal(["Model", "Version", "Phase", "Ready", "Canary", "Age"], parsed.Spec.Versions[0].AdditionalPrinterColumns.Select(c => c.Name));
+        var columns = parsed.Spec.Versions[0].AdditionalPrinterColumns;
+        Assert.Equal(["Model", "Version", "Phase", "Ready", "Weight", "Age"], columns.Where(c => (c.Priority ?? 0) == 0).Select(c => c.Name));
+        Assert.Equal(["Stable", "Canary", "Step"], columns.Where(c => c.Priority == 1).Select(c => c.Name));
+        Assert.Equal(".status.canaryRevision", columns.Single(c => c.Name == "Canary").JsonPath);
 
         var tj = KubernetesYaml.Deserialize<V1CustomResourceDefinition>(CrdGenerator.RenderYaml(AiOperatorCrds.TrainingJobs));
         Assert.Equal(["tj"], tj.Spec.Names.ShortNames);

@@ -120,31 +120,6 @@ public sealed class DeployPathTests(OperatorCluster fixture)
         Assert.Single((await fixture.Client.AppsV1.ListNamespacedDeploymentAsync(ns)).Items);
     }
 
-    [Fact]
-    public async Task A_new_model_version_replaces_the_old_revision_without_dropping_below_desired()
-    {
-        var ns = await fixture.NewNamespaceAsync("upgrade");
-        await using var op = RunningOperator.Start(fixture.Config, "solo", namespaces: [ns]);
-        using var mds = new ModelDeploymentClient(fixture.Client);
-        await mds.CreateAsync(ModelDeploymentClient.New(ns, "m", replicas: 2, version: "1"));
-        var first = await WaitReadyAsync(mds, ns, "m", 2);
-
-        await mds.PatchAsync(ns, "m", """{"spec":{"model":{"version":"2","uri":"pvc://models/m/2/model.onnx"}}}""");
-        var minReady = int.MaxValue;
-        await Wait.UntilAsync(async () =>
-        {
-            var deployments = (await fixture.Client.AppsV1.ListNamespacedDeploymentAsync(ns)).Items;
-            minReady = Math.Min(minReady, deployments.Sum(d => d.Status?.ReadyReplicas ?? 0));
-            var md = await mds.GetAsync(ns, "m");
-            return md.Status?.Phase == ModelDeploymentPhase.Ready && md.Status.StableRevision != first.Status!.StableRevision && deployments.Count == 1;
-        }, Deadline, "revision 2 serving alone");
-
-        Assert.True(minReady >= 2, $"ready replicas dropped to {minReady} during the replacement");
-        var md = await mds.GetAsync(ns, "m");
-        Assert.StartsWith("2-", md.Status!.StableRevision, StringComparison.Ordinal);
-        Assert.Equal([RevisionOutcome.Stable, RevisionOutcome.Superseded], md.Status.Revisions!.Select(r => r.Outcome!.Value));
-    }
-
     internal static async Task<ModelDeployment> WaitReadyAsync(ModelDeploymentClient mds, string ns, string name, int replicas)
     {
         ModelDeployment? md = null;

@@ -3,6 +3,7 @@ using AiOperator.ControllerRuntime.Hosting;
 using AiOperator.ControllerRuntime.LeaderElection;
 using AiOperator.ControllerRuntime.Metrics;
 using AiOperator.Operator.Hosting;
+using AiOperator.Operator.Monitoring;
 using k8s;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -39,7 +40,8 @@ internal sealed class RunningOperator : IAsyncDisposable
     public double ReconcilesOf(string controller) => new[] { "success", "error", "requeue", "requeue_after" }
         .Sum(r => Host.Metrics.ReconcileTotal.Value(controller, r));
 
-    public static RunningOperator Start(KubernetesClientConfiguration config, string identity, bool leaderElection = false, IReadOnlyList<string>? namespaces = null, TimeSpan? resync = null)
+    public static RunningOperator Start(KubernetesClientConfiguration config, string identity, bool leaderElection = false, IReadOnlyList<string>? namespaces = null, TimeSpan? resync = null,
+        IRevisionMetrics? revisionMetrics = null)
     {
         var metrics = new ControllerMetrics();
         var api = new KubeApi(config, metrics, options: new KubeApiOptions { UserAgent = $"{UserAgentPrefix}-{identity}" });
@@ -51,7 +53,7 @@ internal sealed class RunningOperator : IAsyncDisposable
                 ? new LeaderElectionOptions { LeaseName = "ai-operator-leader", LeaseNamespace = namespaces is { Count: > 0 } ? namespaces[0] : "default", Identity = identity, ReleaseOnCancel = false }
                 : null,
         };
-        var host = OperatorHost.Build(api, options, "ghcr.io/aioperator/model-server:test", 4, metrics, TimeProvider.System, NullLoggerFactory.Instance, resync);
+        var host = OperatorHost.Build(api, options, "ghcr.io/aioperator/model-server:test", 4, metrics, TimeProvider.System, NullLoggerFactory.Instance, resync, revisionMetrics: revisionMetrics);
         return new RunningOperator(api, host, identity);
     }
 

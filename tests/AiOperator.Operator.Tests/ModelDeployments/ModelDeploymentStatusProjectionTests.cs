@@ -2,6 +2,7 @@ using AiOperator.Api.V1Alpha1;
 using AiOperator.Api.Validation;
 using AiOperator.ControllerRuntime.Reconciliation;
 using AiOperator.Operator.ModelDeployments;
+using AiOperator.Operator.Rollouts;
 using k8s.Models;
 
 namespace AiOperator.Operator.Tests.ModelDeployments;
@@ -27,11 +28,23 @@ public sealed class ModelDeploymentStatusProjectionTests
         },
     };
 
+    // The reconciler's order: the rollout decides from the observed Deployments, the projection summarises.
+    private static ModelDeploymentStatus Compute(ModelDeployment md, string revision, int total, IReadOnlyList<V1Deployment> deployments, IReadOnlyList<V1Pod> pods, DateTimeOffset now) =>
+        ModelDeploymentStatusProjection.Compute(Observe(md, revision, total, deployments, pods, now), now);
+
+    private static ModelDeploymentObservation Observe(ModelDeployment md, string revision, int total, IReadOnlyList<V1Deployment> deployments, IReadOnlyList<V1Pod> pods, DateTimeOffset now)
+    {
+        var observed = deployments.Select(d => new ObservedRevision(ModelDeploymentStatusProjection.RevisionOf(d)!, d.Spec.Replicas ?? 0, d.Status.ReadyReplicas ?? 0, d.Status.Replicas ?? 0)).ToList();
+        var decision = RolloutEngine.Decide(new RolloutInput(md.Spec, md.Status, revision, md.Spec.Model.Version, total, observed,
+            RolloutCommands.Parse(md.Metadata.Annotations), null, now));
+        return new ModelDeploymentObservation(md, revision, total, deployments, pods, decision);
+    }
+
     [Fact]
     public void All_replicas_of_one_revision_ready_is_phase_ready_and_that_revision_is_stable()
     {
         var md = ModelDeploymentFixtures.Resnet(replicas: 2);
-        var status = ModelDeploymentStatusProjection.Compute(new(md, "3-aaaaaa", 2, [Deployment("3-aaaaaa", 2, 2)], [Pod("3-aaaaaa", ready: true)]), Now);
+        var status = Compute(md, "3-aaaaaa", 2, [Deployment("3-aaaaaa", 2, 2)], [Pod("3-aaaaaa", ready: true)], Now);
         Assert.Equal(ModelDeploymentPhase.Ready, status.Phase);
         Assert.Equal("2/2", status.Ready);
         Assert.Equal("3-aaaaaa", status.StableRevision);
@@ -48,27 +61,57 @@ public sealed class ModelDeploymentStatusProjectionTests
     public void A_second_identical_computation_changes_nothing_so_no_status_write_happens()
     {
         var md = ModelDeploymentFixtures.Resnet(replicas: 2);
-        var observed = new ModelDeploymentObservation(md, "3-aaaaaa", 2, [Deployment("3-aaaaaa", 2, 2)], [Pod("3-aaaaaa", ready: true)]);
+        var observed = Observe(md, "3-aaaaaa", 2, [Deployment("3-aaaaaa", 2, 2)], [Pod("3-aaaaaa", ready: true)], Now);
         md.Status = ModelDeploymentStatusProjection.Compute(observed, Now);
-        var again = ModelDeploymentStatusProjection.Compute(observed, Now.AddMinutes(5));
+        var again = ModelDeploymentStatusProjection.Compute(Observe(md, "3-aaaaaa", 2, [Deployment("3-aaaaaa", 2, 2)], [Pod("3-aaaaaa", ready: true)], Now.AddMinutes(5)), Now.AddMinutes(5));
         Assert.Null(StatusWriter.StatusPatch(md, again));
     }
 
     [Fact]
-    public void A_new_revision_rolling_in_is_progressing_and_the_old_one_stays_stable_until_it_is_done()
+    public void A_canary_is_progressing_with_its_step_and_the_old_revision_stays_stable()
     {
         var md = ModelDeploymentFixtures.Resnet(replicas: 2);
-        md.Status = ModelDeploymentStatusProjection.Compute(new(md, "3-aaaaaa", 2, [Deployment("3-aaaaaa", 2, 2)], []), Now);
-        var rolling = ModelDeploymentStatusProjection.Compute(new(md, "4-bbbbbb", 2, [Deployment("4-bbbbbb", 1, 0), Deployment("3-aaaaaa", 2, 2)], []), Now);
+        md.Status = Compute(md, "3-aaaaaa", 2, [Deployment("3-aaaaaa", 2, 2)], [], Now);
+        var rolling = Compute(md, "4-bbbbbb", 2, [Deployment("3-aaaaaa", 2, 2)], [], Now);
         Assert.Equal(ModelDeploymentPhase.Progressing, rolling.Phase);
         Assert.Equal("3-aaaaaa", rolling.StableRevision);
+        Assert.Equal("4-bbbbbb", rolling.CanaryRevision);
+        Assert.Equal(20, rolling.CanaryWeight);
         Assert.Equal(["4-bbbbbb", "3-aaaaaa"], rolling.Revisions!.Select(r => r.Name));
         Assert.Equal(RevisionOutcome.Progressing, rolling.Revisions![0].Outcome);
+        var progressing = Conditions.Find(rolling.Conditions, "Progressing")!;
+        Assert.Equal(("True", "CanaryProgressing"), (progressing.Status, progressing.Reason));
+        Assert.Contains("step 1 of 2, weight 20%", progressing.Message, StringComparison.Ordinal);
+    }
 
-        md.Status = rolling;
-        var done = ModelDeploymentStatusProjection.Compute(new(md, "4-bbbbbb", 2, [Deployment("4-bbbbbb", 2, 2)], []), Now);
-        Assert.Equal("4-bbbbbb", done.StableRevision);
-        Assert.Equal([RevisionOutcome.Stable, RevisionOutcome.Superseded], done.Revisions!.Select(r => r.Outcome!.Value));
+    [Fact]
+    public void A_canary_that_cannot_get_one_gpu_says_so_in_a_condition()
+    {
+        var md = ModelDeploymentFixtures.Resnet(replicas: 2);
+        md.Status = Compute(md, "3-aaaaaa", 2, [Deployment("3-aaaaaa", 2, 2)], [], Now);
+        md.Status = Compute(md, "4-bbbbbb", 2, [Deployment("3-aaaaaa", 2, 2)], [], Now);
+        var pod = Pod("4-bbbbbb");
+        pod.Status.Conditions = [new V1PodCondition { Type = "PodScheduled", Status = "False", Reason = "Unschedulable", Message = "0/2 nodes are available: 2 Insufficient nvidia.com/gpu." }];
+        var status = Compute(md, "4-bbbbbb", 2, [Deployment("3-aaaaaa", 2, 2), Deployment("4-bbbbbb", 1, 0)], [pod], Now.AddSeconds(5));
+        var progressing = Conditions.Find(status.Conditions, "Progressing")!;
+        Assert.Equal("InsufficientGpuForCanary", progressing.Reason);
+        Assert.Contains("strategy Recreate", progressing.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_rolled_back_spec_revision_is_not_ready_and_degraded_until_the_spec_changes()
+    {
+        var md = ModelDeploymentFixtures.Resnet(replicas: 2);
+        md.Status = Compute(md, "3-aaaaaa", 2, [Deployment("3-aaaaaa", 2, 2)], [], Now);
+        md.Status = Compute(md, "4-bbbbbb", 2, [Deployment("3-aaaaaa", 2, 2)], [], Now);
+        md.Metadata.Annotations = new Dictionary<string, string> { ["aioperator.dev/abort"] = "true" };
+        var status = Compute(md, "4-bbbbbb", 2, [Deployment("3-aaaaaa", 2, 2), Deployment("4-bbbbbb", 1, 1)], [], Now.AddSeconds(10));
+
+        Assert.Equal(ModelDeploymentPhase.RolledBack, status.Phase);
+        Assert.Equal(("False", "RolledBack"), (Conditions.Find(status.Conditions, "Ready")!.Status, Conditions.Find(status.Conditions, "Ready")!.Reason));
+        Assert.True(Conditions.IsTrue(status.Conditions, "Degraded"));
+        Assert.True(Conditions.IsTrue(status.Conditions, "RolledBack"));
+        Assert.Contains("aborted by annotation", Conditions.Find(status.Conditions, "RolledBack")!.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -81,7 +124,7 @@ public sealed class ModelDeploymentStatusProjectionTests
             State = new V1ContainerState { Waiting = new V1ContainerStateWaiting { Reason = "CrashLoopBackOff" } },
             LastState = new V1ContainerState { Terminated = new V1ContainerStateTerminated { ExitCode = 1, Message = "sha256 mismatch: expected ab.., got cd.." } },
         };
-        var status = ModelDeploymentStatusProjection.Compute(new(md, "3-aaaaaa", 1, [Deployment("3-aaaaaa", 1, 0)], [Pod("3-aaaaaa", crashed)]), Now);
+        var status = Compute(md, "3-aaaaaa", 1, [Deployment("3-aaaaaa", 1, 0)], [Pod("3-aaaaaa", crashed)], Now);
         var loaded = Conditions.Find(status.Conditions, "ModelLoaded")!;
         Assert.Equal(("False", "ModelLoadFailed"), (loaded.Status, loaded.Reason));
         Assert.Contains("sha256 mismatch", loaded.Message, StringComparison.Ordinal);
@@ -100,7 +143,7 @@ public sealed class ModelDeploymentStatusProjectionTests
             State = new V1ContainerState { Running = new V1ContainerStateRunning() },
             LastState = new V1ContainerState { Terminated = new V1ContainerStateTerminated { ExitCode = 0, Reason = "Completed", Message = "model file is not a valid ONNX model" } },
         };
-        var status = ModelDeploymentStatusProjection.Compute(new(md, "3-aaaaaa", 1, [Deployment("3-aaaaaa", 1, 0)], [Pod("3-aaaaaa", restarted)]), Now);
+        var status = Compute(md, "3-aaaaaa", 1, [Deployment("3-aaaaaa", 1, 0)], [Pod("3-aaaaaa", restarted)], Now);
 
         var loaded = Conditions.Find(status.Conditions, "ModelLoaded")!;
         Assert.Equal(("False", "ModelLoadFailed"), (loaded.Status, loaded.Reason));
@@ -117,7 +160,7 @@ public sealed class ModelDeploymentStatusProjectionTests
             State = new V1ContainerState { Running = new V1ContainerStateRunning() },
             LastState = new V1ContainerState { Terminated = new V1ContainerStateTerminated { ExitCode = 0, Reason = "Completed" } },
         };
-        var status = ModelDeploymentStatusProjection.Compute(new(md, "3-aaaaaa", 1, [Deployment("3-aaaaaa", 1, 0)], [Pod("3-aaaaaa", stopped)]), Now);
+        var status = Compute(md, "3-aaaaaa", 1, [Deployment("3-aaaaaa", 1, 0)], [Pod("3-aaaaaa", stopped)], Now);
 
         Assert.Equal("Loading", Conditions.Find(status.Conditions, "ModelLoaded")!.Reason);
     }
@@ -128,7 +171,7 @@ public sealed class ModelDeploymentStatusProjectionTests
         var md = ModelDeploymentFixtures.Resnet(replicas: 1);
         var pod = Pod("3-aaaaaa");
         pod.Status.Conditions = [new V1PodCondition { Type = "PodScheduled", Status = "False", Reason = "Unschedulable", Message = "0/2 nodes are available: 2 Insufficient nvidia.com/gpu." }];
-        var status = ModelDeploymentStatusProjection.Compute(new(md, "3-aaaaaa", 1, [Deployment("3-aaaaaa", 1, 0)], [pod]), Now);
+        var status = Compute(md, "3-aaaaaa", 1, [Deployment("3-aaaaaa", 1, 0)], [pod], Now);
         var progressing = Conditions.Find(status.Conditions, "Progressing")!;
         Assert.Equal("Unschedulable", progressing.Reason);
         Assert.Contains("Insufficient nvidia.com/gpu", progressing.Message, StringComparison.Ordinal);
@@ -139,8 +182,8 @@ public sealed class ModelDeploymentStatusProjectionTests
     public void Losing_replicas_after_being_ready_is_degraded()
     {
         var md = ModelDeploymentFixtures.Resnet(replicas: 3);
-        md.Status = ModelDeploymentStatusProjection.Compute(new(md, "3-aaaaaa", 3, [Deployment("3-aaaaaa", 3, 3)], []), Now);
-        var status = ModelDeploymentStatusProjection.Compute(new(md, "3-aaaaaa", 3, [Deployment("3-aaaaaa", 3, 1)], []), Now);
+        md.Status = Compute(md, "3-aaaaaa", 3, [Deployment("3-aaaaaa", 3, 3)], [], Now);
+        var status = Compute(md, "3-aaaaaa", 3, [Deployment("3-aaaaaa", 3, 1)], [], Now);
         Assert.Equal(ModelDeploymentPhase.Degraded, status.Phase);
         Assert.True(Conditions.IsTrue(status.Conditions, "Degraded"));
     }
@@ -149,7 +192,7 @@ public sealed class ModelDeploymentStatusProjectionTests
     public void Invalid_spec_is_failed_with_every_field_in_the_message_and_keeps_serving_fields()
     {
         var md = ModelDeploymentFixtures.Resnet();
-        md.Status = ModelDeploymentStatusProjection.Compute(new(md, "3-aaaaaa", 2, [Deployment("3-aaaaaa", 2, 2)], []), Now);
+        md.Status = Compute(md, "3-aaaaaa", 2, [Deployment("3-aaaaaa", 2, 2)], [], Now);
         var status = ModelDeploymentStatusProjection.Invalid(md, [new FieldError("spec.autoscaling.minReplicas", "too big"), new FieldError("spec.rollout.steps[1].weight", "falls")], Now);
         Assert.Equal(ModelDeploymentPhase.Failed, status.Phase);
         var valid = Conditions.Find(status.Conditions, "SpecValid")!;
@@ -157,18 +200,5 @@ public sealed class ModelDeploymentStatusProjectionTests
         Assert.Contains("spec.autoscaling.minReplicas", valid.Message, StringComparison.Ordinal);
         Assert.Contains("spec.rollout.steps[1].weight", valid.Message, StringComparison.Ordinal);
         Assert.Equal("3-aaaaaa", status.StableRevision);
-    }
-
-    [Fact]
-    public void History_is_capped_by_revision_history_limit()
-    {
-        var md = ModelDeploymentFixtures.Resnet(replicas: 1);
-        md.Spec.RevisionHistoryLimit = 2;
-        foreach (var revision in new[] { "1-aaaaaa", "2-bbbbbb", "3-cccccc" })
-        {
-            md.Status = ModelDeploymentStatusProjection.Compute(new(md, revision, 1, [Deployment(revision, 1, 1)], []), Now);
-        }
-
-        Assert.Equal(["3-cccccc", "2-bbbbbb"], md.Status!.Revisions!.Select(r => r.Name));
     }
 }

@@ -18,8 +18,11 @@ public static class AiOperatorCrds
             new("Version", "string", ".spec.model.version", "Model version"),
             new("Phase", "string", ".status.phase", "Lifecycle phase"),
             new("Ready", "string", ".status.ready", "Ready/desired replicas"),
-            new("Canary", "integer", ".status.canaryWeight", "Percent of replicas on the canary"),
+            new("Weight", "integer", ".status.canaryWeight", "Canary weight: percent of replicas on the canary"),
             new(Age, "date", ".metadata.creationTimestamp"),
+            new("Stable", "string", ".status.stableRevision", "Revision serving the bulk of traffic", Priority: 1),
+            new("Canary", "string", ".status.canaryRevision", "Revision being rolled out", Priority: 1),
+            new("Step", "integer", ".status.currentStep", "Index of the current canary step", Priority: 1),
         ],
         new ScaleSubresource(".spec.replicas", ".status.replicas", ".status.selector"));
 

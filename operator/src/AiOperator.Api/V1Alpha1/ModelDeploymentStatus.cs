@@ -63,6 +63,14 @@ public sealed class ModelDeploymentStatus
     [Description("Failed analysis evaluations in the current rollout.")]
     public int? AnalysisFailures { get; set; }
 
+    [JsonPropertyName("lastAnalysis")]
+    [Description("The most recent canary analysis evaluation.")]
+    public AnalysisRecord? LastAnalysis { get; set; }
+
+    [JsonPropertyName("specRevision")]
+    [Description("Revision the spec named when last reconciled; a Failed revision is retried only after the spec named another.")]
+    public string? SpecRevision { get; set; }
+
     [JsonPropertyName("url")]
     [Description("In-cluster inference URL of the model.")]
     public string? Url { get; set; }
@@ -70,6 +78,10 @@ public sealed class ModelDeploymentStatus
     [JsonPropertyName("metrics")]
     [Description("Serving metrics summary.")]
     public ServingMetrics? Metrics { get; set; }
+
+    [JsonPropertyName("canaryMetrics")]
+    [Description("Serving metrics of the canary revision alone, as last judged, while a canary runs.")]
+    public ServingMetrics? CanaryMetrics { get; set; }
 
     [JsonPropertyName("revisions")]
     [Description("Revision history, newest first.")]

@@ -23,7 +23,8 @@ public static class OperatorHost
         TimeProvider timeProvider,
         ILoggerFactory loggerFactory,
         TimeSpan? resyncPeriod = null,
-        MonitoringOptions? monitoringOptions = null)
+        MonitoringOptions? monitoringOptions = null,
+        IRevisionMetrics? revisionMetrics = null)
     {
         ArgumentNullException.ThrowIfNull(hostOptions);
         var options = new OperatorOptions { ModelServerImage = modelServerImage };
@@ -32,7 +33,7 @@ public static class OperatorHost
 
         var monitoring = new ModelMonitoring(monitoringOptions ?? new MonitoringOptions(), timeProvider);
         var modelDeployments = ModelDeployments.ModelDeploymentController.Add(
-            host, options, hostOptions, maxConcurrentReconciles, resync, monitoring.ModelLoadFailures, timeProvider, loggerFactory);
+            host, options, hostOptions, maxConcurrentReconciles, resync, revisionMetrics ?? monitoring.RevisionMetrics, monitoring.ModelLoadFailures, timeProvider, loggerFactory);
         monitoring.Add(host, modelDeployments, resync, loggerFactory);
         TrainingJobController.Add(host, hostOptions, resync, maxConcurrentReconciles, timeProvider, loggerFactory);
         return host;

@@ -69,6 +69,22 @@ internal static class ModelDeploymentChildren
         };
     }
 
+    public static string CanaryServiceName(string modelDeployment) => $"{modelDeployment}-canary";
+
+    /// <summary>Addresses the canary revision alone while one runs (for tests and dashboards of the new version).</summary>
+    public static V1Service CanaryService(ModelDeployment md, string canaryRevision)
+    {
+        ArgumentNullException.ThrowIfNull(md);
+        var service = Service(md);
+        service.Metadata = Metadata(md, CanaryServiceName(md.Metadata.Name), canaryRevision);
+        service.Spec.Selector = new Dictionary<string, string>
+        {
+            [ModelDeploymentLabels.ModelDeployment] = md.Metadata.Name,
+            [ModelDeploymentLabels.Revision] = canaryRevision,
+        };
+        return service;
+    }
+
     public static V1PodDisruptionBudget? DisruptionBudget(ModelDeployment md, int desiredReplicas)
     {
         ArgumentNullException.ThrowIfNull(md);

@@ -21,6 +21,7 @@ internal static class ModelDeploymentController
         ControllerHostOptions hostOptions,
         int maxConcurrentReconciles,
         TimeSpan resync,
+        IRevisionMetrics revisionMetrics,
         IModelLoadFailures loadFailures,
         TimeProvider timeProvider,
         ILoggerFactory loggerFactory)
@@ -39,7 +40,7 @@ internal static class ModelDeploymentController
         var trainingJobs = host.Informer<TrainingJob>(primaryOptions);
 
         var reconciler = new ModelDeploymentReconciler(
-            modelDeployments.Cache, deployments.Cache, services.Cache, budgets.Cache, pods.Cache, trainingJobs.Cache,
+            modelDeployments.Cache, deployments.Cache, services.Cache, budgets.Cache, pods.Cache, trainingJobs.Cache, revisionMetrics,
             host.Writer, host.Status, host.Events, loadFailures, options, timeProvider, loggerFactory.CreateLogger<ModelDeploymentReconciler>());
         var controller = host.AddController<ModelDeployment>(Name, reconciler, new ControllerOptions { MaxConcurrentReconciles = maxConcurrentReconciles }, primaryOptions)
             .Owns(deployments)

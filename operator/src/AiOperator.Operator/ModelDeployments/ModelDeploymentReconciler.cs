@@ -1,17 +1,19 @@
+using System.Text.Json.Nodes;
 using AiOperator.Api.V1Alpha1;
 using AiOperator.Api.Validation;
 using AiOperator.ControllerRuntime.Events;
 using AiOperator.ControllerRuntime.Informers;
 using AiOperator.ControllerRuntime.Reconciliation;
 using AiOperator.Operator.Monitoring;
+using AiOperator.Operator.Rollouts;
 using k8s.Models;
 using Microsoft.Extensions.Logging;
 
 namespace AiOperator.Operator.ModelDeployments;
 
 /// <summary>
-/// Converges one ModelDeployment: validate → desired Deployments/Service/PDB → write only what differs →
-/// status. Reads come from informer caches only; decisions are the pure functions beside this file.
+/// Converges one ModelDeployment: validate → rollout decision (replicas per revision) → Deployments, Services
+/// and PDB, writing only what differs → status. Reads come from informer caches only; decisions are the pure functions beside this file.
 /// </summary>
 internal sealed partial class ModelDeploymentReconciler(
     IResourceCache<ModelDeployment> modelDeployments,
@@ -20,6 +22,7 @@ internal sealed partial class ModelDeploymentReconciler(
     IResourceCache<V1PodDisruptionBudget> disruptionBudgets,
     IResourceCache<V1Pod> pods,
     IResourceCache<TrainingJob> trainingJobs,
+    IRevisionMetrics revisionMetrics,
     ResourceWriter writer,
     StatusWriter statusWriter,
     IEventRecorder events,
@@ -72,49 +75,79 @@ internal sealed partial class ModelDeploymentReconciler(
 
         var template = ModelServerPodTemplate.Render(md, modelUri, options.ModelServerImage);
         var revision = RevisionName.Compute(md.Spec.Model.Version, template);
-        var desired = ReplicaTotal.Compute(md.Spec, md.Status);
-
+        var total = ReplicaTotal.Of(md);
+        var modelPods = pods.ListByLabel(key.Namespace, ModelDeploymentLabels.ModelDeployment, md.Metadata.Name);
         var owned = deployments.ListByOwner(md.Metadata.Uid)
             .Where(d => ModelDeploymentStatusProjection.RevisionOf(d) is not null)
             .ToList();
-        var current = owned.FirstOrDefault(d => ModelDeploymentStatusProjection.RevisionOf(d) == revision);
-        var older = owned.Where(d => d != current)
-            .OrderByDescending(d => d.Metadata.CreationTimestamp ?? DateTime.MinValue)
-            .ToList();
 
-        var plan = RevisionReplacement.Plan(desired, current?.Status?.ReadyReplicas ?? 0, [.. older.Select(d => d.Spec?.Replicas ?? 0)]);
-        var wanted = ModelDeploymentChildren.Deployment(md, revision, template, plan.Current);
-        var written = await writer.CreateOrPatchAsync(wanted, current, cancellationToken);
-        if (written.Outcome == WriteOutcome.Created)
-        {
-            events.Record(md, EventRecorder.Normal, "RevisionCreated", $"created Deployment {wanted.Metadata.Name} for revision {revision}");
-            LogRevisionCreated(key.Namespace, key.Name, revision);
-        }
+        var decision = RolloutEngine.Decide(new RolloutInput(
+            md.Spec, md.Status, revision, md.Spec.Model.Version, total,
+            [.. owned.Select(d => Observe(d, modelPods))],
+            RolloutCommands.Parse(md.Metadata.Annotations),
+            CanaryWindow(md),
+            now));
 
-        var live = new List<V1Deployment> { written.Object };
-        for (var i = 0; i < older.Count; i++)
+        // Commands are acted on at most once: the annotation goes before anything it caused is written.
+        if (decision.RemoveAnnotations.Count > 0)
         {
-            var old = older[i];
-            if (plan.Older[i] == 0)
+            var annotations = new JsonObject();
+            foreach (var annotation in decision.RemoveAnnotations)
             {
-                await writer.DeleteAsync<V1Deployment>(old.Metadata.NamespaceProperty, old.Metadata.Name, cancellationToken);
-                events.Record(md, EventRecorder.Normal, "RevisionRetired", $"revision {ModelDeploymentStatusProjection.RevisionOf(old)} replaced by {revision}");
-                continue;
+                annotations[annotation] = null;
             }
 
-            var scaled = ObjectCopy.Clone(old);
-            scaled.Spec.Replicas = plan.Older[i];
-            live.Add((await writer.CreateOrPatchAsync(scaled, old, cancellationToken)).Object);
+            // The status write below is guarded by resourceVersion: it must carry the one this patch produced.
+            md = await writer.PatchAsync<ModelDeployment>(key.Namespace, key.Name, new JsonObject { ["metadata"] = new JsonObject { ["annotations"] = annotations } }, cancellationToken);
         }
 
-        var service = ModelDeploymentChildren.Service(md);
-        var existingService = services.Get(key.Namespace, service.Metadata.Name);
-        if (IsOwnedOrAbsent(existingService, md, "Service"))
+        var live = new List<V1Deployment>();
+        foreach (var (name, replicas) in decision.Replicas)
         {
-            await writer.CreateOrPatchAsync(service, existingService, cancellationToken);
+            var existing = owned.FirstOrDefault(d => ModelDeploymentStatusProjection.RevisionOf(d) == name);
+            if (name == revision && (existing is not null || replicas > 0))
+            {
+                var wanted = ModelDeploymentChildren.Deployment(md, revision, template, replicas);
+                var written = await writer.CreateOrPatchAsync(wanted, existing, cancellationToken);
+                if (written.Outcome == WriteOutcome.Created)
+                {
+                    events.Record(md, EventRecorder.Normal, "RevisionCreated", $"created Deployment {wanted.Metadata.Name} for revision {revision}");
+                    LogRevisionCreated(key.Namespace, key.Name, revision);
+                }
+
+                live.Add(written.Object);
+            }
+            else if (existing is not null)
+            {
+                // Other revisions keep the template they were created with; only their size changes.
+                var scaled = ObjectCopy.Clone(existing);
+                scaled.Spec.Replicas = replicas;
+                var written = await writer.CreateOrPatchAsync(scaled, existing, cancellationToken);
+                if (written.Outcome == WriteOutcome.Patched)
+                {
+                    LogScaled(key.Namespace, key.Name, name, replicas);
+                }
+
+                live.Add(written.Object);
+            }
         }
 
-        var budget = ModelDeploymentChildren.DisruptionBudget(md, desired);
+        foreach (var old in owned.Where(d => !decision.Replicas.ContainsKey(ModelDeploymentStatusProjection.RevisionOf(d)!)))
+        {
+            // Trimmed from status.revisions: history keeps no Deployment beyond revisionHistoryLimit.
+            await writer.DeleteAsync<V1Deployment>(old.Metadata.NamespaceProperty, old.Metadata.Name, cancellationToken);
+            events.Record(md, EventRecorder.Normal, "RevisionDeleted", $"revision {ModelDeploymentStatusProjection.RevisionOf(old)} left the history; Deployment {old.Metadata.Name} deleted");
+        }
+
+        foreach (var rolloutEvent in decision.Events)
+        {
+            events.Record(md, rolloutEvent.Type, rolloutEvent.Reason, rolloutEvent.Message);
+            LogRollout(key.Namespace, key.Name, rolloutEvent.Reason, rolloutEvent.Message);
+        }
+
+        await ConvergeServicesAsync(md, decision.Canary, cancellationToken);
+
+        var budget = ModelDeploymentChildren.DisruptionBudget(md, total);
         var existingBudget = disruptionBudgets.Get(key.Namespace, md.Metadata.Name);
         var budgetIsOurs = IsOwnedOrAbsent(existingBudget, md, "PodDisruptionBudget");
         if (budgetIsOurs && budget is not null)
@@ -126,18 +159,56 @@ internal sealed partial class ModelDeploymentReconciler(
             await writer.DeleteAsync<V1PodDisruptionBudget>(key.Namespace, existingBudget.Metadata.Name, cancellationToken);
         }
 
-        var observation = new ModelDeploymentObservation(md, revision, desired, live,
-            pods.ListByLabel(key.Namespace, ModelDeploymentLabels.ModelDeployment, md.Metadata.Name),
-            loadFailures.For(key.Namespace, md.Metadata.Name));
+        var observation = new ModelDeploymentObservation(md, revision, total, live, modelPods, decision, loadFailures.For(key.Namespace, md.Metadata.Name));
         var status = TrainingJobModelSource.WithGate(ModelDeploymentStatusProjection.Compute(observation, now), gateFailure, md.Metadata.Generation, now);
         if (status.Phase == ModelDeploymentPhase.Ready && md.Status?.Phase != ModelDeploymentPhase.Ready)
         {
-            events.Record(md, EventRecorder.Normal, "Ready", $"revision {revision}: {status.Ready} replicas ready");
+            events.Record(md, EventRecorder.Normal, "Ready", $"revision {status.StableRevision}: {status.Ready} replicas ready");
         }
 
         await statusWriter.UpdateAsync(md, status, cancellationToken);
-        return ReconcileResult.Done;
+        return decision.RequeueAfter is { } after ? ReconcileResult.After(after) : ReconcileResult.Done;
     }
+
+    // The Service selects every live revision (traffic follows ready pods); <name>-canary the canary alone while one runs.
+    private async Task ConvergeServicesAsync(ModelDeployment md, string? canary, CancellationToken cancellationToken)
+    {
+        var ns = md.Metadata.NamespaceProperty;
+        var service = ModelDeploymentChildren.Service(md);
+        var existingService = services.Get(ns, service.Metadata.Name);
+        if (IsOwnedOrAbsent(existingService, md, "Service"))
+        {
+            await writer.CreateOrPatchAsync(service, existingService, cancellationToken);
+        }
+
+        var canaryName = ModelDeploymentChildren.CanaryServiceName(md.Metadata.Name);
+        var existingCanary = services.Get(ns, canaryName);
+        if (!IsOwnedOrAbsent(existingCanary, md, "Service"))
+        {
+            return;
+        }
+
+        if (canary is not null)
+        {
+            await writer.CreateOrPatchAsync(ModelDeploymentChildren.CanaryService(md, canary), existingCanary, cancellationToken);
+        }
+        else if (existingCanary is not null)
+        {
+            await writer.DeleteAsync<V1Service>(ns, canaryName, cancellationToken);
+        }
+    }
+
+    private static ObservedRevision Observe(V1Deployment deployment, IReadOnlyList<V1Pod> modelPods)
+    {
+        var name = ModelDeploymentStatusProjection.RevisionOf(deployment)!;
+        var podCount = modelPods.Count(p => p.Metadata.Labels?.TryGetValue(ModelDeploymentLabels.Revision, out var r) == true && r == name);
+        return new ObservedRevision(name, deployment.Spec?.Replicas ?? 0, deployment.Status?.ReadyReplicas ?? 0, podCount);
+    }
+
+    private Monitoring.RevisionMetrics? CanaryWindow(ModelDeployment md) =>
+        md.Status?.CanaryRevision is { Length: > 0 } canary
+            ? revisionMetrics.Snapshot(md.Metadata.NamespaceProperty, md.Metadata.Name, canary, CanaryAnalysis.Interval(md.Spec.Rollout?.Analysis))
+            : null;
 
     // A same-named object someone else owns is never adopted or overwritten.
     private bool IsOwnedOrAbsent<T>(T? child, ModelDeployment md, string kind)
@@ -169,4 +240,10 @@ internal sealed partial class ModelDeploymentReconciler(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "ModelDeployment {Namespace}/{Name}: created revision {Revision}")]
     private partial void LogRevisionCreated(string @namespace, string name, string revision);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "ModelDeployment {Namespace}/{Name}: revision {Revision} scaled to {Replicas}")]
+    private partial void LogScaled(string @namespace, string name, string revision, int replicas);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "ModelDeployment {Namespace}/{Name}: {Reason}: {Message}")]
+    private partial void LogRollout(string @namespace, string name, string reason, string message);
 }

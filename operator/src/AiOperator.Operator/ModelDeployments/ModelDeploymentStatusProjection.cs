@@ -2,6 +2,7 @@ using AiOperator.Api.V1Alpha1;
 using AiOperator.Api.Validation;
 using AiOperator.ControllerRuntime.Reconciliation;
 using AiOperator.Operator.Monitoring;
+using AiOperator.Operator.Rollouts;
 using k8s.Models;
 
 namespace AiOperator.Operator.ModelDeployments;
@@ -14,6 +15,7 @@ internal static class ModelDeploymentStatusProjection
     public const string Progressing = "Progressing";
     public const string Degraded = "Degraded";
     public const string ModelLoaded = "ModelLoaded";
+    public const string RolledBack = "RolledBack";
 
     public static ModelDeploymentStatus Invalid(ModelDeployment md, IReadOnlyList<FieldError> errors, DateTimeOffset now)
     {
@@ -30,16 +32,22 @@ internal static class ModelDeploymentStatusProjection
     {
         ArgumentNullException.ThrowIfNull(observed);
         var md = observed.ModelDeployment;
+        var rollout = observed.Rollout;
         var generation = md.Metadata.Generation;
-        var status = Copy(md.Status);
+        var status = Copy(rollout.Status);
         var desired = observed.DesiredReplicas;
-        var current = observed.Deployments.FirstOrDefault(d => RevisionOf(d) == observed.CurrentRevision);
-        var older = observed.Deployments.Where(d => RevisionOf(d) != observed.CurrentRevision).ToList();
+        var stage = rollout.Stage;
+        var stable = string.IsNullOrEmpty(status.StableRevision) ? null : status.StableRevision;
+        var canary = rollout.Canary;
         var replicas = observed.Deployments.Sum(d => d.Status?.Replicas ?? 0);
         var ready = observed.Deployments.Sum(d => d.Status?.ReadyReplicas ?? 0);
-        var currentReady = current?.Status?.ReadyReplicas ?? 0;
-        var currentSettled = current is not null && older.Count == 0 && currentReady >= desired
-            && (current.Status?.ObservedGeneration ?? 0) >= (current.Metadata.Generation ?? 0);
+        var stableDeployment = observed.Deployments.FirstOrDefault(d => RevisionOf(d) == stable);
+        var stableReady = stableDeployment?.Status?.ReadyReplicas ?? 0;
+        var othersRunning = observed.Deployments.Any(d => RevisionOf(d) != stable && ((d.Spec?.Replicas ?? 0) > 0 || (d.Status?.Replicas ?? 0) > 0));
+        var settled = stage == RolloutStage.Stable && stableDeployment is not null && !othersRunning && stableReady >= desired
+            && (stableDeployment.Status?.ObservedGeneration ?? 0) >= (stableDeployment.Metadata.Generation ?? 0);
+        var focus = canary ?? (stage == RolloutStage.Deploying ? observed.SpecRevision : stable ?? observed.SpecRevision);
+        var previousPhase = md.Status?.Phase;
 
         status.ObservedGeneration = generation;
         status.Replicas = replicas;
@@ -48,32 +56,37 @@ internal static class ModelDeploymentStatusProjection
         status.Ready = $"{ready}/{desired}";
         status.Selector = ModelDeploymentLabels.Selector(md.Metadata.Name);
         status.Url = $"http://{md.Metadata.Name}.{md.Metadata.NamespaceProperty}.svc.cluster.local/v2/models/{ModelServerPodTemplate.ModelName(md)}";
-        status.CanaryWeight ??= 0;
-        status.CurrentStep ??= 0;
 
-        var wasStable = status.StableRevision == observed.CurrentRevision;
-        if (currentSettled)
-        {
-            status.StableRevision = observed.CurrentRevision;
-        }
-
-        status.Revisions = Revisions(status.Revisions, observed.CurrentRevision, md.Spec.Model.Version, currentSettled,
-            md.Spec.RevisionHistoryLimit ?? 5, now);
-
+        var rollbackText = status.LastRollback is { } last ? $"rolled back from {last.From} to {last.To}: {last.Reason}" : "rolled back";
         var conditions = Conditions.Set(status.Conditions, SpecValid, true, "Valid", "spec passed validation", generation, now);
-        conditions = Conditions.Set(conditions, Ready, ready >= desired && desired > 0 || desired == 0 && currentSettled,
-            ready >= desired ? "AllReplicasReady" : "ReplicasNotReady", $"{ready}/{desired} replicas ready", generation, now);
-        var unschedulable = Unschedulable(observed.Pods, observed.CurrentRevision);
-        conditions = Conditions.Set(conditions, Progressing, !currentSettled,
-            currentSettled ? "RevisionAvailable" : unschedulable is not null ? "Unschedulable" : older.Count > 0 ? "RollingOutRevision" : "ReplicasStarting",
-            currentSettled ? $"revision {observed.CurrentRevision} serves all traffic"
-                : $"rolling out revision {observed.CurrentRevision}: {currentReady}/{desired} ready" + (unschedulable is null ? "" : $"; {unschedulable}"),
-            generation, now);
+        conditions = stage == RolloutStage.RolledBack
+            ? Conditions.Set(conditions, Ready, false, RolledBack,
+                $"revision {observed.SpecRevision} is not serving ({rollbackText}); {ready}/{desired} replicas of {stable} ready", generation, now)
+            : Conditions.Set(conditions, Ready, ready >= desired && desired > 0 || desired == 0 && settled,
+                ready >= desired ? "AllReplicasReady" : "ReplicasNotReady", $"{ready}/{desired} replicas ready", generation, now);
 
-        var degraded = wasStable && !currentSettled && older.Count == 0 && ready < desired;
-        conditions = Conditions.Set(conditions, Degraded, degraded, degraded ? "ReplicasUnavailable" : "AsExpected",
-            degraded ? $"only {ready}/{desired} replicas ready" : "no replica missing", generation, now);
-        var (loaded, loadReason, loadMessage) = ModelLoadState(observed.Pods, observed.CurrentRevision, observed.LoadFailures ?? []);
+        var (progressing, progressReason, progressMessage) = Progress(observed, stage, settled, stable, canary, status);
+        conditions = Conditions.Set(conditions, new V1Condition
+        {
+            Type = Progressing,
+            Status = progressing,
+            Reason = progressReason,
+            Message = Truncate(progressMessage),
+            ObservedGeneration = generation,
+        }, now);
+
+        var lostReplicas = stage == RolloutStage.Stable && !settled && !othersRunning && ready < desired
+            && previousPhase is ModelDeploymentPhase.Ready or ModelDeploymentPhase.Degraded;
+        var (degraded, degradedReason, degradedMessage) = stage switch
+        {
+            RolloutStage.RolledBack => (true, RolledBack, $"spec revision {observed.SpecRevision} failed; {rollbackText}"),
+            RolloutStage.Held => (true, "CanaryHeld", $"canary {canary} failed its analysis and waits for promote or abort"),
+            _ when lostReplicas => (true, "ReplicasUnavailable", $"only {ready}/{desired} replicas ready"),
+            _ => (false, "AsExpected", "no replica missing"),
+        };
+        conditions = Conditions.Set(conditions, Degraded, degraded, degradedReason, Truncate(degradedMessage), generation, now);
+
+        var (loaded, loadReason, loadMessage) = ModelLoadState(observed.Pods, focus, observed.LoadFailures ?? []);
         conditions = Conditions.Set(conditions, new V1Condition
         {
             Type = ModelLoaded,
@@ -82,14 +95,74 @@ internal static class ModelDeploymentStatusProjection
             Message = loadMessage,
             ObservedGeneration = generation,
         }, now);
+
+        var previousRolledBack = Conditions.Find(conditions, RolledBack);
+        conditions = rollout.RolledBack switch
+        {
+            true => Conditions.Set(conditions, RolledBack, true, RolledBack, Truncate(rollbackText), generation, now),
+            false => Conditions.Set(conditions, RolledBack, false, "NoRollback", "no rollback in force", generation, now),
+            null when previousRolledBack is null => Conditions.Set(conditions, RolledBack, false, "NoRollback", "no rollback in force", generation, now),
+            null => Conditions.Set(conditions, previousRolledBack with { ObservedGeneration = generation }, now),
+        };
         status.Conditions = conditions;
 
-        status.Phase = currentSettled ? ModelDeploymentPhase.Ready
-            : degraded ? ModelDeploymentPhase.Degraded
-            : ready == 0 && older.Count == 0 && loaded != "False" ? ModelDeploymentPhase.Pending
-            : ModelDeploymentPhase.Progressing;
+        status.Phase = stage switch
+        {
+            RolloutStage.RolledBack => ModelDeploymentPhase.RolledBack,
+            RolloutStage.Held => ModelDeploymentPhase.Degraded,
+            RolloutStage.Stable when settled => ModelDeploymentPhase.Ready,
+            RolloutStage.Stable when lostReplicas => ModelDeploymentPhase.Degraded,
+            RolloutStage.Deploying when ready == 0 && loaded != "False" => ModelDeploymentPhase.Pending,
+            _ => ModelDeploymentPhase.Progressing,
+        };
         return status;
     }
+
+    private static (string Status, string Reason, string Message) Progress(
+        ModelDeploymentObservation observed, RolloutStage stage, bool settled, string? stable, string? canary, ModelDeploymentStatus status)
+    {
+        var desired = observed.DesiredReplicas;
+        var readyOf = (string? revision) => observed.Deployments.FirstOrDefault(d => RevisionOf(d) == revision)?.Status?.ReadyReplicas ?? 0;
+        switch (stage)
+        {
+            case RolloutStage.Stable when settled:
+                return ("False", "RevisionAvailable", $"revision {stable} serves all traffic");
+            case RolloutStage.Stable:
+                return ("True", "ReplicasStarting", $"revision {stable}: {readyOf(stable)}/{desired} ready");
+            case RolloutStage.Deploying:
+                var unschedulable = Unschedulable(observed.Pods, observed.SpecRevision);
+                return ("True", unschedulable is null ? "ReplicasStarting" : "Unschedulable",
+                    $"rolling out revision {observed.SpecRevision}: {readyOf(observed.SpecRevision)}/{desired} ready" + (unschedulable is null ? "" : $"; {unschedulable}"));
+            case RolloutStage.Canary:
+                var steps = Rollouts.RolloutEngine.Steps(observed.ModelDeployment.Spec.Rollout);
+                var step = status.CurrentStep ?? 0;
+                var analysis = status.LastAnalysis is { } last ? $"; last analysis {last.Result}: {last.Message}" : "";
+                var message = $"canary {canary} at step {step + 1} of {steps.Count}, weight {status.CanaryWeight}%: "
+                    + $"{readyOf(canary)}/{Rollouts.CanaryReplicas.Canary(desired, status.CanaryWeight ?? 0)} canary pods ready{analysis}";
+                var stuck = Unschedulable(observed.Pods, canary!);
+                if (stuck is not null && stuck.Contains("Insufficient", StringComparison.Ordinal) && GpuResource(observed.ModelDeployment) is { } gpu
+                    && stuck.Contains(gpu, StringComparison.Ordinal))
+                {
+                    return ("True", "InsufficientGpuForCanary",
+                        $"no node has the free {gpu} for even one canary pod ({stuck}); strategy Recreate frees the stable revision's GPUs first. {message}");
+                }
+
+                return ("True", stuck is null ? "CanaryProgressing" : "Unschedulable", stuck is null ? message : $"{message}; {stuck}");
+            case RolloutStage.Recreating:
+                return ("True", "Recreating", $"strategy Recreate: revision {stable} scaled to 0, then revision {canary} starts: {readyOf(canary)}/{desired} ready");
+            case RolloutStage.Paused:
+                return ("Unknown", "Paused", canary is null
+                    ? $"spec.paused: revision {observed.SpecRevision} waits to start"
+                    : $"spec.paused: canary {canary} frozen at step {(status.CurrentStep ?? 0) + 1}, weight {status.CanaryWeight}%");
+            case RolloutStage.Held:
+                return ("False", "AnalysisFailed", $"canary {canary} failed its analysis; autoRollback is off: annotate aioperator.dev/promote or aioperator.dev/abort");
+            default:
+                return ("False", RolledBack, $"revision {observed.SpecRevision} failed and is not retried until the spec names another revision");
+        }
+    }
+
+    private static string? GpuResource(ModelDeployment md) =>
+        md.Spec.Resources?.Gpu is { Count: > 0 } gpu ? gpu.ResourceName ?? "nvidia.com/gpu" : null;
 
     public static string? RevisionOf(V1Deployment deployment) =>
         deployment.Metadata.Labels is { } labels && labels.TryGetValue(ModelDeploymentLabels.Revision, out var revision) ? revision : null;
@@ -139,37 +212,6 @@ internal static class ModelDeploymentStatusProjection
         }
 
         return ("Unknown", "Loading", mine.Count == 0 ? $"no pod of revision {revision} yet" : $"revision {revision} is loading the model");
-    }
-
-    private static List<RevisionRecord> Revisions(IList<RevisionRecord>? history, string current, string? version, bool settled, int limit, DateTimeOffset now)
-    {
-        var result = new List<RevisionRecord>();
-        var existing = history?.FirstOrDefault(r => r.Name == current);
-        result.Add(new RevisionRecord
-        {
-            Name = current,
-            ModelVersion = version,
-            CreatedAt = existing?.CreatedAt ?? new DateTime(now.UtcTicks - (now.UtcTicks % TimeSpan.TicksPerSecond), DateTimeKind.Utc),
-            Outcome = settled ? RevisionOutcome.Stable : existing?.Outcome == RevisionOutcome.Stable ? RevisionOutcome.Stable : RevisionOutcome.Progressing,
-        });
-
-        foreach (var record in history ?? [])
-        {
-            if (record.Name == current)
-            {
-                continue;
-            }
-
-            result.Add(new RevisionRecord
-            {
-                Name = record.Name,
-                ModelVersion = record.ModelVersion,
-                CreatedAt = record.CreatedAt,
-                Outcome = settled && record.Outcome is RevisionOutcome.Stable or RevisionOutcome.Progressing ? RevisionOutcome.Superseded : record.Outcome,
-            });
-        }
-
-        return result.Take(Math.Max(1, limit)).ToList();
     }
 
     private static string Truncate(string text) => text.Length <= 1024 ? text : text[..1021] + "...";

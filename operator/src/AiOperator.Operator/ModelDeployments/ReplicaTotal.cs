@@ -13,6 +13,12 @@ internal static class ReplicaTotal
     public const int DefaultMinReplicas = 1;
     public const int DefaultMaxReplicas = 8;
 
+    public static int Of(ModelDeployment md)
+    {
+        ArgumentNullException.ThrowIfNull(md);
+        return Compute(md.Spec, md.Status);
+    }
+
     public static int Compute(ModelDeploymentSpec spec, ModelDeploymentStatus? status)
     {
         ArgumentNullException.ThrowIfNull(spec);
