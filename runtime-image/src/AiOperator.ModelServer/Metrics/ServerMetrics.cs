@@ -14,6 +14,7 @@ internal sealed class ServerMetrics(string model, string version, BusyRatio busy
 
     private static readonly double[] BatchBounds = [1, 2, 4, 8, 16, 32, 64, 128, 256];
 
+    private long _warmUpFailures;
     private long _success;
     private long _failure;
     private long _inferences;
@@ -49,6 +50,10 @@ internal sealed class ServerMetrics(string model, string version, BusyRatio busy
         Latency.Observe(duration.TotalSeconds);
     }
 
+    public long WarmUpFailures => Interlocked.Read(ref _warmUpFailures);
+
+    public void WarmUpFailed() => Interlocked.Increment(ref _warmUpFailures);
+
     public void Enqueued() => Interlocked.Increment(ref _pending);
 
     public void Dequeued(TimeSpan waited)
@@ -81,7 +86,8 @@ internal sealed class ServerMetrics(string model, string version, BusyRatio busy
         WriteHistogram(sb, "aiop_batch_size", "Rows per model execution", labels, BatchSize);
         Gauge(sb, "aiop_inflight_requests", "Inference requests being handled now", labels, InFlight);
         Gauge(sb, "aiop_busy_ratio", "Share of the last 10 s in which the model was executing", labels, busy.Read());
-        Gauge(sb, "aiop_model_ready", "1 when the model is loaded, warmed up and the server is not draining", labels, Ready ? 1 : 0);
+        Gauge(sb, "aiop_model_ready", "1 when the model's session is loaded and the server is not draining", labels, Ready ? 1 : 0);
+        Counter(sb, "aiop_model_warmup_failures_total", "Warm-up runs on synthetic inputs that the model rejected (the model is served regardless)", labels, WarmUpFailures);
         if (LoadFailure is { } reason)
         {
             Gauge(sb, "aiop_model_load_failure", "1 with the reason when the model failed to load",
