@@ -248,6 +248,14 @@ internal static class InferRequestParser
     {
         if (type == TensorElementType.String)
         {
+            // Each element carries at least its 4-byte length: check the shape against the bytes present
+            // before allocating one array slot per declared element.
+            if (count > bytes.Length / 4)
+            {
+                throw InferenceException.BadRequest(
+                    $"input '{name}': shape {FormatDims(shape)} needs {count} BYTES elements (4 bytes each at least), but binary_data_size is {bytes.Length}");
+            }
+
             var elements = new byte[count][];
             var pos = 0;
             for (var i = 0; i < count; i++)
