@@ -9,6 +9,9 @@ namespace AiOperator.ModelServer.Tests.Hosting;
 /// <summary>Loading: live at once, ready after warm-up; a failed load is live, not ready, with the reason everywhere the operator looks.</summary>
 public sealed class ModelLifecycleTests
 {
+    // Plain http:// needs a sha256; these downloads fail before it is checked.
+    private static readonly string AnySha = new('a', 64);
+
     private static async Task<JsonNode> WaitForFailure(RunningServer server)
     {
         JsonNode? body = null;
@@ -112,7 +115,7 @@ public sealed class ModelLifecycleTests
     {
         var bytes = await File.ReadAllBytesAsync(TestModels.Mlp());
         await using var declared = await LoopbackFileServer.StartAsync(bytes);
-        await using (var server = await RunningServer.StartAsync(RunningServer.For(declared.ModelUrl) with { MaxModelBytes = 1000 }, waitReady: false))
+        await using (var server = await RunningServer.StartAsync(RunningServer.For(declared.ModelUrl) with { MaxModelBytes = 1000, Sha256 = AnySha }, waitReady: false))
         {
             await AssertFailedEverywhere(server, "over the limit of 1000");
             var reason = (await WaitForFailure(server))["reason"]!.GetValue<string>();
@@ -120,7 +123,7 @@ public sealed class ModelLifecycleTests
         }
 
         await using var chunked = await LoopbackFileServer.StartAsync(bytes, declareLength: false);
-        await using var streamed = await RunningServer.StartAsync(RunningServer.For(chunked.ModelUrl) with { MaxModelBytes = 1000 }, waitReady: false);
+        await using var streamed = await RunningServer.StartAsync(RunningServer.For(chunked.ModelUrl) with { MaxModelBytes = 1000, Sha256 = AnySha }, waitReady: false);
         await AssertFailedEverywhere(streamed, "over the limit of 1000 bytes");
     }
 
@@ -129,8 +132,17 @@ public sealed class ModelLifecycleTests
     {
         await using var origin = await LoopbackFileServer.StartAsync([]);
         var url = new Uri(origin.BaseAddress, "/missing.onnx").ToString();
-        await using var server = await RunningServer.StartAsync(RunningServer.For(url), waitReady: false);
+        await using var server = await RunningServer.StartAsync(RunningServer.For(url) with { Sha256 = AnySha }, waitReady: false);
         await AssertFailedEverywhere(server, "HTTP 404");
+    }
+
+    [Fact]
+    public async Task Plain_http_without_sha256_is_a_load_failure()
+    {
+        await using var origin = await LoopbackFileServer.StartAsync(await File.ReadAllBytesAsync(TestModels.Fixed()));
+        await using var server = await RunningServer.StartAsync(RunningServer.For(origin.ModelUrl), waitReady: false);
+        await AssertFailedEverywhere(server, "plain http://");
+        Assert.Equal(0, origin.Requests);
     }
 
     [Fact]

@@ -12,6 +12,8 @@ namespace AiOperator.ModelServer.Hosting;
 /// </summary>
 internal sealed class ModelLoader(ModelState state, IHttpClientFactory httpFactory, TimeProvider time, ILogger<ModelLoader> log) : BackgroundService
 {
+    public const string ModelDownloadClient = "model-download";
+
     public override void Dispose()
     {
         // Runs after the web server has drained, so no request still needs the session.
@@ -26,9 +28,11 @@ internal sealed class ModelLoader(ModelState state, IHttpClientFactory httpFacto
         var o = state.Options;
         try
         {
-            var http = httpFactory.CreateClient("model-download");
-            http.Timeout = TimeSpan.FromSeconds(o.DownloadTimeoutSeconds);
-            var path = await ModelFetcher.FetchAsync(o.ModelUri, o.Sha256, o.MaxModelBytes, o.ModelCacheDirectory, http, stoppingToken);
+            var http = httpFactory.CreateClient(ModelDownloadClient);
+            // The fetcher times the whole download (headers and body) itself.
+            http.Timeout = Timeout.InfiniteTimeSpan;
+            var path = await ModelFetcher.FetchAsync(o.ModelUri, o.Sha256, o.MaxModelBytes, o.ModelCacheDirectory, http,
+                TimeSpan.FromSeconds(o.DownloadTimeoutSeconds), time, m => log.LogInformation("{Message}", m), stoppingToken);
             OnnxModel model;
             try
             {

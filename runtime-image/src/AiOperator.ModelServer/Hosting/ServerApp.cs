@@ -48,7 +48,9 @@ internal static class ServerApp
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton(metrics);
         builder.Services.AddSingleton<ModelState>();
-        builder.Services.AddHttpClient("model-download");
+        // Redirects are followed by ModelFetcher, within limits and never from https to http.
+        builder.Services.AddHttpClient(ModelLoader.ModelDownloadClient)
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false });
         builder.Services.AddHostedService<ModelLoader>();
         builder.Services.AddHostedService<DrainService>();
 
