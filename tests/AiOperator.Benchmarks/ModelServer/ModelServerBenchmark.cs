@@ -5,6 +5,7 @@ using System.Runtime.InteropServices;
 using System.Text;
 using AiOperator.ModelServer.Configuration;
 using AiOperator.ModelServer.Hosting;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.ML.OnnxRuntime;
 
@@ -144,7 +145,7 @@ internal static class ModelServerBenchmark
     {
         var options = new ServerOptions
         {
-            ModelUri = model, ModelName = "bench", Host = "127.0.0.1", HttpPort = 0, IntraOpThreads = threads,
+            ModelUri = model, ModelName = "bench", Host = "127.0.0.1", HttpPort = 0, GrpcPort = 0, IntraOpThreads = threads,
             MaxBatchSize = maxBatch, MaxQueueDelayMicroseconds = 2000, ExecutionProvider = ExecutionProviderKind.Cpu, InstanceCount = instances,
             TerminationLogPath = Path.Combine(Path.GetTempPath(), "aiop-bench-termination.log"),
         };
@@ -154,7 +155,7 @@ internal static class ModelServerBenchmark
         {
             using var client = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = concurrency + 1 })
             {
-                BaseAddress = new Uri(app.Urls.First()),
+                BaseAddress = new Uri($"http://127.0.0.1:{app.Services.GetRequiredService<ServerEndpoints>().HttpPort}"),
             };
             var deadline = DateTime.UtcNow.AddMinutes(2);
             while (!(await client.GetAsync("/v2/models/bench/ready")).IsSuccessStatusCode)

@@ -9,6 +9,8 @@ internal sealed record ServerOptions
     public string? Sha256 { get; init; }
     public string Host { get; init; } = "0.0.0.0";
     public int HttpPort { get; init; } = 8080;
+    /// <summary>The Open Inference Protocol gRPC port (HTTP/2 without TLS), as Triton's 8001.</summary>
+    public int GrpcPort { get; init; } = 8001;
     public ExecutionProviderKind ExecutionProvider { get; init; } = ExecutionProviderKind.Auto;
     public int IntraOpThreads { get; init; } = 1;
     public GraphOptimization GraphOptimization { get; init; } = GraphOptimization.All;

@@ -12,7 +12,7 @@ internal static class OipEndpoints
 {
     public const string HeaderLength = "Inference-Header-Content-Length";
 
-    private static readonly string ServerVersion =
+    public static readonly string ServerVersion =
         typeof(OipEndpoints).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0.0.0";
 
     public static void Map(WebApplication app)
@@ -195,7 +195,7 @@ internal static class OipEndpoints
         }
     }
 
-    private static string? Unknown(ModelState s, string name, string? version)
+    public static string? Unknown(ModelState s, string name, string? version)
     {
         if (name != s.Options.ModelName)
         {
