@@ -2,6 +2,7 @@ using System.Net;
 using AiOperator.ModelServer.Configuration;
 using AiOperator.ModelServer.Grpc;
 using AiOperator.ModelServer.Metrics;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 
 namespace AiOperator.ModelServer.Hosting;
@@ -60,6 +61,18 @@ internal static class ServerApp
         builder.Services.AddHostedService<DrainService>();
 
         var app = builder.Build();
+        app.Use((ctx, next) =>
+        {
+            // gRPC checks each message's declared length against MaxReceiveMessageSize before buffering it
+            // and answers RESOURCE_EXHAUSTED; Kestrel's body cap would cut the stream first and surface as UNKNOWN.
+            if (ctx.Request.ContentType?.StartsWith("application/grpc", StringComparison.Ordinal) == true
+                && ctx.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } size)
+            {
+                size.MaxRequestBodySize = null;
+            }
+
+            return next(ctx);
+        });
         app.Use(async (ctx, next) =>
         {
             try
