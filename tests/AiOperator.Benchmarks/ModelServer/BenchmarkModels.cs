@@ -10,6 +10,9 @@ internal static class BenchmarkModels
     /// <summary>A small MLP (64 -> 256 -> 16): per-request overhead dominates, so it shows the server's own cost.</summary>
     public static string SmallMlp(string dir) => Mlp(dir, "mlp_small", [64, 256, 16]);
 
+    /// <summary>The 256 -> 512 -> 10 MLP of the low-concurrency latency comparison.</summary>
+    public static string Mlp256(string dir) => Mlp(dir, "mlp_256", [256, 512, 10]);
+
     /// <summary>A wider MLP (512 -> 2048 -> 2048 -> 512): weight-bound at batch 1, where batching pays.</summary>
     public static string WideMlp(string dir) => Mlp(dir, "mlp_wide", [512, 2048, 2048, 512]);
 

@@ -5,6 +5,7 @@ using System.Runtime.InteropServices;
 using System.Text;
 using AiOperator.ModelServer.Configuration;
 using AiOperator.ModelServer.Hosting;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.ML.OnnxRuntime;
 
@@ -13,7 +14,7 @@ namespace AiOperator.Benchmarks.ModelServer;
 /// <summary>
 /// Scenario benchmark: throughput and p50/p99 of the model server over loopback HTTP (binary tensor
 /// extension) against raw in-process ONNX Runtime on the same model, and dynamic batching on vs off.
-/// Run: dotnet run -c Release --project tests/AiOperator.Benchmarks -- modelserver [--seconds 8] [--rounds 3] [--only mlp|resnet18|batching] [--out file.md]
+/// Run: dotnet run -c Release --project tests/AiOperator.Benchmarks -- modelserver [--seconds 8] [--rounds 3] [--only mlp|resnet18|batching|latency] [--out file.md]
 /// </summary>
 internal static class ModelServerBenchmark
 {
@@ -55,6 +56,23 @@ internal static class ModelServerBenchmark
 
             results.Add(Median(off));
             results.Add(Median(on));
+        }
+
+        if (only is "latency")
+        {
+            // The server as deployed (default batching and queue delay), JSON bodies, few clients: the
+            // low-concurrency latency floor, where an idle execution slot must not add any wait.
+            var mlp = BenchmarkModels.Mlp256(dir);
+            foreach (var c in new[] { 1, 2, 4 })
+            {
+                var measured = new List<LoadResult>();
+                for (var round = 0; round < rounds; round++)
+                {
+                    measured.Add(await Server("MLP 256-512-10", "server defaults, JSON", mlp, [1, 256], threads, maxBatch: 8, c, warmup, duration, json: true));
+                }
+
+                results.Add(Median(measured));
+            }
         }
 
         var markdown = Render(results, threads, seconds);
@@ -123,11 +141,11 @@ internal static class ModelServerBenchmark
         }
     }
 
-    private static async Task<LoadResult> Server(string name, string target, string model, long[] shape, int threads, int maxBatch, int concurrency, TimeSpan warmup, TimeSpan duration, int instances = 0)
+    private static async Task<LoadResult> Server(string name, string target, string model, long[] shape, int threads, int maxBatch, int concurrency, TimeSpan warmup, TimeSpan duration, int instances = 0, bool json = false)
     {
         var options = new ServerOptions
         {
-            ModelUri = model, ModelName = "bench", Host = "127.0.0.1", HttpPort = 0, IntraOpThreads = threads,
+            ModelUri = model, ModelName = "bench", Host = "127.0.0.1", HttpPort = 0, GrpcPort = 0, IntraOpThreads = threads,
             MaxBatchSize = maxBatch, MaxQueueDelayMicroseconds = 2000, ExecutionProvider = ExecutionProviderKind.Cpu, InstanceCount = instances,
             TerminationLogPath = Path.Combine(Path.GetTempPath(), "aiop-bench-termination.log"),
         };
@@ -137,7 +155,7 @@ internal static class ModelServerBenchmark
         {
             using var client = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = concurrency + 1 })
             {
-                BaseAddress = new Uri(app.Urls.First()),
+                BaseAddress = new Uri($"http://127.0.0.1:{app.Services.GetRequiredService<ServerEndpoints>().HttpPort}"),
             };
             var deadline = DateTime.UtcNow.AddMinutes(2);
             while (!(await client.GetAsync("/v2/models/bench/ready")).IsSuccessStatusCode)
@@ -150,13 +168,16 @@ internal static class ModelServerBenchmark
                 await Task.Delay(50);
             }
 
-            var body = BinaryRequest(shape);
-            var (json, total) = body;
+            var (jsonLength, total) = json ? JsonRequest(shape) : BinaryRequest(shape);
             var result = await LoadRunner.RunAsync(name, target, concurrency, warmup, duration, worker => async () =>
             {
                 using var content = new ByteArrayContent(total);
-                content.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
-                content.Headers.Add("Inference-Header-Content-Length", json.ToString(CultureInfo.InvariantCulture));
+                content.Headers.ContentType = new MediaTypeHeaderValue(json ? "application/json" : "application/octet-stream");
+                if (!json)
+                {
+                    content.Headers.Add("Inference-Header-Content-Length", jsonLength.ToString(CultureInfo.InvariantCulture));
+                }
+
                 using var response = await client.PostAsync("/v2/models/bench/infer", content);
                 _ = await response.Content.ReadAsByteArrayAsync();
                 return response.StatusCode == HttpStatusCode.OK;
@@ -176,6 +197,14 @@ internal static class ModelServerBenchmark
         var input = $$"""{"name":"{{InputNameFor(shape)}}","shape":[{{string.Join(",", shape)}}],"datatype":"FP32","parameters":{"binary_data_size":{{data.Length}}} }""";
         var json = Encoding.UTF8.GetBytes($$"""{"inputs":[{{input}}],"parameters":{"binary_data_output":true} }""");
         return (json.Length, [.. json, .. data]);
+    }
+
+    private static (int JsonLength, byte[] Body) JsonRequest(long[] shape)
+    {
+        var data = Input(shape);
+        var values = string.Join(",", Enumerable.Range(0, data.Length / 4).Select(i => BitConverter.ToSingle(data, i * 4).ToString("R", CultureInfo.InvariantCulture)));
+        var body = Encoding.UTF8.GetBytes($$"""{"inputs":[{"name":"{{InputNameFor(shape)}}","shape":[{{string.Join(",", shape)}}],"datatype":"FP32","data":[{{values}}]}]}""");
+        return (body.Length, body);
     }
 
     // The generated MLPs call their input x; the packaged ResNet18 calls it Input247.

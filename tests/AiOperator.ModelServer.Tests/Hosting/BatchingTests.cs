@@ -9,10 +9,12 @@ public sealed class BatchingTests
     [Fact]
     public async Task Concurrent_requests_equal_sequential_ones_and_batch_metrics_move()
     {
-        var model = TestModels.Mlp();
+        // Batches form only from requests that queue while the slot is busy, so each run must take long
+        // enough (milliseconds: 8 MB of weights per run) for 48 requests released at once to pile up.
+        var model = TestModels.Mlp(inputs: 512, hidden: 4096, outputs: 16);
         await using var server = await RunningServer.StartAsync(RunningServer.For(model) with { MaxBatchSize = 16, MaxQueueDelayMicroseconds = 50_000 });
         var random = new Random(7);
-        var requests = Enumerable.Range(0, 48).Select(i => TestTensor.Random("x", "FP32", [random.Next(1, 4), 64], 100 + i)).ToList();
+        var requests = Enumerable.Range(0, 48).Select(i => TestTensor.Random("x", "FP32", [random.Next(1, 4), 512], 100 + i)).ToList();
         var expected = requests.Select(r => ReferenceRuntime.Run(model, [r]).Single()).ToList();
 
         using var start = new SemaphoreSlim(0);

@@ -12,11 +12,15 @@ public sealed class DrainTests
     [InlineData(3)]
     public async Task Sigterm_loses_no_in_flight_request(int drainDelaySeconds)
     {
-        var model = TestModels.Mlp();
-        // A long queue delay keeps the requests in flight (queued) when the signal arrives.
+        var model = TestModels.Mlp(inputs: 512, hidden: 4096, outputs: 16);
+        // A long run (4,096 rows through 8 MB of weights) holds the execution slot, so the requests after
+        // it queue; a long queue delay keeps them queued when the signal arrives.
         await using var server = await ServerProcess.StartAsync("--model-uri", model, "--model-name", "m", "--max-batch-size", "64",
             "--max-queue-delay-us", "1500000", "--drain-delay-seconds", drainDelaySeconds.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        var inputs = Enumerable.Range(0, 8).Select(i => TestTensor.Random("x", "FP32", [1, 64], i)).ToList();
+        var blocker = OipClient.InferAsync(server.Client, "m", [TestTensor.Random("x", "FP32", [4096, 512], 99)], binaryInputs: true, binaryOutputs: true);
+        await Eventually.TrueAsync(async () => PrometheusText.Value(await PrometheusText.ScrapeAsync(server.Client), "aiop_busy_ratio") > 0,
+            "long request running", TimeSpan.FromSeconds(30));
+        var inputs = Enumerable.Range(0, 8).Select(i => TestTensor.Random("x", "FP32", [1, 512], i)).ToList();
         var calls = inputs.Select(i => OipClient.InferAsync(server.Client, "m", [i])).ToList();
         await Eventually.TrueAsync(async () => PrometheusText.Value(await PrometheusText.ScrapeAsync(server.Client), "nv_inference_pending_request_count") == 8,
             "8 requests queued", TimeSpan.FromSeconds(10));
@@ -37,6 +41,8 @@ public sealed class DrainTests
             ReferenceRuntime.Run(model, [inputs[i]])[0].AssertEqual(results[i].Single());
         }
 
+        var blocked = (await blocker).Single();
+        Assert.Equal(new long[] { 4096, 16 }, blocked.Shape);
         using var exit = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         await server.Process.WaitForExitAsync(exit.Token);
         Assert.Equal(0, server.Process.ExitCode);

@@ -156,14 +156,30 @@ public sealed class InferErrorTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Model_whose_warm_up_fails_is_not_ready()
+    public async Task Model_that_divides_by_its_input_is_served_although_its_warm_up_on_zeros_fails()
     {
-        await using var server = await RunningServer.StartAsync(RunningServer.For(TestModels.ReshapeTo(2, 2)), waitReady: false);
-        await Eventually.TrueAsync(async () =>
-        {
-            using var ready = await server.Client.GetAsync("/v2/models/m/ready");
-            return (await ready.Content.ReadAsStringAsync()).Contains("warm-up run failed", StringComparison.Ordinal);
-        }, "warm-up failure", TimeSpan.FromSeconds(30));
-        Assert.Equal(HttpStatusCode.ServiceUnavailable, (await server.Client.GetAsync("/v2/health/ready")).StatusCode);
+        var model = TestModels.DivideByInput();
+        await using var server = await RunningServer.StartAsync(RunningServer.For(model) with { MaxBatchSize = 1 });
+        Assert.Equal(HttpStatusCode.OK, (await server.Client.GetAsync("/v2/models/m/ready")).StatusCode);
+        var metrics = await PrometheusText.ScrapeAsync(server.Client);
+        Assert.Equal(1, PrometheusText.Value(metrics, "aiop_model_warmup_failures_total"));
+        Assert.Equal(1, PrometheusText.Value(metrics, "aiop_model_ready"));
+
+        var x = TestTensor.FromJson("x", "INT32", [2, 3], new System.Text.Json.Nodes.JsonArray(2, 3, 4, 5, 7, 1));
+        var outputs = await OipClient.InferAsync(server.Client, "m", [x]);
+        Assert.Equal(new[] { 6, 4, 3, 2, 1, 12 }, Ints(outputs[0]));
+        Assert.Equal(new[] { 0, 0, 0, 2, 5, 0 }, Ints(outputs[1]));
     }
+
+    [Fact]
+    public async Task Model_that_parses_its_strings_is_served_although_its_warm_up_on_empty_strings_fails()
+    {
+        await using var server = await RunningServer.StartAsync(RunningServer.For(TestModels.ParseNumbers()));
+        Assert.Equal(1, PrometheusText.Value(await PrometheusText.ScrapeAsync(server.Client), "aiop_model_warmup_failures_total"));
+        var s = TestTensor.FromJson("s", "BYTES", [1, 2], new System.Text.Json.Nodes.JsonArray("1.5", "-2"));
+        var y = (await OipClient.InferAsync(server.Client, "m", [s])).Single();
+        Assert.Equal(new[] { 1.5f, -2f }, y.Raw.Chunk(4).Select(b => BitConverter.ToSingle(b)).ToArray());
+    }
+
+    private static int[] Ints(TestTensor t) => t.Raw.Chunk(4).Select(b => BitConverter.ToInt32(b)).ToArray();
 }

@@ -47,6 +47,123 @@ public sealed class MalformedRequestFuzzTests
         Assert.Equal(0, PrometheusText.Value(metrics, "aiop_inflight_requests"));
     }
 
+    [Fact]
+    public async Task Variable_size_and_bytes_inputs_with_lying_shapes_and_sizes_get_4xx_without_large_allocations()
+    {
+        const int count = 1500;
+        var model = TestModels.VariableSize();
+        await using var server = await RunningServer.StartAsync(RunningServer.For(model) with { MaxRequestBytes = 256 * 1024 });
+        var failures = new List<string>();
+        var before = GC.GetTotalAllocatedBytes(precise: true);
+        await Parallel.ForEachAsync(Enumerable.Range(0, count), new ParallelOptions { MaxDegreeOfParallelism = 4 }, async (seed, ct) =>
+        {
+            var (content, kind) = VariableMutation(new Random(seed));
+            using var response = await server.Client.PostAsync("/v2/models/m/infer", content, ct);
+            var body = await response.Content.ReadAsStringAsync(ct);
+            var code = (int)response.StatusCode;
+            var isJsonError = response.Content.Headers.ContentType?.MediaType == "application/json"
+                && JsonNode.Parse(body)?["error"]?.GetValue<string>() is { Length: > 0 };
+            if (code is < 400 or >= 500 || !isJsonError)
+            {
+                lock (failures)
+                {
+                    failures.Add($"seed {seed} ({kind}): {code} {body[..Math.Min(200, body.Length)]}");
+                }
+            }
+        });
+        var allocated = GC.GetTotalAllocatedBytes(precise: true) - before;
+
+        Assert.True(failures.Count == 0, string.Join("\n", failures.Take(10)));
+        // Every request is under 256 KiB; shapes that declare gigabytes must not be allocated. The bound
+        // leaves room for the other tests running in this process meanwhile.
+        Assert.True(allocated < 3L * 1024 * 1024 * 1024, $"{allocated} bytes allocated for {count} small requests");
+        var s = new TestTensor("s", "BYTES", [2, 2], [], ["a", "", "ccc", "\u00e9"]);
+        var v = TestTensor.Random("v", "FP32", [1, 5], 4);
+        var after = await OipClient.InferAsync(server.Client, "m", [s, v], binaryInputs: true, binaryOutputs: true);
+        var expected = ReferenceRuntime.Run(model, [s, v]);
+        expected[0].AssertEqual(after[0]);
+        expected[1].AssertEqual(after[1]);
+        Assert.Equal(count, PrometheusText.Value(await PrometheusText.ScrapeAsync(server.Client), "nv_inference_request_failure"));
+    }
+
+    /// <summary>A request whose declared shapes never match the data it carries (or whose data is broken).</summary>
+    private static (HttpContent Content, string Kind) VariableMutation(Random random)
+    {
+        // Dimensions up to 2^31 each: products from tiny to far past int.MaxValue.
+        long Dim() => random.Next(4) switch
+        {
+            0 => random.Next(0, 4),
+            1 => random.Next(4, 1000),
+            2 => random.Next(1000, 1 << 20),
+            _ => random.NextInt64(1 << 20, 1L << 31),
+        };
+
+        var strings = Enumerable.Range(0, random.Next(0, 6)).Select(i => new string('x', random.Next(0, 5))).ToArray();
+        var s0 = Dim();
+        var s1 = Dim();
+        if (s0 * s1 == strings.Length)
+        {
+            (s0, s1) = (strings.Length + 1, 1);
+        }
+
+        var v = Enumerable.Range(0, random.Next(0, 6)).Select(_ => (float)random.NextDouble()).ToArray();
+        var v0 = Dim();
+        var v1 = Dim();
+        if (v0 * v1 == v.Length)
+        {
+            (v0, v1) = (v.Length + 1, 1);
+        }
+
+        // Which input lies; the other is valid.
+        var bytesLie = random.Next(2) == 0;
+        var stringInput = bytesLie ? (Shape: new[] { s0, s1 }, Data: strings) : (Shape: new long[] { 1, strings.Length }, Data: strings);
+        var floatInput = bytesLie ? (Shape: new long[] { 1, v.Length }, Data: v) : (Shape: new[] { v0, v1 }, Data: v);
+        var binary = random.Next(2) == 0;
+        if (!binary)
+        {
+            var json = new JsonObject
+            {
+                ["inputs"] = new JsonArray(
+                    new JsonObject { ["name"] = "s", ["datatype"] = "BYTES", ["shape"] = Shape(stringInput.Shape), ["data"] = new JsonArray(stringInput.Data.Select(x => (JsonNode)JsonValue.Create(x)).ToArray()) },
+                    new JsonObject { ["name"] = "v", ["datatype"] = "FP32", ["shape"] = Shape(floatInput.Shape), ["data"] = new JsonArray(floatInput.Data.Select(x => (JsonNode)JsonValue.Create(x)).ToArray()) }),
+            };
+            return (Json(json.ToJsonString()), bytesLie ? "json bytes shape" : "json fp32 shape");
+        }
+
+        var encoded = new MemoryStream();
+        foreach (var x in stringInput.Data)
+        {
+            var b = Encoding.UTF8.GetBytes(x);
+            encoded.Write(BitConverter.GetBytes(b.Length));
+            encoded.Write(b);
+        }
+
+        var sBytes = encoded.ToArray();
+        var kind = bytesLie ? "binary bytes shape" : "binary fp32 shape";
+        if (random.Next(3) == 0 && sBytes.Length >= 4)
+        {
+            // A corrupt length prefix: claims more than is there (the shape may even be right).
+            BitConverter.GetBytes(random.Next(sBytes.Length, int.MaxValue)).CopyTo(sBytes, 0);
+            stringInput = (new long[] { 1, strings.Length }, strings);
+            floatInput = (new long[] { 1, v.Length }, v);
+            kind = "binary bytes prefix";
+        }
+
+        var vBytes = v.SelectMany(BitConverter.GetBytes).ToArray();
+        var header = new JsonObject
+        {
+            ["inputs"] = new JsonArray(
+                new JsonObject { ["name"] = "s", ["datatype"] = "BYTES", ["shape"] = Shape(stringInput.Shape), ["parameters"] = new JsonObject { ["binary_data_size"] = sBytes.Length } },
+                new JsonObject { ["name"] = "v", ["datatype"] = "FP32", ["shape"] = Shape(floatInput.Shape), ["parameters"] = new JsonObject { ["binary_data_size"] = vBytes.Length } }),
+        };
+        var headerBytes = Encoding.UTF8.GetBytes(header.ToJsonString());
+        var content = new ByteArrayContent([.. headerBytes, .. sBytes, .. vBytes]);
+        content.Headers.Add("Inference-Header-Content-Length", headerBytes.Length.ToString(CultureInfo.InvariantCulture));
+        return (content, kind);
+    }
+
+    private static JsonArray Shape(long[] dims) => new(dims.Select(d => (JsonNode)JsonValue.Create(d)).ToArray());
+
     private static TestTensor[] Inputs() =>
         [TestTensor.Random("a", "FP32", [2, 4], 1), TestTensor.Random("b", "FP32", [2, 4], 2), TestTensor.Random("c", "INT64", [2, 2], 3)];
 

@@ -9,6 +9,9 @@ namespace AiOperator.ModelServer.Tests.Hosting;
 /// <summary>Loading: live at once, ready after warm-up; a failed load is live, not ready, with the reason everywhere the operator looks.</summary>
 public sealed class ModelLifecycleTests
 {
+    // Plain http:// needs a sha256; these downloads fail before it is checked.
+    private static readonly string AnySha = new('a', 64);
+
     private static async Task<JsonNode> WaitForFailure(RunningServer server)
     {
         JsonNode? body = null;
@@ -112,7 +115,7 @@ public sealed class ModelLifecycleTests
     {
         var bytes = await File.ReadAllBytesAsync(TestModels.Mlp());
         await using var declared = await LoopbackFileServer.StartAsync(bytes);
-        await using (var server = await RunningServer.StartAsync(RunningServer.For(declared.ModelUrl) with { MaxModelBytes = 1000 }, waitReady: false))
+        await using (var server = await RunningServer.StartAsync(RunningServer.For(declared.ModelUrl) with { MaxModelBytes = 1000, Sha256 = AnySha }, waitReady: false))
         {
             await AssertFailedEverywhere(server, "over the limit of 1000");
             var reason = (await WaitForFailure(server))["reason"]!.GetValue<string>();
@@ -120,7 +123,7 @@ public sealed class ModelLifecycleTests
         }
 
         await using var chunked = await LoopbackFileServer.StartAsync(bytes, declareLength: false);
-        await using var streamed = await RunningServer.StartAsync(RunningServer.For(chunked.ModelUrl) with { MaxModelBytes = 1000 }, waitReady: false);
+        await using var streamed = await RunningServer.StartAsync(RunningServer.For(chunked.ModelUrl) with { MaxModelBytes = 1000, Sha256 = AnySha }, waitReady: false);
         await AssertFailedEverywhere(streamed, "over the limit of 1000 bytes");
     }
 
@@ -129,8 +132,17 @@ public sealed class ModelLifecycleTests
     {
         await using var origin = await LoopbackFileServer.StartAsync([]);
         var url = new Uri(origin.BaseAddress, "/missing.onnx").ToString();
-        await using var server = await RunningServer.StartAsync(RunningServer.For(url), waitReady: false);
+        await using var server = await RunningServer.StartAsync(RunningServer.For(url) with { Sha256 = AnySha }, waitReady: false);
         await AssertFailedEverywhere(server, "HTTP 404");
+    }
+
+    [Fact]
+    public async Task Plain_http_without_sha256_is_a_load_failure()
+    {
+        await using var origin = await LoopbackFileServer.StartAsync(await File.ReadAllBytesAsync(TestModels.Fixed()));
+        await using var server = await RunningServer.StartAsync(RunningServer.For(origin.ModelUrl), waitReady: false);
+        await AssertFailedEverywhere(server, "plain http://");
+        Assert.Equal(0, origin.Requests);
     }
 
     [Fact]
@@ -155,20 +167,28 @@ public sealed class ModelLifecycleTests
     [Fact]
     public async Task Full_queue_is_503_with_retry_after()
     {
-        // A long queue delay holds the first request in the queue; the second finds it full.
-        await using var server = await RunningServer.StartAsync(RunningServer.For(TestModels.Mlp()) with
+        // A request at a free slot runs at once, so the slot is held by a long run (8,192 rows through
+        // 8 MB of weights: seconds); the next request queues, and the one after finds the queue full.
+        var model = TestModels.Mlp(inputs: 512, hidden: 4096, outputs: 16);
+        await using var server = await RunningServer.StartAsync(RunningServer.For(model) with
         {
-            MaxQueueSize = 1, MaxBatchSize = 64, MaxQueueDelayMicroseconds = 3_000_000,
+            MaxQueueSize = 1, MaxBatchSize = 64, MaxQueueDelayMicroseconds = 0,
         });
-        var input = TestTensor.Random("x", "FP32", [1, 64], 1);
+        var blocker = OipClient.InferAsync(server.Client, "m", [TestTensor.Random("x", "FP32", [8192, 512], 9)], binaryInputs: true, binaryOutputs: true);
+        // Warm-up bypasses the scheduler: the busy ratio turns positive when the long run starts.
+        await Eventually.TrueAsync(async () => PrometheusText.Value(await PrometheusText.ScrapeAsync(server.Client), "aiop_busy_ratio") > 0,
+            "long request running", TimeSpan.FromSeconds(30));
+        var input = TestTensor.Random("x", "FP32", [1, 512], 1);
         var first = OipClient.InferAsync(server.Client, "m", [input]);
         await Eventually.TrueAsync(async () => PrometheusText.Value(await PrometheusText.ScrapeAsync(server.Client), "nv_inference_pending_request_count") == 1,
-            "first request queued", TimeSpan.FromSeconds(10));
+            "second request queued", TimeSpan.FromSeconds(10));
         // The autoscaler's concurrency signal counts the queued request as in flight.
-        Assert.Equal(1, PrometheusText.Value(await PrometheusText.ScrapeAsync(server.Client), "aiop_inflight_requests"));
+        Assert.Equal(2, PrometheusText.Value(await PrometheusText.ScrapeAsync(server.Client), "aiop_inflight_requests"));
         using var second = await server.Client.PostAsync("/v2/models/m/infer", OipClient.Request([input], false, false));
         await ErrorAssert.IsErrorAsync(second, HttpStatusCode.ServiceUnavailable, "queue is full");
         Assert.NotNull(second.Headers.RetryAfter);
-        ReferenceRuntime.Run(TestModels.Mlp(), [input])[0].AssertEqual((await first).Single());
+        ReferenceRuntime.Run(model, [input])[0].AssertEqual((await first).Single());
+        var blocked = (await blocker).Single();
+        Assert.Equal(new long[] { 8192, 16 }, blocked.Shape);
     }
 }

@@ -1,6 +1,7 @@
 using AiOperator.ModelServer.Configuration;
 using AiOperator.ModelServer.Hosting;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace AiOperator.ModelServer.Tests.Support;
@@ -21,12 +22,16 @@ internal sealed class RunningServer : IAsyncDisposable
     public ServerOptions Options { get; }
     public IServiceProvider Services => _app.Services;
 
+    /// <summary>The bound gRPC port (the options ask for an ephemeral one).</summary>
+    public int GrpcPort => _app.Services.GetRequiredService<AiOperator.ModelServer.Hosting.ServerEndpoints>().GrpcPort;
+
     public static async Task<RunningServer> StartAsync(ServerOptions options, bool waitReady = true, TimeProvider? time = null)
     {
-        options = options with { Host = "127.0.0.1", HttpPort = 0, TerminationLogPath = options.TerminationLogPath ?? Path.Combine(TestModels.Directory, $"termination-{Guid.NewGuid():N}.log") };
+        options = options with { Host = "127.0.0.1", HttpPort = 0, GrpcPort = 0, TerminationLogPath = options.TerminationLogPath ?? Path.Combine(TestModels.Directory, $"termination-{Guid.NewGuid():N}.log") };
         var app = ServerApp.Build(options, time ?? TimeProvider.System, l => l.SetMinimumLevel(LogLevel.Warning));
         await app.StartAsync();
-        var client = new HttpClient { BaseAddress = new Uri(app.Urls.First()), Timeout = TimeSpan.FromSeconds(60) };
+        var http = app.Services.GetRequiredService<AiOperator.ModelServer.Hosting.ServerEndpoints>().HttpPort;
+        var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{http}"), Timeout = TimeSpan.FromSeconds(60) };
         var server = new RunningServer(app, client, options);
         if (waitReady)
         {

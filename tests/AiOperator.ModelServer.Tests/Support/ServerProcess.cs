@@ -32,7 +32,7 @@ internal sealed class ServerProcess : IAsyncDisposable
             WorkingDirectory = AppContext.BaseDirectory,
         };
         info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "aiop-model-server.dll"));
-        foreach (var a in args.Concat(["--host", "127.0.0.1", "--http-port", port.ToString(CultureInfo.InvariantCulture), "--intra-op-threads", "1"]))
+        foreach (var a in args.Concat(["--host", "127.0.0.1", "--http-port", port.ToString(CultureInfo.InvariantCulture), "--grpc-port", "0", "--intra-op-threads", "1"]))
         {
             info.ArgumentList.Add(a);
         }

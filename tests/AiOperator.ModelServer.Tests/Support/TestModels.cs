@@ -61,6 +61,25 @@ internal static class TestModels
             .Node("MatMul", ["h3", "w2"], ["h4"])
             .Node("Add", ["h4", "b2"], ["y"]));
 
+    /// <summary>BYTES s and FP32 v, both [-1, -1] (every dimension variable), echoed back.</summary>
+    public static string VariableSize() => SaveOnce("variable_size", n => new OnnxGraphBuilder(n)
+        .Input("s", OnnxType.String, -1, -1).Input("v", OnnxType.Float, -1, -1)
+        .Output("s_out", OnnxType.String, -1, -1).Output("v_out", OnnxType.Float, -1, -1)
+        .Node("Identity", ["s"], ["s_out"])
+        .Node("Identity", ["v"], ["v_out"]));
+
+    /// <summary>12 / x and 12 % x on INT32 x [batch, 3]: fine for real inputs, division by zero for the warm-up's zeros.</summary>
+    public static string DivideByInput() => SaveOnce("divide_by_input", n => new OnnxGraphBuilder(n)
+        .Input("x", OnnxType.Int32, -1, 3).Output("quotient", OnnxType.Int32, -1, 3).Output("remainder", OnnxType.Int32, -1, 3)
+        .Initializer("twelve", OnnxType.Int32, [1], BitConverter.GetBytes(12))
+        .Node("Div", ["twelve", "x"], ["quotient"])
+        .Node("Mod", ["twelve", "x"], ["remainder"]));
+
+    /// <summary>Parses BYTES s [batch, 2] as numbers (Cast to FP32): the warm-up's empty strings are not numbers.</summary>
+    public static string ParseNumbers() => SaveOnce("parse_numbers", n => new OnnxGraphBuilder(n)
+        .Input("s", OnnxType.String, -1, 2).Output("y", OnnxType.Float, -1, 2)
+        .Node("Cast", ["s"], ["y"], ("to", OnnxType.Float)));
+
     public static byte[] Floats(int count, int seed)
     {
         var random = new Random(seed);

@@ -13,6 +13,16 @@ internal static class ModelServerPodTemplate
     public const string ContainerName = "model-server";
     public const string ModelMountPath = "/models";
 
+    public const long DefaultMaxModelBytes = 2L * 1024 * 1024 * 1024;
+    public const long CacheHeadroomBytes = 256L * 1024 * 1024;
+
+    /// <summary>The server's download cap: AIOP_MAX_MODEL_BYTES from runtime.env when it is a positive integer, else 2 GiB.</summary>
+    public static long MaxModelBytes(IList<V1EnvVar>? env) =>
+        env?.LastOrDefault(e => e.Name == "AIOP_MAX_MODEL_BYTES")?.Value is { } v
+            && long.TryParse(v, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n > 0 && n <= long.MaxValue - CacheHeadroomBytes
+            ? n
+            : DefaultMaxModelBytes;
+
     public static string ModelName(ModelDeployment md) => md.Spec.Model.Name ?? md.Metadata.Name;
 
     public static V1PodTemplateSpec Render(ModelDeployment md, string modelUri, string defaultImage)
@@ -24,7 +34,10 @@ internal static class ModelServerPodTemplate
         var gpuCount = gpu.Count ?? 0;
         var modelName = ModelName(md);
 
-        var volumes = new List<V1Volume> { new() { Name = "tmp", EmptyDir = new V1EmptyDirVolumeSource { SizeLimit = new ResourceQuantity("1Gi") } } };
+        // /tmp holds the downloaded model (one file: the server names it by content and removes stale ones)
+        // plus headroom, so the emptyDir and the server's download cap agree; AIOP_MAX_MODEL_BYTES in env sets both.
+        var maxModelBytes = MaxModelBytes(runtime.Env);
+        var volumes = new List<V1Volume> { new() { Name = "tmp", EmptyDir = new V1EmptyDirVolumeSource { SizeLimit = new ResourceQuantity((maxModelBytes + CacheHeadroomBytes).ToString(CultureInfo.InvariantCulture)) } } };
         var mounts = new List<V1VolumeMount> { new() { Name = "tmp", MountPath = "/tmp" } };
         var serverUri = modelUri;
         if (ModelUri.TryParse(modelUri, out _) is { Scheme: ModelUri.Pvc } pvc)
@@ -45,6 +58,7 @@ internal static class ModelServerPodTemplate
             $"--execution-provider={Provider(runtime.ExecutionProvider ?? ExecutionProvider.Auto, gpuCount)}",
             $"--max-batch-size={(runtime.MaxBatchSize ?? 8).ToString(CultureInfo.InvariantCulture)}",
             $"--max-queue-delay-us={(runtime.MaxQueueDelayMicroseconds ?? 2000).ToString(CultureInfo.InvariantCulture)}",
+            $"--max-model-bytes={maxModelBytes.ToString(CultureInfo.InvariantCulture)}",
         };
         if (!string.IsNullOrEmpty(spec.Model.Version))
         {

@@ -1,4 +1,3 @@
-using System.Threading.Channels;
 using AiOperator.ModelServer.Metrics;
 using AiOperator.ModelServer.Protocol;
 using Microsoft.ML.OnnxRuntime;
@@ -6,8 +5,11 @@ using Microsoft.ML.OnnxRuntime;
 namespace AiOperator.ModelServer.Batching;
 
 /// <summary>
-/// Queues requests for the model. A batch is formed when an execution slot is free: the oldest request
-/// plus every compatible one that arrives before it has waited the max queue delay, up to the max batch.
+/// Runs requests on a fixed number of execution slots. A request that arrives while a slot is free runs
+/// at once on the caller's thread: no queue, no timer, no thread hop. Requests that arrive while every
+/// slot is busy queue; a slot that frees takes the oldest queued request plus every compatible one (up
+/// to the max batch), and only then, if the batch is not full, waits out what is left of the max queue
+/// delay counted from the oldest one's arrival (as Triton's dynamic batcher; with delay 0 it never waits).
 /// </summary>
 internal sealed class InferenceScheduler : IAsyncDisposable
 {
@@ -15,11 +17,14 @@ internal sealed class InferenceScheduler : IAsyncDisposable
     private readonly SchedulerOptions _options;
     private readonly ServerMetrics _metrics;
     private readonly TimeProvider _time;
-    private readonly Channel<QueuedRequest> _queue = Channel.CreateUnbounded<QueuedRequest>(new UnboundedChannelOptions { SingleReader = true });
-    private readonly List<QueuedRequest> _carried = [];
-    private readonly SemaphoreSlim _slots;
-    private readonly CancellationTokenSource _stop = new();
-    private readonly Task _loop;
+    private readonly object _gate = new();
+    // Invariant (under _gate): requests are pending only while no slot is free.
+    private readonly List<QueuedRequest> _pending = [];
+    private readonly int _slotCount;
+    private readonly TaskCompletionSource _drained = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private TaskCompletionSource _arrival = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private int _freeSlots;
+    private bool _closed;
     private long _queued;
 
     public InferenceScheduler(IModelRunner model, SchedulerOptions options, ServerMetrics metrics, TimeProvider time)
@@ -28,11 +33,14 @@ internal sealed class InferenceScheduler : IAsyncDisposable
         _options = options;
         _metrics = metrics;
         _time = time;
-        _slots = new SemaphoreSlim(Math.Max(1, options.Instances));
-        _loop = Task.Run(LoopAsync);
+        _slotCount = Math.Max(1, options.Instances);
+        _freeSlots = _slotCount;
     }
 
-    /// <summary>Runs the request (alone or in a batch); outputs come back in the order the request asked for them.</summary>
+    /// <summary>
+    /// Runs the request (alone or in a batch); outputs come back in the order the request asked for them.
+    /// When a slot is free the run happens before this returns and the task is already complete.
+    /// </summary>
     public Task<List<InferenceTensor>> InferAsync(InferRequest request)
     {
         if (Interlocked.Increment(ref _queued) > _options.MaxQueueSize)
@@ -43,121 +51,171 @@ internal sealed class InferenceScheduler : IAsyncDisposable
 
         var item = new QueuedRequest(request, _options.Batching ? BatchAssembler.Key(request) : null, BatchAssembler.Rows(request), _time.GetTimestamp());
         _metrics.Enqueued();
-        if (!_queue.Writer.TryWrite(item))
+        bool runNow;
+        lock (_gate)
         {
-            Interlocked.Decrement(ref _queued);
-            _metrics.Dequeued(TimeSpan.Zero);
-            throw new InferenceException(503, "the server is shutting down");
+            if (_closed)
+            {
+                Interlocked.Decrement(ref _queued);
+                _metrics.Dequeued(TimeSpan.Zero);
+                throw new InferenceException(503, "the server is shutting down");
+            }
+
+            runNow = _freeSlots > 0;
+            if (runNow)
+            {
+                _freeSlots--;
+            }
+            else
+            {
+                _pending.Add(item);
+                var arrival = _arrival;
+                _arrival = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                arrival.TrySetResult();
+            }
+        }
+
+        if (runNow)
+        {
+            try
+            {
+                Execute([item]);
+            }
+            finally
+            {
+                ReleaseSlot();
+            }
         }
 
         return item.Completion.Task;
     }
 
+    /// <summary>Refuses new requests, runs every queued one, and returns when all slots are idle.</summary>
     public async ValueTask DisposeAsync()
     {
-        _queue.Writer.TryComplete();
-        try
+        lock (_gate)
         {
-            await _loop;
-        }
-        finally
-        {
-            for (var i = 0; i < Math.Max(1, _options.Instances); i++)
+            _closed = true;
+            if (_freeSlots == _slotCount)
             {
-                await _slots.WaitAsync();
+                _drained.TrySetResult();
             }
-
-            _stop.Dispose();
-            _slots.Dispose();
         }
+
+        await _drained.Task;
     }
 
-    private async Task LoopAsync()
+    // The slot stays taken when work is queued: a pool thread runs the queued batches with it, so the
+    // caller that freed it (a request whose own result is ready) is not held up.
+    private void ReleaseSlot()
     {
-        var reader = _queue.Reader;
+        lock (_gate)
+        {
+            if (_pending.Count == 0)
+            {
+                _freeSlots++;
+                if (_closed && _freeSlots == _slotCount)
+                {
+                    _drained.TrySetResult();
+                }
+
+                return;
+            }
+        }
+
+        ThreadPool.UnsafeQueueUserWorkItem(static s => _ = s.DrainQueueAsync(), this, preferLocal: false);
+    }
+
+    /// <summary>Holding one slot, runs queued batches until the queue is empty, then frees the slot.</summary>
+    private async Task DrainQueueAsync()
+    {
         while (true)
         {
-            QueuedRequest first;
-            if (_carried.Count > 0)
+            List<QueuedRequest> batch;
+            int rows;
+            lock (_gate)
             {
-                first = _carried[0];
-                _carried.RemoveAt(0);
-            }
-            else if (!reader.TryRead(out first!))
-            {
-                if (!await reader.WaitToReadAsync())
+                if (_pending.Count == 0)
                 {
+                    _freeSlots++;
+                    if (_closed && _freeSlots == _slotCount)
+                    {
+                        _drained.TrySetResult();
+                    }
+
                     return;
                 }
 
-                continue;
+                var first = _pending[0];
+                _pending.RemoveAt(0);
+                batch = [first];
+                rows = first.Rows;
+                if (first.Key is not null)
+                {
+                    rows = TakeCompatible(batch, rows);
+                }
             }
 
-            await _slots.WaitAsync();
-            var batch = new List<QueuedRequest> { first };
-            if (first.Key is not null && first.Rows < _options.MaxBatchSize)
+            if (batch[0].Key is not null && rows < _options.MaxBatchSize && _options.MaxQueueDelay > TimeSpan.Zero)
             {
-                await GatherAsync(first, batch, reader);
+                await WaitForMoreAsync(batch, rows);
             }
 
-            _ = Task.Run(() => Execute(batch));
+            Execute(batch);
         }
     }
 
-    private async Task GatherAsync(QueuedRequest first, List<QueuedRequest> batch, ChannelReader<QueuedRequest> reader)
+    /// <summary>Adds queued requests that can share the batch of batch[0], oldest first; caller holds _gate.</summary>
+    private int TakeCompatible(List<QueuedRequest> batch, int rows)
     {
-        var rows = first.Rows;
-        for (var i = 0; i < _carried.Count && rows < _options.MaxBatchSize; i++)
+        var first = batch[0];
+        for (var i = 0; i < _pending.Count && rows < _options.MaxBatchSize; i++)
         {
-            if (Fits(first, _carried[i], rows))
+            var candidate = _pending[i];
+            if (candidate.Key == first.Key && rows + candidate.Rows <= _options.MaxBatchSize)
             {
-                rows += _carried[i].Rows;
-                batch.Add(_carried[i]);
-                _carried.RemoveAt(i--);
+                rows += candidate.Rows;
+                batch.Add(candidate);
+                _pending.RemoveAt(i--);
             }
         }
 
-        var deadline = first.EnqueuedAt + (long)(_options.MaxQueueDelay.TotalSeconds * _time.TimestampFrequency);
+        return rows;
+    }
+
+    // Only reached with every slot busy when the batch's requests arrived; the slot held here waits at
+    // most until the oldest request has spent the max queue delay in the queue.
+    private async Task WaitForMoreAsync(List<QueuedRequest> batch, int rows)
+    {
+        var deadline = batch[0].EnqueuedAt + (long)(_options.MaxQueueDelay.TotalSeconds * _time.TimestampFrequency);
         while (rows < _options.MaxBatchSize)
         {
-            if (reader.TryRead(out var next))
-            {
-                if (Fits(first, next, rows))
-                {
-                    rows += next.Rows;
-                    batch.Add(next);
-                }
-                else
-                {
-                    _carried.Add(next);
-                }
-
-                continue;
-            }
-
             var remaining = _time.GetElapsedTime(_time.GetTimestamp(), deadline);
             if (remaining <= TimeSpan.Zero)
             {
                 return;
             }
 
-            using var timeout = new CancellationTokenSource(remaining, _time);
-            try
+            Task arrival;
+            lock (_gate)
             {
-                if (!await reader.WaitToReadAsync(timeout.Token))
-                {
-                    return;
-                }
+                arrival = _arrival.Task;
             }
-            catch (OperationCanceledException)
+
+            using var cancel = new CancellationTokenSource();
+            var timer = Task.Delay(remaining, _time, cancel.Token);
+            if (await Task.WhenAny(arrival, timer) != arrival)
             {
                 return;
             }
+
+            await cancel.CancelAsync();
+            lock (_gate)
+            {
+                rows = TakeCompatible(batch, rows);
+            }
         }
     }
-
-    private bool Fits(QueuedRequest first, QueuedRequest candidate, int rows) =>
-        candidate.Key == first.Key && rows + candidate.Rows <= _options.MaxBatchSize;
 
     private void Execute(List<QueuedRequest> batch)
     {
@@ -224,7 +282,6 @@ internal sealed class InferenceScheduler : IAsyncDisposable
         finally
         {
             _metrics.Busy.Exit();
-            _slots.Release();
         }
     }
 

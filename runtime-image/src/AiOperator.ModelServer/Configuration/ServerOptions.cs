@@ -9,6 +9,8 @@ internal sealed record ServerOptions
     public string? Sha256 { get; init; }
     public string Host { get; init; } = "0.0.0.0";
     public int HttpPort { get; init; } = 8080;
+    /// <summary>The Open Inference Protocol gRPC port (HTTP/2 without TLS), as Triton's 8001.</summary>
+    public int GrpcPort { get; init; } = 8001;
     public ExecutionProviderKind ExecutionProvider { get; init; } = ExecutionProviderKind.Auto;
     public int IntraOpThreads { get; init; } = 1;
     public GraphOptimization GraphOptimization { get; init; } = GraphOptimization.All;
@@ -16,6 +18,8 @@ internal sealed record ServerOptions
     public int MaxQueueDelayMicroseconds { get; init; } = 2000;
     public int MaxQueueSize { get; init; } = 1024;
     public long MaxRequestBytes { get; init; } = 64L * 1024 * 1024;
+    /// <summary>Inference requests read and parsed at once; more get 503 (the queue limit applies after parsing).</summary>
+    public int MaxConcurrentReads { get; init; } = 64;
     public long MaxModelBytes { get; init; } = 2L * 1024 * 1024 * 1024;
     /// <summary>Parallel executions of the session; 0 picks 1 with batching and 2 without.</summary>
     public int InstanceCount { get; init; }

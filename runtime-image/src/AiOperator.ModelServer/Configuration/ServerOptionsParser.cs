@@ -7,9 +7,9 @@ internal static class ServerOptionsParser
 {
     private static readonly string[] Known =
     [
-        "model-uri", "model-name", "model-version", "sha256", "host", "http-port", "execution-provider",
+        "model-uri", "model-name", "model-version", "sha256", "host", "http-port", "grpc-port", "execution-provider",
         "intra-op-threads", "graph-optimization-level", "max-batch-size", "max-queue-delay-us", "max-queue-size",
-        "max-request-bytes", "max-model-bytes", "instance-count", "drain-timeout-seconds", "drain-delay-seconds",
+        "max-request-bytes", "max-concurrent-reads", "max-model-bytes", "instance-count", "drain-timeout-seconds", "drain-delay-seconds",
         "download-timeout-seconds", "model-cache-dir", "termination-log",
     ];
 
@@ -82,6 +82,7 @@ internal static class ServerOptionsParser
         "sha256" => o with { Sha256 = Sha(value) },
         "host" => o with { Host = value.Length is > 0 and <= 255 ? value : throw Bad(name, value, "a host name or address") },
         "http-port" => o with { HttpPort = Int(name, value, 0, 65535) },
+        "grpc-port" => o with { GrpcPort = Int(name, value, 0, 65535) },
         "execution-provider" => o with { ExecutionProvider = Provider(value) },
         "intra-op-threads" => o with { IntraOpThreads = Int(name, value, 1, 1024) },
         "graph-optimization-level" => o with { GraphOptimization = Optimization(value) },
@@ -89,6 +90,7 @@ internal static class ServerOptionsParser
         "max-queue-delay-us" => o with { MaxQueueDelayMicroseconds = Int(name, value, 0, 10_000_000) },
         "max-queue-size" => o with { MaxQueueSize = Int(name, value, 1, 1_000_000) },
         "max-request-bytes" => o with { MaxRequestBytes = Long(name, value, 1024, int.MaxValue) },
+        "max-concurrent-reads" => o with { MaxConcurrentReads = Int(name, value, 1, 100_000) },
         "max-model-bytes" => o with { MaxModelBytes = Long(name, value, 1, long.MaxValue) },
         "instance-count" => o with { InstanceCount = Int(name, value, 0, 64) },
         "drain-timeout-seconds" => o with { DrainTimeoutSeconds = Int(name, value, 0, 3600) },

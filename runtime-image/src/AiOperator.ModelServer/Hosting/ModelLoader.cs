@@ -5,11 +5,15 @@ namespace AiOperator.ModelServer.Hosting;
 
 /// <summary>
 /// Fetches, verifies, opens and warms up the model in the background so the server is live at once
-/// and ready only after a successful warm-up. A failure leaves it live but not ready, with the reason
-/// in the ready body, the metrics and the termination log.
+/// and ready once the session is loaded. A load failure leaves it live but not ready, with the reason
+/// in the ready body, the metrics and the termination log. A failed warm-up does not: it feeds
+/// synthetic zeros and empty strings, which a servable model may reject (integer division by its
+/// input, parsing a string), so it is logged and counted and the model is served.
 /// </summary>
 internal sealed class ModelLoader(ModelState state, IHttpClientFactory httpFactory, TimeProvider time, ILogger<ModelLoader> log) : BackgroundService
 {
+    public const string ModelDownloadClient = "model-download";
+
     public override void Dispose()
     {
         // Runs after the web server has drained, so no request still needs the session.
@@ -24,9 +28,11 @@ internal sealed class ModelLoader(ModelState state, IHttpClientFactory httpFacto
         var o = state.Options;
         try
         {
-            var http = httpFactory.CreateClient("model-download");
-            http.Timeout = TimeSpan.FromSeconds(o.DownloadTimeoutSeconds);
-            var path = await ModelFetcher.FetchAsync(o.ModelUri, o.Sha256, o.MaxModelBytes, o.ModelCacheDirectory, http, stoppingToken);
+            var http = httpFactory.CreateClient(ModelDownloadClient);
+            // The fetcher times the whole download (headers and body) itself.
+            http.Timeout = Timeout.InfiniteTimeSpan;
+            var path = await ModelFetcher.FetchAsync(o.ModelUri, o.Sha256, o.MaxModelBytes, o.ModelCacheDirectory, http,
+                TimeSpan.FromSeconds(o.DownloadTimeoutSeconds), time, m => log.LogInformation("{Message}", m), stoppingToken);
             OnnxModel model;
             try
             {
@@ -41,10 +47,11 @@ internal sealed class ModelLoader(ModelState state, IHttpClientFactory httpFacto
             {
                 model.WarmUp();
             }
-            catch (Exception ex)
+            catch (Exception ex) when (ex is not OperationCanceledException)
             {
-                model.Dispose();
-                throw new ModelLoadException($"warm-up run failed: {ex.Message}", ex);
+                state.Metrics.WarmUpFailed();
+                log.LogWarning("Warm-up run of model {Model} failed, serving it anyway (the synthetic inputs may be invalid for it): {Reason}",
+                    o.ModelName, FirstLine(ex.Message));
             }
 
             var batching = o.MaxBatchSize > 1 && model.Signature.HasDynamicBatchDimension;
@@ -66,5 +73,11 @@ internal sealed class ModelLoader(ModelState state, IHttpClientFactory httpFacto
             var written = TerminationLog.Write(o.TerminationLogPath, reason);
             log.LogError("Model {Model} failed to load: {Reason} (termination log: {Path})", o.ModelName, reason, written ?? "not written");
         }
+    }
+
+    private static string FirstLine(string s)
+    {
+        var i = s.IndexOfAny(['\r', '\n']);
+        return i < 0 ? s : s[..i];
     }
 }

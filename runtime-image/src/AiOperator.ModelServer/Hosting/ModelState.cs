@@ -13,6 +13,7 @@ internal sealed class ModelState(ServerOptions options, ServerMetrics metrics)
 
     public ServerOptions Options => options;
     public ServerMetrics Metrics => metrics;
+    public ReadGate Reads { get; } = new(options.MaxConcurrentReads);
     public ModelStatus Status => _status;
     public string? FailureReason { get; private set; }
     public OnnxModel? Model { get; private set; }

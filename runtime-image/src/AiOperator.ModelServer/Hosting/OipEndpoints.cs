@@ -12,7 +12,7 @@ internal static class OipEndpoints
 {
     public const string HeaderLength = "Inference-Header-Content-Length";
 
-    private static readonly string ServerVersion =
+    public static readonly string ServerVersion =
         typeof(OipEndpoints).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0.0.0";
 
     public static void Map(WebApplication app)
@@ -109,6 +109,7 @@ internal static class OipEndpoints
         var ok = false;
         s.Metrics.RequestStarted();
         byte[]? body = null;
+        var reading = false;
         try
         {
             if (!s.Ready || s.Scheduler is not { } scheduler || s.Model is not { } model)
@@ -116,7 +117,15 @@ internal static class OipEndpoints
                 throw new InferenceException(503, s.NotReadyReason);
             }
 
-            var length = await ReadBodyAsync(ctx, s.Options.MaxRequestBytes, b => body = b);
+            if (!s.Reads.TryEnter())
+            {
+                throw new InferenceException(503, $"too many requests are being read ({s.Reads.Limit}); retry later");
+            }
+
+            reading = true;
+            var read = await RequestBodyReader.ReadAsync(ctx.Request.Body, ctx.Request.ContentLength, s.Options.MaxRequestBytes, ctx.RequestAborted);
+            body = read.Buffer;
+            var length = read.Length;
             int? jsonLength = null;
             if (ctx.Request.Headers.TryGetValue(HeaderLength, out var headerValue))
             {
@@ -126,8 +135,10 @@ internal static class OipEndpoints
             }
 
             using var request = InferRequestParser.Parse(body.AsMemory(0, length), jsonLength, model.Signature, s.Options.ModelName);
-            ArrayPool<byte>.Shared.Return(body!);
+            ArrayPool<byte>.Shared.Return(body);
             body = null;
+            s.Reads.Exit();
+            reading = false;
 
             var outputs = await scheduler.InferAsync(request);
             try
@@ -175,55 +186,16 @@ internal static class OipEndpoints
                 ArrayPool<byte>.Shared.Return(body);
             }
 
+            if (reading)
+            {
+                s.Reads.Exit();
+            }
+
             s.Metrics.RequestFinished(ok, time.GetElapsedTime(start));
         }
     }
 
-    /// <summary>Reads the body into a pooled buffer handed out through <paramref name="own"/>, refusing more than <paramref name="max"/> bytes with 413.</summary>
-    private static async Task<int> ReadBodyAsync(HttpContext ctx, long max, Action<byte[]> own)
-    {
-        var declared = ctx.Request.ContentLength;
-        if (declared > max)
-        {
-            throw new InferenceException(413, $"request body of {declared} bytes is larger than the limit of {max} bytes");
-        }
-
-        var buffer = ArrayPool<byte>.Shared.Rent((int)Math.Min(max + 1, declared is { } d ? d + 1 : 64 * 1024));
-        own(buffer);
-        var total = 0;
-        while (true)
-        {
-            if (total == buffer.Length)
-            {
-                if (total > max)
-                {
-                    throw new InferenceException(413, $"request body is larger than the limit of {max} bytes");
-                }
-
-                var bigger = ArrayPool<byte>.Shared.Rent((int)Math.Min(max + 1, (long)buffer.Length * 2));
-                buffer.AsSpan(0, total).CopyTo(bigger);
-                ArrayPool<byte>.Shared.Return(buffer);
-                buffer = bigger;
-                own(buffer);
-            }
-
-            var read = await ctx.Request.Body.ReadAsync(buffer.AsMemory(total));
-            if (read == 0)
-            {
-                break;
-            }
-
-            total += read;
-            if (total > max)
-            {
-                throw new InferenceException(413, $"request body is larger than the limit of {max} bytes");
-            }
-        }
-
-        return total;
-    }
-
-    private static string? Unknown(ModelState s, string name, string? version)
+    public static string? Unknown(ModelState s, string name, string? version)
     {
         if (name != s.Options.ModelName)
         {

@@ -1,6 +1,9 @@
 using System.Net;
 using AiOperator.ModelServer.Configuration;
+using AiOperator.ModelServer.Grpc;
 using AiOperator.ModelServer.Metrics;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 
 namespace AiOperator.ModelServer.Hosting;
 
@@ -21,6 +24,7 @@ internal static class ServerApp
         builder.Logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Information);
         logging?.Invoke(builder.Logging);
 
+        var endpoints = new ServerEndpoints();
         builder.WebHost.ConfigureKestrel(k =>
         {
             k.AddServerHeader = false;
@@ -28,18 +32,20 @@ internal static class ServerApp
             // it so the rest of a too-large body can be drained and the client reads the 413 instead of
             // a connection reset in the middle of its upload.
             k.Limits.MaxRequestBodySize = options.MaxRequestBytes > long.MaxValue / 2 ? long.MaxValue : options.MaxRequestBytes * 2;
-            switch (options.Host)
+            Listen(k, options, options.HttpPort, l => endpoints.Http = l);
+            // gRPC without TLS needs HTTP/2 with prior knowledge: its own port speaks nothing else.
+            Listen(k, options, options.GrpcPort, l =>
             {
-                case "0.0.0.0" or "*" or "::":
-                    k.ListenAnyIP(options.HttpPort);
-                    break;
-                case "localhost":
-                    k.ListenLocalhost(options.HttpPort);
-                    break;
-                default:
-                    k.Listen(IPAddress.TryParse(options.Host, out var ip) ? ip : throw new OptionsException($"--host '{options.Host}' is not an IP address"), options.HttpPort);
-                    break;
-            }
+                l.Protocols = HttpProtocols.Http2;
+                endpoints.Grpc = l;
+            });
+        });
+        builder.Services.AddSingleton(endpoints);
+        builder.Services.AddGrpc(g =>
+        {
+            // The same request-size limit as REST; larger messages get RESOURCE_EXHAUSTED.
+            g.MaxReceiveMessageSize = (int)Math.Min(int.MaxValue, options.MaxRequestBytes);
+            g.MaxSendMessageSize = null;
         });
         builder.Services.Configure<HostOptions>(h => h.ShutdownTimeout = TimeSpan.FromSeconds(options.DrainTimeoutSeconds + options.DrainDelaySeconds));
 
@@ -48,11 +54,25 @@ internal static class ServerApp
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton(metrics);
         builder.Services.AddSingleton<ModelState>();
-        builder.Services.AddHttpClient("model-download");
+        // Redirects are followed by ModelFetcher, within limits and never from https to http.
+        builder.Services.AddHttpClient(ModelLoader.ModelDownloadClient)
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false });
         builder.Services.AddHostedService<ModelLoader>();
         builder.Services.AddHostedService<DrainService>();
 
         var app = builder.Build();
+        app.Use((ctx, next) =>
+        {
+            // gRPC checks each message's declared length against MaxReceiveMessageSize before buffering it
+            // and answers RESOURCE_EXHAUSTED; Kestrel's body cap would cut the stream first and surface as UNKNOWN.
+            if (ctx.Request.ContentType?.StartsWith("application/grpc", StringComparison.Ordinal) == true
+                && ctx.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } size)
+            {
+                size.MaxRequestBodySize = null;
+            }
+
+            return next(ctx);
+        });
         app.Use(async (ctx, next) =>
         {
             try
@@ -74,7 +94,24 @@ internal static class ServerApp
                 _ => $"HTTP {ctx.HttpContext.Response.StatusCode}",
             }));
         OipEndpoints.Map(app);
+        app.MapGrpcService<InferenceGrpcService>();
         return app;
+    }
+
+    private static void Listen(KestrelServerOptions k, ServerOptions options, int port, Action<ListenOptions> configure)
+    {
+        switch (options.Host)
+        {
+            case "0.0.0.0" or "*" or "::":
+                k.ListenAnyIP(port, configure);
+                break;
+            case "localhost":
+                k.ListenLocalhost(port, configure);
+                break;
+            default:
+                k.Listen(IPAddress.TryParse(options.Host, out var ip) ? ip : throw new OptionsException($"--host '{options.Host}' is not an IP address"), port, configure);
+                break;
+        }
     }
 
     private static string Truncate(string? s) => s is null ? "" : s.Length > 100 ? s[..100] : s;

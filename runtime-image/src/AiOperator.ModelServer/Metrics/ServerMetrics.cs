@@ -14,6 +14,8 @@ internal sealed class ServerMetrics(string model, string version, BusyRatio busy
 
     private static readonly double[] BatchBounds = [1, 2, 4, 8, 16, 32, 64, 128, 256];
 
+    private readonly long[] _byProtocol = new long[4];
+    private long _warmUpFailures;
     private long _success;
     private long _failure;
     private long _inferences;
@@ -41,13 +43,19 @@ internal sealed class ServerMetrics(string model, string version, BusyRatio busy
 
     public void RequestStarted() => Interlocked.Increment(ref _inFlight);
 
-    public void RequestFinished(bool ok, TimeSpan duration)
+    /// <summary>Counts a finished request; the nv_* totals cover both protocols, aiop_inference_requests_total splits them.</summary>
+    public void RequestFinished(bool ok, TimeSpan duration, bool grpc = false)
     {
+        Interlocked.Increment(ref _byProtocol[(grpc ? 2 : 0) + (ok ? 0 : 1)]);
         Interlocked.Decrement(ref _inFlight);
         Interlocked.Increment(ref ok ? ref _success : ref _failure);
         Interlocked.Add(ref _requestMicros, Micros(duration));
         Latency.Observe(duration.TotalSeconds);
     }
+
+    public long WarmUpFailures => Interlocked.Read(ref _warmUpFailures);
+
+    public void WarmUpFailed() => Interlocked.Increment(ref _warmUpFailures);
 
     public void Enqueued() => Interlocked.Increment(ref _pending);
 
@@ -71,6 +79,13 @@ internal sealed class ServerMetrics(string model, string version, BusyRatio busy
         var labels = $"model=\"{Escape(model)}\",version=\"{Escape(version)}\"";
         Counter(sb, "nv_inference_request_success", "Number of successful inference requests", labels, Success);
         Counter(sb, "nv_inference_request_failure", "Number of failed inference requests", labels, Failure);
+        sb.Append("# HELP aiop_inference_requests_total Inference requests by protocol and result\n# TYPE aiop_inference_requests_total counter\n");
+        foreach (var (protocol, offset) in new[] { ("rest", 0), ("grpc", 2) })
+        {
+            sb.Append(CultureInfo.InvariantCulture, $"aiop_inference_requests_total{{{labels},protocol=\"{protocol}\",result=\"success\"}} {Interlocked.Read(ref _byProtocol[offset])}\n");
+            sb.Append(CultureInfo.InvariantCulture, $"aiop_inference_requests_total{{{labels},protocol=\"{protocol}\",result=\"failure\"}} {Interlocked.Read(ref _byProtocol[offset + 1])}\n");
+        }
+
         Counter(sb, "nv_inference_count", "Number of inferences performed (a batch of N counts N)", labels, Inferences);
         Counter(sb, "nv_inference_exec_count", "Number of model executions performed", labels, Executions);
         Counter(sb, "nv_inference_request_duration_us", "Cumulative inference request duration in microseconds", labels, Interlocked.Read(ref _requestMicros));
@@ -81,7 +96,8 @@ internal sealed class ServerMetrics(string model, string version, BusyRatio busy
         WriteHistogram(sb, "aiop_batch_size", "Rows per model execution", labels, BatchSize);
         Gauge(sb, "aiop_inflight_requests", "Inference requests being handled now", labels, InFlight);
         Gauge(sb, "aiop_busy_ratio", "Share of the last 10 s in which the model was executing", labels, busy.Read());
-        Gauge(sb, "aiop_model_ready", "1 when the model is loaded, warmed up and the server is not draining", labels, Ready ? 1 : 0);
+        Gauge(sb, "aiop_model_ready", "1 when the model's session is loaded and the server is not draining", labels, Ready ? 1 : 0);
+        Counter(sb, "aiop_model_warmup_failures_total", "Warm-up runs on synthetic inputs that the model rejected (the model is served regardless)", labels, WarmUpFailures);
         if (LoadFailure is { } reason)
         {
             Gauge(sb, "aiop_model_load_failure", "1 with the reason when the model failed to load",

@@ -225,7 +225,7 @@ internal static class InferRequestParser
         return shape;
     }
 
-    private static long ElementCount(long[] shape, string name)
+    internal static long ElementCount(long[] shape, string name)
     {
         try
         {
@@ -244,10 +244,19 @@ internal static class InferRequestParser
         }
     }
 
-    private static InferenceTensor FromBinary(string name, TensorElementType type, long[] shape, long count, ReadOnlySpan<byte> bytes)
+    /// <summary>A tensor from its binary form; <paramref name="sizeName"/> names where the byte count came from in errors.</summary>
+    internal static InferenceTensor FromBinary(string name, TensorElementType type, long[] shape, long count, ReadOnlySpan<byte> bytes, string sizeName = "binary_data_size")
     {
         if (type == TensorElementType.String)
         {
+            // Each element carries at least its 4-byte length: check the shape against the bytes present
+            // before allocating one array slot per declared element.
+            if (count > bytes.Length / 4)
+            {
+                throw InferenceException.BadRequest(
+                    $"input '{name}': shape {FormatDims(shape)} needs {count} BYTES elements (4 bytes each at least), but {sizeName} is {bytes.Length}");
+            }
+
             var elements = new byte[count][];
             var pos = 0;
             for (var i = 0; i < count; i++)
@@ -280,7 +289,7 @@ internal static class InferRequestParser
         if (expected != bytes.Length)
         {
             throw InferenceException.BadRequest(
-                $"input '{name}': shape {FormatDims(shape)} needs {expected} bytes of {OipDatatype.Name(type)}, but binary_data_size is {bytes.Length}");
+                $"input '{name}': shape {FormatDims(shape)} needs {expected} bytes of {OipDatatype.Name(type)}, but {sizeName} is {bytes.Length}");
         }
 
         var tensor = InferenceTensor.RentNumeric(name, type, shape, bytes.Length);
@@ -556,7 +565,7 @@ internal static class InferRequestParser
     }
 
     // Names are echoed in errors; cap them so an error never carries a large chunk of the request.
-    private static string Shown(string s) => s.Length > 64 ? s[..64] + "…" : s;
+    internal static string Shown(string s) => s.Length > 64 ? s[..64] + "…" : s;
 
     public static string FormatDims(IEnumerable<long> dims) =>
         "[" + string.Join(",", dims.Select(d => d.ToString(CultureInfo.InvariantCulture))) + "]";
