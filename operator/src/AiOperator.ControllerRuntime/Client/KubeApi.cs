@@ -19,6 +19,8 @@ public sealed class KubeApi : IKubeApi, IDisposable
     private readonly ControllerMetrics _metrics;
     private readonly TimeProvider _timeProvider;
     private readonly ResiliencePipeline<HttpResponseMessage> _pipeline;
+    private readonly bool _ownsClient = true;
+    private KubeApi? _singleAttempt;
 
     /// <param name="handlers">Extra HTTP handlers (tracing, tests), outermost first.</param>
     public KubeApi(KubernetesClientConfiguration configuration, ControllerMetrics metrics, TimeProvider? timeProvider = null, KubeApiOptions? options = null, params DelegatingHandler[] handlers)
@@ -33,6 +35,19 @@ public sealed class KubeApi : IKubeApi, IDisposable
         _timeProvider = timeProvider ?? TimeProvider.System;
         _pipeline = TransientFaults.Pipeline(_options, _timeProvider);
     }
+
+    // A view on the same HttpClient, metrics and options, without retries; it never disposes the client.
+    private KubeApi(KubeApi shared)
+    {
+        _client = shared._client;
+        _options = shared._options with { MaxRetries = 0 };
+        _metrics = shared._metrics;
+        _timeProvider = shared._timeProvider;
+        _pipeline = TransientFaults.Pipeline(_options, _timeProvider);
+        _ownsClient = false;
+    }
+
+    public IKubeApi SingleAttempt() => _options.MaxRetries == 0 ? this : _singleAttempt ??= new KubeApi(this);
 
     public async Task<KubeList<T>> ListAsync<T>(ResourceKind kind, string? ns, ListRequest request, CancellationToken cancellationToken)
         where T : class, IKubernetesObject<V1ObjectMeta>
@@ -169,7 +184,13 @@ public sealed class KubeApi : IKubeApi, IDisposable
         return document is not null;
     }
 
-    public void Dispose() => _client.Dispose();
+    public void Dispose()
+    {
+        if (_ownsClient)
+        {
+            _client.Dispose();
+        }
+    }
 
     private static T Stamp<T>(ResourceKind kind, T obj)
         where T : class, IKubernetesObject<V1ObjectMeta>

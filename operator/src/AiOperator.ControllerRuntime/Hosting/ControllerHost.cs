@@ -201,12 +201,13 @@ public sealed class ControllerHost : IAsyncDisposable
             logger.LogInformation("caches synced for {Kinds}", string.Join(", ", informers.Select(i => i.Kind.Plural)));
             if (_options.LeaderElection is { } election)
             {
-                _elector = new LeaderElector(new KubeLeaseStore(Api, election.LeaseNamespace, election.LeaseName), election, _timeProvider, Metrics, _loggers.CreateLogger<LeaderElector>());
-                await _elector.RunAsync(RunControllersAsync, cancellationToken);
+                // Lease calls are tried once, each bounded by the renew deadline (LeaderElector), never retried by the client.
+                _elector = new LeaderElector(new KubeLeaseStore(Api.SingleAttempt(), election.LeaseNamespace, election.LeaseName), election, _timeProvider, Metrics, _loggers.CreateLogger<LeaderElector>());
+                await _elector.RunAsync(leading => RunControllersAsync(leading, cancellationToken), cancellationToken);
             }
             else
             {
-                await RunControllersAsync(cancellationToken);
+                await RunControllersAsync(cancellationToken, cancellationToken);
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -235,7 +236,20 @@ public sealed class ControllerHost : IAsyncDisposable
         }
     }
 
-    private Task RunControllersAsync(CancellationToken leading) => Task.WhenAll(_controllers.Select(c => c.RunAsync(leading)));
+    // Leadership lost (leading fires while the process is not shutting down): another replica may lead in
+    // moments, so in-flight reconciles are cancelled at once instead of finishing within the shutdown grace.
+    private async Task RunControllersAsync(CancellationToken leading, CancellationToken shutdown)
+    {
+        using var lost = new CancellationTokenSource();
+        await using var onLoss = leading.Register(() =>
+        {
+            if (!shutdown.IsCancellationRequested)
+            {
+                lost.Cancel();
+            }
+        });
+        await Task.WhenAll(_controllers.Select(c => c.RunAsync(leading, lost.Token)));
+    }
 
     private void EnsureNotStarted()
     {
