@@ -75,6 +75,10 @@ public sealed class ControllerHost : IAsyncDisposable
 
             EnsureNotStarted();
             var informer = new Informer<T>(Api, options ?? new InformerOptions { Namespaces = _options.Namespaces }, _timeProvider, Metrics, _loggers.CreateLogger<Informer<T>>());
+
+            // An object we cannot read is told to its owner on the object itself, naming the field.
+            informer.AddUndecodableHandler((obj, failure) => Events.Record(obj, EventRecorder.Warning, "DecodeFailed",
+                $"the operator cannot read this {obj.Kind}: {failure.Field}: {failure.Error}; it acts on the last version it could read until the field is fixed"));
             _informers[typeof(T)] = informer;
             return informer;
         }
