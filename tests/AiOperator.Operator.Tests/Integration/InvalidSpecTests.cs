@@ -86,6 +86,27 @@ public sealed class InvalidSpecTests(OperatorCluster fixture)
         Assert.Empty(await mds.ListAsync(ns));
     }
 
+    [Fact]
+    public async Task Kubectl_apply_refuses_names_its_children_could_not_have()
+    {
+        var ns = await fixture.NewNamespaceAsync("names");
+        foreach (var (kind, name) in new[] { ("ModelDeployment", new string('m', 64)), ("ModelDeployment", "v1.resnet"), ("ModelDeployment", "18-resnet"), ("TrainingJob", new string('j', 52)) })
+        {
+            var spec = kind == "ModelDeployment" ? "model: { uri: \"pvc://models/m.onnx\" }" : "image: trainer:1";
+            var file = Path.Combine(Path.GetTempPath(), $"{ns}-{name.Length}.yaml");
+            await File.WriteAllTextAsync(file, $$"""
+                apiVersion: aioperator.dev/v1alpha1
+                kind: {{kind}}
+                metadata: { name: "{{name}}", namespace: {{ns}} }
+                spec: { {{spec}} }
+                """);
+            var (code, output) = await Kubectl.RunAsync(fixture.Cluster.KubeconfigPath, "apply", "-f", file);
+            File.Delete(file);
+            Assert.True(code != 0, $"{kind} {name}: kubectl apply accepted it: {output}");
+            Assert.Contains("metadata.name", output, StringComparison.Ordinal);
+        }
+    }
+
     // The spec of md with a JSON merge patch applied to it, as a user's manifest would say it.
     private static ModelDeployment WithSpec(ModelDeployment md, string specPatch)
     {

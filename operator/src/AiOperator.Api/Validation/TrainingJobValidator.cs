@@ -5,6 +5,13 @@ namespace AiOperator.Api.Validation;
 /// <summary>The TrainingJob rules a CRD schema cannot express; returns every problem, not just the first.</summary>
 public static class TrainingJobValidator
 {
+    /// <summary>The name (worker pods and the rendezvous Service are named after it) and the spec.</summary>
+    public static IReadOnlyList<FieldError> Validate(TrainingJob job)
+    {
+        ArgumentNullException.ThrowIfNull(job);
+        return [.. ObjectNameRules.Validate(job.Metadata?.Name, ObjectNameRules.TrainingJobMaxLength), .. Validate(job.Spec)];
+    }
+
     public static IReadOnlyList<FieldError> Validate(TrainingJobSpec spec)
     {
         ArgumentNullException.ThrowIfNull(spec);
