@@ -13,6 +13,13 @@ internal static class ModelServerPodTemplate
     public const string ModelMountPath = "/models";
     public const string GpuTaintKey = "nvidia.com/gpu";
 
+    /// <summary>Requested when the spec says nothing: never BestEffort (first evicted), never unbounded in memory.</summary>
+    public static readonly ResourceQuantity DefaultCpuRequest = new("500m");
+
+    public static readonly ResourceQuantity DefaultMemoryRequest = new("1Gi");
+
+    public static readonly ResourceQuantity DefaultMemoryLimit = new("4Gi");
+
     public static string ModelName(ModelDeployment md) => md.Spec.Model.Name ?? md.Metadata.Name;
 
     public static V1PodTemplateSpec Render(ModelDeployment md, string modelUri, string defaultImage)
@@ -38,8 +45,9 @@ internal static class ModelServerPodTemplate
 
         var args = new List<string>
         {
-            $"--model-uri={serverUri}",
-            $"--model-name={modelName}",
+            // User strings are escaped: the kubelet expands $(VAR) in args, and "$$" is its literal "$".
+            $"--model-uri={Literal(serverUri)}",
+            $"--model-name={Literal(modelName)}",
             // $(POD_IP) is expanded by the kubelet: the server binds its pod's address only.
             "--host=$(POD_IP)",
             $"--http-port={HttpPort.ToString(CultureInfo.InvariantCulture)}",
@@ -49,22 +57,24 @@ internal static class ModelServerPodTemplate
         };
         if (!string.IsNullOrEmpty(spec.Model.Version))
         {
-            args.Add($"--model-version={spec.Model.Version}");
+            args.Add($"--model-version={Literal(spec.Model.Version)}");
         }
 
         if (!string.IsNullOrEmpty(spec.Model.Sha256))
         {
-            args.Add($"--sha256={spec.Model.Sha256.ToLowerInvariant()}");
+            args.Add($"--sha256={Literal(spec.Model.Sha256.ToLowerInvariant())}");
         }
 
         var env = new List<V1EnvVar>
         {
             new() { Name = "POD_IP", ValueFrom = new V1EnvVarSource { FieldRef = new V1ObjectFieldSelector { FieldPath = "status.podIP" } } },
         };
-        env.AddRange(runtime.Env ?? []);
+        // Values reach the server as written: the kubelet would expand $(VAR) in them too.
+        env.AddRange((runtime.Env ?? []).Select(e => e.Value is null ? e : new V1EnvVar { Name = e.Name, Value = Literal(e.Value), ValueFrom = e.ValueFrom }));
 
         var requests = Quantities(spec.Resources?.Requests);
         var limits = Quantities(spec.Resources?.Limits);
+        ApplyDefaultResources(requests, limits);
         if (gpuCount > 0)
         {
             // Extended resources must be requested and limited alike.
@@ -175,6 +185,28 @@ internal static class ModelServerPodTemplate
         FailureThreshold = failureThreshold,
         TimeoutSeconds = 2,
     };
+
+    public static string Literal(string value) => value.Replace("$", "$$", StringComparison.Ordinal);
+
+    // Defaults fill only what the spec leaves out and never contradict it: a memory limit below the default
+    // request lowers the request to it; a memory request above the default limit raises the limit to it.
+    private static void ApplyDefaultResources(Dictionary<string, ResourceQuantity> requests, Dictionary<string, ResourceQuantity> limits)
+    {
+        if (!requests.ContainsKey("cpu") && !(limits.TryGetValue("cpu", out var cpuLimit) && cpuLimit.ToDecimal() < DefaultCpuRequest.ToDecimal()))
+        {
+            requests["cpu"] = DefaultCpuRequest;
+        }
+
+        if (!limits.ContainsKey("memory"))
+        {
+            limits["memory"] = requests.TryGetValue("memory", out var asked) && asked.ToDecimal() > DefaultMemoryLimit.ToDecimal() ? asked : DefaultMemoryLimit;
+        }
+
+        if (!requests.ContainsKey("memory"))
+        {
+            requests["memory"] = limits["memory"].ToDecimal() < DefaultMemoryRequest.ToDecimal() ? limits["memory"] : DefaultMemoryRequest;
+        }
+    }
 
     private static Dictionary<string, ResourceQuantity> Quantities(IDictionary<string, ResourceQuantity>? source) =>
         source is null ? new(StringComparer.Ordinal) : new(source, StringComparer.Ordinal);
