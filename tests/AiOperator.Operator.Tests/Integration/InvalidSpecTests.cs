@@ -54,6 +54,59 @@ public sealed class InvalidSpecTests(OperatorCluster fixture)
         Assert.True(op.Completion.Status is TaskStatus.Running or TaskStatus.WaitingForActivation, "the operator stopped");
     }
 
+    [Fact]
+    public async Task Kubectl_apply_refuses_a_wrongly_typed_env_var_toleration_or_affinity_naming_the_field()
+    {
+        var ns = await fixture.NewNamespaceAsync("typed");
+        var cases = new (string Name, string Spec, string Field)[]
+        {
+            ("env", "runtime: { env: [ { name: PORT, value: 8080 } ] }", "spec.runtime.env[0].value"),
+            ("toleration", "scheduling: { tolerations: [ { key: gpu, operator: Exists, tolerationSeconds: soon } ] }", "spec.scheduling.tolerations[0].tolerationSeconds"),
+            ("affinity", "scheduling: { affinity: { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [ { matchExpressions: [ { key: zone, operator: In, values: zone-a } ] } ] } } } }",
+                "spec.scheduling.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[0].matchExpressions[0].values"),
+        };
+        foreach (var (name, spec, field) in cases)
+        {
+            var file = Path.Combine(Path.GetTempPath(), $"{ns}-{name}.yaml");
+            await File.WriteAllTextAsync(file, $$"""
+                apiVersion: aioperator.dev/v1alpha1
+                kind: ModelDeployment
+                metadata: { name: {{name}}, namespace: {{ns}} }
+                spec:
+                  model: { uri: "pvc://models/m.onnx" }
+                  {{spec}}
+                """);
+            var (code, output) = await Kubectl.RunAsync(fixture.Cluster.KubeconfigPath, "apply", "-f", file);
+            File.Delete(file);
+            Assert.True(code != 0, $"{name}: kubectl apply accepted it: {output}");
+            Assert.Contains(field, output, StringComparison.Ordinal);
+        }
+
+        using var mds = new ModelDeploymentClient(fixture.Client);
+        Assert.Empty(await mds.ListAsync(ns));
+    }
+
+    [Fact]
+    public async Task Kubectl_apply_refuses_names_its_children_could_not_have()
+    {
+        var ns = await fixture.NewNamespaceAsync("names");
+        foreach (var (kind, name) in new[] { ("ModelDeployment", new string('m', 64)), ("ModelDeployment", "v1.resnet"), ("ModelDeployment", "18-resnet"), ("TrainingJob", new string('j', 52)) })
+        {
+            var spec = kind == "ModelDeployment" ? "model: { uri: \"pvc://models/m.onnx\" }" : "image: trainer:1";
+            var file = Path.Combine(Path.GetTempPath(), $"{ns}-{name.Length}.yaml");
+            await File.WriteAllTextAsync(file, $$"""
+                apiVersion: aioperator.dev/v1alpha1
+                kind: {{kind}}
+                metadata: { name: "{{name}}", namespace: {{ns}} }
+                spec: { {{spec}} }
+                """);
+            var (code, output) = await Kubectl.RunAsync(fixture.Cluster.KubeconfigPath, "apply", "-f", file);
+            File.Delete(file);
+            Assert.True(code != 0, $"{kind} {name}: kubectl apply accepted it: {output}");
+            Assert.Contains("metadata.name", output, StringComparison.Ordinal);
+        }
+    }
+
     // The spec of md with a JSON merge patch applied to it, as a user's manifest would say it.
     private static ModelDeployment WithSpec(ModelDeployment md, string specPatch)
     {

@@ -1,6 +1,8 @@
 using AiOperator.ControllerRuntime.Reconciliation;
 using AiOperator.Operator.ModelDeployments;
 using AiOperator.Operator.Monitoring;
+using AiOperator.Operator.Rollouts;
+using AiOperator.Api.V1Alpha1;
 using k8s.Models;
 
 namespace AiOperator.Operator.Tests.ModelDeployments;
@@ -16,7 +18,7 @@ public sealed class ModelLoadFailureProjectionTests
         var md = ModelDeploymentFixtures.Resnet(replicas: 1);
         ModelLoadFailure[] failures = [new("resnet-3-aaaaaa-x", "3-aaaaaa", "model file is not a valid ONNX graph", Now)];
 
-        var status = ModelDeploymentStatusProjection.Compute(new(md, "3-aaaaaa", 1, [Deployment("3-aaaaaa")], [Pod("3-aaaaaa")], failures), Now);
+        var status = ModelDeploymentStatusProjection.Compute(Observe(md, failures), Now);
 
         var loaded = Conditions.Find(status.Conditions, "ModelLoaded")!;
         Assert.Equal(("False", "ModelLoadFailed"), (loaded.Status, loaded.Reason));
@@ -33,9 +35,17 @@ public sealed class ModelLoadFailureProjectionTests
             new("resnet-3-aaaaaa-gone", "3-aaaaaa", "pod no longer listed", Now),
         ];
 
-        var status = ModelDeploymentStatusProjection.Compute(new(md, "3-aaaaaa", 1, [Deployment("3-aaaaaa")], [Pod("3-aaaaaa")], failures), Now);
+        var status = ModelDeploymentStatusProjection.Compute(Observe(md, failures), Now);
 
         Assert.Equal("Unknown", Conditions.Find(status.Conditions, "ModelLoaded")!.Status);
+    }
+
+    // The reconciler's order: the rollout decides from the observed Deployment, the projection summarises.
+    private static ModelDeploymentObservation Observe(ModelDeployment md, IReadOnlyList<ModelLoadFailure> failures)
+    {
+        var decision = RolloutEngine.Decide(new RolloutInput(md.Spec, md.Status, "3-aaaaaa", md.Spec.Model.Version, 1,
+            [new ObservedRevision("3-aaaaaa", 1, 0, 1)], RolloutCommands.Parse(md.Metadata.Annotations), null, Now));
+        return new ModelDeploymentObservation(md, "3-aaaaaa", 1, [Deployment("3-aaaaaa")], [Pod("3-aaaaaa")], decision, failures);
     }
 
     private static V1Deployment Deployment(string revision) => new()

@@ -1,5 +1,6 @@
 using AiOperator.Api.V1Alpha1;
 using AiOperator.Operator.ModelDeployments;
+using k8s.Models;
 
 namespace AiOperator.Operator.Tests.ModelDeployments;
 
@@ -103,5 +104,50 @@ public sealed class ModelServerPodTemplateTests
         var md = ModelDeploymentFixtures.Resnet();
         md.Spec.Model.Name = null;
         Assert.Contains("--model-name=resnet", ModelServerPodTemplate.Render(md, md.Spec.Model.Uri!, Image).Spec.Containers[0].Args);
+    }
+
+    [Fact]
+    public void User_strings_reach_the_server_unchanged_after_the_kubelet_expands_variables()
+    {
+        var md = ModelDeploymentFixtures.Resnet();
+        md.Spec.Model.Uri = "https://models.example/m.onnx?sig=$(SECRET)&x=$$y";
+        md.Spec.Model.Version = "v$(HOME)";
+        md.Spec.Runtime = new RuntimeSpec { Env = [new V1EnvVar { Name = "GREETING", Value = "hi $(POD_IP) $$" }] };
+        var container = ModelServerPodTemplate.Render(md, md.Spec.Model.Uri, Image).Spec.Containers[0];
+
+        // What the kubelet does to args and env values: $(VAR) of a known variable is replaced, $$ becomes $.
+        var env = new Dictionary<string, string> { ["SECRET"] = "leaked", ["HOME"] = "/root", ["POD_IP"] = "10.0.0.1" };
+        var args = container.Args.Select(a => AiOperator.LocalCluster.Simulation.Kubelet.ContainerEnvironment.Expand(a, env)).ToList();
+        Assert.Contains("--model-uri=https://models.example/m.onnx?sig=$(SECRET)&x=$$y", args);
+        Assert.Contains("--model-version=v$(HOME)", args);
+        Assert.Contains("--host=10.0.0.1", args);
+        var greeting = container.Env.Single(e => e.Name == "GREETING").Value;
+        Assert.Equal("hi $(POD_IP) $$", AiOperator.LocalCluster.Simulation.Kubelet.ContainerEnvironment.Expand(greeting, env));
+        Assert.Equal("hi $(POD_IP) $$", md.Spec.Runtime.Env[0].Value);
+    }
+
+    [Fact]
+    public void A_pod_without_resources_in_its_spec_gets_requests_and_a_memory_limit()
+    {
+        var md = ModelDeploymentFixtures.Resnet(gpus: 0);
+        md.Spec.Resources = null;
+        var resources = ModelServerPodTemplate.Render(md, md.Spec.Model.Uri!, Image).Spec.Containers[0].Resources;
+        Assert.Equal("500m", resources.Requests["cpu"].ToString());
+        Assert.Equal("1Gi", resources.Requests["memory"].ToString());
+        Assert.Equal("4Gi", resources.Limits["memory"].ToString());
+    }
+
+    [Fact]
+    public void Default_resources_never_contradict_what_the_spec_sets()
+    {
+        var md = ModelDeploymentFixtures.Resnet(gpus: 0);
+        md.Spec.Resources = new ResourcesSpec { Requests = new Dictionary<string, ResourceQuantity> { ["memory"] = new("16Gi") } };
+        var big = ModelServerPodTemplate.Render(md, md.Spec.Model.Uri!, Image).Spec.Containers[0].Resources;
+        Assert.Equal("16Gi", big.Limits["memory"].ToString());
+
+        md.Spec.Resources = new ResourcesSpec { Limits = new Dictionary<string, ResourceQuantity> { ["memory"] = new("512Mi"), ["cpu"] = new("250m") } };
+        var small = ModelServerPodTemplate.Render(md, md.Spec.Model.Uri!, Image).Spec.Containers[0].Resources;
+        Assert.Equal("512Mi", small.Requests["memory"].ToString());
+        Assert.False(small.Requests.ContainsKey("cpu"), "a cpu limit below the default request leaves the request to the API server (it copies the limit)");
     }
 }

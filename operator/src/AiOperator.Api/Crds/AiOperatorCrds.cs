@@ -38,7 +38,10 @@ public static class AiOperatorCrds
             new("Restarts", "integer", ".status.restarts", "Whole-gang restarts"),
             new(Age, "date", ".metadata.creationTimestamp"),
         ],
-        Scale: null);
+        Scale: null)
+    {
+        NameMaxLength = Validation.ObjectNameRules.TrainingJobMaxLength,
+    };
 
     public static IReadOnlyList<CrdDefinition> All { get; } = [ModelDeployments, TrainingJobs];
 }

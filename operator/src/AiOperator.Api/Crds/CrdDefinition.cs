@@ -12,5 +12,8 @@ public sealed record CrdDefinition(
 {
     public string Name => $"{Plural}.{V1Alpha1.GroupVersion.Group}";
 
+    /// <summary>Longest metadata.name the schema accepts (names must also be DNS-1035 labels).</summary>
+    public int NameMaxLength { get; init; } = Validation.ObjectNameRules.ModelDeploymentMaxLength;
+
     public string FileName => $"{V1Alpha1.GroupVersion.Group}_{Plural}.yaml";
 }

@@ -11,7 +11,7 @@ public static class CrdGenerator
         var root = OpenApiSchemaBuilder.ForObject(crd.RootType);
         var properties = (JsonObject)root["properties"]!;
 
-        // metadata is the API server's; the schema only says it is an object.
+        // metadata is the API server's; a CRD may only constrain its name: children are named after it.
         properties["apiVersion"] = new JsonObject
         {
             ["description"] = "APIVersion defines the versioned schema of this representation of an object.",
@@ -22,7 +22,19 @@ public static class CrdGenerator
             ["description"] = "Kind is a string value representing the REST resource this object represents.",
             ["type"] = "string",
         };
-        properties["metadata"] = new JsonObject { ["type"] = "object" };
+        properties["metadata"] = new JsonObject
+        {
+            ["type"] = "object",
+            ["properties"] = new JsonObject
+            {
+                ["name"] = new JsonObject
+                {
+                    ["type"] = "string",
+                    ["maxLength"] = crd.NameMaxLength,
+                    ["pattern"] = Validation.ObjectNameRules.Dns1035Pattern,
+                },
+            },
+        };
         root["required"] = new JsonArray("spec");
 
         var subresources = new JsonObject { ["status"] = new JsonObject() };

@@ -181,13 +181,35 @@ public static class OpenApiSchemaBuilder
             return array;
         }
 
-        if (preserveUnknownFields || type.Namespace == typeof(V1ObjectMeta).Namespace)
+        if (preserveUnknownFields || type == typeof(V1ObjectMeta))
         {
-            // Kubernetes' own types pass through untouched: the API server validates them where they land (the pod).
             return new JsonObject { ["type"] = "object", ["x-kubernetes-preserve-unknown-fields"] = true };
         }
 
-        return ForObject(type);
+        // Kubernetes' own types (EnvVar, Toleration, Affinity) are typed as the core API defines them, so the
+        // API server refuses a number where a string belongs at apply time instead of the operator failing to decode it.
+        return type.Namespace == typeof(V1ObjectMeta).Namespace ? ForCoreObject(type) : ForObject(type);
+    }
+
+    private static JsonObject ForCoreObject(Type type)
+    {
+        var properties = new JsonObject();
+        foreach (var property in type.GetProperties(BindingFlags.Public | BindingFlags.Instance).OrderBy(p => p.GetCustomAttribute<JsonPropertyNameAttribute>()?.Name, StringComparer.Ordinal))
+        {
+            if (property.GetCustomAttribute<JsonPropertyNameAttribute>()?.Name is { } name)
+            {
+                properties[name] = ForType(property.PropertyType, preserveUnknownFields: false);
+            }
+        }
+
+        var schema = new JsonObject { ["type"] = "object" };
+        if (CoreRequiredFields.For(type) is { Count: > 0 } required)
+        {
+            schema["required"] = new JsonArray([.. required.Select(r => (JsonNode)r)]);
+        }
+
+        schema["properties"] = properties;
+        return schema;
     }
 
     private static Type? DictionaryValueType(Type type)

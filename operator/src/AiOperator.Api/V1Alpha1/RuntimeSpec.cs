@@ -24,7 +24,7 @@ public sealed class RuntimeSpec
     [Description("Longest a request waits for a batch to fill.")]
     public int? MaxQueueDelayMicroseconds { get; set; }
 
-    [JsonPropertyName("env"), PreserveUnknownFields, SchemaLength(maximum: 256)]
+    [JsonPropertyName("env"), SchemaLength(maximum: 256)]
     [Description("Extra environment variables, passed through to the model-server container.")]
     public IList<V1EnvVar>? Env { get; set; }
 }

@@ -12,12 +12,12 @@ public sealed class SchedulingSpec
     [Description("Node labels every pod requires.")]
     public IDictionary<string, string>? NodeSelector { get; set; }
 
-    [JsonPropertyName("tolerations"), PreserveUnknownFields]
+    [JsonPropertyName("tolerations")]
     [Description("Extra tolerations; the GPU taint toleration is added automatically.")]
     public IList<V1Toleration>? Tolerations { get; set; }
 
-    [JsonPropertyName("affinity"), PreserveUnknownFields]
-    [Description("Pod affinity, passed through as in a pod spec.")]
+    [JsonPropertyName("affinity")]
+    [Description("Pod affinity, as in a pod spec (typed: the API server validates it).")]
     public V1Affinity? Affinity { get; set; }
 
     [JsonPropertyName("priorityClassName"), SchemaLength(maximum: 253)]

@@ -20,7 +20,7 @@ public sealed class TrainingJobSpec
     [Description("Arguments of the trainer container.")]
     public IList<string>? Args { get; set; }
 
-    [JsonPropertyName("env"), PreserveUnknownFields, SchemaLength(maximum: 256)]
+    [JsonPropertyName("env"), SchemaLength(maximum: 256)]
     [Description("Extra environment variables, passed through.")]
     public IList<V1EnvVar>? Env { get; set; }
 

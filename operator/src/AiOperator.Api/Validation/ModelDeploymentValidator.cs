@@ -5,6 +5,13 @@ namespace AiOperator.Api.Validation;
 /// <summary>The ModelDeployment rules a CRD schema cannot express; returns every problem, not just the first.</summary>
 public static class ModelDeploymentValidator
 {
+    /// <summary>The name (children are named after it) and the spec.</summary>
+    public static IReadOnlyList<FieldError> Validate(ModelDeployment md)
+    {
+        ArgumentNullException.ThrowIfNull(md);
+        return [.. ObjectNameRules.Validate(md.Metadata?.Name, ObjectNameRules.ModelDeploymentMaxLength), .. Validate(md.Spec)];
+    }
+
     public static IReadOnlyList<FieldError> Validate(ModelDeploymentSpec spec)
     {
         ArgumentNullException.ThrowIfNull(spec);

@@ -10,11 +10,17 @@ public static partial class TrainingJobValidator
     // A pod's hostname and a Service's name are DNS-1035 labels: at most 63 characters.
     private const int MaxLabelLength = 63;
 
+    /// <summary>The name (worker pods and the rendezvous Service are named after it) and the spec.</summary>
     public static IReadOnlyList<FieldError> Validate(TrainingJob job)
     {
         ArgumentNullException.ThrowIfNull(job);
-        var errors = new List<FieldError>();
-        CheckName(job.Metadata.Name ?? "", job.Spec?.Workers ?? 1, errors);
+        var errors = new List<FieldError>(ObjectNameRules.Validate(job.Metadata?.Name, ObjectNameRules.TrainingJobMaxLength));
+        if (errors.Count == 0)
+        {
+            // Within the schema's limit the longest worker name must still fit, whatever the gang size.
+            CheckName(job.Metadata?.Name ?? "", job.Spec?.Workers ?? 1, errors);
+        }
+
         errors.AddRange(Validate(job.Spec ?? new TrainingJobSpec()));
         return errors;
     }

@@ -32,4 +32,10 @@ public interface IKubeApi
 
     /// <summary>GET an arbitrary path (discovery, CRDs): true on 2xx, false on 404.</summary>
     Task<bool> ExistsAsync(string path, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The same client with every call tried once, no retry pipeline: for callers that bound each call by
+    /// their own deadline and retry on their own schedule (leader election must never wait out retries).
+    /// </summary>
+    IKubeApi SingleAttempt() => this;
 }

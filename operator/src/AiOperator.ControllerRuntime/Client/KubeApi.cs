@@ -19,6 +19,8 @@ public sealed class KubeApi : IKubeApi, IDisposable
     private readonly ControllerMetrics _metrics;
     private readonly TimeProvider _timeProvider;
     private readonly ResiliencePipeline<HttpResponseMessage> _pipeline;
+    private readonly bool _ownsClient = true;
+    private KubeApi? _singleAttempt;
 
     /// <param name="handlers">Extra HTTP handlers (tracing, tests), outermost first.</param>
     public KubeApi(KubernetesClientConfiguration configuration, ControllerMetrics metrics, TimeProvider? timeProvider = null, KubeApiOptions? options = null, params DelegatingHandler[] handlers)
@@ -33,6 +35,19 @@ public sealed class KubeApi : IKubeApi, IDisposable
         _timeProvider = timeProvider ?? TimeProvider.System;
         _pipeline = TransientFaults.Pipeline(_options, _timeProvider);
     }
+
+    // A view on the same HttpClient, metrics and options, without retries; it never disposes the client.
+    private KubeApi(KubeApi shared)
+    {
+        _client = shared._client;
+        _options = shared._options with { MaxRetries = 0 };
+        _metrics = shared._metrics;
+        _timeProvider = shared._timeProvider;
+        _pipeline = TransientFaults.Pipeline(_options, _timeProvider);
+        _ownsClient = false;
+    }
+
+    public IKubeApi SingleAttempt() => _options.MaxRetries == 0 ? this : _singleAttempt ??= new KubeApi(this);
 
     public async Task<KubeList<T>> ListAsync<T>(ResourceKind kind, string? ns, ListRequest request, CancellationToken cancellationToken)
         where T : class, IKubernetesObject<V1ObjectMeta>
@@ -52,13 +67,20 @@ public sealed class KubeApi : IKubeApi, IDisposable
             ?? throw new KubeApiException("LIST", path, 404, null);
         var root = document.RootElement;
         var items = new List<T>();
+        List<UndecodableObject>? undecodable = null;
         if (root.TryGetProperty("items", out var array) && array.ValueKind == JsonValueKind.Array)
         {
             foreach (var element in array.EnumerateArray())
             {
-                // One malformed object must not keep every other object of the kind out of the cache.
-                if (TryDecode<T>(kind, element) is not { } item)
+                // One malformed object must not keep every other object of the kind out of the cache,
+                // nor vanish: the caller tracks it by name and reports the field.
+                if (TryDecode<T>(kind, element, out var failure) is not { } item)
                 {
+                    if (failure is not null)
+                    {
+                        (undecodable ??= []).Add(failure);
+                    }
+
                     continue;
                 }
 
@@ -77,7 +99,7 @@ public sealed class KubeApi : IKubeApi, IDisposable
             continueToken = meta.TryGetProperty("continue", out var c) ? c.GetString() : null;
         }
 
-        return new KubeList<T>(items, resourceVersion ?? string.Empty, string.IsNullOrEmpty(continueToken) ? null : continueToken);
+        return new KubeList<T>(items, resourceVersion ?? string.Empty, string.IsNullOrEmpty(continueToken) ? null : continueToken, undecodable);
     }
 
     public async IAsyncEnumerable<WatchEvent<T>> WatchAsync<T>(
@@ -169,7 +191,13 @@ public sealed class KubeApi : IKubeApi, IDisposable
         return document is not null;
     }
 
-    public void Dispose() => _client.Dispose();
+    public void Dispose()
+    {
+        if (_ownsClient)
+        {
+            _client.Dispose();
+        }
+    }
 
     private static T Stamp<T>(ResourceKind kind, T obj)
         where T : class, IKubernetesObject<V1ObjectMeta>
@@ -217,27 +245,54 @@ public sealed class KubeApi : IKubeApi, IDisposable
         {
             item = Stamp(kind, KubernetesJson.Deserialize<T>(obj));
         }
-        catch (JsonException)
+        catch (JsonException ex)
         {
-            // Undecodable: advance past it like a bookmark, or the watch would replay it forever.
+            // Undecodable: pass on who it is and what failed (the informer tracks it by name), and advance
+            // past it, or the watch would replay it forever. Without a readable name, a bookmark is all it can be.
             metrics.DecodeErrors.Inc(kind.Plural);
-            var rv = obj.TryGetProperty("metadata", out var meta) && meta.TryGetProperty("resourceVersion", out var v) ? v.GetString() ?? string.Empty : string.Empty;
+            var failure = Undecodable(obj, ex);
+            if (failure?.Identity<T>(kind) is { } identity)
+            {
+                return new WatchEvent<T>(type, identity, failure.ResourceVersion, failure);
+            }
+
+            var rv = failure?.ResourceVersion ?? string.Empty;
             return new WatchEvent<T>(WatchEventType.Bookmark, KubernetesJson.Deserialize<T>(new JsonObject { ["metadata"] = new JsonObject { ["resourceVersion"] = rv } }.ToJsonString()), rv);
         }
 
         return new WatchEvent<T>(type, item, item.Metadata?.ResourceVersion ?? string.Empty);
     }
 
-    private T? TryDecode<T>(ResourceKind kind, JsonElement element)
+    // Name, namespace, uid and resourceVersion of an object that failed to decode, and the failing field as a path.
+    private static UndecodableObject? Undecodable(JsonElement obj, JsonException ex)
+    {
+        if (!obj.TryGetProperty("metadata", out var meta) || meta.ValueKind != JsonValueKind.Object
+            || !meta.TryGetProperty("name", out var name) || name.ValueKind != JsonValueKind.String)
+        {
+            return null;
+        }
+
+        static string? Text(JsonElement meta, string property) =>
+            meta.TryGetProperty(property, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+        var field = string.IsNullOrEmpty(ex.Path) ? "(object)" : ex.Path.TrimStart('$').TrimStart('.');
+
+        // The serializer's message up to its "Path:" part: the expected type, never the value sent.
+        var error = ex.Message.Split(" Path:", 2)[0];
+        return new UndecodableObject(Text(meta, "namespace"), name.GetString()!, Text(meta, "uid"), Text(meta, "resourceVersion") ?? string.Empty, field, error);
+    }
+
+    private T? TryDecode<T>(ResourceKind kind, JsonElement element, out UndecodableObject? failure)
         where T : class, IKubernetesObject<V1ObjectMeta>
     {
+        failure = null;
         try
         {
             return KubernetesJson.Deserialize<T>(element);
         }
-        catch (JsonException)
+        catch (JsonException ex)
         {
             _metrics.DecodeErrors.Inc(kind.Plural);
+            failure = Undecodable(element, ex);
             return null;
         }
     }

@@ -83,6 +83,10 @@ public sealed partial class ControllerHost : IAsyncDisposable
 
             EnsureNotStarted();
             var informer = new Informer<T>(Api, key.Item2, _timeProvider, Metrics, _loggers.CreateLogger<Informer<T>>());
+
+            // An object we cannot read is told to its owner on the object itself, naming the field.
+            informer.AddUndecodableHandler((obj, failure) => Events.Record(obj, EventRecorder.Warning, "DecodeFailed",
+                $"the operator cannot read this {obj.Kind}: {failure.Field}: {failure.Error}; it acts on the last version it could read until the field is fixed"));
             _informers[key] = informer;
             return informer;
         }
@@ -236,12 +240,13 @@ public sealed partial class ControllerHost : IAsyncDisposable
             logger.LogInformation("caches synced for {Kinds}", string.Join(", ", informers.Select(i => i.Kind.Plural)));
             if (_options.LeaderElection is { } election)
             {
-                _elector = new LeaderElector(new KubeLeaseStore(Api, election.LeaseNamespace, election.LeaseName), election, _timeProvider, Metrics, _loggers.CreateLogger<LeaderElector>());
-                await _elector.RunAsync(RunControllersAsync, cancellationToken);
+                // Lease calls are tried once, each bounded by the renew deadline (LeaderElector), never retried by the client.
+                _elector = new LeaderElector(new KubeLeaseStore(Api.SingleAttempt(), election.LeaseNamespace, election.LeaseName), election, _timeProvider, Metrics, _loggers.CreateLogger<LeaderElector>());
+                await _elector.RunAsync(leading => RunControllersAsync(leading, cancellationToken), cancellationToken);
             }
             else
             {
-                await RunControllersAsync(cancellationToken);
+                await RunControllersAsync(cancellationToken, cancellationToken);
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -270,7 +275,9 @@ public sealed partial class ControllerHost : IAsyncDisposable
         }
     }
 
-    private Task RunControllersAsync(CancellationToken leading)
+    // Leadership lost (leading fires while the process is not shutting down): another replica may lead in
+    // moments, so in-flight reconciles are cancelled at once instead of finishing within the shutdown grace.
+    private async Task RunControllersAsync(CancellationToken leading, CancellationToken shutdown)
     {
         List<(string Name, Func<CancellationToken, Task> Run)> runnables;
         lock (_lock)
@@ -278,7 +285,15 @@ public sealed partial class ControllerHost : IAsyncDisposable
             runnables = [.. _runnables];
         }
 
-        return Task.WhenAll(_controllers.Select(c => c.RunAsync(leading)).Concat(runnables.Select(r => RunRunnableAsync(r.Name, r.Run, leading))));
+        using var lost = new CancellationTokenSource();
+        await using var onLoss = leading.Register(() =>
+        {
+            if (!shutdown.IsCancellationRequested)
+            {
+                lost.Cancel();
+            }
+        });
+        await Task.WhenAll(_controllers.Select(c => c.RunAsync(leading, lost.Token)).Concat(runnables.Select(r => RunRunnableAsync(r.Name, r.Run, leading))));
     }
 
     private async Task RunRunnableAsync(string name, Func<CancellationToken, Task> run, CancellationToken leading)

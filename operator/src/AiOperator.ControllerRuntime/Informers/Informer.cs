@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using AiOperator.ControllerRuntime.Client;
 using AiOperator.ControllerRuntime.Metrics;
 using AiOperator.ControllerRuntime.RateLimiting;
@@ -23,6 +24,8 @@ public sealed class Informer<T> : IInformer
     private readonly ILogger _logger;
     private readonly ResourceCache<T> _cache;
     private readonly List<Action<InformerEvent<T>>> _handlers = [];
+    private readonly List<Action<T, UndecodableObject>> _undecodableHandlers = [];
+    private readonly ConcurrentDictionary<ObjectKey, UndecodableObject> _undecodable = new();
     private readonly Lock _handlersLock = new();
     private readonly Random _random = new();
     private readonly string?[] _scopes;
@@ -74,6 +77,22 @@ public sealed class Informer<T> : IInformer
         foreach (var item in _cache.List())
         {
             Invoke(handler, new InformerEvent<T>(InformerEventType.Added, item, null));
+        }
+    }
+
+    /// <summary>
+    /// Objects that exist but do not decode into T (a field of the wrong type), by namespace/name. The cache keeps
+    /// the last version that decoded, if any; a delete removes both.
+    /// </summary>
+    public IReadOnlyCollection<UndecodableObject> Undecodable => [.. _undecodable.Values];
+
+    /// <summary>Called once per undecodable version of an object (with an object carrying only its identity), on the informer loop.</summary>
+    public void AddUndecodableHandler(Action<T, UndecodableObject> handler)
+    {
+        ArgumentNullException.ThrowIfNull(handler);
+        lock (_handlersLock)
+        {
+            _undecodableHandlers.Add(handler);
         }
     }
 
@@ -148,6 +167,7 @@ public sealed class Informer<T> : IInformer
     {
         _metrics.Relists.Inc(Kind.Plural);
         var items = new List<T>();
+        var undecodable = new List<UndecodableObject>();
         string? continueToken = null;
         string? listVersion = null;
         while (true)
@@ -161,6 +181,7 @@ public sealed class Informer<T> : IInformer
             {
                 // The continue token expired between pages: start the list over.
                 items.Clear();
+                undecodable.Clear();
                 continueToken = null;
                 listVersion = null;
                 continue;
@@ -168,6 +189,7 @@ public sealed class Informer<T> : IInformer
 
             listVersion ??= page.ResourceVersion;
             items.AddRange(page.Items.Select(Transform));
+            undecodable.AddRange(page.Undecodable ?? []);
             continueToken = page.Continue;
             Touch();
             if (continueToken is null)
@@ -176,8 +198,21 @@ public sealed class Informer<T> : IInformer
             }
         }
 
-        var cached = scope is null ? _cache.List() : _cache.List(scope);
+        // An object that exists but does not decode is not deleted: its last good version stays cached.
+        var unreadable = undecodable.Select(u => new ObjectKey(u.Namespace ?? string.Empty, u.Name)).ToHashSet();
+        var cached = (scope is null ? _cache.List() : _cache.List(scope)).Where(c => !unreadable.Contains(ObjectKey.Of(c)));
         var changes = RelistDiff.Compute(cached, items);
+        foreach (var key in _undecodable.Keys.Where(k => (scope is null || k.Namespace == scope) && !unreadable.Contains(k)))
+        {
+            _undecodable.TryRemove(key, out _);
+        }
+
+        foreach (var failure in undecodable)
+        {
+            Track(failure);
+        }
+
+        UpdateUndecodableGauge();
         foreach (var deleted in changes.Deleted)
         {
             _cache.Remove(ObjectKey.Of(deleted));
@@ -237,6 +272,17 @@ public sealed class Informer<T> : IInformer
 
     private void Apply(WatchEvent<T> change)
     {
+        if (change.Undecodable is { } failure)
+        {
+            ApplyUndecodable(change, failure);
+            return;
+        }
+
+        if (change.Type is WatchEventType.Added or WatchEventType.Modified or WatchEventType.Deleted && _undecodable.TryRemove(ObjectKey.Of(change.Object), out _))
+        {
+            UpdateUndecodableGauge();
+        }
+
         switch (change.Type)
         {
             case WatchEventType.Added:
@@ -254,6 +300,60 @@ public sealed class Informer<T> : IInformer
                 break;
         }
     }
+
+    // A change we cannot read: a delete still removes the object (a stale copy would have its children
+    // recreated as fast as they are collected); anything else is tracked and reported, the last good copy kept.
+    private void ApplyUndecodable(WatchEvent<T> change, UndecodableObject failure)
+    {
+        var key = new ObjectKey(failure.Namespace ?? string.Empty, failure.Name);
+        if (change.Type == WatchEventType.Deleted)
+        {
+            _undecodable.TryRemove(key, out _);
+            UpdateUndecodableGauge();
+            var removed = _cache.Remove(key);
+            Dispatch(new InformerEvent<T>(InformerEventType.Deleted, removed ?? change.Object, removed));
+            return;
+        }
+
+        Track(failure);
+        UpdateUndecodableGauge();
+    }
+
+    private void Track(UndecodableObject failure)
+    {
+        var key = new ObjectKey(failure.Namespace ?? string.Empty, failure.Name);
+        if (_undecodable.TryGetValue(key, out var known) && known.ResourceVersion == failure.ResourceVersion)
+        {
+            return;
+        }
+
+        _undecodable[key] = failure;
+        _logger.LogWarning("{Kind} {Key} (resourceVersion {ResourceVersion}) cannot be decoded: {Field}: {Error}", Kind.Plural, key, failure.ResourceVersion, failure.Field, failure.Error);
+        if (failure.Identity<T>(Kind) is not { } identity)
+        {
+            return;
+        }
+
+        Action<T, UndecodableObject>[] handlers;
+        lock (_handlersLock)
+        {
+            handlers = [.. _undecodableHandlers];
+        }
+
+        foreach (var handler in handlers)
+        {
+            try
+            {
+                handler(identity, failure);
+            }
+            catch (Exception ex)
+            {
+                _logger.LogError(ex, "{Kind} undecodable-object handler failed", Kind.Plural);
+            }
+        }
+    }
+
+    private void UpdateUndecodableGauge() => _metrics.UndecodableObjects.Set(_undecodable.Count, Kind.Plural);
 
     private async Task ResyncLoopAsync(CancellationToken cancellationToken)
     {

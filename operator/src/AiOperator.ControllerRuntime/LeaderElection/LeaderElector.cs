@@ -67,17 +67,29 @@ public sealed class LeaderElector
     }
 
     /// <summary>One step of the state machine: observe the lease, then create, renew or take it over if allowed.</summary>
-    public async Task<bool> TryAcquireOrRenewAsync(CancellationToken cancellationToken)
+    public Task<bool> TryAcquireOrRenewAsync(CancellationToken cancellationToken) =>
+        TryAcquireOrRenewAsync(_timeProvider.GetUtcNow() + _options.RenewDeadline, cancellationToken);
+
+    // Every lease call ends by the deadline, answered or not: a server that hangs must not keep a leader
+    // leading past its renew deadline, and a retry after the deadline could only renew a lease already lost.
+    private async Task<bool> TryAcquireOrRenewAsync(DateTimeOffset deadline, CancellationToken cancellationToken)
     {
         var now = _timeProvider.GetUtcNow();
+        if (deadline <= now)
+        {
+            return false;
+        }
+
+        using var timeout = new CancellationTokenSource(deadline - now, _timeProvider);
+        using var bounded = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
         LeaseRecord? current;
         try
         {
-            current = await _store.GetAsync(cancellationToken);
+            current = await _store.GetAsync(bounded.Token);
         }
-        catch (Exception ex) when (ex is not OperationCanceledException)
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
         {
-            _logger.LogWarning(ex, "reading lease {Lease} failed", _options.LeaseName);
+            _logger.LogWarning(ex is OperationCanceledException ? null : ex, "reading lease {Lease} failed{Why}", _options.LeaseName, ex is OperationCanceledException ? ": no answer by the renew deadline" : string.Empty);
             return false;
         }
 
@@ -94,17 +106,17 @@ public sealed class LeaderElector
         {
             written = step switch
             {
-                LeaseStep.Create => await _store.TryCreateAsync(new LeaseRecord(Identity, duration, now, now, 0), cancellationToken),
-                LeaseStep.Renew => await _store.TryUpdateAsync(current! with { RenewTime = now, LeaseDurationSeconds = duration }, cancellationToken),
+                LeaseStep.Create => await _store.TryCreateAsync(new LeaseRecord(Identity, duration, now, now, 0), bounded.Token),
+                LeaseStep.Renew => await _store.TryUpdateAsync(current! with { RenewTime = now, LeaseDurationSeconds = duration }, bounded.Token),
                 LeaseStep.TakeOver => await _store.TryUpdateAsync(
                     current! with { HolderIdentity = Identity, LeaseDurationSeconds = duration, AcquireTime = now, RenewTime = now, LeaseTransitions = current.LeaseTransitions + 1 },
-                    cancellationToken),
+                    bounded.Token),
                 _ => null,
             };
         }
-        catch (Exception ex) when (ex is not OperationCanceledException)
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
         {
-            _logger.LogWarning(ex, "writing lease {Lease} failed", _options.LeaseName);
+            _logger.LogWarning(ex is OperationCanceledException ? null : ex, "writing lease {Lease} failed{Why}", _options.LeaseName, ex is OperationCanceledException ? ": no answer by the renew deadline" : string.Empty);
             return false;
         }
 
@@ -118,6 +130,8 @@ public sealed class LeaderElector
             return false;
         }
 
+        // Timed from before the call went out: followers time the lease from when they see the write,
+        // which is later, so this leader's renew deadline always passes before they may take over.
         _observed = written;
         _observedAt = now;
         return true;
@@ -138,7 +152,7 @@ public sealed class LeaderElector
     {
         using var leading = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var work = Task.Run(() => onLeading(leading.Token), CancellationToken.None);
-        var lastRenew = _timeProvider.GetUtcNow();
+        var lastRenew = _observedAt;
         try
         {
             while (!cancellationToken.IsCancellationRequested && !work.IsCompleted)
@@ -149,9 +163,9 @@ public sealed class LeaderElector
                     break;
                 }
 
-                if (await TryAcquireOrRenewAsync(cancellationToken))
+                if (await TryAcquireOrRenewAsync(lastRenew + _options.RenewDeadline, cancellationToken))
                 {
-                    lastRenew = _timeProvider.GetUtcNow();
+                    lastRenew = _observedAt;
                     continue;
                 }
 

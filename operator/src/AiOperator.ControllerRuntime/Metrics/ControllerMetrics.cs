@@ -25,7 +25,8 @@ public sealed class ControllerMetrics
         WatchRestarts = Registry.Counter("aioperator_informer_watch_restarts_total", "Watches restarted per kind and reason", "kind", "reason");
         Relists = Registry.Counter("aioperator_informer_relists_total", "Full lists per kind (start, expired resourceVersion)", "kind");
         LeaderStatus = Registry.Gauge("leader_election_master_status", "1 while this instance leads the named lease, else 0", "name");
-        DecodeErrors = Registry.Counter("aioperator_decode_errors_total", "Objects from the API server that could not be decoded into their type and were skipped", "kind");
+        DecodeErrors = Registry.Counter("aioperator_decode_errors_total", "Objects from the API server that could not be decoded into their type", "kind");
+        UndecodableObjects = Registry.Gauge("aioperator_informer_undecodable_objects", "Objects that exist but do not decode into their type (tracked by name, reported by an Event)", "kind");
         EventsDropped = Registry.Counter("aioperator_events_dropped_total", "Events not written because the recorder's buffer was full or the write failed", "reason");
     }
 
@@ -62,4 +63,6 @@ public sealed class ControllerMetrics
     public Counter EventsDropped { get; }
 
     public Counter DecodeErrors { get; }
+
+    public Gauge UndecodableObjects { get; }
 }

@@ -106,7 +106,9 @@ public sealed class Controller<T> : IController
         return this;
     }
 
-    public async Task RunAsync(CancellationToken cancellationToken)
+    public Task RunAsync(CancellationToken cancellationToken) => RunAsync(cancellationToken, CancellationToken.None);
+
+    public async Task RunAsync(CancellationToken cancellationToken, CancellationToken abort)
     {
         // A new term of leadership starts from everything known, not from whatever was queued before.
         foreach (var item in Primary.Cache.List())
@@ -116,6 +118,7 @@ public sealed class Controller<T> : IController
 
         using var hardStop = new CancellationTokenSource(Timeout.InfiniteTimeSpan, _timeProvider);
         await using var grace = cancellationToken.Register(() => hardStop.CancelAfter(_options.ShutdownTimeout));
+        await using var aborted = abort.Register(hardStop.Cancel);
         var workers = Enumerable.Range(0, _options.MaxConcurrentReconciles)
             .Select(_ => Task.Run(() => WorkerAsync(cancellationToken, hardStop.Token), CancellationToken.None))
             .ToArray();

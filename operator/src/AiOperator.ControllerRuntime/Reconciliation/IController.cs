@@ -8,5 +8,8 @@ public interface IController
     /// <summary>Re-enqueues every cached key, runs workers until the token fires, then lets in-flight reconciles finish (bounded).</summary>
     Task RunAsync(CancellationToken cancellationToken);
 
+    /// <summary>As <see cref="RunAsync(CancellationToken)"/>; abort cancels in-flight reconciles at once, with no grace (leadership lost).</summary>
+    Task RunAsync(CancellationToken cancellationToken, CancellationToken abort);
+
     void ShutDown();
 }

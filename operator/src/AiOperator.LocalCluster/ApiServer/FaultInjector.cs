@@ -40,9 +40,9 @@ public sealed class FaultInjector : IDisposable
         return Add(new FaultRule { Rate = rate, StatusCode = statusCode, Verb = verb, Resource = resource, RetryAfterSeconds = retryAfterSeconds });
     }
 
-    /// <summary>Delays matching requests before they are handled.</summary>
-    public FaultRule AddLatency(TimeSpan latency, string? verb = null, string? resource = null) =>
-        Add(new FaultRule { Latency = latency, Rate = 0, Verb = verb, Resource = resource });
+    /// <summary>Delays matching requests before they are handled (a request abandoned meanwhile is never applied).</summary>
+    public FaultRule AddLatency(TimeSpan latency, string? verb = null, string? resource = null, string? userAgent = null) =>
+        Add(new FaultRule { Latency = latency, Rate = 0, Verb = verb, Resource = resource, UserAgent = userAgent });
 
     /// <summary>Removes one rule added earlier.</summary>
     public void Remove(FaultRule rule)
@@ -82,7 +82,7 @@ public sealed class FaultInjector : IDisposable
 
     public void Dispose() => Clear();
 
-    internal (TimeSpan Delay, FaultRule? Error) Decide(string verb, string resource)
+    internal (TimeSpan Delay, FaultRule? Error) Decide(string verb, string resource, string userAgent = "")
     {
         var rules = _rules;
         if (rules.Count == 0)
@@ -94,7 +94,7 @@ public sealed class FaultInjector : IDisposable
         FaultRule? error = null;
         foreach (var rule in rules)
         {
-            if (!rule.Matches(verb, resource))
+            if (!rule.Matches(verb, resource, userAgent))
             {
                 continue;
             }

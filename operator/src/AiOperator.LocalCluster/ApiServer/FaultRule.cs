@@ -2,7 +2,8 @@ namespace AiOperator.LocalCluster.ApiServer;
 
 /// <summary>
 /// An injected fault: requests matching Verb (get, list, watch, create, update, patch, delete, deletecollection,
-/// or "read"/"write"; null = any) and Resource (plural, null = any) fail with StatusCode at Rate, or wait Latency.
+/// or "read"/"write"; null = any), Resource (plural, null = any) and UserAgent (prefix, null = any: one client
+/// cut off from a server that hangs) fail with StatusCode at Rate, or wait Latency.
 /// </summary>
 public sealed record FaultRule
 {
@@ -18,8 +19,15 @@ public sealed record FaultRule
 
     public TimeSpan Latency { get; init; }
 
-    internal bool Matches(string verb, string resource)
+    public string? UserAgent { get; init; }
+
+    internal bool Matches(string verb, string resource, string userAgent)
     {
+        if (UserAgent is not null && !userAgent.StartsWith(UserAgent, StringComparison.Ordinal))
+        {
+            return false;
+        }
+
         var verbOk = Verb switch
         {
             null => true,

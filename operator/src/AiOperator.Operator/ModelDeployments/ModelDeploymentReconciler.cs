@@ -1,6 +1,8 @@
+using System.Collections.Concurrent;
 using System.Text.Json.Nodes;
 using AiOperator.Api.V1Alpha1;
 using AiOperator.Api.Validation;
+using AiOperator.ControllerRuntime.Client;
 using AiOperator.ControllerRuntime.Events;
 using AiOperator.ControllerRuntime.Informers;
 using AiOperator.ControllerRuntime.Reconciliation;
@@ -31,7 +33,39 @@ internal sealed partial class ModelDeploymentReconciler(
     TimeProvider timeProvider,
     ILogger<ModelDeploymentReconciler> logger) : IReconciler
 {
+    // Keys whose children the API server refused (name conflict, invalid, forbidden): left alone until the
+    // retry time or a spec change, so pod and status events do not turn into a stream of refused creates.
+    private readonly ConcurrentDictionary<ObjectKey, (long? Generation, DateTimeOffset Until)> _refused = new();
+
     public async Task<ReconcileResult> ReconcileAsync(ObjectKey key, CancellationToken cancellationToken)
+    {
+        var now = timeProvider.GetUtcNow();
+        if (_refused.TryGetValue(key, out var refused) && now < refused.Until
+            && modelDeployments.Get(key.Namespace, key.Name)?.Metadata.Generation == refused.Generation)
+        {
+            return ReconcileResult.After(refused.Until - now);
+        }
+
+        try
+        {
+            var result = await ConvergeAsync(key, cancellationToken);
+            _refused.TryRemove(key, out _);
+            return result;
+        }
+        catch (KubeApiException ex) when (ChildWriteFailure.Classify(ex) is { } failure && modelDeployments.Get(key.Namespace, key.Name) is { } md)
+        {
+            var retry = await ReportWriteFailureAsync(md, failure, cancellationToken);
+            if (failure.Transient)
+            {
+                throw;
+            }
+
+            _refused[key] = (md.Metadata.Generation, now + retry);
+            return ReconcileResult.After(retry);
+        }
+    }
+
+    private async Task<ReconcileResult> ConvergeAsync(ObjectKey key, CancellationToken cancellationToken)
     {
         var md = modelDeployments.Get(key.Namespace, key.Name);
         if (md is null || md.Metadata.DeletionTimestamp is not null)
@@ -41,7 +75,7 @@ internal sealed partial class ModelDeploymentReconciler(
         }
 
         var now = timeProvider.GetUtcNow();
-        var errors = ModelDeploymentValidator.Validate(md.Spec);
+        var errors = ModelDeploymentValidator.Validate(md);
         if (errors.Count > 0)
         {
             var invalid = ModelDeploymentStatusProjection.Invalid(md, errors, now);
@@ -166,6 +200,7 @@ internal sealed partial class ModelDeploymentReconciler(
             events.Record(md, EventRecorder.Normal, "Ready", $"revision {status.StableRevision}: {status.Ready} replicas ready");
         }
 
+        status.Conditions = ChildWriteFailure.Cleared(status.Conditions);
         await statusWriter.UpdateAsync(md, status, cancellationToken);
         return decision.RequeueAfter is { } after ? ReconcileResult.After(after) : ReconcileResult.Done;
     }
@@ -210,6 +245,31 @@ internal sealed partial class ModelDeploymentReconciler(
             ? revisionMetrics.Snapshot(md.Metadata.NamespaceProperty, md.Metadata.Name, canary, CanaryAnalysis.Interval(md.Spec.Rollout?.Analysis))
             : null;
 
+    // A write the API server keeps refusing is told on the object (condition and Event, once per change) and
+    // retried on a capped schedule; a transient one goes back to the queue's backoff after being recorded.
+    private async Task<TimeSpan> ReportWriteFailureAsync(ModelDeployment md, ChildWriteFailure failure, CancellationToken cancellationToken)
+    {
+        var now = timeProvider.GetUtcNow();
+        var previous = Conditions.Find(md.Status?.Conditions, ChildWriteFailure.ConditionType);
+        if (previous?.Status != "False" || previous.Reason != failure.Reason || previous.Message != failure.Message)
+        {
+            events.Record(md, EventRecorder.Warning, failure.Reason, failure.Message);
+            LogWriteFailure(md.Metadata.NamespaceProperty, md.Metadata.Name, failure.Reason, failure.Message);
+        }
+
+        try
+        {
+            await statusWriter.UpdateAsync(md, failure.ApplyTo(md, now), cancellationToken);
+        }
+        catch (KubeApiException ex) when (failure.Transient)
+        {
+            // The API server is failing writes: the status write may fail too; the queue retries either way.
+            LogStatusNotWritten(md.Metadata.NamespaceProperty, md.Metadata.Name, ex.StatusCode);
+        }
+
+        return ChildWriteFailure.RetryAfter(md.Status?.Conditions, now);
+    }
+
     // A same-named object someone else owns is never adopted or overwritten.
     private bool IsOwnedOrAbsent<T>(T? child, ModelDeployment md, string kind)
         where T : class, k8s.IKubernetesObject<V1ObjectMeta>
@@ -237,6 +297,12 @@ internal sealed partial class ModelDeploymentReconciler(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "ModelDeployment {Namespace}/{Name} refused: {Problems}")]
     private partial void LogInvalid(string @namespace, string name, string problems);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "ModelDeployment {Namespace}/{Name}: {Reason}: {Problem}")]
+    private partial void LogWriteFailure(string? @namespace, string @name, string reason, string problem);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "ModelDeployment {Namespace}/{Name}: status not written ({Code})")]
+    private partial void LogStatusNotWritten(string? @namespace, string @name, int code);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "ModelDeployment {Namespace}/{Name}: created revision {Revision}")]
     private partial void LogRevisionCreated(string @namespace, string name, string revision);

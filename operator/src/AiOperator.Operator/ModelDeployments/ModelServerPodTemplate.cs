@@ -23,6 +23,13 @@ internal static class ModelServerPodTemplate
             ? n
             : DefaultMaxModelBytes;
 
+    /// <summary>Requested when the spec says nothing: never BestEffort (first evicted), never unbounded in memory.</summary>
+    public static readonly ResourceQuantity DefaultCpuRequest = new("500m");
+
+    public static readonly ResourceQuantity DefaultMemoryRequest = new("1Gi");
+
+    public static readonly ResourceQuantity DefaultMemoryLimit = new("4Gi");
+
     public static string ModelName(ModelDeployment md) => md.Spec.Model.Name ?? md.Metadata.Name;
 
     public static V1PodTemplateSpec Render(ModelDeployment md, string modelUri, string defaultImage)
@@ -50,8 +57,9 @@ internal static class ModelServerPodTemplate
 
         var args = new List<string>
         {
-            $"--model-uri={serverUri}",
-            $"--model-name={modelName}",
+            // User strings are escaped: the kubelet expands $(VAR) in args, and "$$" is its literal "$".
+            $"--model-uri={Literal(serverUri)}",
+            $"--model-name={Literal(modelName)}",
             // $(POD_IP) is expanded by the kubelet: the server binds its pod's address only.
             "--host=$(POD_IP)",
             $"--http-port={HttpPort.ToString(CultureInfo.InvariantCulture)}",
@@ -62,19 +70,20 @@ internal static class ModelServerPodTemplate
         };
         if (!string.IsNullOrEmpty(spec.Model.Version))
         {
-            args.Add($"--model-version={spec.Model.Version}");
+            args.Add($"--model-version={Literal(spec.Model.Version)}");
         }
 
         if (!string.IsNullOrEmpty(spec.Model.Sha256))
         {
-            args.Add($"--sha256={spec.Model.Sha256.ToLowerInvariant()}");
+            args.Add($"--sha256={Literal(spec.Model.Sha256.ToLowerInvariant())}");
         }
 
         var env = new List<V1EnvVar>
         {
             new() { Name = "POD_IP", ValueFrom = new V1EnvVarSource { FieldRef = new V1ObjectFieldSelector { FieldPath = "status.podIP" } } },
         };
-        env.AddRange(runtime.Env ?? []);
+        // Values reach the server as written: the kubelet would expand $(VAR) in them too.
+        env.AddRange((runtime.Env ?? []).Select(e => e.Value is null ? e : new V1EnvVar { Name = e.Name, Value = Literal(e.Value), ValueFrom = e.ValueFrom }));
 
         var container = new V1Container
         {
@@ -83,7 +92,7 @@ internal static class ModelServerPodTemplate
             Args = args,
             Env = env,
             Ports = [new V1ContainerPort { Name = "http", ContainerPort = HttpPort, Protocol = "TCP" }],
-            Resources = GpuPlacement.Resources(spec.Resources),
+            Resources = WithDefaultResources(GpuPlacement.Resources(spec.Resources)),
             VolumeMounts = mounts,
             // Started means the model loaded: large models get up to 10 minutes. A model that never loads
             // (bad checksum, unreadable file) leaves the server live but unready; when the window ends the
@@ -149,4 +158,37 @@ internal static class ModelServerPodTemplate
         FailureThreshold = failureThreshold,
         TimeoutSeconds = 2,
     };
+
+    public static string Literal(string value) => value.Replace("$", "$$", StringComparison.Ordinal);
+
+    private static V1ResourceRequirements WithDefaultResources(V1ResourceRequirements resources)
+    {
+        var requests = Quantities(resources.Requests);
+        var limits = Quantities(resources.Limits);
+        ApplyDefaultResources(requests, limits);
+        return new V1ResourceRequirements { Requests = requests, Limits = limits };
+    }
+
+    // Defaults fill only what the spec leaves out and never contradict it: a memory limit below the default
+    // request lowers the request to it; a memory request above the default limit raises the limit to it.
+    private static void ApplyDefaultResources(Dictionary<string, ResourceQuantity> requests, Dictionary<string, ResourceQuantity> limits)
+    {
+        if (!requests.ContainsKey("cpu") && !(limits.TryGetValue("cpu", out var cpuLimit) && cpuLimit.ToDecimal() < DefaultCpuRequest.ToDecimal()))
+        {
+            requests["cpu"] = DefaultCpuRequest;
+        }
+
+        if (!limits.ContainsKey("memory"))
+        {
+            limits["memory"] = requests.TryGetValue("memory", out var asked) && asked.ToDecimal() > DefaultMemoryLimit.ToDecimal() ? asked : DefaultMemoryLimit;
+        }
+
+        if (!requests.ContainsKey("memory"))
+        {
+            requests["memory"] = limits["memory"].ToDecimal() < DefaultMemoryRequest.ToDecimal() ? limits["memory"] : DefaultMemoryRequest;
+        }
+    }
+
+    private static Dictionary<string, ResourceQuantity> Quantities(IDictionary<string, ResourceQuantity>? source) =>
+        source is null ? new(StringComparer.Ordinal) : new(source, StringComparer.Ordinal);
 }

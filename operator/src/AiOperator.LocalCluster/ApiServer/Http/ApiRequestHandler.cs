@@ -41,7 +41,7 @@ internal sealed partial class ApiRequestHandler
         var logged = false;
         try
         {
-            var (delay, error) = _faults.Decide(info.Verb, info.Resource);
+            var (delay, error) = _faults.Decide(info.Verb, info.Resource, ctx.Request.Headers.UserAgent.ToString());
             if (delay > TimeSpan.Zero)
             {
                 await Task.Delay(delay, _time, ctx.RequestAborted);
@@ -87,7 +87,8 @@ internal sealed partial class ApiRequestHandler
         {
             if (!logged)
             {
-                Record(ctx, info, ctx.Response.StatusCode);
+                // 499 (nginx's "client closed request"): abandoned before an answer, so never applied.
+                Record(ctx, info, ctx.RequestAborted.IsCancellationRequested && !ctx.Response.HasStarted ? 499 : ctx.Response.StatusCode);
             }
         }
     }

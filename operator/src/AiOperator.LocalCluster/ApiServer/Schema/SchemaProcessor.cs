@@ -215,6 +215,13 @@ internal static class SchemaProcessor
         {
             if ((isRoot || schema.EmbeddedResource) && RootFields.Contains(key))
             {
+                // Of metadata, kube-apiserver applies a CRD's schema to the name only (and generateName, unused here).
+                if (isRoot && key == "metadata" && child is JsonObject meta && meta["name"] is { } name
+                    && schema.Properties?.GetValueOrDefault("metadata")?.Properties?.GetValueOrDefault("name") is { } nameSchema)
+                {
+                    Validate(name, nameSchema, "metadata.name", errors);
+                }
+
                 continue;
             }
 
