@@ -50,7 +50,7 @@ internal sealed partial class ApiRequestHandler
     {
         var pod = _registry.Get(type, info.Namespace, info.Name).Object;
         var containers = pod.Obj("spec").Arr("containers")?.Select(c => c.Str("name") ?? "").ToList() ?? [];
-        var container = ctx.Request.Query["container"].ToString();
+        var container = QueryParameters.String(ctx.Request.Query, "container");
         if (container.Length == 0)
         {
             if (containers.Count != 1)
@@ -67,9 +67,9 @@ internal sealed partial class ApiRequestHandler
 
         var source = _podLogs();
         var query = ctx.Request.Query;
-        var follow = query["follow"].ToString() == "true";
-        var request = new PodLogRequest(info.Namespace, info.Name, container, query["previous"].ToString() == "true", follow,
-            query["timestamps"].ToString() == "true", QueryLong(ctx, "sinceSeconds"));
+        var follow = QueryParameters.Bool(query, "follow");
+        var request = new PodLogRequest(info.Namespace, info.Name, container, QueryParameters.Bool(query, "previous"), follow,
+            QueryParameters.Bool(query, "timestamps"), QueryLong(ctx, "sinceSeconds"));
         var notAvailable = $"container \"{container}\" in pod \"{info.Name}\" is waiting to start: no log available";
         if (source is null)
         {

@@ -36,7 +36,7 @@ internal sealed partial class ApiRequestHandler
     public async Task HandleAsync(HttpContext ctx)
     {
         var path = ctx.Request.Path.Value ?? "/";
-        var watchParam = ctx.Request.Query["watch"] is var w && (w == "true" || w == "1");
+        var watchParam = QueryParameters.Bool(ctx.Request.Query, "watch");
         var info = RequestInfoParser.Parse(ctx.Request.Method, path, watchParam);
         var logged = false;
         try
