@@ -189,6 +189,11 @@ internal sealed partial class ApiRequestHandler
             return;
         }
 
+        if (RequestBody.IsProtobuf(mediaType))
+        {
+            throw ApiErrors.UnsupportedMediaType(mediaType);
+        }
+
         var patch = RequestBody.Parse(raw, mediaType == "application/json-patch+json" ? "application/json" : mediaType);
         if (write.Validation != FieldValidation.Ignore && mediaType != "application/json-patch+json")
         {
@@ -250,7 +255,7 @@ internal sealed partial class ApiRequestHandler
 
     private static void CheckDuplicates(byte[] raw, string mediaType, ResourceType type, WriteContext write)
     {
-        if (RequestBody.IsYaml(mediaType))
+        if (RequestBody.IsYaml(mediaType) || RequestBody.IsProtobuf(mediaType))
         {
             return;
         }

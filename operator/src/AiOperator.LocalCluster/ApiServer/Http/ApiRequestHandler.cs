@@ -57,6 +57,7 @@ internal sealed partial class ApiRequestHandler
 
             if (info.IsResourceRequest)
             {
+                ContentNegotiation.EnsureJsonAcceptable(ctx.Request.Headers.Accept.ToString());
                 if (info.Verb == "watch")
                 {
                     logged = true;

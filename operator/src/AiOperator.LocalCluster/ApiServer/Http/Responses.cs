@@ -92,6 +92,7 @@ internal static class Responses
         403 => "Forbidden",
         404 => "NotFound",
         405 => "MethodNotAllowed",
+        406 => "NotAcceptable",
         409 => "Conflict",
         410 => "Expired",
         413 => "RequestEntityTooLarge",

@@ -39,6 +39,9 @@ internal static class BuiltinDefaults
             case "/services":
                 Service(obj.EnsureObj("spec"));
                 break;
+            case "/secrets":
+                obj["type"] ??= "Opaque";
+                break;
         }
     }
 
