@@ -138,4 +138,76 @@ public sealed class KubectlCreateTests(ApiServerFixture fixture) : IClassFixture
         Assert.Equal(HttpStatusCode.OK, ok.StatusCode);
         Assert.Equal("application/json", ok.Content.Headers.ContentType?.MediaType);
     }
+
+    [Fact]
+    public async Task Job_cronjob_quota_priorityclass_and_ingress()
+    {
+        var ns = await fixture.NewNamespaceAsync();
+        var job = await CreateAndGetAsync("job.batch/hello created", $"/apis/batch/v1/namespaces/{ns}/jobs/hello",
+            "job", "hello", "-n", ns, "--image=busybox:1.36", "--", "echo", "hi");
+        Assert.Equal("Never", (string?)job["spec"]!["template"]!["spec"]!["restartPolicy"]);
+        Assert.Equal((1, 1, 6), ((int)job["spec"]!["completions"]!, (int)job["spec"]!["parallelism"]!, (int)job["spec"]!["backoffLimit"]!));
+        Assert.Equal((string?)job["metadata"]!["uid"], (string?)job["spec"]!["selector"]!["matchLabels"]!["batch.kubernetes.io/controller-uid"]);
+
+        var cron = await CreateAndGetAsync("cronjob.batch/nightly created", $"/apis/batch/v1/namespaces/{ns}/cronjobs/nightly",
+            "cronjob", "nightly", "-n", ns, "--image=busybox:1.36", "--schedule=0 3 * * *", "--", "date");
+        Assert.Equal(("0 3 * * *", "Allow"), ((string?)cron["spec"]!["schedule"], (string?)cron["spec"]!["concurrencyPolicy"]));
+
+        var quota = await CreateAndGetAsync("resourcequota/compute created", $"/api/v1/namespaces/{ns}/resourcequotas/compute",
+            "quota", "compute", "-n", ns, "--hard=cpu=2,pods=10,nvidia.com/gpu=4");
+        Assert.Equal(("2", "10", "4"), ((string?)quota["spec"]!["hard"]!["cpu"], (string?)quota["spec"]!["hard"]!["pods"], (string?)quota["spec"]!["hard"]!["nvidia.com/gpu"]));
+
+        var pcName = $"{ns}-high";
+        var pc = await CreateAndGetAsync($"priorityclass.scheduling.k8s.io/{pcName} created", $"/apis/scheduling.k8s.io/v1/priorityclasses/{pcName}",
+            "priorityclass", pcName, "--value=1000", "--description=training first");
+        Assert.Equal((1000, "training first", "PreemptLowerPriority"), ((int)pc["value"]!, (string?)pc["description"], (string?)pc["preemptionPolicy"]));
+
+        var zeroName = $"{ns}-zero";
+        var zero = await CreateAndGetAsync($"priorityclass.scheduling.k8s.io/{zeroName} created", $"/apis/scheduling.k8s.io/v1/priorityclasses/{zeroName}",
+            "priorityclass", zeroName, "--value=0", "--preemption-policy=Never");
+        Assert.Equal((0, "Never"), ((int)zero["value"]!, (string?)zero["preemptionPolicy"]));
+
+        var ingress = await CreateAndGetAsync("ingress.networking.k8s.io/web created", $"/apis/networking.k8s.io/v1/namespaces/{ns}/ingresses/web",
+            "ingress", "web", "-n", ns, "--rule=example.com/api*=web:80");
+        var path = ingress["spec"]!["rules"]![0]!["http"]!["paths"]![0]!;
+        Assert.Equal(("example.com", "/api", "Prefix"), ((string?)ingress["spec"]!["rules"]![0]!["host"], (string?)path["path"], (string?)path["pathType"]));
+        Assert.Equal(("web", 80), ((string?)path["backend"]!["service"]!["name"], (int)path["backend"]!["service"]!["port"]!["number"]!));
+
+        var listed = (await _kubectl.RunAsync("get", "jobs,cronjobs,quota,limitranges,ingresses,networkpolicies,hpa", "-n", ns)).EnsureSuccess();
+        Assert.Contains("job.batch/hello", listed.Stdout, StringComparison.Ordinal);
+        (await _kubectl.RunAsync("get", "priorityclasses,storageclasses,persistentvolumes")).EnsureSuccess();
+        var resources = (await _kubectl.RunAsync("api-resources", "-o", "name")).EnsureSuccess().Stdout;
+        foreach (var expected in new[] { "jobs.batch", "cronjobs.batch", "resourcequotas", "limitranges", "priorityclasses.scheduling.k8s.io", "ingresses.networking.k8s.io", "networkpolicies.networking.k8s.io", "storageclasses.storage.k8s.io", "persistentvolumes", "horizontalpodautoscalers.autoscaling" })
+        {
+            Assert.Contains(expected, resources.Split('\n'));
+        }
+    }
+
+    [Fact]
+    public async Task New_kinds_are_validated_like_the_real_server()
+    {
+        var ns = await fixture.NewNamespaceAsync();
+        var job = _kubectl.WriteFile($"bad-job-{ns}.yaml", $"""
+            apiVersion: batch/v1
+            kind: Job
+            metadata: {"{"}name: bad, namespace: {ns}{"}"}
+            spec:
+              template:
+                spec:
+                  containers: [{"{"}name: c, image: busybox{"}"}]
+            """);
+        var refused = await _kubectl.RunAsync("apply", "-f", job);
+        Assert.NotEqual(0, refused.ExitCode);
+        Assert.Contains("spec.template.spec.restartPolicy: Unsupported value: \"Always\"", refused.Stderr, StringComparison.Ordinal);
+
+        var pc = _kubectl.WriteFile($"bad-pc-{ns}.yaml", $"""
+            apiVersion: scheduling.k8s.io/v1
+            kind: PriorityClass
+            metadata: {"{"}name: {ns}-too-high{"}"}
+            value: 2000000000
+            """);
+        var tooHigh = await _kubectl.RunAsync("apply", "-f", pc);
+        Assert.NotEqual(0, tooHigh.ExitCode);
+        Assert.Contains("maximum allowed value of a user defined priority", tooHigh.Stderr, StringComparison.Ordinal);
+    }
 }
