@@ -38,12 +38,14 @@ internal sealed partial class ApiRequestHandler
             "status" => type.HasStatus,
             "scale" => type.Scale is not null,
             "log" => type.HasLog,
+            ResourceRegistry.BindingSubresource => type.StoreKey == "/pods",
             _ => false,
         };
         var allowed = info.Subresource switch
         {
             "status" or "scale" => info.Verb is "get" or "update" or "patch",
             "log" => info.Verb == "get",
+            ResourceRegistry.BindingSubresource => info.Verb == "create",
             _ => true,
         };
         if (knownSubresource && !allowed)
@@ -62,6 +64,9 @@ internal sealed partial class ApiRequestHandler
                 return;
             case "log" when type.HasLog && info.Verb == "get":
                 await HandleLogAsync(ctx, info, type);
+                return;
+            case ResourceRegistry.BindingSubresource when type.StoreKey == "/pods" && info.Verb == "create":
+                await BindAsync(ctx, info, type);
                 return;
             default:
                 throw ApiErrors.ResourceNotFound(info.Path);

@@ -17,6 +17,7 @@ internal static class KubernetesProtoSchema
         [("v1", "Service")] = Service,
         [("v1", "ServiceAccount")] = ServiceAccount,
         [("v1", "Pod")] = Pod,
+        [("v1", "Binding")] = new ProtoMessage("Binding", Meta(), M(2, "target", () => ObjectReference)),
         [("v1", "ResourceQuota")] = ResourceQuota,
         [("apps/v1", "Deployment")] = Deployment,
         [("batch/v1", "Job")] = Job,

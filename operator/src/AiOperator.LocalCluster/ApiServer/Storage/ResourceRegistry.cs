@@ -331,7 +331,9 @@ internal sealed partial class ResourceRegistry : IDisposable
         else
         {
             next = candidate;
-            if (type.HasStatus)
+
+            // A binding sets spec.nodeName and the PodScheduled condition together.
+            if (type.HasStatus && subresource != BindingSubresource)
             {
                 next.Remove("status");
                 if (old["status"] is { } oldStatus)
