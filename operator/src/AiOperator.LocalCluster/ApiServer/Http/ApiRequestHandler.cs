@@ -131,6 +131,12 @@ internal sealed partial class ApiRequestHandler
             throw ApiErrors.MethodNotAllowed($"the server does not allow this method on the requested resource (path {path})");
         }
 
+        if (parts is ["api"] or ["apis"] && AggregatedDiscovery.Requested(ctx.Request.Headers.Accept.ToString()) is { } aggregated)
+        {
+            await Responses.WriteJsonAsync(ctx, 200, AggregatedDiscovery.Build(_catalog, aggregated, legacy: parts is ["api"]), AggregatedDiscovery.ContentType(aggregated));
+            return;
+        }
+
         JsonNode? document = parts switch
         {
             ["version"] => new JsonObject

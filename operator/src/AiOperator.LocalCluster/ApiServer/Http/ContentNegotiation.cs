@@ -12,11 +12,16 @@ internal static class ContentNegotiation
             return;
         }
 
-        foreach (var range in accept.Split(','))
+        // Span-based: this runs on every resource request.
+        var rest = accept.AsSpan();
+        while (!rest.IsEmpty)
         {
-            var semicolon = range.IndexOf(';', StringComparison.Ordinal);
+            var comma = rest.IndexOf(',');
+            var range = comma >= 0 ? rest[..comma] : rest;
+            rest = comma >= 0 ? rest[(comma + 1)..] : [];
+            var semicolon = range.IndexOf(';');
             var mediaType = (semicolon >= 0 ? range[..semicolon] : range).Trim();
-            if (mediaType.Length == 0
+            if (mediaType.IsEmpty
                 || mediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase)
                 || mediaType.Equals("application/*", StringComparison.OrdinalIgnoreCase)
                 || mediaType.Equals("*/*", StringComparison.OrdinalIgnoreCase)

@@ -11,10 +11,10 @@ namespace AiOperator.LocalCluster.ApiServer.Http;
 
 internal static class Responses
 {
-    public static async Task WriteJsonAsync(HttpContext ctx, int code, JsonNode node)
+    public static async Task WriteJsonAsync(HttpContext ctx, int code, JsonNode node, string contentType = "application/json")
     {
         ctx.Response.StatusCode = code;
-        ctx.Response.ContentType = "application/json";
+        ctx.Response.ContentType = contentType;
         await ctx.Response.Body.WriteAsync(JsonTree.ToBytes(node), ctx.RequestAborted);
     }
 
