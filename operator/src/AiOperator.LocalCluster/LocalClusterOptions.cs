@@ -3,7 +3,7 @@ using Microsoft.Extensions.Logging;
 namespace AiOperator.LocalCluster;
 
 // How to start a local cluster: its nodes, which images run as real processes and how the
-// others are simulated. Defaults give two nodes with four H100s each.
+// others are simulated. Defaults give two nodes with four H100s each beside two CPU nodes.
 public sealed record LocalClusterOptions
 {
     // API server port on 127.0.0.1; 0 picks a free port.
@@ -18,8 +18,9 @@ public sealed record LocalClusterOptions
     // When set, replaces Nodes/GpusPerNode/GpuProduct: e.g. an H100 pool plus a MIG pool.
     public IReadOnlyList<NodePool>? NodePools { get; init; }
 
-    // Adds one node without GPUs (no taint) for CPU-only pods.
-    public bool CpuNode { get; init; }
+    // Nodes without GPUs (no taint), cpu-node-<i>, added beside the GPU nodes or NodePools so plain
+    // Deployments and the operator's own pods schedule as on a real GPU cluster.
+    public int CpuNodes { get; init; } = 2;
 
     // Folder for pod folders, volumes, logs and the kubeconfig; default: a new temp folder, removed on dispose.
     public string? StateDirectory { get; init; }

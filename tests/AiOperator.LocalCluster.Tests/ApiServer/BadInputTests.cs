@@ -171,7 +171,7 @@ public sealed class BadInputTests(ApiServerFixture fixture) : IClassFixture<ApiS
     public async Task Bad_query_parameters_are_400()
     {
         var ns = await fixture.NewNamespaceAsync();
-        foreach (var query in new[] { "labelSelector=app%20in%20web", "limit=abc", "fieldSelector=nonsense" })
+        foreach (var query in new[] { "labelSelector=app%20in%20web", "limit=abc", "limit=", "fieldSelector=nonsense", "watch=True&timeoutSeconds=1.5" })
         {
             using var response = await fixture.Http.GetAsync(new Uri($"/api/v1/namespaces/{ns}/configmaps?{query}", UriKind.Relative));
             Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);

@@ -235,4 +235,31 @@ public sealed class ListWatchTests(ApiServerFixture fixture) : IClassFixture<Api
         Assert.Equal(System.Net.HttpStatusCode.OK, raw.StatusCode);
         Assert.Equal("", await raw.Content.ReadAsStringAsync(cts.Token));
     }
+
+    [Theory]
+    [InlineData("True", true)]
+    [InlineData("1", true)]
+    [InlineData("t", true)]
+    [InlineData("False", false)]
+    [InlineData("0", false)]
+    public async Task Query_booleans_are_read_as_kube_apiserver_reads_them(string value, bool watches)
+    {
+        // The Python client sends watch=True; kube-apiserver treats every value but 0/false as true.
+        var ns = await fixture.NewNamespaceAsync();
+        var created = await Client.CoreV1.CreateNamespacedConfigMapAsync(new V1ConfigMap { Metadata = new V1ObjectMeta { Name = "one" } }, ns);
+        using var cts = new CancellationTokenSource(Deadline);
+        using var raw = await fixture.Http.GetAsync(new Uri($"/api/v1/namespaces/{ns}/configmaps?watch={value}&timeoutSeconds=1&allowWatchBookmarks=False", UriKind.Relative), cts.Token);
+        var body = await raw.Content.ReadAsStringAsync(cts.Token);
+        Assert.Equal(System.Net.HttpStatusCode.OK, raw.StatusCode);
+        if (watches)
+        {
+            var line = Assert.Single(body.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+            Assert.Contains("\"type\":\"ADDED\"", line, StringComparison.Ordinal);
+            Assert.Contains(created.Metadata.Uid, line, StringComparison.Ordinal);
+        }
+        else
+        {
+            Assert.Contains("\"kind\":\"ConfigMapList\"", body, StringComparison.Ordinal);
+        }
+    }
 }

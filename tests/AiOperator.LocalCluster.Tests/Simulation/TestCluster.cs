@@ -29,6 +29,9 @@ internal sealed class TestCluster : IAsyncDisposable
         {
             Nodes = 2,
             GpusPerNode = 4,
+
+            // Tests that want CPU nodes ask for them, so node counts in scheduler messages stay exact.
+            CpuNodes = 0,
             CrashLoopBackoffBase = TimeSpan.FromMilliseconds(200),
             CrashLoopBackoffMax = TimeSpan.FromSeconds(1),
             ProcessImages = new Dictionary<string, ProcessImage> { [TestProcessImage] = new("dotnet", [TestProcessDll]) },

@@ -16,7 +16,7 @@ internal static class LocalCommand
         var nodes = new Option<int>("--nodes") { Description = "Number of simulated GPU nodes", DefaultValueFactory = _ => 2 };
         var gpus = new Option<int>("--gpus-per-node") { Description = "nvidia.com/gpu per node", DefaultValueFactory = _ => 4 };
         var gpuProduct = new Option<string>("--gpu-product") { Description = "nvidia.com/gpu.product label", DefaultValueFactory = _ => "NVIDIA-H100-80GB-HBM3" };
-        var cpuNode = new Option<bool>("--cpu-node") { Description = "Also add one CPU-only node" };
+        var cpuNodes = new Option<int>("--cpu-nodes") { Description = "Number of simulated CPU-only nodes (no GPU, no taint) beside the GPU nodes", DefaultValueFactory = _ => 2 };
         var stateDir = new Option<string?>("--state-dir") { Description = "Folder for pod folders, volumes and logs (default: a temp folder, removed on exit)" };
         var noOperator = new Option<bool>("--no-operator") { Description = "Run the cluster without the operator" };
         var modelServerPath = new Option<string?>("--model-server-path") { Description = $"Folder with aiop-model-server.dll (or ${ProjectImages.ModelServerPathVariable})" };
@@ -24,11 +24,11 @@ internal static class LocalCommand
 
         var command = new Command("local", "Run a local Kubernetes-compatible cluster with simulated GPU nodes")
         {
-            kubeconfig, apiPort, nodes, gpus, gpuProduct, cpuNode, stateDir, noOperator, modelServerPath, trainerPath,
+            kubeconfig, apiPort, nodes, gpus, gpuProduct, cpuNodes, stateDir, noOperator, modelServerPath, trainerPath,
         };
         command.SetAction(async (result, ct) =>
         {
-            var error = Validate(result.GetValue(apiPort), result.GetValue(nodes), result.GetValue(gpus));
+            var error = Validate(result.GetValue(apiPort), result.GetValue(nodes), result.GetValue(gpus), result.GetValue(cpuNodes));
             if (error is not null)
             {
                 await Console.Error.WriteLineAsync($"error: {error}");
@@ -41,7 +41,7 @@ internal static class LocalCommand
                 Nodes = result.GetValue(nodes),
                 GpusPerNode = result.GetValue(gpus),
                 GpuProduct = result.GetValue(gpuProduct)!,
-                CpuNode = result.GetValue(cpuNode),
+                CpuNodes = result.GetValue(cpuNodes),
                 StateDirectory = result.GetValue(stateDir),
                 ProcessImages = ProjectImages.Resolve(
                     result.GetValue(modelServerPath) ?? Environment.GetEnvironmentVariable(ProjectImages.ModelServerPathVariable) ?? LocalBuilds.Find("runtime-image/src/AiOperator.ModelServer", "aiop-model-server.dll"),
@@ -54,10 +54,14 @@ internal static class LocalCommand
         return command;
     }
 
-    public static string? Validate(int apiPort, int nodes, int gpusPerNode) =>
+    // Node bounds fit the scale benchmark (hundreds of nodes) while keeping a typo from allocating millions.
+    public const int MaxNodes = 5000;
+
+    public static string? Validate(int apiPort, int nodes, int gpusPerNode, int cpuNodes) =>
         apiPort is < 0 or > 65535 ? $"--api-port must be 0..65535, got {apiPort}"
-        : nodes is < 0 or > 100 ? $"--nodes must be 0..100, got {nodes}"
+        : nodes is < 0 or > MaxNodes ? $"--nodes must be 0..{MaxNodes}, got {nodes}"
         : gpusPerNode is < 0 or > 64 ? $"--gpus-per-node must be 0..64, got {gpusPerNode}"
+        : cpuNodes is < 0 or > MaxNodes ? $"--cpu-nodes must be 0..{MaxNodes}, got {cpuNodes}"
         : null;
 
     private static async Task<int> RunAsync(LocalClusterOptions options, string kubeconfigPath, bool withOperator, CancellationToken ct)

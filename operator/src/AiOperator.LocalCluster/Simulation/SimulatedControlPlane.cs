@@ -11,7 +11,7 @@ using Microsoft.Extensions.Logging;
 
 namespace AiOperator.LocalCluster.Simulation;
 
-// Everything of the cluster except the API server: nodes, scheduler, Deployment/ReplicaSet and
+// Everything of the cluster except the API server: nodes, scheduler, Deployment/ReplicaSet, Job and
 // endpoint controllers, service IPs and proxy, kubelet. Each is an ordinary API client with its
 // own informers, so it exercises the API server the way the real components do.
 internal sealed class SimulatedControlPlane : IAsyncDisposable
@@ -66,7 +66,8 @@ internal sealed class SimulatedControlPlane : IAsyncDisposable
         var services = Informer<V1Service, V1ServiceList>("services", (watch, rv, c) => w.CoreV1.ListServiceForAllNamespacesWithHttpMessagesAsync(allowWatchBookmarks: watch, resourceVersion: rv, timeoutSeconds: watch ? watchSeconds : null, watch: watch, cancellationToken: c));
         var slices = Informer<V1EndpointSlice, V1EndpointSliceList>("endpointslices", (watch, rv, c) => w.DiscoveryV1.ListEndpointSliceForAllNamespacesWithHttpMessagesAsync(allowWatchBookmarks: watch, resourceVersion: rv, timeoutSeconds: watch ? watchSeconds : null, watch: watch, cancellationToken: c));
         var endpoints = Informer<V1Endpoints, V1EndpointsList>("endpoints", (watch, rv, c) => w.CoreV1.ListEndpointsForAllNamespacesWithHttpMessagesAsync(allowWatchBookmarks: watch, resourceVersion: rv, timeoutSeconds: watch ? watchSeconds : null, watch: watch, cancellationToken: c));
-        IInformer[] all = [pods, nodeInformer, replicaSets, deployments, services, slices, endpoints];
+        var jobs = Informer<V1Job, V1JobList>("jobs", (watch, rv, c) => w.BatchV1.ListJobForAllNamespacesWithHttpMessagesAsync(allowWatchBookmarks: watch, resourceVersion: rv, timeoutSeconds: watch ? watchSeconds : null, watch: watch, cancellationToken: c));
+        IInformer[] all = [pods, nodeInformer, replicaSets, deployments, services, slices, endpoints, jobs];
         foreach (var informer in all)
         {
             _running.Add(Task.Run(() => informer.RunAsync(_stop.Token), CancellationToken.None));
@@ -75,6 +76,7 @@ internal sealed class SimulatedControlPlane : IAsyncDisposable
         var scheduler = new Scheduler(_client, pods, nodeInformer, Events("default-scheduler"), _time, Logger<Scheduler>());
         var rsController = new ReplicaSetController(_client, replicaSets, pods, Events("replicaset-controller"), _time, Logger<ReplicaSetController>());
         var deploymentController = new DeploymentController(_client, deployments, replicaSets, pods, Events("deployment-controller"), _time, Logger<DeploymentController>());
+        var jobController = new JobController(_client, jobs, pods, Events("job-controller"), _time, Logger<JobController>());
         var endpointsController = new EndpointsController(_client, services, pods, slices, endpoints, Logger<EndpointsController>());
         var addresses = new ServiceAddressController(_client, services, LoopbackAddressPool.Services, Logger<ServiceAddressController>());
         _proxy = new ServiceProxy(services, slices, Logger<ServiceProxy>());
@@ -99,6 +101,7 @@ internal sealed class SimulatedControlPlane : IAsyncDisposable
         StartLoop("scheduler", scheduler.ReconcileAsync, pods, nodeInformer);
         StartLoop("replicaset-controller", rsController.ReconcileAsync, replicaSets, pods);
         StartLoop("deployment-controller", deploymentController.ReconcileAsync, deployments, replicaSets, pods);
+        StartLoop("job-controller", jobController.ReconcileAsync, jobs, pods);
         StartLoop("endpointslice-controller", endpointsController.ReconcileAsync, services, pods, slices, endpoints);
         StartLoop("service-ip-allocator", addresses.ReconcileAsync, services);
         StartLoop("kube-proxy", _proxy.ReconcileAsync, services, slices);

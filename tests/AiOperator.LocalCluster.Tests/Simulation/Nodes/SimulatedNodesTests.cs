@@ -7,11 +7,17 @@ using AiOperator.LocalCluster.Simulation.Nodes;
 public sealed class SimulatedNodesTests
 {
     [Fact]
-    public void Default_options_give_tainted_h100_nodes()
+    public void Default_options_give_tainted_h100_nodes_and_two_untainted_cpu_nodes()
     {
         var nodes = SimulatedNodes.Build(SimulatedNodes.Pools(new LocalClusterOptions()), DateTimeOffset.UnixEpoch);
 
-        Assert.Equal(["gpu-node-0", "gpu-node-1"], nodes.Select(n => n.Metadata.Name));
+        Assert.Equal(["gpu-node-0", "gpu-node-1", "cpu-node-0", "cpu-node-1"], nodes.Select(n => n.Metadata.Name));
+        Assert.All(nodes.Skip(2), cpu =>
+        {
+            Assert.Null(cpu.Spec.Taints);
+            Assert.False(cpu.Status.Allocatable.ContainsKey("nvidia.com/gpu"));
+            Assert.False(cpu.Metadata.Labels.ContainsKey("nvidia.com/gpu.present"));
+        });
         var node = nodes[0];
         Assert.Equal(4, node.Status.Allocatable["nvidia.com/gpu"].ToInt32());
         Assert.Equal(node.Status.Capacity["nvidia.com/gpu"], node.Status.Allocatable["nvidia.com/gpu"]);
@@ -26,7 +32,7 @@ public sealed class SimulatedNodesTests
     {
         var options = new LocalClusterOptions
         {
-            CpuNode = true,
+            CpuNodes = 1,
             NodePools = [new NodePool { NamePrefix = "mig", Count = 2, GpuProduct = "NVIDIA-A100-SXM4-40GB", ExtendedResources = new Dictionary<string, int> { ["nvidia.com/mig-1g.10gb"] = 7 } }],
         };
 
@@ -41,9 +47,27 @@ public sealed class SimulatedNodesTests
     }
 
     [Fact]
+    public void Hundreds_of_nodes_for_the_scale_benchmark()
+    {
+        var nodes = SimulatedNodes.Build(SimulatedNodes.Pools(new LocalClusterOptions { Nodes = 250, CpuNodes = 8 }), DateTimeOffset.UnixEpoch);
+
+        Assert.Equal(258, nodes.Count);
+        Assert.Equal(258, nodes.Select(n => n.Metadata.Name).Distinct().Count());
+        Assert.Equal("gpu-node-249", nodes[249].Metadata.Name);
+        Assert.Equal("cpu-node-7", nodes[^1].Metadata.Name);
+    }
+
+    [Fact]
     public void Invalid_pools_are_rejected_with_the_pool_name()
     {
         var ex = Assert.Throws<ArgumentException>(() => SimulatedNodes.Pools(new LocalClusterOptions { NodePools = [new NodePool { NamePrefix = "bad", Gpus = -1 }] }));
         Assert.Contains("bad", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_negative_cpu_node_count_is_rejected_naming_the_option()
+    {
+        var ex = Assert.Throws<ArgumentException>(() => SimulatedNodes.Pools(new LocalClusterOptions { CpuNodes = -1 }));
+        Assert.Contains("CpuNodes", ex.Message, StringComparison.Ordinal);
     }
 }

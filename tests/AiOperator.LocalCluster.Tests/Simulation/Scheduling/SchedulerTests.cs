@@ -44,7 +44,7 @@ public sealed class SchedulerTests
                 new NodePool { NamePrefix = "h100", Count = 1, Gpus = 8, GpuProduct = "NVIDIA-H100-80GB-HBM3" },
                 new NodePool { NamePrefix = "mig", Count = 1, GpuProduct = "NVIDIA-A100-SXM4-40GB", ExtendedResources = new Dictionary<string, int> { ["nvidia.com/mig-1g.10gb"] = 7 } },
             ],
-            CpuNode = true,
+            CpuNodes = 1,
         });
         var ns = await cluster.NamespaceAsync("pools");
         var client = cluster.Client;
@@ -84,6 +84,27 @@ public sealed class SchedulerTests
         Assert.Equal(
             "0/3 nodes are available: 1 node(s) didn't match Pod's node affinity/selector, 2 node(s) had untolerated taint {nvidia.com/gpu: }.",
             blocked.Status.Conditions.Single(c => c.Type == "PodScheduled").Message);
+    }
+
+    [Fact]
+    public async Task The_default_cluster_runs_a_plain_deployment_on_its_cpu_nodes()
+    {
+        // No GPU, no toleration: on GPU-tainted nodes alone this would never start.
+        await using var cluster = await TestCluster.StartAsync(o => o with { CpuNodes = new LocalClusterOptions().CpuNodes });
+        var ns = await cluster.NamespaceAsync("plain");
+        var client = cluster.Client;
+        await client.AppsV1.CreateNamespacedDeploymentAsync(ApiServer.Deployments.Simple("web", 3), ns);
+
+        await TestCluster.UntilAsync(async () =>
+        {
+            var d = await client.AppsV1.ReadNamespacedDeploymentAsync("web", ns);
+            return d.Status?.ReadyReplicas == 3 ? d : null;
+        }, "3 ready replicas of a plain deployment");
+        var pods = (await client.CoreV1.ListNamespacedPodAsync(ns)).Items;
+        Assert.Equal(3, pods.Count);
+        Assert.All(pods, p => Assert.StartsWith("cpu-node-", p.Spec.NodeName, StringComparison.Ordinal));
+        var nodes = (await client.CoreV1.ListNodeAsync()).Items.Select(n => n.Metadata.Name).Order(StringComparer.Ordinal);
+        Assert.Equal(["cpu-node-0", "cpu-node-1", "gpu-node-0", "gpu-node-1"], nodes);
     }
 
     private static V1Pod Pod(string name, int gpus) => new()

@@ -92,6 +92,11 @@ internal static class DiscoveryDocuments
             {
                 resources.Add(Sub(type, "log", "", "Pod", ["get"]));
             }
+
+            if (type.StoreKey == "/pods")
+            {
+                resources.Add(Sub(type, "binding", "", "Binding", ["create"]));
+            }
         }
 
         return new JsonObject

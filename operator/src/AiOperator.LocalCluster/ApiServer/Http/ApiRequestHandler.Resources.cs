@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using AiOperator.LocalCluster.ApiServer.Json;
@@ -39,12 +38,14 @@ internal sealed partial class ApiRequestHandler
             "status" => type.HasStatus,
             "scale" => type.Scale is not null,
             "log" => type.HasLog,
+            ResourceRegistry.BindingSubresource => type.StoreKey == "/pods",
             _ => false,
         };
         var allowed = info.Subresource switch
         {
             "status" or "scale" => info.Verb is "get" or "update" or "patch",
             "log" => info.Verb == "get",
+            ResourceRegistry.BindingSubresource => info.Verb == "create",
             _ => true,
         };
         if (knownSubresource && !allowed)
@@ -63,6 +64,9 @@ internal sealed partial class ApiRequestHandler
                 return;
             case "log" when type.HasLog && info.Verb == "get":
                 await HandleLogAsync(ctx, info, type);
+                return;
+            case ResourceRegistry.BindingSubresource when type.StoreKey == "/pods" && info.Verb == "create":
+                await BindAsync(ctx, info, type);
                 return;
             default:
                 throw ApiErrors.ResourceNotFound(info.Path);
@@ -123,7 +127,7 @@ internal sealed partial class ApiRequestHandler
         }
 
         ContinueAt? start = null;
-        if (ctx.Request.Query["continue"].ToString() is { Length: > 0 } token)
+        if (QueryParameters.String(ctx.Request.Query, "continue") is { Length: > 0 } token)
         {
             var decoded = ContinueToken.Decode(token);
             start = new ContinueAt(decoded.ResourceVersion, decoded.LastKey);
@@ -166,7 +170,7 @@ internal sealed partial class ApiRequestHandler
         var raw = await RequestBody.ReadAsync(ctx.Request, _options.MaxRequestBodyBytes, ctx.RequestAborted);
         if (mediaType == "application/apply-patch+yaml")
         {
-            if (string.IsNullOrEmpty(ctx.Request.Query["fieldManager"]))
+            if (QueryParameters.String(ctx.Request.Query, "fieldManager").Length == 0)
             {
                 throw ApiErrors.BadRequest("PATCH " + info.Path + ": fieldManager is required for apply requests");
             }
@@ -188,6 +192,11 @@ internal sealed partial class ApiRequestHandler
             AddWarnings(ctx, write);
             await Responses.WriteObjectAsync(ctx, applyResult.Code, type, applyResult.Object);
             return;
+        }
+
+        if (RequestBody.IsProtobuf(mediaType))
+        {
+            throw ApiErrors.UnsupportedMediaType(mediaType);
         }
 
         var patch = RequestBody.Parse(raw, mediaType == "application/json-patch+json" ? "application/json" : mediaType);
@@ -251,7 +260,7 @@ internal sealed partial class ApiRequestHandler
 
     private static void CheckDuplicates(byte[] raw, string mediaType, ResourceType type, WriteContext write)
     {
-        if (RequestBody.IsYaml(mediaType))
+        if (RequestBody.IsYaml(mediaType) || RequestBody.IsProtobuf(mediaType))
         {
             return;
         }
@@ -295,13 +304,9 @@ internal sealed partial class ApiRequestHandler
     private static WriteContext WriteContextFor(HttpContext ctx)
     {
         var query = ctx.Request.Query;
-        var dryRun = query["dryRun"].ToString();
-        if (dryRun.Length > 0 && dryRun != "All")
-        {
-            throw ApiErrors.BadRequest($"dryRun: Unsupported value: \"{dryRun}\": supported values: \"All\"");
-        }
+        var dryRun = DryRun(query);
 
-        var validation = query["fieldValidation"].ToString() switch
+        var validation = QueryParameters.String(query, "fieldValidation") switch
         {
             "" or "Warn" => FieldValidation.Warn,
             "Strict" => FieldValidation.Strict,
@@ -309,7 +314,7 @@ internal sealed partial class ApiRequestHandler
             var other => throw ApiErrors.BadRequest($"fieldValidation: Unsupported value: \"{other}\": supported values: \"Ignore\", \"Strict\", \"Warn\""),
         };
 
-        var manager = query["fieldManager"].ToString();
+        var manager = QueryParameters.String(query, "fieldManager");
         if (manager.Length > 128)
         {
             throw ApiErrors.BadRequest("fieldManager: Too long: may not be more than 128 bytes");
@@ -326,8 +331,27 @@ internal sealed partial class ApiRequestHandler
             }
         }
 
-        var force = query["force"].ToString() is "true" or "1";
-        return new WriteContext(manager, dryRun == "All", force, validation);
+        var force = QueryParameters.Bool(query, "force");
+        return new WriteContext(manager, dryRun, force, validation);
+    }
+
+    // dryRun is a list: every value must be "All" (kube-apiserver's validation); any value makes it a dry run.
+    private static bool DryRun(IQueryCollection query)
+    {
+        if (!query.TryGetValue("dryRun", out var values) || values.Count == 0)
+        {
+            return false;
+        }
+
+        foreach (var value in values)
+        {
+            if (value != "All")
+            {
+                throw ApiErrors.BadRequest($"dryRun: Unsupported value: \"{value}\": supported values: \"All\"");
+            }
+        }
+
+        return true;
     }
 
     private static void AddWarnings(HttpContext ctx, WriteContext write)
@@ -341,10 +365,10 @@ internal sealed partial class ApiRequestHandler
     private async Task<DeleteRequest> DeleteRequestFor(HttpContext ctx)
     {
         var query = ctx.Request.Query;
-        string? policy = query["propagationPolicy"].ToString() is { Length: > 0 } p ? p : null;
+        string? policy = QueryParameters.String(query, "propagationPolicy") is { Length: > 0 } p ? p : null;
         var grace = QueryLong(ctx, "gracePeriodSeconds");
-        var dryRun = query["dryRun"].ToString() == "All";
-        if (query["orphanDependents"].ToString() == "true")
+        var dryRun = DryRun(query);
+        if (QueryParameters.Bool(query, "orphanDependents"))
         {
             policy ??= "Orphan";
         }
@@ -380,8 +404,8 @@ internal sealed partial class ApiRequestHandler
 
     private static Func<JsonObject, bool> Filter(HttpContext ctx, ResourceType type)
     {
-        var labels = LabelSelector.Parse(ctx.Request.Query["labelSelector"].ToString());
-        var fields = FieldSelector.Parse(ctx.Request.Query["fieldSelector"].ToString(), type.StoreKey);
+        var labels = LabelSelector.Parse(QueryParameters.String(ctx.Request.Query, "labelSelector"));
+        var fields = FieldSelector.Parse(QueryParameters.String(ctx.Request.Query, "fieldSelector"), type.StoreKey);
         if (labels.IsEmpty && fields.IsEmpty)
         {
             return static _ => true;
@@ -394,18 +418,10 @@ internal sealed partial class ApiRequestHandler
         ctx.Request.Headers.Accept.ToString().Contains("as=Table", StringComparison.Ordinal);
 
     private static string IncludeObject(HttpContext ctx) =>
-        ctx.Request.Query["includeObject"].ToString() is { Length: > 0 } v ? v : "Metadata";
+        QueryParameters.String(ctx.Request.Query, "includeObject") is { Length: > 0 } v ? v : "Metadata";
 
     private static long? QueryLong(HttpContext ctx, string name)
     {
-        var text = ctx.Request.Query[name].ToString();
-        if (text.Length == 0)
-        {
-            return null;
-        }
-
-        return long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value)
-            ? value
-            : throw ApiErrors.BadRequest($"{name}: Invalid value: \"{text}\": must be an integer");
+        return QueryParameters.Long(ctx.Request.Query, name);
     }
 }

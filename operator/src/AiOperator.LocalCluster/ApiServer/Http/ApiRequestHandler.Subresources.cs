@@ -3,13 +3,42 @@ using System.Text.Json.Nodes;
 using AiOperator.LocalCluster.ApiServer.Json;
 using AiOperator.LocalCluster.ApiServer.Patching;
 using AiOperator.LocalCluster.ApiServer.Resources;
+using AiOperator.LocalCluster.ApiServer.Storage;
 using Microsoft.AspNetCore.Http;
 
 namespace AiOperator.LocalCluster.ApiServer.Http;
 
-// scale and log subresources.
+// scale, log and binding subresources.
 internal sealed partial class ApiRequestHandler
 {
+    private async Task BindAsync(HttpContext ctx, RequestInfo info, ResourceType type)
+    {
+        var write = WriteContextFor(ctx);
+        var raw = await RequestBody.ReadAsync(ctx.Request, _options.MaxRequestBodyBytes, ctx.RequestAborted);
+        var binding = RequestBody.ParseObject(raw, RequestBody.MediaType(ctx.Request));
+        if (binding.Str("kind") is { Length: > 0 } kind && kind != "Binding")
+        {
+            throw ApiErrors.BadRequest($"the kind in the data ({kind}) does not match the expected kind (Binding)");
+        }
+
+        var bindingName = binding.Obj("metadata").Str("name");
+        if (!string.IsNullOrEmpty(bindingName) && bindingName != info.Name)
+        {
+            throw ApiErrors.BadRequest($"the name of the object ({bindingName}) does not match the name on the URL ({info.Name})");
+        }
+
+        _registry.Bind(type, info.Namespace, info.Name, binding, write);
+        var status = new JsonObject
+        {
+            ["kind"] = "Status",
+            ["apiVersion"] = "v1",
+            ["metadata"] = new JsonObject(),
+            ["status"] = "Success",
+            ["code"] = 201,
+        };
+        await Responses.WriteJsonAsync(ctx, 201, status);
+    }
+
     private async Task HandleScaleAsync(HttpContext ctx, RequestInfo info, ResourceType type)
     {
         if (info.Verb == "get")
@@ -50,7 +79,7 @@ internal sealed partial class ApiRequestHandler
     {
         var pod = _registry.Get(type, info.Namespace, info.Name).Object;
         var containers = pod.Obj("spec").Arr("containers")?.Select(c => c.Str("name") ?? "").ToList() ?? [];
-        var container = ctx.Request.Query["container"].ToString();
+        var container = QueryParameters.String(ctx.Request.Query, "container");
         if (container.Length == 0)
         {
             if (containers.Count != 1)
@@ -67,9 +96,9 @@ internal sealed partial class ApiRequestHandler
 
         var source = _podLogs();
         var query = ctx.Request.Query;
-        var follow = query["follow"].ToString() == "true";
-        var request = new PodLogRequest(info.Namespace, info.Name, container, query["previous"].ToString() == "true", follow,
-            query["timestamps"].ToString() == "true", QueryLong(ctx, "sinceSeconds"));
+        var follow = QueryParameters.Bool(query, "follow");
+        var request = new PodLogRequest(info.Namespace, info.Name, container, QueryParameters.Bool(query, "previous"), follow,
+            QueryParameters.Bool(query, "timestamps"), QueryLong(ctx, "sinceSeconds"));
         var notAvailable = $"container \"{container}\" in pod \"{info.Name}\" is waiting to start: no log available";
         if (source is null)
         {

@@ -20,7 +20,7 @@ internal sealed partial class ApiRequestHandler
     private async Task WatchAsync(HttpContext ctx, RequestInfo info, ResourceType type)
     {
         var filter = Filter(ctx, type);
-        var bookmarks = ctx.Request.Query["allowWatchBookmarks"].ToString() == "true";
+        var bookmarks = QueryParameters.Bool(ctx.Request.Query, "allowWatchBookmarks");
         var timeout = QueryLong(ctx, "timeoutSeconds") is { } seconds and > 0 ? TimeSpan.FromSeconds(Math.Min(seconds, 86_400)) : DefaultWatchTimeout;
         var table = WantsTable(ctx);
         var includeObject = IncludeObject(ctx);
@@ -34,7 +34,7 @@ internal sealed partial class ApiRequestHandler
         WatchStart start;
         try
         {
-            start = _registry.Store.Watch(type.StoreKey, ns, filter, ctx.Request.Query["resourceVersion"].ToString());
+            start = _registry.Store.Watch(type.StoreKey, ns, filter, QueryParameters.String(ctx.Request.Query, "resourceVersion"));
         }
         catch (ApiException ex) when (ex.Code == 410)
         {

@@ -36,7 +36,7 @@ internal sealed partial class ApiRequestHandler
     public async Task HandleAsync(HttpContext ctx)
     {
         var path = ctx.Request.Path.Value ?? "/";
-        var watchParam = ctx.Request.Query["watch"] is var w && (w == "true" || w == "1");
+        var watchParam = QueryParameters.Bool(ctx.Request.Query, "watch");
         var info = RequestInfoParser.Parse(ctx.Request.Method, path, watchParam);
         var logged = false;
         try
@@ -57,6 +57,7 @@ internal sealed partial class ApiRequestHandler
 
             if (info.IsResourceRequest)
             {
+                ContentNegotiation.EnsureJsonAcceptable(ctx.Request.Headers.Accept.ToString());
                 if (info.Verb == "watch")
                 {
                     logged = true;
@@ -129,6 +130,12 @@ internal sealed partial class ApiRequestHandler
         if (!HttpMethods.IsGet(ctx.Request.Method) && !HttpMethods.IsHead(ctx.Request.Method))
         {
             throw ApiErrors.MethodNotAllowed($"the server does not allow this method on the requested resource (path {path})");
+        }
+
+        if (parts is ["api"] or ["apis"] && AggregatedDiscovery.Requested(ctx.Request.Headers.Accept.ToString()) is { } aggregated)
+        {
+            await Responses.WriteJsonAsync(ctx, 200, AggregatedDiscovery.Build(_catalog, aggregated, legacy: parts is ["api"]), AggregatedDiscovery.ContentType(aggregated));
+            return;
         }
 
         JsonNode? document = parts switch

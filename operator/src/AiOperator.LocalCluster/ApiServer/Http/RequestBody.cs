@@ -2,11 +2,12 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using AiOperator.LocalCluster.ApiServer.Json;
+using AiOperator.LocalCluster.ApiServer.Protobuf;
 using Microsoft.AspNetCore.Http;
 
 namespace AiOperator.LocalCluster.ApiServer.Http;
 
-// Reads a request body under the size limit and turns JSON or YAML into a tree, with errors that
+// Reads a request body under the size limit and turns JSON, YAML or Kubernetes protobuf into a tree, with errors that
 // name the problem but never echo the payload.
 internal static class RequestBody
 {
@@ -43,6 +44,8 @@ internal static class RequestBody
         return (semicolon >= 0 ? contentType[..semicolon] : contentType).Trim().ToLowerInvariant();
     }
 
+    public static bool IsProtobuf(string mediaType) => mediaType == ProtobufDecoder.MediaType;
+
     public static bool IsYaml(string mediaType) => mediaType is "application/yaml" or "application/x-yaml" or "text/yaml" or "application/apply-patch+yaml";
 
     public static JsonNode? Parse(byte[] body, string mediaType)
@@ -57,9 +60,14 @@ internal static class RequestBody
             return YamlToJson.Convert(Encoding.UTF8.GetString(body));
         }
 
+        if (IsProtobuf(mediaType))
+        {
+            return ProtobufDecoder.Decode(body);
+        }
+
         if (mediaType.Contains("protobuf", StringComparison.Ordinal) || mediaType.Contains("cbor", StringComparison.Ordinal))
         {
-            throw new ApiException(415, "UnsupportedMediaType", $"the body of the request was in an unknown format - accepted media types include: application/json, application/yaml (got {mediaType}); the local API server speaks JSON only, so use kubectl apply -f / create -f rather than kubectl's typed create generators");
+            throw new ApiException(415, "UnsupportedMediaType", $"the body of the request was in an unknown format - accepted media types include: application/json, application/yaml, {ProtobufDecoder.MediaType} (got {mediaType})");
         }
 
         try

@@ -11,10 +11,10 @@ namespace AiOperator.LocalCluster.ApiServer.Http;
 
 internal static class Responses
 {
-    public static async Task WriteJsonAsync(HttpContext ctx, int code, JsonNode node)
+    public static async Task WriteJsonAsync(HttpContext ctx, int code, JsonNode node, string contentType = "application/json")
     {
         ctx.Response.StatusCode = code;
-        ctx.Response.ContentType = "application/json";
+        ctx.Response.ContentType = contentType;
         await ctx.Response.Body.WriteAsync(JsonTree.ToBytes(node), ctx.RequestAborted);
     }
 
@@ -92,6 +92,7 @@ internal static class Responses
         403 => "Forbidden",
         404 => "NotFound",
         405 => "MethodNotAllowed",
+        406 => "NotAcceptable",
         409 => "Conflict",
         410 => "Expired",
         413 => "RequestEntityTooLarge",

@@ -39,6 +39,91 @@ internal static class BuiltinDefaults
             case "/services":
                 Service(obj.EnsureObj("spec"));
                 break;
+            case "/secrets":
+                obj["type"] ??= "Opaque";
+                break;
+            case "batch/jobs":
+                Job(obj.EnsureObj("spec"));
+                break;
+            case "batch/cronjobs":
+                var cron = obj.EnsureObj("spec");
+                cron["concurrencyPolicy"] ??= "Allow";
+                cron["suspend"] ??= false;
+                cron["successfulJobsHistoryLimit"] ??= 3;
+                cron["failedJobsHistoryLimit"] ??= 1;
+                Job(cron.EnsureObj("jobTemplate").EnsureObj("spec"));
+                break;
+            case "scheduling.k8s.io/priorityclasses":
+                obj["preemptionPolicy"] ??= "PreemptLowerPriority";
+                break;
+            case "storage.k8s.io/storageclasses":
+                obj["reclaimPolicy"] ??= "Delete";
+                obj["volumeBindingMode"] ??= "Immediate";
+                break;
+            case "/persistentvolumes":
+                var pv = obj.EnsureObj("spec");
+                pv["persistentVolumeReclaimPolicy"] ??= "Retain";
+                pv["volumeMode"] ??= "Filesystem";
+                obj.EnsureObj("status")["phase"] ??= "Pending";
+                break;
+            case "networking.k8s.io/networkpolicies":
+                NetworkPolicy(obj.EnsureObj("spec"));
+                break;
+            case "autoscaling/horizontalpodautoscalers":
+                var hpa = obj.EnsureObj("spec");
+                hpa["minReplicas"] ??= 1;
+                if (hpa.Arr("metrics") is null or { Count: 0 })
+                {
+                    hpa["metrics"] = new JsonArray(new JsonObject
+                    {
+                        ["type"] = "Resource",
+                        ["resource"] = new JsonObject { ["name"] = "cpu", ["target"] = new JsonObject { ["type"] = "Utilization", ["averageUtilization"] = 80 } },
+                    });
+                }
+
+                break;
+        }
+    }
+
+    // SetDefaults_Job: one pod to completion unless told otherwise, 6 retries, non-indexed.
+    private static void Job(JsonObject spec)
+    {
+        if (spec["completions"] is null && spec["parallelism"] is null)
+        {
+            spec["completions"] = 1;
+            spec["parallelism"] = 1;
+        }
+
+        spec["parallelism"] ??= 1;
+        spec["backoffLimit"] ??= 6;
+        spec["completionMode"] ??= "NonIndexed";
+        spec["suspend"] ??= false;
+        spec["podReplacementPolicy"] ??= "TerminatingOrFailed";
+        Template(spec);
+    }
+
+    private static void NetworkPolicy(JsonObject spec)
+    {
+        if (spec["policyTypes"] is null)
+        {
+            var types = new JsonArray("Ingress");
+            if (spec.Arr("egress") is { Count: > 0 })
+            {
+                types.Add("Egress");
+            }
+
+            spec["policyTypes"] = types;
+        }
+
+        foreach (var direction in new[] { "ingress", "egress" })
+        {
+            foreach (var rule in spec.Arr(direction)?.OfType<JsonObject>() ?? [])
+            {
+                foreach (var port in rule.Arr("ports")?.OfType<JsonObject>() ?? [])
+                {
+                    port["protocol"] ??= "TCP";
+                }
+            }
         }
     }
 

@@ -331,7 +331,9 @@ internal sealed partial class ResourceRegistry : IDisposable
         else
         {
             next = candidate;
-            if (type.HasStatus)
+
+            // A binding sets spec.nodeName and the PodScheduled condition together.
+            if (type.HasStatus && subresource != BindingSubresource)
             {
                 next.Remove("status");
                 if (old["status"] is { } oldStatus)
@@ -442,7 +444,29 @@ internal sealed partial class ResourceRegistry : IDisposable
                 var status = body.EnsureObj("status");
                 status["phase"] ??= "Pending";
                 break;
+            case "batch/jobs":
+                JobSelector(body);
+                break;
         }
+    }
+
+    // The Job strategy's generated selector: the Job's uid, also stamped on the pod template's labels.
+    private static void JobSelector(JsonObject job)
+    {
+        var spec = job.EnsureObj("spec");
+        if (JsonTree.IsTrue(spec["manualSelector"]))
+        {
+            return;
+        }
+
+        var uid = job.Uid();
+        var name = job.Name();
+        var labels = spec.EnsureObj("template").EnsureObj("metadata").EnsureObj("labels");
+        labels["batch.kubernetes.io/controller-uid"] = uid;
+        labels["batch.kubernetes.io/job-name"] = name;
+        labels["controller-uid"] = uid;
+        labels["job-name"] = name;
+        spec["selector"] ??= new JsonObject { ["matchLabels"] = new JsonObject { ["batch.kubernetes.io/controller-uid"] = uid } };
     }
 
     // Validation, defaulting and pruning shared by create and update; returns CRD-derived types to register.
@@ -478,6 +502,7 @@ internal sealed partial class ResourceRegistry : IDisposable
         if (!type.IsCustom)
         {
             BuiltinDefaults.Apply(type.StoreKey, obj);
+            BuiltinValidation.Check(type.StoreKey, obj, errors);
         }
 
         if (unknown.Count > 0)

@@ -5,7 +5,7 @@ namespace AiOperator.LocalCluster.Simulation.Nodes;
 
 // The Node objects of the simulated cluster, shaped like nodes with the NVIDIA device plugin and
 // GPU feature discovery: capacity/allocatable incl. nvidia.com/gpu and MIG resources, product and
-// count labels, the nvidia.com/gpu:NoSchedule taint, and a Ready condition.
+// count labels, the nvidia.com/gpu:NoSchedule taint, and a Ready condition; plus untainted CPU nodes.
 internal static class SimulatedNodes
 {
     public const string HostIp = "127.0.0.1";
@@ -22,9 +22,14 @@ internal static class SimulatedNodes
             pools.Add(new NodePool { NamePrefix = "gpu-node", Count = options.Nodes, Gpus = options.GpusPerNode, GpuProduct = options.GpuProduct });
         }
 
-        if (options.CpuNode)
+        if (options.CpuNodes < 0)
         {
-            pools.Add(new NodePool { NamePrefix = "cpu-node", Count = 1 });
+            throw new ArgumentException($"CpuNodes must be >= 0, got {options.CpuNodes}");
+        }
+
+        if (options.CpuNodes > 0)
+        {
+            pools.Add(new NodePool { NamePrefix = "cpu-node", Count = options.CpuNodes });
         }
 
         foreach (var pool in pools)
