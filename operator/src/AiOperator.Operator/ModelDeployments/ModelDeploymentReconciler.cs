@@ -8,6 +8,7 @@ using AiOperator.ControllerRuntime.Informers;
 using AiOperator.ControllerRuntime.Reconciliation;
 using AiOperator.Operator.Monitoring;
 using AiOperator.Operator.Rollouts;
+using AiOperator.Operator.Status;
 using k8s.Models;
 using Microsoft.Extensions.Logging;
 
@@ -87,7 +88,7 @@ internal sealed partial class ModelDeploymentReconciler(
                 LogInvalid(key.Namespace, key.Name, message);
             }
 
-            await statusWriter.UpdateAsync(md, invalid, cancellationToken);
+            await statusWriter.UpdateAsync(md, KstatusConditions.Apply(invalid, md.Metadata.Generation, now), cancellationToken);
             return ReconcileResult.Done;
         }
 
@@ -103,7 +104,7 @@ internal sealed partial class ModelDeploymentReconciler(
         if (string.IsNullOrEmpty(modelUri))
         {
             // Until the job has an output that passes the gate there is nothing to serve.
-            await statusWriter.UpdateAsync(md, TrainingJobModelSource.WithGate(WaitingForModel(md, now), gateFailure, md.Metadata.Generation, now), cancellationToken);
+            await statusWriter.UpdateAsync(md, KstatusConditions.Apply(TrainingJobModelSource.WithGate(WaitingForModel(md, now), gateFailure, md.Metadata.Generation, now), md.Metadata.Generation, now), cancellationToken);
             return ReconcileResult.Done;
         }
 
@@ -201,7 +202,7 @@ internal sealed partial class ModelDeploymentReconciler(
         }
 
         status.Conditions = ChildWriteFailure.Cleared(status.Conditions);
-        await statusWriter.UpdateAsync(md, status, cancellationToken);
+        await statusWriter.UpdateAsync(md, KstatusConditions.Apply(status, md.Metadata.Generation, now), cancellationToken);
         return decision.RequeueAfter is { } after ? ReconcileResult.After(after) : ReconcileResult.Done;
     }
 

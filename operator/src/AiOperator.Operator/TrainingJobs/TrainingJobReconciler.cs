@@ -4,6 +4,7 @@ using AiOperator.ControllerRuntime.Client;
 using AiOperator.ControllerRuntime.Events;
 using AiOperator.ControllerRuntime.Informers;
 using AiOperator.ControllerRuntime.Reconciliation;
+using AiOperator.Operator.Status;
 using k8s.Models;
 using Microsoft.Extensions.Logging;
 
@@ -50,7 +51,7 @@ internal sealed partial class TrainingJobReconciler(
                 LogInvalid(key.Namespace, key.Name, message);
             }
 
-            await statusWriter.UpdateAsync(job, TrainingJobStatusProjection.Invalid(job, errors, now), cancellationToken);
+            await statusWriter.UpdateAsync(job, KstatusConditions.Apply(TrainingJobStatusProjection.Invalid(job, errors, now), job.Metadata.Generation, now), cancellationToken);
             return ReconcileResult.Done;
         }
 
@@ -64,7 +65,7 @@ internal sealed partial class TrainingJobReconciler(
         var plan = GangDecision.Decide(new GangObservation(job, workers, inFlight), now);
 
         // Status first: it is guarded by the cached resourceVersion, so a plan made from a stale copy fails here (409, retried) before it touches a pod.
-        await statusWriter.UpdateAsync(job, plan.Status, cancellationToken);
+        await statusWriter.UpdateAsync(job, KstatusConditions.Apply(plan.Status, job.Metadata.Generation, now), cancellationToken);
         foreach (var planned in plan.Events)
         {
             events.Record(job, planned.Type, planned.Reason, planned.Message);
