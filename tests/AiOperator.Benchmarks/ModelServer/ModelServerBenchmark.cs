@@ -72,6 +72,13 @@ internal static class ModelServerBenchmark
                 }
 
                 results.Add(Median(measured));
+                measured.Clear();
+                for (var round = 0; round < rounds; round++)
+                {
+                    measured.Add(await Server("MLP 256-512-10", "server defaults, gRPC raw", mlp, [1, 256], threads, maxBatch: 8, c, warmup, duration, grpc: true));
+                }
+
+                results.Add(Median(measured));
             }
         }
 
@@ -141,7 +148,7 @@ internal static class ModelServerBenchmark
         }
     }
 
-    private static async Task<LoadResult> Server(string name, string target, string model, long[] shape, int threads, int maxBatch, int concurrency, TimeSpan warmup, TimeSpan duration, int instances = 0, bool json = false)
+    private static async Task<LoadResult> Server(string name, string target, string model, long[] shape, int threads, int maxBatch, int concurrency, TimeSpan warmup, TimeSpan duration, int instances = 0, bool json = false, bool grpc = false)
     {
         var options = new ServerOptions
         {
@@ -166,6 +173,22 @@ internal static class ModelServerBenchmark
                 }
 
                 await Task.Delay(50);
+            }
+
+            if (grpc)
+            {
+                using var channel = Grpc.Net.Client.GrpcChannel.ForAddress($"http://127.0.0.1:{app.Services.GetRequiredService<ServerEndpoints>().GrpcPort}");
+                var stub = new AiOperator.ModelServer.Grpc.Protocol.GRPCInferenceService.GRPCInferenceServiceClient(channel);
+                var message = new AiOperator.ModelServer.Grpc.Protocol.ModelInferRequest { ModelName = "bench" };
+                var tensor = new AiOperator.ModelServer.Grpc.Protocol.ModelInferRequest.Types.InferInputTensor { Name = InputNameFor(shape), Datatype = "FP32" };
+                tensor.Shape.AddRange(shape);
+                message.Inputs.Add(tensor);
+                message.RawInputContents.Add(Google.Protobuf.ByteString.CopyFrom(Input(shape)));
+                return await LoadRunner.RunAsync(name, target, concurrency, warmup, duration, worker => async () =>
+                {
+                    var response = await stub.ModelInferAsync(message);
+                    return response.RawOutputContents.Count == 1;
+                });
             }
 
             var (jsonLength, total) = json ? JsonRequest(shape) : BinaryRequest(shape);

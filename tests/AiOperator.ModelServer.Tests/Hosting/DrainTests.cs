@@ -22,8 +22,13 @@ public sealed class DrainTests
             "long request running", TimeSpan.FromSeconds(30));
         var inputs = Enumerable.Range(0, 8).Select(i => TestTensor.Random("x", "FP32", [1, 512], i)).ToList();
         var calls = inputs.Select(i => OipClient.InferAsync(server.Client, "m", [i])).ToList();
-        await Eventually.TrueAsync(async () => PrometheusText.Value(await PrometheusText.ScrapeAsync(server.Client), "nv_inference_pending_request_count") == 8,
-            "8 requests queued", TimeSpan.FromSeconds(10));
+        // And one over gRPC: the same queue, the same drain.
+        using var channel = GrpcOip.Channel(server.GrpcPort);
+        var grpc = new AiOperator.ModelServer.Grpc.Protocol.GRPCInferenceService.GRPCInferenceServiceClient(channel);
+        var grpcInput = TestTensor.Random("x", "FP32", [1, 512], 50);
+        var grpcCall = grpc.ModelInferAsync(GrpcOip.Request("m", [grpcInput], raw: true)).ResponseAsync;
+        await Eventually.TrueAsync(async () => PrometheusText.Value(await PrometheusText.ScrapeAsync(server.Client), "nv_inference_pending_request_count") == 9,
+            "9 requests queued", TimeSpan.FromSeconds(10));
 
         server.Terminate();
         if (drainDelaySeconds > 0)
@@ -33,6 +38,7 @@ public sealed class DrainTests
                 using var ready = await server.Client.GetAsync("/v2/health/ready");
                 return ready.StatusCode == HttpStatusCode.ServiceUnavailable;
             }, "readiness false after SIGTERM", TimeSpan.FromSeconds(2));
+            Assert.False((await grpc.ServerReadyAsync(new AiOperator.ModelServer.Grpc.Protocol.ServerReadyRequest())).Ready);
         }
 
         var results = await Task.WhenAll(calls);
@@ -41,6 +47,7 @@ public sealed class DrainTests
             ReferenceRuntime.Run(model, [inputs[i]])[0].AssertEqual(results[i].Single());
         }
 
+        ReferenceRuntime.Run(model, [grpcInput])[0].AssertEqual(GrpcOip.Outputs(await grpcCall).Single());
         var blocked = (await blocker).Single();
         Assert.Equal(new long[] { 4096, 16 }, blocked.Shape);
         using var exit = new CancellationTokenSource(TimeSpan.FromSeconds(30));

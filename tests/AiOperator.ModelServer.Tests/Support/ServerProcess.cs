@@ -12,19 +12,22 @@ internal sealed class ServerProcess : IAsyncDisposable
     private readonly Process _process;
     private readonly StringBuilder _output = new();
 
-    private ServerProcess(Process process, int port)
+    private ServerProcess(Process process, int port, int grpcPort)
     {
         _process = process;
+        GrpcPort = grpcPort;
         Client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(60) };
     }
 
     public HttpClient Client { get; }
+    public int GrpcPort { get; }
     public string Output { get { lock (_output) { return _output.ToString(); } } }
     public Process Process => _process;
 
     public static async Task<ServerProcess> StartAsync(params string[] args)
     {
         var port = FreePort();
+        var grpcPort = FreePort();
         var info = new ProcessStartInfo("dotnet")
         {
             RedirectStandardOutput = true,
@@ -32,13 +35,13 @@ internal sealed class ServerProcess : IAsyncDisposable
             WorkingDirectory = AppContext.BaseDirectory,
         };
         info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "aiop-model-server.dll"));
-        foreach (var a in args.Concat(["--host", "127.0.0.1", "--http-port", port.ToString(CultureInfo.InvariantCulture), "--grpc-port", "0", "--intra-op-threads", "1"]))
+        foreach (var a in args.Concat(["--host", "127.0.0.1", "--http-port", port.ToString(CultureInfo.InvariantCulture), "--grpc-port", grpcPort.ToString(CultureInfo.InvariantCulture), "--intra-op-threads", "1"]))
         {
             info.ArgumentList.Add(a);
         }
 
         var process = Process.Start(info)!;
-        var server = new ServerProcess(process, port);
+        var server = new ServerProcess(process, port, grpcPort);
         process.OutputDataReceived += (_, e) => server.Append(e.Data);
         process.ErrorDataReceived += (_, e) => server.Append(e.Data);
         process.BeginOutputReadLine();

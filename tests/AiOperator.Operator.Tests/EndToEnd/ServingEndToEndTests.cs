@@ -91,6 +91,18 @@ public sealed class ServingEndToEndTests : IAsyncLifetime
 
         Assert.Equal(2, servedBy.Count);
 
+        // The Open Inference Protocol over gRPC through the Service's grpc port.
+        using var channel = Grpc.Net.Client.GrpcChannel.ForAddress($"http://{service.Spec.ClusterIP}:8001");
+        var grpc = new AiOperator.ModelServer.Grpc.Protocol.GRPCInferenceService.GRPCInferenceServiceClient(channel);
+        Assert.True((await grpc.ServerReadyAsync(new AiOperator.ModelServer.Grpc.Protocol.ServerReadyRequest(), deadline: DateTime.UtcNow.AddSeconds(10))).Ready);
+        var request = new AiOperator.ModelServer.Grpc.Protocol.ModelInferRequest { ModelName = "doubler", Id = "g1" };
+        var input = new AiOperator.ModelServer.Grpc.Protocol.ModelInferRequest.Types.InferInputTensor { Name = "x", Datatype = "FP32", Shape = { 1, 4 } };
+        input.Contents = new AiOperator.ModelServer.Grpc.Protocol.InferTensorContents { Fp32Contents = { 1f, 2f, 3f, 4.5f } };
+        request.Inputs.Add(input);
+        var reply = await grpc.ModelInferAsync(request, deadline: DateTime.UtcNow.AddSeconds(10));
+        Assert.Equal("g1", reply.Id);
+        Assert.Equal([2f, 4f, 6f, 9f], reply.Outputs.Single().Contents.Fp32Contents);
+
         await mds.DeleteAsync(ns, "doubler");
         await Wait.UntilAsync(async () => (await Client.CoreV1.ListNamespacedPodAsync(ns)).Items.Count == 0, Deadline, "model-server pods gone after delete");
     }

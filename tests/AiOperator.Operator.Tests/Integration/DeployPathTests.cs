@@ -36,7 +36,7 @@ public sealed class DeployPathTests(OperatorCluster fixture)
         Assert.True(deployment.Metadata.OwnerReferences.Single().Controller);
 
         var service = await fixture.Client.CoreV1.ReadNamespacedServiceAsync("resnet", ns);
-        Assert.Equal(80, service.Spec.Ports.Single().Port);
+        Assert.Equal(80, service.Spec.Ports.Single(p => p.Name == "http").Port);
         var pdb = await fixture.Client.PolicyV1.ReadNamespacedPodDisruptionBudgetAsync("resnet", ns);
         Assert.Equal("1", pdb.Spec.MaxUnavailable.Value);
 
@@ -115,7 +115,7 @@ public sealed class DeployPathTests(OperatorCluster fixture)
             var service = await fixture.Client.CoreV1.ReadNamespacedServiceAsync("m", ns);
             // Two spec changes since the first read: the hand edit, then the operator's repair.
             return current.Metadata.Generation >= deployment.Metadata.Generation + 2
-                && current.Spec.Replicas == 1 && current.Spec.Template.Spec.Containers.Single().Image == image && service.Spec.Ports.Single().Port == 80;
+                && current.Spec.Replicas == 1 && current.Spec.Template.Spec.Containers.Single().Image == image && service.Spec.Ports.Single(p => p.Name == "http").Port == 80;
         }, Deadline, "the Deployment's replicas and image and the Service's port restored");
         Assert.Single((await fixture.Client.AppsV1.ListNamespacedDeploymentAsync(ns)).Items);
     }

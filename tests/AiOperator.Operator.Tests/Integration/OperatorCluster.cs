@@ -31,12 +31,13 @@ public class OperatorCluster : IAsyncLifetime
         }, TimeSpan.FromSeconds(30), "CRDs established");
     }
 
-    // 32 H100s for GPU tests and room for a few hundred CPU pods (the fault test runs 200).
+    // 128 H100s: the tests sharing this cluster leave their GPU pods running in their own namespaces;
+    // room for a few hundred CPU pods too (the fault test runs 200).
     protected virtual LocalCluster.LocalClusterOptions ClusterOptions() => new()
     {
         NodePools =
         [
-            new LocalCluster.NodePool { NamePrefix = "gpu-h100", Count = 4, Gpus = 8, GpuProduct = "NVIDIA-H100-80GB-HBM3" },
+            new LocalCluster.NodePool { NamePrefix = "gpu-h100", Count = 16, Gpus = 8, GpuProduct = "NVIDIA-H100-80GB-HBM3" },
             new LocalCluster.NodePool { NamePrefix = "cpu", Count = 3, MaxPods = 250, Cpu = "256", Memory = "1Ti" },
         ],
     };

@@ -24,13 +24,13 @@ public sealed class ModelDeploymentChildrenTests
     }
 
     [Fact]
-    public void Service_selects_every_revision_on_port_80()
+    public void Service_selects_every_revision_on_port_80_and_grpc_on_8001()
     {
         var service = ModelDeploymentChildren.Service(ModelDeploymentFixtures.Resnet());
         Assert.Equal("resnet", service.Metadata.Name);
         Assert.Equal(new Dictionary<string, string> { ["aioperator.dev/model-deployment"] = "resnet" }, service.Spec.Selector);
-        var port = Assert.Single(service.Spec.Ports);
-        Assert.Equal((80, "http"), (port.Port, port.TargetPort.Value));
+        Assert.Equal([("http", 80, "http", null), ("grpc", 8001, "grpc", "kubernetes.io/h2c")],
+            service.Spec.Ports.Select(p => (p.Name, p.Port, p.TargetPort.Value, (string?)p.AppProtocol)));
     }
 
     [Fact]

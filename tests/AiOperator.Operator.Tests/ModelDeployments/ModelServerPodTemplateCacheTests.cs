@@ -19,6 +19,15 @@ public sealed class ModelServerPodTemplateCacheTests
     }
 
     [Fact]
+    public void The_container_serves_grpc_on_a_named_port()
+    {
+        var md = ModelDeploymentFixtures.Resnet();
+        var container = ModelServerPodTemplate.Render(md, "https://models.example/m.onnx", Image).Spec.Containers[0];
+        Assert.Contains("--grpc-port=8001", container.Args);
+        Assert.Contains(container.Ports, p => p.Name == "grpc" && p.ContainerPort == 8001);
+    }
+
+    [Fact]
     public void By_default_the_cache_volume_holds_the_largest_model_the_server_will_download()
     {
         var (size, cap) = Render(ModelDeploymentFixtures.Resnet());

@@ -64,7 +64,12 @@ internal static class ModelDeploymentChildren
                 Type = "ClusterIP",
                 // Every live revision: traffic follows ready replica counts.
                 Selector = new Dictionary<string, string> { [ModelDeploymentLabels.ModelDeployment] = md.Metadata.Name },
-                Ports = [new V1ServicePort { Name = "http", Port = 80, TargetPort = "http", Protocol = "TCP" }],
+                // gRPC (Open Inference Protocol) is HTTP/2 without TLS: h2c tells gateways and meshes so.
+                Ports =
+                [
+                    new V1ServicePort { Name = "http", Port = 80, TargetPort = "http", Protocol = "TCP" },
+                    new V1ServicePort { Name = "grpc", Port = ModelServerPodTemplate.GrpcPort, TargetPort = "grpc", Protocol = "TCP", AppProtocol = "kubernetes.io/h2c" },
+                ],
             },
         };
     }

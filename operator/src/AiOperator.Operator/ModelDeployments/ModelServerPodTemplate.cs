@@ -10,6 +10,7 @@ namespace AiOperator.Operator.ModelDeployments;
 internal static class ModelServerPodTemplate
 {
     public const int HttpPort = 8080;
+    public const int GrpcPort = 8001;
     public const string ContainerName = "model-server";
     public const string ModelMountPath = "/models";
 
@@ -63,6 +64,7 @@ internal static class ModelServerPodTemplate
             // $(POD_IP) is expanded by the kubelet: the server binds its pod's address only.
             "--host=$(POD_IP)",
             $"--http-port={HttpPort.ToString(CultureInfo.InvariantCulture)}",
+            $"--grpc-port={GrpcPort.ToString(CultureInfo.InvariantCulture)}",
             $"--execution-provider={Provider(runtime.ExecutionProvider ?? ExecutionProvider.Auto, gpuCount)}",
             $"--max-batch-size={(runtime.MaxBatchSize ?? 8).ToString(CultureInfo.InvariantCulture)}",
             $"--max-queue-delay-us={(runtime.MaxQueueDelayMicroseconds ?? 2000).ToString(CultureInfo.InvariantCulture)}",
@@ -91,7 +93,7 @@ internal static class ModelServerPodTemplate
             Image = string.IsNullOrEmpty(runtime.Image) ? defaultImage : runtime.Image,
             Args = args,
             Env = env,
-            Ports = [new V1ContainerPort { Name = "http", ContainerPort = HttpPort, Protocol = "TCP" }],
+            Ports = [new V1ContainerPort { Name = "http", ContainerPort = HttpPort, Protocol = "TCP" }, new V1ContainerPort { Name = "grpc", ContainerPort = GrpcPort, Protocol = "TCP" }],
             Resources = WithDefaultResources(GpuPlacement.Resources(spec.Resources)),
             VolumeMounts = mounts,
             // Started means the model loaded: large models get up to 10 minutes. A model that never loads

@@ -79,7 +79,7 @@ internal sealed class InferenceScheduler : IAsyncDisposable
         {
             try
             {
-                Execute([item]);
+                ExecuteGuarded([item]);
             }
             finally
             {
@@ -161,7 +161,24 @@ internal sealed class InferenceScheduler : IAsyncDisposable
                 await WaitForMoreAsync(batch, rows);
             }
 
+            ExecuteGuarded(batch);
+        }
+    }
+
+    // Whatever goes wrong outside the model run (e.g. memory for stacking), every request of the batch
+    // gets an answer and the slot goes on serving.
+    private void ExecuteGuarded(List<QueuedRequest> batch)
+    {
+        try
+        {
             Execute(batch);
+        }
+        catch (Exception ex)
+        {
+            foreach (var item in batch)
+            {
+                item.Completion.TrySetException(Translate(ex));
+            }
         }
     }
 
