@@ -6,8 +6,10 @@ namespace AiOperator.Operator.Rbac;
 /// </summary>
 internal sealed record PolicyRule(string[] ApiGroups, string[] Resources, string[] Verbs, string[]? ResourceNames = null, string? Why = null)
 {
-    /// <summary>Cluster-scoped resources (CRDs) need a ClusterRole even when the operator watches only some namespaces.</summary>
-    public bool ClusterScoped => ApiGroups.Contains("apiextensions.k8s.io");
+    private static readonly string[] ClusterScopedResources = ["customresourcedefinitions", "nodes", "namespaces", "priorityclasses"];
+
+    /// <summary>Cluster-scoped resources (CRDs, nodes) need a ClusterRole even when the operator watches only some namespaces.</summary>
+    public bool ClusterScoped => Resources.All(r => ClusterScopedResources.Contains(r.Split('/')[0]));
 
     public bool Allows(string group, string resource, string verb, string name) =>
         ApiGroups.Contains(group) && Resources.Contains(resource) && Verbs.Contains(verb)
