@@ -9,11 +9,14 @@ public sealed class KustomizeTests
     private const string Kubectl = "/usr/bin/kubectl";
 
     [Fact]
-    public void Default_overlay_builds_with_crds_rbac_and_a_restricted_manager()
+    public void Default_overlay_builds_with_rbac_and_a_restricted_manager_but_no_crds()
     {
         var documents = Kustomize("config/default");
         string[] kinds = [.. documents.Select(d => (string)d["kind"]!)];
-        Assert.Equal(2, kinds.Count(k => k == "CustomResourceDefinition"));
+
+        // `kubectl delete -k config/default` must not take the CRDs, and every custom resource, with it.
+        Assert.DoesNotContain("CustomResourceDefinition", kinds);
+        Assert.Equal(2, Kustomize("config/crd").Count(d => (string)d["kind"]! == "CustomResourceDefinition"));
         Assert.Contains("ClusterRole", kinds);
         Assert.Contains("Role", kinds);
         Assert.Contains("ServiceAccount", kinds);

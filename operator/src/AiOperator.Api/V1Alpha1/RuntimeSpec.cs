@@ -25,6 +25,6 @@ public sealed class RuntimeSpec
     public int? MaxQueueDelayMicroseconds { get; set; }
 
     [JsonPropertyName("env"), SchemaLength(maximum: 256)]
-    [Description("Extra environment variables, passed through to the model-server container.")]
+    [Description("Extra environment variables of the model-server container, as in a pod spec; values reach the server literally ($(VAR) is not expanded).")]
     public IList<V1EnvVar>? Env { get; set; }
 }

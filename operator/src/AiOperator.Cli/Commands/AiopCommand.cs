@@ -9,9 +9,10 @@ internal static class AiopCommand
 {
     public static RootCommand Create(IAnsiConsole console, TextWriter error)
     {
-        var root = new RootCommand("aiop: the AiOperator command line (CRD generation, local cluster, and the admin commands also usable as `kubectl aiop`)")
+        var root = new RootCommand("aiop: the AiOperator command line (CRD and RBAC generation, local cluster, demo, and the admin commands also usable as `kubectl aiop`)")
         {
             CrdsCommand.Create(),
+            RbacCommand.Create(),
             LocalCommand.Create(),
             Demo.DemoCommand.Create(console),
             GetCommand.Create(console, error),

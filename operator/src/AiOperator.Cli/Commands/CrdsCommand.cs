@@ -19,7 +19,13 @@ internal static class CrdsCommand
             AllowMultipleArgumentsPerToken = true,
         };
 
-        var command = new Command("crds", "Generate the CustomResourceDefinitions from the C# API types") { output, copyTo };
+        var reference = new Option<string>("--api-reference")
+        {
+            Description = "The API reference whose field tables are regenerated too (skipped when the file does not exist)",
+            DefaultValueFactory = _ => Path.Combine("docs", "api.md"),
+        };
+
+        var command = new Command("crds", "Generate the CustomResourceDefinitions (and the API reference's field tables) from the C# API types") { output, copyTo, reference };
         command.SetAction(result =>
         {
             var folders = new List<string> { result.GetValue(output)! };
@@ -27,6 +33,12 @@ internal static class CrdsCommand
             foreach (var file in CrdGenerator.WriteAll(folders))
             {
                 Console.WriteLine($"wrote {file}");
+            }
+
+            if (result.GetValue(reference) is { } doc && File.Exists(doc))
+            {
+                File.WriteAllText(doc, ApiReference.Update(File.ReadAllText(doc)));
+                Console.WriteLine($"wrote {doc}");
             }
 
             return 0;
