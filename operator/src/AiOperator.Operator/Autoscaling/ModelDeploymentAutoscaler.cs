@@ -61,6 +61,11 @@ internal sealed partial class ModelDeploymentAutoscaler(
             {
                 // A newer copy is on its way through the informer: the next round decides on it.
             }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // One ModelDeployment's failed write must not stop the others, nor the loop: the next round retries.
+                LogEvaluationFailed(key.Namespace, key.Name, ex);
+            }
         }
 
         foreach (var gone in _states.Keys.Where(k => !seen.Contains(k)).ToList())
@@ -214,6 +219,9 @@ internal sealed partial class ModelDeploymentAutoscaler(
         Message = message,
         ObservedGeneration = md.Metadata.Generation,
     };
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "ModelDeployment {Namespace}/{Name}: autoscaling or status.metrics not written")]
+    private partial void LogEvaluationFailed(string @namespace, string name, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "ModelDeployment {Namespace}/{Name}: {From} -> {To} replicas ({Reason})")]
     private partial void LogDecision(string @namespace, string name, int from, int to, string reason);
