@@ -5,6 +5,22 @@ namespace AiOperator.ControllerRuntime.Tests.Metrics;
 public sealed class MetricsRegistryTests
 {
     [Fact]
+    public void A_removed_gauge_series_is_no_longer_rendered()
+    {
+        var registry = new MetricsRegistry();
+        var gauge = registry.Gauge("desired", "d", "name");
+        gauge.Set(3, "a");
+        gauge.Set(5, "b");
+
+        Assert.True(gauge.Remove("a"));
+        Assert.False(gauge.Remove("a"));
+
+        var text = registry.Render();
+        Assert.DoesNotContain("desired{name=\"a\"}", text, StringComparison.Ordinal);
+        Assert.Contains("desired{name=\"b\"} 5\n", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Renders_counters_gauges_and_histograms_in_prometheus_text()
     {
         var metrics = new ControllerMetrics();

@@ -25,6 +25,7 @@ public sealed class ModelDeploymentAutoscalerTests(OperatorCluster fixture)
     private readonly ResourceCache<ModelDeployment> _modelDeployments = new();
     private readonly ResourceCache<V1Pod> _pods = new([ModelDeploymentLabels.ModelDeployment]);
     private readonly RecordingEvents _events = new();
+    private readonly ControllerMetrics _metrics = new();
     private readonly List<SyntheticPod> _load = [new(), new()];
 
     [Fact]
@@ -38,7 +39,7 @@ public sealed class ModelDeploymentAutoscalerTests(OperatorCluster fixture)
         using var api = new KubeApi(fixture.Config, new ControllerMetrics());
         var store = new MetricsStore(_time, TimeSpan.FromMinutes(3));
         var autoscaler = new ModelDeploymentAutoscaler(_modelDeployments, _pods, new ResourceCache<V1Node>(), store, new StatusWriter(api), _events,
-            new AutoscalerSettings(), _time, NullLogger<ModelDeploymentAutoscaler>.Instance);
+            _metrics, new AutoscalerSettings(), _time, NullLogger<ModelDeploymentAutoscaler>.Instance);
         await new StatusWriter(api).UpdateAsync(await mds.GetAsync(ns, "chat"), new ModelDeploymentStatus { StableRevision = "r1", DesiredReplicas = 2 }, CancellationToken.None);
         _pods.Upsert(Pod(ns, "chat-a"));
         _pods.Upsert(Pod(ns, "chat-b"));
@@ -50,6 +51,7 @@ public sealed class ModelDeploymentAutoscalerTests(OperatorCluster fixture)
         Assert.Equal(4, ReplicaTotal.Compute(scaled.Spec, scaled.Status));
         Assert.Equal(2, scaled.Status.Metrics!.Concurrency);                 // per pod
         Assert.Contains(_events.Recorded, e => e.Reason == "Autoscaled" && e.Message.StartsWith("2 → 4 replicas", StringComparison.Ordinal));
+        Assert.Equal(4, _metrics.Registry.Gauge("aiop_operator_autoscaler_desired_replicas", "", "namespace", "model_deployment").Value(ns, "chat"));
 
         // Paused: load doubles, the total stays.
         await mds.PatchAsync(ns, "chat", """{"spec":{"paused":true}}""");

@@ -26,6 +26,19 @@ public sealed class ModelLoadFailureProjectionTests
     }
 
     [Fact]
+    public void The_running_servers_reason_beats_how_an_earlier_container_ended()
+    {
+        var md = ModelDeploymentFixtures.Resnet(replicas: 1);
+        var pod = Pod("3-aaaaaa");
+        pod.Status.ContainerStatuses = [new V1ContainerStatus { Name = "server", LastState = new V1ContainerState { Terminated = new V1ContainerStateTerminated { ExitCode = 143 } } }];
+        ModelLoadFailure[] failures = [new("resnet-3-aaaaaa-x", "3-aaaaaa", "sha256 mismatch", Now)];
+
+        var status = ModelDeploymentStatusProjection.Compute(new(md, "3-aaaaaa", 1, [Deployment("3-aaaaaa")], [pod], failures), Now);
+
+        Assert.Equal("pod resnet-3-aaaaaa-x: sha256 mismatch", Conditions.Find(status.Conditions, "ModelLoaded")!.Message);
+    }
+
+    [Fact]
     public void Failures_of_other_revisions_or_vanished_pods_do_not_count()
     {
         var md = ModelDeploymentFixtures.Resnet(replicas: 1);

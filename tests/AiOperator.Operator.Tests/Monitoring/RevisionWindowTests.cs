@@ -25,7 +25,7 @@ public sealed class RevisionWindowTests
         var m = store.Snapshot("ns", "md", "r1", TimeSpan.FromSeconds(60))!;
 
         Assert.Equal(40, m.RequestsPerSecond, 6);
-        Assert.Equal(2320, m.Requests, 6);           // 58 s between the first and last sample of the window
+        Assert.Equal(2400, m.Requests, 6);
         Assert.Equal(0.1, m.ErrorRate, 6);
         Assert.Equal(0.4, m.Concurrency, 6);          // per pod: (0.2 + 0.6) / 2
         Assert.Equal(0.8, m.TotalConcurrency, 6);
@@ -61,6 +61,41 @@ public sealed class RevisionWindowTests
         // The counters fell from 1240 to 40: counted as a reset, not as -1200 requests.
         Assert.Equal(20, m.RequestsPerSecond, 6);
         Assert.Equal(0.2, m.TotalConcurrency, 6);
+    }
+
+    [Fact]
+    public void A_gap_in_one_pods_scrapes_is_not_read_as_idleness_and_a_new_pod_counts_from_zero()
+    {
+        var (time, store) = NewStore();
+        var old = new SyntheticPod();
+        var fresh = new SyntheticPod();
+        for (var i = 0; i < 60; i++)
+        {
+            old.Advance(Scrape, rps: 10, latencySeconds: 0.1);
+            if (i >= 50)
+            {
+                fresh.Advance(Scrape, rps: 10, latencySeconds: 0.1);
+            }
+
+            time.Advance(Scrape);
+
+            // The old pod is unreachable for 40 s inside the window; the new one starts 20 s before its end.
+            if (i is < 25 or >= 45)
+            {
+                store.Record("ns", "old", "md", "r1", old.Sample(time.GetUtcNow()));
+            }
+
+            if (i >= 50)
+            {
+                store.Record("ns", "fresh", "md", "r1", fresh.Sample(time.GetUtcNow()));
+            }
+        }
+
+        var m = store.Snapshot("ns", "md", "r1", TimeSpan.FromSeconds(60))!;
+
+        // old: 10 rps throughout; fresh: 10 rps for its last 20 s of the 60 s window = 3.33 rps on average.
+        Assert.Equal(10 + (10 * 20 / 60.0), m.RequestsPerSecond, 6);
+        Assert.Equal(1 + (1 * 20 / 60.0), m.TotalConcurrency, 6);
     }
 
     [Fact]

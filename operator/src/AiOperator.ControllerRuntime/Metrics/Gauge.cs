@@ -11,4 +11,7 @@ public sealed class Gauge : ScalarMetric
     public void Set(double value, params string[] labelValues) => Update(labelValues, _ => value);
 
     public void Add(double amount, params string[] labelValues) => Update(labelValues, v => v + amount);
+
+    /// <summary>Drops one series (e.g. of an object that no longer exists), so it is no longer exposed.</summary>
+    public bool Remove(params string[] labelValues) => RemoveSeries(labelValues);
 }

@@ -25,6 +25,8 @@ public abstract class ScalarMetric : Metric
         }
     }
 
+    private protected bool RemoveSeries(string[] labelValues) => _series.TryRemove(SeriesKey(labelValues), out _);
+
     private protected override void WriteSeries(StringBuilder text)
     {
         foreach (var (key, box) in Sorted(_series))

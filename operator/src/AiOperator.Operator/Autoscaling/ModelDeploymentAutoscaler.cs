@@ -3,6 +3,7 @@ using AiOperator.Api.Validation;
 using AiOperator.ControllerRuntime.Client;
 using AiOperator.ControllerRuntime.Events;
 using AiOperator.ControllerRuntime.Informers;
+using AiOperator.ControllerRuntime.Metrics;
 using AiOperator.ControllerRuntime.Reconciliation;
 using AiOperator.Operator.ModelDeployments;
 using AiOperator.Operator.Monitoring;
@@ -25,6 +26,7 @@ internal sealed partial class ModelDeploymentAutoscaler(
     IRevisionMetrics metrics,
     StatusWriter statusWriter,
     IEventRecorder events,
+    ControllerMetrics controllerMetrics,
     AutoscalerSettings settings,
     TimeProvider timeProvider,
     ILogger<ModelDeploymentAutoscaler> logger)
@@ -33,6 +35,11 @@ internal sealed partial class ModelDeploymentAutoscaler(
 
     private readonly Dictionary<ObjectKey, AutoscalerState> _states = [];
     private readonly Dictionary<ObjectKey, int?> _specReplicas = [];
+    private readonly HashSet<ObjectKey> _exposed = [];
+    private readonly Gauge _desired = controllerMetrics.Registry.Gauge(
+        "aiop_operator_autoscaler_desired_replicas", "Replicas the autoscaler decided per ModelDeployment", "namespace", "model_deployment");
+    private readonly Gauge _limited = controllerMetrics.Registry.Gauge(
+        "aiop_operator_autoscaler_capacity_limited", "1 while free GPUs, not load, limit a ModelDeployment's replicas", "namespace", "model_deployment");
 
     public async Task EvaluateAsync(CancellationToken cancellationToken)
     {
@@ -54,6 +61,11 @@ internal sealed partial class ModelDeploymentAutoscaler(
             {
                 // A newer copy is on its way through the informer: the next round decides on it.
             }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // One ModelDeployment's failed write must not stop the others, nor the loop: the next round retries.
+                LogEvaluationFailed(key.Namespace, key.Name, ex);
+            }
         }
 
         foreach (var gone in _states.Keys.Where(k => !seen.Contains(k)).ToList())
@@ -64,6 +76,13 @@ internal sealed partial class ModelDeploymentAutoscaler(
         foreach (var gone in _specReplicas.Keys.Where(k => !seen.Contains(k)).ToList())
         {
             _specReplicas.Remove(gone);
+        }
+
+        foreach (var gone in _exposed.Where(k => !_states.ContainsKey(k)).ToList())
+        {
+            _desired.Remove(gone.Namespace, gone.Name);
+            _limited.Remove(gone.Namespace, gone.Name);
+            _exposed.Remove(gone);
         }
     }
 
@@ -128,6 +147,9 @@ internal sealed partial class ModelDeploymentAutoscaler(
         }
 
         status.DesiredReplicas = decision.Desired;
+        _desired.Set(decision.Desired, key.Namespace, key.Name);
+        _limited.Set(decision.CapacityMessage is null ? 0 : 1, key.Namespace, key.Name);
+        _exposed.Add(key);
         var wasLimited = status.Conditions?.FirstOrDefault(c => c.Type == ScalingLimited);
         if (decision.CapacityMessage is { } message)
         {
@@ -197,6 +219,9 @@ internal sealed partial class ModelDeploymentAutoscaler(
         Message = message,
         ObservedGeneration = md.Metadata.Generation,
     };
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "ModelDeployment {Namespace}/{Name}: autoscaling or status.metrics not written")]
+    private partial void LogEvaluationFailed(string @namespace, string name, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "ModelDeployment {Namespace}/{Name}: {From} -> {To} replicas ({Reason})")]
     private partial void LogDecision(string @namespace, string name, int from, int to, string reason);

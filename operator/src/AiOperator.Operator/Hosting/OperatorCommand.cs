@@ -5,6 +5,7 @@ using AiOperator.ControllerRuntime.Client;
 using AiOperator.ControllerRuntime.Hosting;
 using AiOperator.ControllerRuntime.LeaderElection;
 using AiOperator.ControllerRuntime.Metrics;
+using AiOperator.Operator.Monitoring;
 using k8s;
 using Microsoft.Extensions.Logging;
 
@@ -24,7 +25,19 @@ internal static class OperatorCommand
         var image = new Option<string>("--model-server-image") { Description = "Default model-server image", DefaultValueFactory = _ => OperatorOptions.DefaultModelServerImage };
         var concurrency = new Option<int>("--max-concurrent-reconciles") { Description = "Reconciles in parallel per controller", DefaultValueFactory = _ => 4 };
         var logFormat = new Option<string>("--log-format") { Description = "json or text", DefaultValueFactory = _ => "json" };
+        var scrapeInterval = new Option<double>("--model-scrape-interval-seconds")
+        {
+            Description = "How often model pods' /metrics are read (status.metrics, early ModelLoaded=False, autoscaling); 0 turns the scraper off",
+            DefaultValueFactory = _ => 2,
+        };
         logFormat.AcceptOnlyFromAmong("json", "text");
+        scrapeInterval.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<double>() is < 0 or > 300)
+            {
+                r.AddError("--model-scrape-interval-seconds must be between 0 and 300");
+            }
+        });
         concurrency.Validators.Add(r =>
         {
             if (r.GetValueOrDefault<int>() < 1)
@@ -35,7 +48,7 @@ internal static class OperatorCommand
 
         var root = new RootCommand("aiop-operator: reconciles ModelDeployments and TrainingJobs")
         {
-            kubeconfig, namespaces, leaderElect, leaseNamespace, leaseName, probeAddress, image, concurrency, logFormat,
+            kubeconfig, namespaces, leaderElect, leaseNamespace, leaseName, probeAddress, image, concurrency, logFormat, scrapeInterval,
         };
         root.SetAction(async (result, cancellationToken) =>
         {
@@ -74,7 +87,12 @@ internal static class OperatorCommand
 
             var metrics = new ControllerMetrics();
             using var api = new KubeApi(config, metrics);
-            await using var host = OperatorHost.Build(api, hostOptions, result.GetValue(image)!, result.GetValue(concurrency), metrics, TimeProvider.System, loggers);
+            var interval = TimeSpan.FromSeconds(result.GetValue(scrapeInterval));
+            var monitoring = interval == TimeSpan.Zero
+                ? new MonitoringOptions { Enabled = false }
+                : new MonitoringOptions { ScrapeInterval = interval, ScrapeTimeout = interval < TimeSpan.FromSeconds(2) ? interval * 0.75 : TimeSpan.FromSeconds(1.5) };
+            await using var host = OperatorHost.Build(api, hostOptions, result.GetValue(image)!, result.GetValue(concurrency), metrics, TimeProvider.System, loggers,
+                monitoringOptions: monitoring);
             log.LogInformation("aiop-operator starting against {Server}", config.Host);
             await host.RunAsync(cancellationToken);
             log.LogInformation("aiop-operator stopped");

@@ -184,6 +184,14 @@ internal static class ModelDeploymentStatusProjection
             return ("True", "ModelServing", $"revision {revision} loaded the model and is ready");
         }
 
+        // The running server's own word, read from its metrics by the scraper: no need to wait out the startup
+        // probe, and fresher than how an earlier container of the pod ended.
+        var reported = failures.FirstOrDefault(f => f.Revision == revision && mine.Any(p => p.Metadata.Name == f.Pod));
+        if (reported is not null)
+        {
+            return ("False", "ModelLoadFailed", Truncate($"pod {reported.Pod}: {reported.Reason}"));
+        }
+
         foreach (var pod in mine)
         {
             foreach (var container in pod.Status?.ContainerStatuses ?? [])
@@ -202,13 +210,6 @@ internal static class ModelDeploymentStatusProjection
                     return ("False", waiting.Reason, Truncate($"pod {pod.Metadata.Name}: {waiting.Message ?? waiting.Reason}"));
                 }
             }
-        }
-
-        // The server's own word, read from its metrics by the scraper: no need to wait out the startup probe.
-        var reported = failures.FirstOrDefault(f => f.Revision == revision && mine.Any(p => p.Metadata.Name == f.Pod));
-        if (reported is not null)
-        {
-            return ("False", "ModelLoadFailed", Truncate($"pod {reported.Pod}: {reported.Reason}"));
         }
 
         return ("Unknown", "Loading", mine.Count == 0 ? $"no pod of revision {revision} yet" : $"revision {revision} is loading the model");

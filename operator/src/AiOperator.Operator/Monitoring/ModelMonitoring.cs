@@ -49,7 +49,7 @@ internal sealed class ModelMonitoring(MonitoringOptions options, TimeProvider ti
         var nodes = host.Informer<V1Node>(new InformerOptions { Namespaces = null, ResyncPeriod = resync, Transform = NodeCapacityOnly });
         var autoscaler = new ModelDeploymentAutoscaler(
             modelDeployments.ModelDeployments.Cache, modelDeployments.Pods.Cache, nodes.Cache, Metrics,
-            new StatusWriter(host.Api), host.Events, new AutoscalerSettings(), timeProvider, loggerFactory.CreateLogger<ModelDeploymentAutoscaler>());
+            new StatusWriter(host.Api), host.Events, host.Metrics, new AutoscalerSettings(), timeProvider, loggerFactory.CreateLogger<ModelDeploymentAutoscaler>());
         var queue = modelDeployments.Controller.Queue;
         host.AddRunnable(RunnableName, async leading =>
         {

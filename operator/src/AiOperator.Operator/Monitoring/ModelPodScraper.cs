@@ -160,7 +160,7 @@ internal sealed partial class ModelPodScraper
             LogScrapeFailed(uri, $"no answer within {_options.Timeout.TotalSeconds:0.###} s");
             return null;
         }
-        catch (Exception ex) when (ex is HttpRequestException or IOException or FormatException or DecoderFallbackException)
+        catch (Exception ex) when (ex is not OperationCanceledException)
         {
             LogScrapeFailed(uri, ex.Message);
             return null;

@@ -23,6 +23,7 @@ internal static class RevisionWindow
 
         double rps = 0, errorsPerSecond = 0, busy = 0, gaugeSum = 0, gpuSum = 0;
         var newCounts = new List<PodCounts>();
+        var anyOld = false;
         int withRates = 0, withGauge = 0, withGpu = 0, scraped = 0, failed = 0;
         var earliest = DateTimeOffset.MaxValue;
         var latest = DateTimeOffset.MinValue;
@@ -88,6 +89,7 @@ internal static class RevisionWindow
             else
             {
                 // Here before the window: its own rate stands for the whole window, gaps in its scrapes included.
+                anyOld = true;
                 var own = (range[^1].At - start).TotalSeconds;
                 rps += counts.Requests / own;
                 errorsPerSecond += counts.Failures / own;
@@ -99,8 +101,8 @@ internal static class RevisionWindow
         }
 
         // Pods that appeared inside the window did nothing before they appeared: their work is spread over the
-        // time the data covers (the whole window once it is full).
-        var span = withRates == 0 ? double.NaN : Math.Min((to - from).TotalSeconds, (latest - earliest).TotalSeconds);
+        // window, or over the time the data covers while no pod is older than the window (operator just started).
+        var span = withRates == 0 ? double.NaN : anyOld ? (to - from).TotalSeconds : Math.Min((to - from).TotalSeconds, (latest - earliest).TotalSeconds);
         foreach (var counts in newCounts)
         {
             rps += counts.Requests / span;
