@@ -104,4 +104,15 @@ public sealed class ModelServerPodTemplateTests
         md.Spec.Model.Name = null;
         Assert.Contains("--model-name=resnet", ModelServerPodTemplate.Render(md, md.Spec.Model.Uri!, Image).Spec.Containers[0].Args);
     }
+
+    [Fact]
+    public void A_leaving_pod_drains_within_its_grace_period()
+    {
+        var md = ModelDeploymentFixtures.Resnet();
+        var pod = ModelServerPodTemplate.Render(md, md.Spec.Model.Uri!, Image).Spec;
+        Assert.Contains("--drain-delay-seconds=5", pod.Containers[0].Args);
+        Assert.Contains("--drain-timeout-seconds=20", pod.Containers[0].Args);
+        Assert.True(ModelServerPodTemplate.DrainDelaySeconds + ModelServerPodTemplate.DrainTimeoutSeconds < pod.TerminationGracePeriodSeconds,
+            "SIGKILL must not cut the drain short");
+    }
 }

@@ -13,6 +13,11 @@ internal static class ModelServerPodTemplate
     public const string ModelMountPath = "/models";
     public const string GpuTaintKey = "nvidia.com/gpu";
 
+    // Drain delay covers endpoint propagation (kube-proxy, ingress); the grace period covers delay plus drain.
+    public const int DrainDelaySeconds = 5;
+    public const int DrainTimeoutSeconds = 20;
+    public const int TerminationGracePeriodSeconds = 30;
+
     public static string ModelName(ModelDeployment md) => md.Spec.Model.Name ?? md.Metadata.Name;
 
     public static V1PodTemplateSpec Render(ModelDeployment md, string modelUri, string defaultImage)
@@ -46,6 +51,10 @@ internal static class ModelServerPodTemplate
             $"--execution-provider={Provider(runtime.ExecutionProvider ?? ExecutionProvider.Auto, gpuCount)}",
             $"--max-batch-size={(runtime.MaxBatchSize ?? 8).ToString(CultureInfo.InvariantCulture)}",
             $"--max-queue-delay-us={(runtime.MaxQueueDelayMicroseconds ?? 2000).ToString(CultureInfo.InvariantCulture)}",
+            // A leaving pod (scale-down, promotion, rollback) fails no request: on SIGTERM readiness drops and the
+            // server keeps serving while endpoints and proxies let go of it, then finishes what is in flight.
+            $"--drain-delay-seconds={DrainDelaySeconds.ToString(CultureInfo.InvariantCulture)}",
+            $"--drain-timeout-seconds={DrainTimeoutSeconds.ToString(CultureInfo.InvariantCulture)}",
         };
         if (!string.IsNullOrEmpty(spec.Model.Version))
         {
@@ -145,7 +154,7 @@ internal static class ModelServerPodTemplate
                 PriorityClassName = string.IsNullOrEmpty(spec.Scheduling?.PriorityClassName) ? null : spec.Scheduling.PriorityClassName,
                 AutomountServiceAccountToken = false,
                 EnableServiceLinks = false,
-                TerminationGracePeriodSeconds = 30,
+                TerminationGracePeriodSeconds = TerminationGracePeriodSeconds,
                 SecurityContext = new V1PodSecurityContext
                 {
                     RunAsNonRoot = true,
