@@ -8,6 +8,7 @@ using AiOperator.ModelServer.Tests.Support;
 using AiOperator.Operator.Tests.Integration;
 using k8s;
 using k8s.Models;
+using Xunit.Abstractions;
 
 namespace AiOperator.Operator.Tests.EndToEnd;
 
@@ -15,7 +16,7 @@ namespace AiOperator.Operator.Tests.EndToEnd;
 /// A canary upgrade v1 → v2 of real model-server processes under steady load through the Service address:
 /// pods come (canary steps) and go (stable shrinking, promotion) and not one request fails.
 /// </summary>
-public sealed class RolloutEndToEndTests : IAsyncLifetime
+public sealed class RolloutEndToEndTests(ITestOutputHelper output) : IAsyncLifetime
 {
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(120);
     private LocalCluster.LocalCluster? _cluster;
@@ -70,6 +71,7 @@ public sealed class RolloutEndToEndTests : IAsyncLifetime
         using var load = new CancellationTokenSource();
         var workers = Enumerable.Range(0, 2).Select(w => LoadAsync(service.Spec.ClusterIP, w, load.Token)).ToList();
 
+        var upgrade = System.Diagnostics.Stopwatch.StartNew();
         await mds.PatchAsync(ns, "doubler", """{"spec":{"model":{"version":"2","uri":"pvc://models/doubler/2/model.onnx"}}}""");
         var steps = new HashSet<int>();
         await WaitAsync(mds, ns, m =>
@@ -85,12 +87,14 @@ public sealed class RolloutEndToEndTests : IAsyncLifetime
         // Keep the load on until every v1 pod has drained and exited.
         await Wait.UntilAsync(async () => (await Client.CoreV1.ListNamespacedPodAsync(ns)).Items
             .All(p => p.Metadata.Labels["aioperator.dev/revision"] != first.Status!.StableRevision), Deadline, "v1 pods gone");
+        upgrade.Stop();
         await load.CancelAsync();
         var results = await Task.WhenAll(workers);
 
         Assert.Equal([0, 1], steps.Order());
         var sent = results.Sum(r => r.Sent);
         var failed = results.SelectMany(r => r.Failures).ToList();
+        output.WriteLine($"good upgrade under load: {failed.Count} of {sent} requests failed, {upgrade.Elapsed.TotalSeconds:0.0} s from spec change to v1 pods gone");
         Assert.True(sent > 50, $"only {sent} requests were sent");
         Assert.True(failed.Count == 0, $"{failed.Count} of {sent} requests failed: {string.Join("; ", failed.Take(5))}");
     }
