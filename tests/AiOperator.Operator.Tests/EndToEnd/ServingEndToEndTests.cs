@@ -117,7 +117,7 @@ public sealed class ServingEndToEndTests : IAsyncLifetime
     }
 
     // The server this test run built (same configuration as the tests), found in the checkout.
-    private static string ModelServerBuild()
+    internal static string ModelServerBuild()
     {
         var configuration = new DirectoryInfo(AppContext.BaseDirectory).Parent!.Name;
         var root = DeployPathTests.RepositoryRoot();

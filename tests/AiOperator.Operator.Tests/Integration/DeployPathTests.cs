@@ -51,6 +51,10 @@ public sealed class DeployPathTests(OperatorCluster fixture)
         var (getCode, table) = await Kubectl.RunAsync(kubeconfig, "get", "mdep", "-n", ns);
         Assert.True(getCode == 0, table);
         Assert.Matches(@"resnet\s+resnet18\s+3\s+Ready\s+2/2\s+0", table);
+        var (wideCode, wide) = await Kubectl.RunAsync(kubeconfig, "get", "mdep", "-n", ns, "-o", "wide");
+        Assert.True(wideCode == 0, wide);
+        Assert.Contains("STABLE", wide, StringComparison.Ordinal);
+        Assert.Contains(md.Status.StableRevision!, wide, StringComparison.Ordinal);
 
         var (deleteCode, deleteOutput) = await Kubectl.RunAsync(kubeconfig, "delete", "mdep", "resnet", "-n", ns, "--timeout=60s");
         Assert.True(deleteCode == 0, deleteOutput);

@@ -223,6 +223,61 @@ public sealed class RolloutTests(OperatorCluster fixture)
         }
     }
 
+    [Fact]
+    public async Task Killing_the_operator_at_every_step_changes_nothing_the_rollout_decides()
+    {
+        var metrics = new ScriptedRevisionMetrics();
+        metrics.Set("2-", ScriptedRevisionMetrics.Healthy);
+        var (ns, mds, op) = await StartAsync("killloop", metrics, pauseSeconds: 3, replicas: 4);
+        try
+        {
+            var first = await DeployPathTests.WaitReadyAsync(mds, ns, "m", 4);
+            await mds.PatchAsync(ns, "m", V2Patch);
+            var seen = new List<string>();
+            var maxPods = 0;
+            var names = new HashSet<string>();
+            for (var kills = 0; kills < 10; kills++)
+            {
+                // Wait for the next thing the rollout decides (a step or the promotion), then kill the operator there.
+                ModelDeployment? md = null;
+                await Wait.UntilAsync(async () =>
+                {
+                    md = await mds.GetAsync(ns, "m");
+                    var pods = (await fixture.Client.CoreV1.ListNamespacedPodAsync(ns)).Items.Count(p => p.Metadata.DeletionTimestamp is null);
+                    maxPods = Math.Max(maxPods, pods);
+                    foreach (var d in (await fixture.Client.AppsV1.ListNamespacedDeploymentAsync(ns)).Items)
+                    {
+                        names.Add(d.Metadata.Name);
+                    }
+
+                    return State(md) != seen.LastOrDefault();
+                }, Deadline, "the rollout's next state");
+                seen.Add(State(md!));
+                await op.DisposeAsync();
+                if (md!.Status!.StableRevision != first.Status!.StableRevision)
+                {
+                    break;
+                }
+
+                op = RunningOperator.Start(fixture.Config, $"life{kills}", namespaces: [ns], revisionMetrics: metrics);
+            }
+
+            Assert.Equal(["canary@0", "canary@1", "stable"], seen.Where(s => s != "stable-old").Distinct());
+            Assert.Equal(2, names.Count);
+
+            // 4 stable + 2 canary at most (weight 50 before any stable pod leaves); never a third revision's pods.
+            Assert.True(maxPods <= 6, $"{maxPods} pods at once");
+        }
+        finally
+        {
+            await op.DisposeAsync();
+        }
+
+        string State(ModelDeployment md) =>
+            !string.IsNullOrEmpty(md.Status?.CanaryRevision) ? $"canary@{md.Status.CurrentStep}"
+            : md.Status?.StableRevision?.StartsWith("2-", StringComparison.Ordinal) == true ? "stable" : "stable-old";
+    }
+
     private async Task<(string Ns, ModelDeploymentClient Mds, RunningOperator Op)> StartAsync(
         string prefix, ScriptedRevisionMetrics metrics, int pauseSeconds, int progressDeadlineSeconds = 60, int replicas = 2)
     {

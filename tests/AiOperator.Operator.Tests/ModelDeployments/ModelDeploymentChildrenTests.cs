@@ -41,4 +41,16 @@ public sealed class ModelDeploymentChildrenTests
         var budget = ModelDeploymentChildren.DisruptionBudget(md, 2)!;
         Assert.Equal("1", budget.Spec.MaxUnavailable.Value);
     }
+
+    [Fact]
+    public void Canary_service_selects_the_canary_revision_alone_on_the_same_port()
+    {
+        var md = ModelDeploymentFixtures.Resnet();
+        var service = ModelDeploymentChildren.CanaryService(md, "4-bbbbbb");
+        Assert.Equal("resnet-canary", service.Metadata.Name);
+        Assert.Equal(new Dictionary<string, string> { ["aioperator.dev/model-deployment"] = "resnet", ["aioperator.dev/revision"] = "4-bbbbbb" }, service.Spec.Selector);
+        Assert.Equal("4-bbbbbb", service.Metadata.Labels["aioperator.dev/revision"]);
+        Assert.True(service.Metadata.OwnerReferences.Single().Controller);
+        Assert.Equal(80, Assert.Single(service.Spec.Ports).Port);
+    }
 }

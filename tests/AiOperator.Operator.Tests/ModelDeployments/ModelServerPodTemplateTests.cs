@@ -149,5 +149,13 @@ public sealed class ModelServerPodTemplateTests
         var small = ModelServerPodTemplate.Render(md, md.Spec.Model.Uri!, Image).Spec.Containers[0].Resources;
         Assert.Equal("512Mi", small.Requests["memory"].ToString());
         Assert.False(small.Requests.ContainsKey("cpu"), "a cpu limit below the default request leaves the request to the API server (it copies the limit)");
+    public void A_leaving_pod_drains_within_its_grace_period()
+    {
+        var md = ModelDeploymentFixtures.Resnet();
+        var pod = ModelServerPodTemplate.Render(md, md.Spec.Model.Uri!, Image).Spec;
+        Assert.Contains("--drain-delay-seconds=5", pod.Containers[0].Args);
+        Assert.Contains("--drain-timeout-seconds=20", pod.Containers[0].Args);
+        Assert.True(ModelServerPodTemplate.DrainDelaySeconds + ModelServerPodTemplate.DrainTimeoutSeconds < pod.TerminationGracePeriodSeconds,
+            "SIGKILL must not cut the drain short");
     }
 }

@@ -1,11 +1,10 @@
 namespace AiOperator.Operator.ModelDeployments;
 
-/// <summary>Labels and annotations the operator puts on, and reads from, ModelDeployment children.</summary>
+/// <summary>Labels the operator puts on, and reads from, ModelDeployment children (the rollout annotations are RolloutCommands).</summary>
 internal static class ModelDeploymentLabels
 {
     public const string ModelDeployment = "aioperator.dev/model-deployment";
     public const string Revision = "aioperator.dev/revision";
-    public const string RollbackTo = "aioperator.dev/rollback-to";
     public const string Name = "app.kubernetes.io/name";
     public const string Instance = "app.kubernetes.io/instance";
     public const string ManagedBy = "app.kubernetes.io/managed-by";

@@ -31,6 +31,11 @@ internal static class ModelServerPodTemplate
 
     public static readonly ResourceQuantity DefaultMemoryLimit = new("4Gi");
 
+    // Drain delay covers endpoint propagation (kube-proxy, ingress); the grace period covers delay plus drain.
+    public const int DrainDelaySeconds = 5;
+    public const int DrainTimeoutSeconds = 20;
+    public const int TerminationGracePeriodSeconds = 30;
+
     public static string ModelName(ModelDeployment md) => md.Spec.Model.Name ?? md.Metadata.Name;
 
     public static V1PodTemplateSpec Render(ModelDeployment md, string modelUri, string defaultImage)
@@ -69,6 +74,10 @@ internal static class ModelServerPodTemplate
             $"--max-batch-size={(runtime.MaxBatchSize ?? 8).ToString(CultureInfo.InvariantCulture)}",
             $"--max-queue-delay-us={(runtime.MaxQueueDelayMicroseconds ?? 2000).ToString(CultureInfo.InvariantCulture)}",
             $"--max-model-bytes={maxModelBytes.ToString(CultureInfo.InvariantCulture)}",
+            // A leaving pod (scale-down, promotion, rollback) fails no request: on SIGTERM readiness drops and the
+            // server keeps serving while endpoints and proxies let go of it, then finishes what is in flight.
+            $"--drain-delay-seconds={DrainDelaySeconds.ToString(CultureInfo.InvariantCulture)}",
+            $"--drain-timeout-seconds={DrainTimeoutSeconds.ToString(CultureInfo.InvariantCulture)}",
         };
         if (!string.IsNullOrEmpty(spec.Model.Version))
         {
@@ -137,7 +146,7 @@ internal static class ModelServerPodTemplate
                 SchedulerName = GpuPlacement.SchedulerName(spec.Scheduling),
                 AutomountServiceAccountToken = false,
                 EnableServiceLinks = false,
-                TerminationGracePeriodSeconds = 30,
+                TerminationGracePeriodSeconds = TerminationGracePeriodSeconds,
                 SecurityContext = RestrictedSecurity.Pod(),
             },
         };

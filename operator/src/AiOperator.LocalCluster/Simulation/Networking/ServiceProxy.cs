@@ -9,7 +9,8 @@ namespace AiOperator.LocalCluster.Simulation.Networking;
 
 // kube-proxy for the host: a TCP listener on each Service's clusterIP:port that forwards every
 // new connection to the next ready endpoint (round-robin), so traffic splits across revisions
-// by ready pod count exactly as iptables mode does on average.
+// by ready pod count exactly as iptables mode does on average; terminating pods get no new
+// connection while a ready one exists (ServiceBackends).
 internal sealed class ServiceProxy(
     Informer<V1Service, V1ServiceList> services,
     Informer<V1EndpointSlice, V1EndpointSliceList> slices,
@@ -85,21 +86,5 @@ internal sealed class ServiceProxy(
         _stopping.Dispose();
     }
 
-    // Ready endpoints of the service port, in a stable order so round-robin is fair.
-    private List<IPEndPoint> Backends(string ns, string service, string? portName) =>
-    [
-        .. slices.List()
-            .Where(s => s.Metadata.NamespaceProperty == ns && s.Metadata.Labels?.TryGetValue(ServiceEndpoints.ServiceNameLabel, out var n) == true && n == service)
-            .SelectMany(s =>
-            {
-                var port = s.Ports?.FirstOrDefault(p => (p.Name ?? string.Empty) == (portName ?? string.Empty))?.Port;
-                return port is null
-                    ? []
-                    : (s.Endpoints ?? []).Where(e => e.Conditions?.Ready != false)
-                        .SelectMany(e => e.Addresses ?? [])
-                        .Select(a => IPAddress.TryParse(a, out var ip) ? new IPEndPoint(ip, port.Value) : null)
-                        .OfType<IPEndPoint>();
-            })
-            .OrderBy(e => e.ToString(), StringComparer.Ordinal),
-    ];
+    private List<IPEndPoint> Backends(string ns, string service, string? portName) => ServiceBackends.Select(slices.List(), ns, service, portName);
 }
