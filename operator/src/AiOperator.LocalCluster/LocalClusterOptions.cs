@@ -22,6 +22,9 @@ public sealed record LocalClusterOptions
     // Deployments and the operator's own pods schedule as on a real GPU cluster.
     public int CpuNodes { get; init; } = 2;
 
+    // Node Leases and condition heartbeats written by the simulated kubelets.
+    public NodeHeartbeatOptions NodeHeartbeat { get; init; } = new();
+
     // Folder for pod folders, volumes, logs and the kubeconfig; default: a new temp folder, removed on dispose.
     public string? StateDirectory { get; init; }
 

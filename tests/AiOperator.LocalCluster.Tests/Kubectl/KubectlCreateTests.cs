@@ -175,6 +175,11 @@ public sealed class KubectlCreateTests(ApiServerFixture fixture) : IClassFixture
 
         var listed = (await _kubectl.RunAsync("get", "jobs,cronjobs,quota,limitranges,ingresses,networkpolicies,hpa", "-n", ns)).EnsureSuccess();
         Assert.Contains("job.batch/hello", listed.Stdout, StringComparison.Ordinal);
+        var jobs = (await _kubectl.RunAsync("get", "job", "hello", "-n", ns)).EnsureSuccess().Stdout;
+        Assert.Matches(@"NAME\s+STATUS\s+COMPLETIONS\s+DURATION\s+AGE", jobs);
+        Assert.Matches(@"hello\s+Running\s+0/1", jobs);
+        var classes = (await _kubectl.RunAsync("get", "priorityclass", pcName)).EnsureSuccess().Stdout;
+        Assert.Matches($@"{pcName}\s+1000\s+false", classes);
         (await _kubectl.RunAsync("get", "priorityclasses,storageclasses,persistentvolumes")).EnsureSuccess();
         var resources = (await _kubectl.RunAsync("api-resources", "-o", "name")).EnsureSuccess().Stdout;
         foreach (var expected in new[] { "jobs.batch", "cronjobs.batch", "resourcequotas", "limitranges", "priorityclasses.scheduling.k8s.io", "ingresses.networking.k8s.io", "networkpolicies.networking.k8s.io", "storageclasses.storage.k8s.io", "persistentvolumes", "horizontalpodautoscalers.autoscaling" })

@@ -52,9 +52,16 @@ internal sealed class SimulatedControlPlane : IAsyncDisposable
     {
         var pools = SimulatedNodes.Pools(_options);
         var nodes = SimulatedNodes.Build(pools, _time.GetUtcNow());
+        var registered = new List<V1Node>();
         foreach (var node in nodes)
         {
-            await RegisterNodeAsync(node, ct);
+            registered.Add(await RegisterNodeAsync(node, ct));
+        }
+
+        if (_options.NodeHeartbeat.Enabled)
+        {
+            var heartbeat = new NodeHeartbeat(_client, registered, _options.NodeHeartbeat, _time, Logger<NodeHeartbeat>());
+            _running.Add(Task.Run(() => heartbeat.RunAsync(_stop.Token), CancellationToken.None));
         }
 
         const int watchSeconds = 290;
@@ -142,7 +149,7 @@ internal sealed class SimulatedControlPlane : IAsyncDisposable
         _stop.Dispose();
     }
 
-    private async Task RegisterNodeAsync(V1Node node, CancellationToken ct)
+    private async Task<V1Node> RegisterNodeAsync(V1Node node, CancellationToken ct)
     {
         var status = node.Status;
         V1Node created;
@@ -157,7 +164,7 @@ internal sealed class SimulatedControlPlane : IAsyncDisposable
 
         // Status is ignored on create (status subresource), so it is written like a kubelet would.
         created.Status = status;
-        await _client.CoreV1.ReplaceNodeStatusAsync(created, node.Metadata.Name, cancellationToken: ct);
+        return await _client.CoreV1.ReplaceNodeStatusAsync(created, node.Metadata.Name, cancellationToken: ct);
     }
 
     private Informer<T, TList> Informer<T, TList>(string resource, Func<bool, string?, CancellationToken, Task<HttpOperationResponse<TList>>> call)

@@ -35,6 +35,8 @@ internal sealed partial class ResourceRegistry : IDisposable
             Create(nsType, "", new JsonObject { ["apiVersion"] = "v1", ["kind"] = "Namespace", ["metadata"] = new JsonObject { ["name"] = name } },
                 new WriteContext("kube-apiserver", false, false, FieldValidation.Ignore));
         }
+
+        SeedSystemPriorityClasses();
     }
 
     public ObjectStore Store => _store;
@@ -242,6 +244,11 @@ internal sealed partial class ResourceRegistry : IDisposable
         }
 
         ApplyCreateDefaults(type, body);
+        if (type.StoreKey == "/pods")
+        {
+            AdmitPriority(type, body);
+        }
+
         var types = Prepare(type, body, null, ctx);
         if (applyManaged is not null)
         {

@@ -68,6 +68,32 @@ internal static class BuiltinColumns
             Col("Object", "string", (o, _) => $"{(o.Obj("involvedObject").Str("kind") ?? "").ToLowerInvariant()}/{o.Obj("involvedObject").Str("name")}"),
             Col("Message", "string", (o, _) => o.Str("message") ?? ""),
         ],
+        ("batch", "Job") =>
+        [
+            Name(),
+            Col("Status", "string", (o, _) => JobStatus(o)),
+            Col("Completions", "string", (o, _) => $"{o.Obj("status").Long("succeeded") ?? 0}/{o.Obj("spec").Long("completions")?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "1"}"),
+            Col("Duration", "string", (o, now) => JobDuration(o, now)),
+            Age(),
+        ],
+        ("batch", "CronJob") =>
+        [
+            Name(),
+            Col("Schedule", "string", (o, _) => o.Obj("spec").Str("schedule") ?? ""),
+            Col("Timezone", "string", (o, _) => o.Obj("spec").Str("timeZone") ?? "<none>"),
+            Col("Suspend", "boolean", (o, _) => JsonTree.IsTrue(o.Obj("spec")?["suspend"])),
+            Col("Active", "integer", (o, _) => o.Obj("status").Arr("active")?.Count ?? 0),
+            Col("Last Schedule", "string", (o, now) => o.Obj("status").Str("lastScheduleTime") is { } last ? Since(last, now) : "<none>"),
+            Age(),
+        ],
+        ("scheduling.k8s.io", "PriorityClass") =>
+        [
+            Name(),
+            Col("Value", "integer", (o, _) => o.Long("value") ?? 0),
+            Col("Global-Default", "boolean", (o, _) => JsonTree.IsTrue(o["globalDefault"])),
+            Age(),
+            Col("PreemptionPolicy", "string", (o, _) => o.Str("preemptionPolicy") ?? ""),
+        ],
         ("apiextensions.k8s.io", "CustomResourceDefinition") =>
             [Name(), Col("Created At", "date", (o, _) => o.Obj("metadata").Str("creationTimestamp"))],
         _ => [Name(), Age()],
@@ -116,6 +142,26 @@ internal static class BuiltinColumns
         }
 
         return pod.Obj("status").Str("reason") ?? pod.Obj("status").Str("phase") ?? "Pending";
+    }
+
+    // kubectl 1.32's Job STATUS: the terminal condition, else Suspended/Running.
+    private static string JobStatus(JsonObject job)
+    {
+        var conditions = job.Obj("status").Arr("conditions") ?? [];
+        bool Has(string type) => conditions.Any(c => c.Str("type") == type && c.Str("status") == "True");
+        return Has("Complete") ? "Complete" : Has("Failed") ? "Failed" : Has("FailureTarget") ? "FailureTarget"
+            : Has("Suspended") ? "Suspended" : "Running";
+    }
+
+    private static JsonNode? JobDuration(JsonObject job, DateTimeOffset now)
+    {
+        if (JsonTree.ParseTime(job.Obj("status").Str("startTime")) is not { } start)
+        {
+            return "";
+        }
+
+        var end = JsonTree.ParseTime(job.Obj("status").Str("completionTime")) ?? now;
+        return HumanDuration.Format(end - start);
     }
 
     private static long Restarts(JsonObject pod) =>
