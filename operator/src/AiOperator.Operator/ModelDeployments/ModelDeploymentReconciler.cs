@@ -54,7 +54,7 @@ internal sealed partial class ModelDeploymentReconciler(
 
         // fromTrainingJob: from here on md names the job output that last passed the gate (same metadata and status).
         var from = md.Spec.Model.FromTrainingJob;
-        (md, var gateFailure) = TrainingJobModelSource.Resolve(md, from is null ? null : trainingJobs.Get(key.Namespace, from.Name));
+        (md, var accepted, var gateFailure) = TrainingJobModelSource.Resolve(md, from is null ? null : trainingJobs.Get(key.Namespace, from.Name));
         if (gateFailure is not null && Conditions.Find(md.Status?.Conditions, ModelDeploymentStatusProjection.ModelLoaded)?.Message?.StartsWith(gateFailure, StringComparison.Ordinal) != true)
         {
             events.Record(md, EventRecorder.Warning, "GateFailed", gateFailure);
@@ -64,7 +64,7 @@ internal sealed partial class ModelDeploymentReconciler(
         if (string.IsNullOrEmpty(modelUri))
         {
             // Until the job has an output that passes the gate there is nothing to serve.
-            await statusWriter.UpdateAsync(md, TrainingJobModelSource.WithGate(WaitingForModel(md, now), gateFailure, md.Metadata.Generation, now), cancellationToken);
+            await statusWriter.UpdateAsync(md, TrainingJobModelSource.WithSource(WaitingForModel(md, now), accepted, gateFailure, md.Metadata.Generation, now), cancellationToken);
             return ReconcileResult.Done;
         }
 
@@ -126,7 +126,7 @@ internal sealed partial class ModelDeploymentReconciler(
 
         var observation = new ModelDeploymentObservation(md, revision, desired, live,
             pods.ListByLabel(key.Namespace, ModelDeploymentLabels.ModelDeployment, md.Metadata.Name));
-        var status = TrainingJobModelSource.WithGate(ModelDeploymentStatusProjection.Compute(observation, now), gateFailure, md.Metadata.Generation, now);
+        var status = TrainingJobModelSource.WithSource(ModelDeploymentStatusProjection.Compute(observation, now), accepted, gateFailure, md.Metadata.Generation, now);
         if (status.Phase == ModelDeploymentPhase.Ready && md.Status?.Phase != ModelDeploymentPhase.Ready)
         {
             events.Record(md, EventRecorder.Normal, "Ready", $"revision {revision}: {status.Ready} replicas ready");
