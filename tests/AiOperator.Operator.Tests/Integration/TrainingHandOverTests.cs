@@ -1,5 +1,6 @@
 using AiOperator.Api.V1Alpha1;
 using AiOperator.ControllerRuntime.Reconciliation;
+using AiOperator.Operator.TrainingJobs;
 using k8s;
 using k8s.Models;
 
@@ -60,6 +61,15 @@ public sealed class TrainingHandOverTests(TrainingCluster fixture)
             return current.Status?.StableRevision?.StartsWith("4-", StringComparison.Ordinal) == true && current.Status.Phase == ModelDeploymentPhase.Ready
                 && deployments.Count == 1 && deployments[0].Metadata.Name != first.Metadata.Name;
         }, Deadline, "revision 4 serving alone");
+
+        // Steady state: a change to the job wakes both controllers, and neither writes anything.
+        fixture.Cluster.ApiServer.Requests.Clear();
+        var (mdBefore, tjBefore) = (op.Reconciles, op.ReconcilesOf(TrainingJobController.Name));
+        await jobs.PatchAsync(ns, "ft", """{"metadata":{"labels":{"team":"vision"}}}""");
+        await Wait.UntilAsync(() => op.Reconciles > mdBefore && op.ReconcilesOf(TrainingJobController.Name) > tjBefore, Deadline, "both controllers reconciled");
+        var writes = fixture.Cluster.ApiServer.Requests.Snapshot()
+            .Where(r => r.UserAgent.StartsWith(op.UserAgent, StringComparison.Ordinal) && r.Namespace == ns && r.IsWrite).ToList();
+        Assert.True(writes.Count == 0, "no-op reconciles wrote: " + string.Join(", ", writes.Select(w => $"{w.Verb} {w.Resource}/{w.Name}/{w.Subresource}")));
     }
 
     // The job named ft, run to success with the given image and output version (replacing the previous ft).
