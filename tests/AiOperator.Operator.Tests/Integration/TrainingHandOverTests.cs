@@ -49,8 +49,9 @@ public sealed class TrainingHandOverTests(TrainingCluster fixture)
         var unchanged = Assert.Single((await fixture.Client.AppsV1.ListNamespacedDeploymentAsync(ns)).Items);
         Assert.Equal(first.Metadata.Name, unchanged.Metadata.Name);
         Assert.Equal("2", (await mds.GetAsync(ns, "served")).Status!.AcceptedModel!.Version);
-        var events = (await fixture.Client.CoreV1.ListNamespacedEventAsync(ns)).Items;
-        Assert.Contains(events, e => e.InvolvedObject.Name == "served" && e.Type == "Warning" && e.Reason == "GateFailed" && e.Message.Contains("version 3", StringComparison.Ordinal));
+        await Wait.UntilAsync(async () => (await fixture.Client.CoreV1.ListNamespacedEventAsync(ns)).Items
+            .Any(e => e.InvolvedObject.Name == "served" && e.Type == "Warning" && e.Reason == "GateFailed" && e.Message.Contains("version 3", StringComparison.Ordinal)),
+            Deadline, "a GateFailed Warning for version 3");
 
         // 4: the next passing output is the next revision, and it replaces revision 2.
         await RunJobAsync(jobs, ns, TrainingCluster.Reports, "4");

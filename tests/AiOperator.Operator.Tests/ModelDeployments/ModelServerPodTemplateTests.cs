@@ -104,4 +104,13 @@ public sealed class ModelServerPodTemplateTests
         md.Spec.Model.Name = null;
         Assert.Contains("--model-name=resnet", ModelServerPodTemplate.Render(md, md.Spec.Model.Uri!, Image).Spec.Containers[0].Args);
     }
+
+    [Fact]
+    public void A_scheduler_name_is_passed_to_the_pods_and_absent_by_default()
+    {
+        var md = ModelDeploymentFixtures.Resnet();
+        Assert.Null(ModelServerPodTemplate.Render(md, md.Spec.Model.Uri!, Image).Spec.SchedulerName);
+        md.Spec.Scheduling = new SchedulingSpec { SchedulerName = "volcano" };
+        Assert.Equal("volcano", ModelServerPodTemplate.Render(md, md.Spec.Model.Uri!, Image).Spec.SchedulerName);
+    }
 }

@@ -136,6 +136,13 @@ public sealed class GangDecisionTests
             Assert.Empty(plan.CreateRanks);
             Assert.Empty(plan.Events);
         }
+
+        // An edit of the spec is observed, nothing else.
+        failed.Metadata.Generation = 2;
+        failed.Spec.BackoffLimit = 10;
+        var edited = Decide(failed, Now.AddHours(1));
+        Assert.Equal((2L, TrainingJobPhase.Failed, 2), (edited.Status.ObservedGeneration!.Value, edited.Status.Phase!.Value, edited.Status.Restarts!.Value));
+        Assert.Empty(edited.CreateRanks);
     }
 
     [Theory]

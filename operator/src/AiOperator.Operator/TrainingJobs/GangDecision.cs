@@ -280,6 +280,9 @@ internal static class GangDecision
     private static GangPlan Finished(GangObservation observed, TrainingJobStatus status, DateTimeOffset now)
     {
         var job = observed.Job;
+
+        // A spec edit after the end is seen (GitOps tools wait for observedGeneration) but changes nothing.
+        status.ObservedGeneration = job.Metadata.Generation;
         var ttlLeft = TtlLeft(job, status, now);
         var expired = (job.Spec.TtlSecondsAfterFinished ?? 0) > 0 && status.CompletionTime is not null && ttlLeft is null;
         return new GangPlan
