@@ -100,7 +100,8 @@ public sealed class TrainingJobTests(TrainingCluster fixture)
         var pods = await PodsAsync(ns, "crash");
         Assert.NotEmpty(pods);
         Assert.All(pods, p => Assert.Equal("3", p.Metadata.Labels["aioperator.dev/gang"]));
-        Assert.Equal(2, (await EventsAsync(ns)).Count(e => e.InvolvedObject.Name == "crash" && e.Reason == "WorkerFailed"));
+        // Events are recorded in the background: wait for both restarts' Warnings.
+        await Wait.UntilAsync(async () => (await EventsAsync(ns)).Count(e => e.InvolvedObject.Name == "crash" && e.Reason == "WorkerFailed") == 2, Deadline, "two WorkerFailed events");
 
         // A new operator (resyncing every second) finds it Failed and leaves it so: no pod, no status change.
         await op.DisposeAsync();
@@ -263,7 +264,7 @@ public sealed class TrainingJobTests(TrainingCluster fixture)
             var invalid = await WaitAsync(jobs, ns, name, j => Conditions.Find(j.Status?.Conditions, "SpecValid")?.Status == "False", $"{name}: SpecValid=False");
             Assert.Contains(field, Conditions.Find(invalid.Status!.Conditions, "SpecValid")!.Message, StringComparison.Ordinal);
             Assert.Equal(TrainingJobPhase.Failed, invalid.Status.Phase);
-            Assert.Contains(await EventsAsync(ns), e => e.InvolvedObject.Name == name && e.Reason == "InvalidSpec" && e.Type == "Warning");
+            Assert.Equal("Warning", (await WaitEventAsync(ns, name, "InvalidSpec")).Type);
         }
 
         Assert.Empty((await fixture.Client.CoreV1.ListNamespacedPodAsync(ns)).Items);

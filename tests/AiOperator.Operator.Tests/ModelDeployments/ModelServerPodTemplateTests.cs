@@ -158,4 +158,13 @@ public sealed class ModelServerPodTemplateTests
         Assert.True(ModelServerPodTemplate.DrainDelaySeconds + ModelServerPodTemplate.DrainTimeoutSeconds < pod.TerminationGracePeriodSeconds,
             "SIGKILL must not cut the drain short");
     }
+
+    [Fact]
+    public void A_scheduler_name_is_passed_to_the_pods_and_absent_by_default()
+    {
+        var md = ModelDeploymentFixtures.Resnet();
+        Assert.Null(ModelServerPodTemplate.Render(md, md.Spec.Model.Uri!, Image).Spec.SchedulerName);
+        md.Spec.Scheduling = new SchedulingSpec { SchedulerName = "volcano" };
+        Assert.Equal("volcano", ModelServerPodTemplate.Render(md, md.Spec.Model.Uri!, Image).Spec.SchedulerName);
+    }
 }

@@ -28,25 +28,36 @@ public sealed class TrainingJobModelSourceTests
         },
     };
 
+    // The status a reconcile writes after resolving md against job.
+    private static ModelDeploymentStatus Accepting(ModelDeployment md, TrainingJob job)
+    {
+        var (_, accepted, failure) = TrainingJobModelSource.Resolve(md, job);
+        return TrainingJobModelSource.WithSource(new ModelDeploymentStatus(), accepted, failure, 3, Now);
+    }
+
     [Fact]
     public void A_passing_output_becomes_the_model_served_and_is_remembered()
     {
-        var (effective, failure) = TrainingJobModelSource.Resolve(Following(), Job(0.93));
+        var (effective, accepted, failure) = TrainingJobModelSource.Resolve(Following(), Job(0.93));
         Assert.Null(failure);
         Assert.Equal(("pvc://models/ft/4/model.onnx", "4", new string('a', 64)), (effective.Spec.Model.Uri, effective.Spec.Model.Version, effective.Spec.Model.Sha256));
-        Assert.Equal("pvc://models/ft/4/model.onnx", effective.Status!.AcceptedModel!.Uri);
         Assert.Equal("ft", effective.Spec.Model.FromTrainingJob!.Name);
+
+        // The status stays the cached one (status writes diff against it); the written status remembers the output.
+        Assert.Null(effective.Status);
+        Assert.Equal("pvc://models/ft/4/model.onnx", TrainingJobModelSource.WithSource(new ModelDeploymentStatus(), accepted, null, 3, Now).AcceptedModel!.Uri);
     }
 
     [Fact]
     public void A_failing_output_leaves_the_accepted_model_serving_and_says_why_with_the_value()
     {
         var md = Following();
-        md.Status = TrainingJobModelSource.Resolve(md, Job(0.93)).Effective.Status;
-        var (effective, failure) = TrainingJobModelSource.Resolve(md, Job(0.5, version: "5"));
+        md.Status = Accepting(md, Job(0.93));
+        var (effective, accepted, failure) = TrainingJobModelSource.Resolve(md, Job(0.5, version: "5"));
         Assert.Equal("pvc://models/ft/4/model.onnx", effective.Spec.Model.Uri);
         Assert.Contains("accuracy 0.5 is below the gate's min 0.9", failure, StringComparison.Ordinal);
-        var status = TrainingJobModelSource.WithGate(effective.Status!, failure, 3, Now);
+        var status = TrainingJobModelSource.WithSource(new ModelDeploymentStatus(), accepted, failure, 3, Now);
+        Assert.Equal("4", status.AcceptedModel!.Version);
         var loaded = Conditions.Find(status.Conditions, "ModelLoaded")!;
         Assert.Equal(("False", "GateFailed"), (loaded.Status, loaded.Reason));
         Assert.Contains("still serving pvc://models/ft/4/model.onnx", loaded.Message, StringComparison.Ordinal);
@@ -56,8 +67,8 @@ public sealed class TrainingJobModelSourceTests
     public void A_later_passing_output_replaces_the_accepted_one()
     {
         var md = Following();
-        md.Status = TrainingJobModelSource.Resolve(md, Job(0.93)).Effective.Status;
-        var (effective, failure) = TrainingJobModelSource.Resolve(md, Job(0.97, version: "5"));
+        md.Status = Accepting(md, Job(0.93));
+        var (effective, _, failure) = TrainingJobModelSource.Resolve(md, Job(0.97, version: "5"));
         Assert.Null(failure);
         Assert.Equal(("pvc://models/ft/5/model.onnx", "5"), (effective.Spec.Model.Uri, effective.Spec.Model.Version));
     }
@@ -67,13 +78,14 @@ public sealed class TrainingJobModelSourceTests
     {
         Assert.Null(TrainingJobModelSource.Resolve(Following(), null).Effective.Spec.Model.Uri);
         Assert.Null(TrainingJobModelSource.Resolve(Following(), Job(0.99, phase: TrainingJobPhase.Running)).Effective.Spec.Model.Uri);
-        var (effective, failure) = TrainingJobModelSource.Resolve(Following(), Job(0.1));
+        var (effective, accepted, failure) = TrainingJobModelSource.Resolve(Following(), Job(0.1));
         Assert.Null(effective.Spec.Model.Uri);
+        Assert.Null(accepted);
         Assert.NotNull(failure);
 
         // A job deleted after its output was accepted: the accepted model keeps serving.
         var md = Following();
-        md.Status = TrainingJobModelSource.Resolve(md, Job(0.93)).Effective.Status;
+        md.Status = Accepting(md, Job(0.93));
         Assert.Equal("pvc://models/ft/4/model.onnx", TrainingJobModelSource.Resolve(md, null).Effective.Spec.Model.Uri);
     }
 

@@ -136,6 +136,13 @@ public sealed class GangDecisionTests
             Assert.Empty(plan.CreateRanks);
             Assert.Empty(plan.Events);
         }
+
+        // An edit of the spec is observed, nothing else.
+        failed.Metadata.Generation = 2;
+        failed.Spec.BackoffLimit = 10;
+        var edited = Decide(failed, Now.AddHours(1));
+        Assert.Equal((2L, TrainingJobPhase.Failed, 2), (edited.Status.ObservedGeneration!.Value, edited.Status.Phase!.Value, edited.Status.Restarts!.Value));
+        Assert.Empty(edited.CreateRanks);
     }
 
     [Theory]
@@ -295,5 +302,20 @@ public sealed class GangDecisionTests
         Assert.Empty(plan.CreateRanks);
         Assert.Empty(plan.DeletePods);
         Assert.NotNull(plan.RequeueAfter);
+    }
+
+    [Fact]
+    public void Workers_beyond_a_shrunk_spec_are_stopped_and_the_rest_can_still_succeed()
+    {
+        var three = Job(workers: 3);
+        var created = With(three, Decide(three).Status);
+        var job = With(three, Decide(created, Worker(0, 1), Worker(1, 1), Worker(2, 1)).Status);
+        Assert.Equal("3/3", job.Status!.WorkersRunning);
+        job.Spec.Workers = 2;
+        var plan = Decide(job, Worker(0, 1, "Succeeded", exitCode: 0), Worker(1, 1, "Succeeded", exitCode: 0), Worker(2, 1));
+        Assert.Equal(TrainingJobPhase.Succeeded, plan.Status.Phase);
+        var running = Decide(job, Worker(0, 1), Worker(1, 1), Worker(2, 1));
+        Assert.Equal(["ft-worker-2"], running.DeletePods);
+        Assert.Equal("2/2", running.Status.WorkersRunning);
     }
 }

@@ -94,7 +94,7 @@ internal sealed partial class ModelDeploymentReconciler(
 
         // fromTrainingJob: from here on md names the job output that last passed the gate (same metadata and status).
         var from = md.Spec.Model.FromTrainingJob;
-        (md, var gateFailure) = TrainingJobModelSource.Resolve(md, from is null ? null : trainingJobs.Get(key.Namespace, from.Name));
+        (md, var accepted, var gateFailure) = TrainingJobModelSource.Resolve(md, from is null ? null : trainingJobs.Get(key.Namespace, from.Name));
         if (gateFailure is not null && Conditions.Find(md.Status?.Conditions, ModelDeploymentStatusProjection.ModelLoaded)?.Message?.StartsWith(gateFailure, StringComparison.Ordinal) != true)
         {
             events.Record(md, EventRecorder.Warning, "GateFailed", gateFailure);
@@ -104,7 +104,7 @@ internal sealed partial class ModelDeploymentReconciler(
         if (string.IsNullOrEmpty(modelUri))
         {
             // Until the job has an output that passes the gate there is nothing to serve.
-            await statusWriter.UpdateAsync(md, KstatusConditions.Apply(TrainingJobModelSource.WithGate(WaitingForModel(md, now), gateFailure, md.Metadata.Generation, now), md.Metadata.Generation, now), cancellationToken);
+            await statusWriter.UpdateAsync(md, KstatusConditions.Apply(TrainingJobModelSource.WithSource(WaitingForModel(md, now), accepted, gateFailure, md.Metadata.Generation, now), md.Metadata.Generation, now), cancellationToken);
             return ReconcileResult.Done;
         }
 
@@ -195,7 +195,7 @@ internal sealed partial class ModelDeploymentReconciler(
         }
 
         var observation = new ModelDeploymentObservation(md, revision, total, live, modelPods, decision, loadFailures.For(key.Namespace, md.Metadata.Name));
-        var status = TrainingJobModelSource.WithGate(ModelDeploymentStatusProjection.Compute(observation, now), gateFailure, md.Metadata.Generation, now);
+        var status = TrainingJobModelSource.WithSource(ModelDeploymentStatusProjection.Compute(observation, now), accepted, gateFailure, md.Metadata.Generation, now);
         if (status.Phase == ModelDeploymentPhase.Ready && md.Status?.Phase != ModelDeploymentPhase.Ready)
         {
             events.Record(md, EventRecorder.Normal, "Ready", $"revision {status.StableRevision}: {status.Ready} replicas ready");

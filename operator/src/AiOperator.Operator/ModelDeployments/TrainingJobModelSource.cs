@@ -14,15 +14,16 @@ internal static class TrainingJobModelSource
 {
     /// <summary>
     /// The ModelDeployment as the rest of the reconcile sees it: for fromTrainingJob, a copy whose spec.model
-    /// names the accepted output (uri, version, sha256) and whose status remembers it; unchanged otherwise.
-    /// GateFailure says why the job's newest output is not served (null when it is, or when there is none).
+    /// names the accepted output (uri, version, sha256); unchanged otherwise. Its status is the cached one, so
+    /// status writes still diff against what the API server has. Accepted goes into the status written
+    /// (<see cref="WithSource"/>); GateFailure says why the job's newest output is not served.
     /// </summary>
-    public static (ModelDeployment Effective, string? GateFailure) Resolve(ModelDeployment md, TrainingJob? job)
+    public static (ModelDeployment Effective, OutputModel? Accepted, string? GateFailure) Resolve(ModelDeployment md, TrainingJob? job)
     {
         ArgumentNullException.ThrowIfNull(md);
         if (md.Spec.Model.FromTrainingJob is not { } from)
         {
-            return (md, null);
+            return (md, null, null);
         }
 
         var accepted = md.Status?.AcceptedModel;
@@ -42,11 +43,9 @@ internal static class TrainingJobModelSource
             effective.Spec.Model.Uri = accepted.Uri;
             effective.Spec.Model.Version = string.IsNullOrEmpty(md.Spec.Model.Version) ? accepted.Version : md.Spec.Model.Version;
             effective.Spec.Model.Sha256 = string.IsNullOrEmpty(md.Spec.Model.Sha256) ? accepted.Sha256 : md.Spec.Model.Sha256;
-            effective.Status ??= new ModelDeploymentStatus();
-            effective.Status.AcceptedModel = KubernetesJson.Deserialize<OutputModel>(KubernetesJson.Serialize(accepted));
         }
 
-        return (effective, gateFailure);
+        return (effective, accepted is null ? null : KubernetesJson.Deserialize<OutputModel>(KubernetesJson.Serialize(accepted)), gateFailure);
     }
 
     /// <summary>Null when the output passes the gate (or there is none), else why not, with the measured value.</summary>
@@ -78,13 +77,21 @@ internal static class TrainingJobModelSource
         return null;
     }
 
-    /// <summary>A failed gate shows on ModelLoaded (reason GateFailed) whatever the pods say; the served revision is untouched.</summary>
-    public static ModelDeploymentStatus WithGate(ModelDeploymentStatus status, string? gateFailure, long? generation, DateTimeOffset now)
+    /// <summary>
+    /// Remembers the accepted output in status; a failed gate shows on ModelLoaded (reason GateFailed) whatever
+    /// the pods say, and the served revision is untouched.
+    /// </summary>
+    public static ModelDeploymentStatus WithSource(ModelDeploymentStatus status, OutputModel? accepted, string? gateFailure, long? generation, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(status);
+        if (accepted is not null)
+        {
+            status.AcceptedModel = accepted;
+        }
+
         if (gateFailure is not null)
         {
-            var serving = status.AcceptedModel is { } accepted ? $"; still serving {accepted.Uri}" : "; nothing is served yet";
+            var serving = status.AcceptedModel is { } served ? $"; still serving {served.Uri}" : "; nothing is served yet";
             status.Conditions = Conditions.Set(status.Conditions, ModelDeploymentStatusProjection.ModelLoaded, false, "GateFailed", gateFailure + serving, generation, now);
         }
 

@@ -116,9 +116,11 @@ internal static class GangDecision
         var job = observed.Job;
         var generation = job.Metadata.Generation;
         var attempt = status.Attempt ?? 0;
+        // Ranks beyond spec.workers (the spec shrank mid-run) are not part of the gang any more.
+        var old = observed.Workers.Where(w => (w.Gang < attempt || w.Rank >= workers) && !w.Terminating).Select(w => w.Name).ToList();
+        gang = [.. gang.Where(w => w.Rank < workers)];
         TrainingJobStatusProjection.SetCounts(status, gang, workers);
         var byRank = gang.GroupBy(w => w.Rank).ToDictionary(g => g.Key, g => g.First());
-        var old = observed.Workers.Where(w => w.Gang < attempt && !w.Terminating).Select(w => w.Name).ToList();
 
         if (FirstFailure(byRank, workers, observed.CreatesInFlight, now) is { } failure)
         {
@@ -278,6 +280,9 @@ internal static class GangDecision
     private static GangPlan Finished(GangObservation observed, TrainingJobStatus status, DateTimeOffset now)
     {
         var job = observed.Job;
+
+        // A spec edit after the end is seen (GitOps tools wait for observedGeneration) but changes nothing.
+        status.ObservedGeneration = job.Metadata.Generation;
         var ttlLeft = TtlLeft(job, status, now);
         var expired = (job.Spec.TtlSecondsAfterFinished ?? 0) > 0 && status.CompletionTime is not null && ttlLeft is null;
         return new GangPlan
