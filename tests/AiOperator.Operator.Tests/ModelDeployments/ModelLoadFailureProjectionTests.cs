@@ -33,7 +33,7 @@ public sealed class ModelLoadFailureProjectionTests
         pod.Status.ContainerStatuses = [new V1ContainerStatus { Name = "server", LastState = new V1ContainerState { Terminated = new V1ContainerStateTerminated { ExitCode = 143 } } }];
         ModelLoadFailure[] failures = [new("resnet-3-aaaaaa-x", "3-aaaaaa", "sha256 mismatch", Now)];
 
-        var status = ModelDeploymentStatusProjection.Compute(new(md, "3-aaaaaa", 1, [Deployment("3-aaaaaa")], [pod], failures), Now);
+        var status = ModelDeploymentStatusProjection.Compute(Observe(md, failures, pod), Now);
 
         Assert.Equal("pod resnet-3-aaaaaa-x: sha256 mismatch", Conditions.Find(status.Conditions, "ModelLoaded")!.Message);
     }
@@ -54,11 +54,11 @@ public sealed class ModelLoadFailureProjectionTests
     }
 
     // The reconciler's order: the rollout decides from the observed Deployment, the projection summarises.
-    private static ModelDeploymentObservation Observe(ModelDeployment md, IReadOnlyList<ModelLoadFailure> failures)
+    private static ModelDeploymentObservation Observe(ModelDeployment md, IReadOnlyList<ModelLoadFailure> failures, V1Pod? pod = null)
     {
         var decision = RolloutEngine.Decide(new RolloutInput(md.Spec, md.Status, "3-aaaaaa", md.Spec.Model.Version, 1,
             [new ObservedRevision("3-aaaaaa", 1, 0, 1)], RolloutCommands.Parse(md.Metadata.Annotations), null, Now));
-        return new ModelDeploymentObservation(md, "3-aaaaaa", 1, [Deployment("3-aaaaaa")], [Pod("3-aaaaaa")], decision, failures);
+        return new ModelDeploymentObservation(md, "3-aaaaaa", 1, [Deployment("3-aaaaaa")], [pod ?? Pod("3-aaaaaa")], decision, failures);
     }
 
     private static V1Deployment Deployment(string revision) => new()

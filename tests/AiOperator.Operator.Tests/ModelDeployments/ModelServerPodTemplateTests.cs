@@ -149,6 +149,9 @@ public sealed class ModelServerPodTemplateTests
         var small = ModelServerPodTemplate.Render(md, md.Spec.Model.Uri!, Image).Spec.Containers[0].Resources;
         Assert.Equal("512Mi", small.Requests["memory"].ToString());
         Assert.False(small.Requests.ContainsKey("cpu"), "a cpu limit below the default request leaves the request to the API server (it copies the limit)");
+    }
+
+    [Fact]
     public void A_leaving_pod_drains_within_its_grace_period()
     {
         var md = ModelDeploymentFixtures.Resnet();
