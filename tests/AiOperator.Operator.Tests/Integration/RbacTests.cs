@@ -29,11 +29,21 @@ public sealed class RbacTests(OperatorCluster fixture)
         await Wait.UntilAsync(async () => (await fixture.Client.CoreV1.ReadNamespacedServiceAsync("m", ns)).Spec.Ports[0].Port == 80
             && (await fixture.Client.PolicyV1.ReadNamespacedPodDisruptionBudgetAsync("m", ns)).Spec.MaxUnavailable.Value == "1", Deadline, "children repaired");
 
-        // A new revision replaces the old Deployment; one replica needs no budget.
-        await mds.PatchAsync(ns, "m", """{"spec":{"model":{"version":"2"},"replicas":1}}""");
-        await Wait.UntilAsync(async () => (await fixture.Client.AppsV1.ListNamespacedDeploymentAsync(ns)).Items.Count == 1
-            && (await fixture.Client.PolicyV1.ListNamespacedPodDisruptionBudgetAsync(ns)).Items.Count == 0, Deadline, "old revision and budget removed");
+        // A new revision replaces the old one (Recreate: simulated pods serve no traffic for a canary's analysis);
+        // the old Deployment stays as history at 0 replicas; one replica needs no budget.
+        await mds.PatchAsync(ns, "m", """{"spec":{"model":{"version":"2"},"replicas":1,"rollout":{"strategy":"Recreate"}}}""");
+        await Wait.UntilAsync(async () => (await fixture.Client.AppsV1.ListNamespacedDeploymentAsync(ns)).Items.Count(d => d.Spec.Replicas > 0) == 1
+            && (await fixture.Client.PolicyV1.ListNamespacedPodDisruptionBudgetAsync(ns)).Items.Count == 0, Deadline, "old revision scaled away and budget removed");
         await DeployPathTests.WaitReadyAsync(mds, ns, "m", 1);
+
+        // History past revisionHistoryLimit is deleted: revision 1 goes once revision 3 exists.
+        await mds.PatchAsync(ns, "m", """{"spec":{"model":{"version":"3"},"revisionHistoryLimit":1}}""");
+        await Wait.UntilAsync(async () => !(await fixture.Client.AppsV1.ListNamespacedDeploymentAsync(ns)).Items.Any(d => d.Metadata.Name.StartsWith("m-1-", StringComparison.Ordinal)),
+            Deadline, "revision 1 trimmed from history");
+
+        // The leader renews its lease.
+        await Wait.UntilAsync(() => Task.FromResult(fixture.Cluster.ApiServer.Requests.Snapshot()
+            .Any(r => r.UserAgent.StartsWith(op.UserAgent, StringComparison.Ordinal) && r.Resource == "leases" && r.Verb == "update")), Deadline, "a lease renewal");
 
         var requests = fixture.Cluster.ApiServer.Requests.Snapshot().Where(r => r.UserAgent.StartsWith(op.UserAgent, StringComparison.Ordinal)).ToList();
         var rules = OperatorRbac.Manager.Concat(OperatorRbac.LeaderElection).ToList();

@@ -21,6 +21,8 @@ public sealed class TrainingHandOverTests(TrainingCluster fixture)
         using var jobs = new TrainingJobClient(fixture.Client);
         var md = ModelDeploymentClient.New(ns, "served", replicas: 1, gpus: 0);
         md.Spec.Model = new ModelSource { Name = "served", FromTrainingJob = new TrainingJobReference { Name = "ft", Gate = new MetricGate { Metric = "accuracy", Min = 0.9 } } };
+        // Simulated pods serve no traffic, so a canary's analysis would stay inconclusive: replace revisions whole.
+        md.Spec.Rollout = new RolloutSpec { Strategy = RolloutStrategy.Recreate };
         await mds.CreateAsync(md);
         await WaitLoadedAsync(mds, ns, "WaitingForTrainingJob");
 
@@ -58,9 +60,10 @@ public sealed class TrainingHandOverTests(TrainingCluster fixture)
         await Wait.UntilAsync(async () =>
         {
             var current = await mds.GetAsync(ns, "served");
-            var deployments = (await fixture.Client.AppsV1.ListNamespacedDeploymentAsync(ns)).Items;
+            // Revision 2 stays as history at 0 replicas.
+            var serving = (await fixture.Client.AppsV1.ListNamespacedDeploymentAsync(ns)).Items.Where(d => d.Spec.Replicas > 0).ToList();
             return current.Status?.StableRevision?.StartsWith("4-", StringComparison.Ordinal) == true && current.Status.Phase == ModelDeploymentPhase.Ready
-                && deployments.Count == 1 && deployments[0].Metadata.Name != first.Metadata.Name;
+                && serving.Count == 1 && serving[0].Metadata.Name != first.Metadata.Name;
         }, Deadline, "revision 4 serving alone");
 
         // Steady state: a change to the job wakes both controllers, and neither writes to any object. (Events of the

@@ -51,6 +51,6 @@ public sealed class ModelDeploymentChildrenTests
         Assert.Equal(new Dictionary<string, string> { ["aioperator.dev/model-deployment"] = "resnet", ["aioperator.dev/revision"] = "4-bbbbbb" }, service.Spec.Selector);
         Assert.Equal("4-bbbbbb", service.Metadata.Labels["aioperator.dev/revision"]);
         Assert.True(service.Metadata.OwnerReferences.Single().Controller);
-        Assert.Equal(80, Assert.Single(service.Spec.Ports).Port);
+        Assert.Equal([("http", 80), ("grpc", 8001)], service.Spec.Ports.Select(p => (p.Name, p.Port)));
     }
 }

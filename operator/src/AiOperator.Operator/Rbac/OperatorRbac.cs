@@ -15,22 +15,22 @@ internal static class OperatorRbac
     /// <summary>The manager's rules (a ClusterRole, or per watched namespace a Role plus the cluster-scoped rules).</summary>
     public static IReadOnlyList<PolicyRule> Manager { get; } =
     [
-        // patch: the rollout removes the aioperator.dev/promote|abort|rollback-to annotations it acted on.
-        new([Group], ["modeldeployments"], ["list", "watch", "patch"]),
+        new([Group], ["modeldeployments"], ["list", "watch"]),
+        new([Group], ["modeldeployments"], ["patch"], Why: "the rollout removes the aioperator.dev/promote|abort|rollback-to annotation it acted on (RolloutTests)"),
         new([Group], ["modeldeployments/status"], ["patch"]),
 
         // Children carry ownerReferences with blockOwnerDeletion: under OwnerReferencesPermissionEnforcement
         // (on by default in OpenShift) creating them needs update on the owner's finalizers subresource.
         new([Group], ["modeldeployments/finalizers"], ["update"], Why: "authorizes blockOwnerDeletion under OwnerReferencesPermissionEnforcement; checked by admission, never requested"),
-        // delete: ttlSecondsAfterFinished removes a finished TrainingJob.
-        new([Group], ["trainingjobs"], ["list", "watch", "delete"]),
-        new([Group], ["trainingjobs/status"], ["patch"]),
+        new([Group], ["trainingjobs"], ["list", "watch"]),
+        new([Group], ["trainingjobs"], ["delete"], Why: "ttlSecondsAfterFinished removes a finished TrainingJob (TrainingJobTests)"),
+        new([Group], ["trainingjobs/status"], ["patch"], Why: "the TrainingJob controller's status (TrainingJobTests)"),
         new([Group], ["trainingjobs/finalizers"], ["update"], Why: "authorizes blockOwnerDeletion under OwnerReferencesPermissionEnforcement; checked by admission, never requested"),
         new(["apps"], ["deployments"], ["list", "watch", "create", "patch", "delete"]),
-        // delete: the <name>-canary Service goes when its canary does.
-        new([""], ["services"], ["list", "watch", "create", "patch", "delete"]),
-        // create/delete: TrainingJob worker pods, whose whole gang is deleted and recreated on a failure.
-        new([""], ["pods"], ["list", "watch", "create", "delete"]),
+        new([""], ["services"], ["list", "watch", "create", "patch"]),
+        new([""], ["services"], ["delete"], Why: "the <name>-canary Service goes when its canary does (RolloutTests)"),
+        new([""], ["pods"], ["list", "watch"]),
+        new([""], ["pods"], ["create", "delete"], Why: "TrainingJob worker pods: a failed gang is deleted whole and recreated (TrainingJobTests)"),
         // The autoscaler never asks for more replicas than the allocatable GPUs hold.
         new([""], ["nodes"], ["list", "watch"]),
         new(["policy"], ["poddisruptionbudgets"], ["list", "watch", "create", "patch", "delete"]),

@@ -61,8 +61,17 @@ internal static class ServerApp
         builder.Services.AddHostedService<DrainService>();
 
         var app = builder.Build();
+        var modelState = app.Services.GetRequiredService<ModelState>();
         app.Use((ctx, next) =>
         {
+            // While draining, every HTTP/1.1 answer closes its connection: keep-alive clients, and proxies that
+            // pin a connection to this pod (kube-proxy's conntrack, the local Service forwarder), reconnect
+            // through the Service to a pod that stays instead of meeting this one after it stops.
+            if (modelState.Draining && ctx.Request.Protocol == "HTTP/1.1")
+            {
+                ctx.Response.Headers.Connection = "close";
+            }
+
             // gRPC checks each message's declared length against MaxReceiveMessageSize before buffering it
             // and answers RESOURCE_EXHAUSTED; Kestrel's body cap would cut the stream first and surface as UNKNOWN.
             if (ctx.Request.ContentType?.StartsWith("application/grpc", StringComparison.Ordinal) == true
