@@ -12,7 +12,6 @@ internal static class DemoManifests
     public const string Namespace = "demo";
     public const string ModelName = "mlp";
     public const string ModelsClaim = "models";
-    public const string CheckpointClaim = "checkpoints";
     public const string TrainerImage = "ghcr.io/aioperator/trainer:0.1.0";
     public const string BrokenModelPath = "mlp/broken/model.onnx";
 
@@ -33,7 +32,8 @@ internal static class DemoManifests
                 Requests = new Dictionary<string, ResourceQuantity> { ["cpu"] = new("500m"), ["memory"] = new("256Mi") },
             },
             BackoffLimit = 2,
-            Checkpoint = new CheckpointSpec { ClaimName = CheckpointClaim },
+            // Each job its own checkpoints: the trainer refuses to resume one written with another seed.
+            Checkpoint = new CheckpointSpec { ClaimName = $"{name}-checkpoints" },
             Output = new OutputSpec { ClaimName = ModelsClaim, Path = $"mlp/{version}/model.onnx", ModelVersion = version },
         },
     };

@@ -132,10 +132,11 @@ internal sealed class DemoRun(LocalCluster.LocalCluster cluster, IAnsiConsole co
             "the new revision promoted", TimeSpan.FromMinutes(2), ct);
         var failed = _load.Failed - failedBefore;
         var served = _load.Succeeded;
+        var lastFailure = _load.LastFailure;
         await StopLoadAsync();
         if (failed > 0)
         {
-            throw new DemoFailure($"{failed} requests failed during the upgrade (last: {_load?.LastFailure})");
+            throw new DemoFailure($"{failed} of {served + failed} requests failed during the upgrade (last: {lastFailure})");
         }
 
         return $"{before.Status?.StableRevision} → {promoted.Status?.StableRevision} through every canary step; {served} requests under load, 0 failed";

@@ -99,7 +99,7 @@ internal sealed class LoadGenerator : IAsyncDisposable
             }
             catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
             {
-                Fail(ex.Message);
+                Fail(ex.InnerException is { } inner ? $"{ex.Message} ({inner.Message})" : ex.Message);
             }
 
             var elapsed = Stopwatch.GetElapsedTime(started).TotalMilliseconds;

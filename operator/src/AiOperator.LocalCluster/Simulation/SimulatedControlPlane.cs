@@ -90,7 +90,8 @@ internal sealed class SimulatedControlPlane : IAsyncDisposable
 
         var hostIps = nodes.ToDictionary(n => n.Metadata.Name, _ => SimulatedNodes.HostIp, StringComparer.Ordinal);
         var dns = () => (IReadOnlyDictionary<string, string>)DnsRecords.Build(services.List(), pods.List());
-        var processRuntimes = _options.ProcessImages.ToDictionary(p => p.Key, p => (IContainerRuntime)new ProcessRuntime(p.Value, dns, _probes, Processes, _time), StringComparer.Ordinal);
+        var pendingNames = () => (IReadOnlySet<string>)DnsRecords.Pending(services.List(), pods.List());
+        var processRuntimes = _options.ProcessImages.ToDictionary(p => p.Key, p => (IContainerRuntime)new ProcessRuntime(p.Value, dns, _probes, Processes, _time, pendingNames), StringComparer.Ordinal);
         var simulated = new SimulatedRuntime(image => _options.SimulatedImages.TryGetValue(ImageReference.Repository(image), out var b) ? b : _options.DefaultSimulation, _time);
         var context = new KubeletContext(
             _client,

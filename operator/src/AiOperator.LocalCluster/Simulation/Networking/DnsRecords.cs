@@ -36,4 +36,24 @@ internal static class DnsRecords
 
         return records;
     }
+
+    // Names of pods behind a headless Service that have no address yet: cluster DNS would answer for them
+    // moments later, so a process that names one waits for it instead of starting with a name it cannot resolve.
+    public static HashSet<string> Pending(IEnumerable<V1Service> services, IReadOnlyList<V1Pod> pods)
+    {
+        var pending = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var service in services.Where(s => s.Spec?.ClusterIP == "None"))
+        {
+            var ns = service.Metadata.NamespaceProperty;
+            foreach (var pod in pods.Where(p => p.Metadata.NamespaceProperty == ns && p.Spec?.Subdomain == service.Metadata.Name
+                && string.IsNullOrEmpty(p.Status?.PodIP) && p.Metadata.DeletionTimestamp is null))
+            {
+                var hostname = string.IsNullOrEmpty(pod.Spec.Hostname) ? pod.Metadata.Name : pod.Spec.Hostname;
+                pending.Add($"{hostname}.{service.Metadata.Name}");
+                pending.Add(ClusterDns.PodName(hostname, service.Metadata.Name, ns));
+            }
+        }
+
+        return pending;
+    }
 }
