@@ -39,6 +39,17 @@ public sealed class DrainTests
                 return ready.StatusCode == HttpStatusCode.ServiceUnavailable;
             }, "readiness false after SIGTERM", TimeSpan.FromSeconds(2));
             Assert.False((await grpc.ServerReadyAsync(new AiOperator.ModelServer.Grpc.Protocol.ServerReadyRequest())).Ready);
+
+            // During the delay a request that still arrives (a proxy not yet updated, a pinned connection) is
+            // answered, not refused, and every HTTP/1.1 answer closes its connection so clients move on.
+            using (var live = await server.Client.GetAsync("/v2/health/live"))
+            {
+                Assert.True(live.Headers.ConnectionClose == true, "a draining server closes each HTTP/1.1 connection after its answer");
+            }
+
+            var late = TestTensor.Random("x", "FP32", [1, 512], 77);
+            inputs.Add(late);
+            calls.Add(OipClient.InferAsync(server.Client, "m", [late]));
         }
 
         var results = await Task.WhenAll(calls);

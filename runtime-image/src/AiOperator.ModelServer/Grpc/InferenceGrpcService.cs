@@ -62,7 +62,7 @@ internal sealed class InferenceGrpcService(ModelState state, TimeProvider time) 
         metrics.RequestStarted();
         try
         {
-            if (!state.Ready || state.Scheduler is not { } scheduler || state.Model is not { } model)
+            if (!state.CanInfer || state.Scheduler is not { } scheduler || state.Model is not { } model)
             {
                 throw new InferenceException(503, state.NotReadyReason);
             }

@@ -23,6 +23,12 @@ internal sealed class ModelState(ServerOptions options, ServerMetrics metrics)
 
     public bool Ready => _status == ModelStatus.Ready && !_draining;
 
+    /// <summary>
+    /// Inference is served while draining: readiness drops so endpoints let go of the pod, but a request that
+    /// still arrives (a proxy not yet updated, a pinned connection) is answered, not refused.
+    /// </summary>
+    public bool CanInfer => _status == ModelStatus.Ready;
+
     public string NotReadyReason => _draining ? "the server is shutting down"
         : _status == ModelStatus.Failed ? $"model failed to load: {FailureReason}"
         : "the model is loading";

@@ -112,7 +112,7 @@ internal static class OipEndpoints
         var reading = false;
         try
         {
-            if (!s.Ready || s.Scheduler is not { } scheduler || s.Model is not { } model)
+            if (!s.CanInfer || s.Scheduler is not { } scheduler || s.Model is not { } model)
             {
                 throw new InferenceException(503, s.NotReadyReason);
             }
