@@ -132,7 +132,7 @@ internal static class DemoCommand
         {
             var chart = Path.Combine(state, "demo-timeline.png");
             TimelineChart.Save(samples, chart);
-            console.MarkupLine($"requests served under load: {run.RequestsServed}, failed: {run.RequestsFailed}; replicas ranged {samples.Min(s => s.ReadyReplicas)}–{samples.Max(s => s.ReadyReplicas)}");
+            console.MarkupLine($"requests answered under load: {run.RequestsServed}; answered with an error: {run.RequestsFailed} (stage 4 allows none; in stage 5 the broken canary fails every request it gets until it is rolled back); ready replicas ranged {samples.Min(s => s.ReadyReplicas)}–{samples.Max(s => s.ReadyReplicas)}");
             console.MarkupLine($"chart of replicas, canary weight and p95 latency: {Markup.Escape(chart)}; the CRs applied: {Markup.Escape(Path.Combine(state, "manifests"))}");
         }
     }
