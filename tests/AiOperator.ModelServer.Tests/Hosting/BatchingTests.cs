@@ -9,13 +9,18 @@ public sealed class BatchingTests
     [Fact]
     public async Task Concurrent_requests_equal_sequential_ones_and_batch_metrics_move()
     {
-        // Batches form only from requests that queue while the slot is busy, so each run must take long
-        // enough (milliseconds: 8 MB of weights per run) for 48 requests released at once to pile up.
+        // Batches form only from requests that queue while the slot is busy: a long run (4,096 rows through
+        // 8 MB of weights) holds the slot first, so the 48 requests released during it queue whatever the timing.
         var model = TestModels.Mlp(inputs: 512, hidden: 4096, outputs: 16);
         await using var server = await RunningServer.StartAsync(RunningServer.For(model) with { MaxBatchSize = 16, MaxQueueDelayMicroseconds = 50_000 });
         var random = new Random(7);
         var requests = Enumerable.Range(0, 48).Select(i => TestTensor.Random("x", "FP32", [random.Next(1, 4), 512], 100 + i)).ToList();
         var expected = requests.Select(r => ReferenceRuntime.Run(model, [r]).Single()).ToList();
+
+        var blockerInput = TestTensor.Random("x", "FP32", [4096, 512], 99);
+        var blocker = OipClient.InferAsync(server.Client, "m", [blockerInput], binaryInputs: true, binaryOutputs: true);
+        await Eventually.TrueAsync(async () => PrometheusText.Value(await PrometheusText.ScrapeAsync(server.Client), "aiop_busy_ratio") > 0,
+            "long request running", TimeSpan.FromSeconds(30));
 
         using var start = new SemaphoreSlim(0);
         var tasks = requests.Select((r, i) => Task.Run(async () =>
@@ -25,6 +30,7 @@ public sealed class BatchingTests
         })).ToList();
         start.Release(requests.Count);
         var results = await Task.WhenAll(tasks);
+        Assert.Equal(new long[] { 4096, 16 }, (await blocker).Single().Shape);
 
         for (var i = 0; i < requests.Count; i++)
         {
@@ -34,12 +40,12 @@ public sealed class BatchingTests
         var metrics = await PrometheusText.ScrapeAsync(server.Client);
         var executions = PrometheusText.Value(metrics, "nv_inference_exec_count");
         var inferences = PrometheusText.Value(metrics, "nv_inference_count");
-        // Warm-up does not count; every row of every request does.
-        Assert.Equal(requests.Sum(r => r.Shape[0]), inferences);
-        Assert.True(executions < requests.Count, $"expected batching to need fewer than {requests.Count} executions, got {executions}");
+        // Warm-up does not count; every row of every request (and of the blocker) does.
+        Assert.Equal(requests.Sum(r => r.Shape[0]) + 4096, inferences);
+        Assert.True(executions < requests.Count + 1, $"expected batching to need fewer than {requests.Count + 1} executions, got {executions}");
         Assert.Equal(executions, PrometheusText.Value(metrics, "aiop_batch_size_count"));
         Assert.True(PrometheusText.Value(metrics, "aiop_batch_size_bucket", "le=\"1\"") < executions, "some executions must hold more than one row");
-        Assert.Equal(requests.Count, PrometheusText.Value(metrics, "nv_inference_request_success"));
+        Assert.Equal(requests.Count + 1, PrometheusText.Value(metrics, "nv_inference_request_success"));
         Assert.Equal(0, PrometheusText.Value(metrics, "nv_inference_pending_request_count"));
         Assert.InRange(PrometheusText.Value(metrics, "aiop_busy_ratio"), double.Epsilon, 1.0);
         Assert.True(PrometheusText.Value(metrics, "nv_inference_compute_infer_duration_us") > 0);
