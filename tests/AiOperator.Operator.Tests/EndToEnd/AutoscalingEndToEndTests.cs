@@ -17,31 +17,9 @@ namespace AiOperator.Operator.Tests.EndToEnd;
 /// /metrics; load through the Service raises replicas and its end lowers them; a corrupt model file
 /// shows as ModelLoaded=False with the server's reason within one scrape.
 /// </summary>
-public sealed class AutoscalingEndToEndTests : IAsyncLifetime
+public sealed class AutoscalingEndToEndTests : ModelServerClusterTest
 {
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(90);
-    private LocalCluster.LocalCluster? _cluster;
-    private Kubernetes? _client;
-
-    private LocalCluster.LocalCluster Cluster => _cluster!;
-
-    private Kubernetes Client => _client!;
-
-    public async Task InitializeAsync()
-    {
-        _cluster = await LocalCluster.LocalCluster.StartAsync(new LocalClusterOptions
-        {
-            Nodes = 1,
-            GpusPerNode = 4,
-            ProcessImages = ProjectImages.Resolve(ModelServerBuild(), trainerPath: null),
-        });
-        _client = Cluster.CreateClient();
-        foreach (var crd in AiOperatorCrds.All)
-        {
-            await Client.ApiextensionsV1.CreateCustomResourceDefinitionAsync(KubernetesYaml.Deserialize<V1CustomResourceDefinition>(CrdGenerator.RenderYaml(crd)));
-        }
-    }
-
     [Fact]
     public async Task A_corrupt_model_is_ModelLoaded_False_with_the_servers_reason_within_ten_seconds()
     {
@@ -151,23 +129,5 @@ public sealed class AutoscalingEndToEndTests : IAsyncLifetime
             }
         }));
         return served;
-    }
-
-    public async Task DisposeAsync()
-    {
-        _client?.Dispose();
-        if (_cluster is not null)
-        {
-            await _cluster.DisposeAsync();
-        }
-    }
-
-    private static string ModelServerBuild()
-    {
-        var configuration = new DirectoryInfo(AppContext.BaseDirectory).Parent!.Name;
-        var root = DeployPathTests.RepositoryRoot();
-        var dir = Path.Combine(root, "runtime-image", "src", "AiOperator.ModelServer", "bin", configuration, "net10.0");
-        Assert.True(File.Exists(Path.Combine(dir, "aiop-model-server.dll")), $"aiop-model-server.dll not built at {dir}");
-        return dir;
     }
 }

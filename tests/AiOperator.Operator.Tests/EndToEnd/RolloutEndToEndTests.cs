@@ -16,31 +16,9 @@ namespace AiOperator.Operator.Tests.EndToEnd;
 /// A canary upgrade v1 → v2 of real model-server processes under steady load through the Service address:
 /// pods come (canary steps) and go (stable shrinking, promotion) and not one request fails.
 /// </summary>
-public sealed class RolloutEndToEndTests(ITestOutputHelper output) : IAsyncLifetime
+public sealed class RolloutEndToEndTests(ITestOutputHelper output) : ModelServerClusterTest
 {
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(120);
-    private LocalCluster.LocalCluster? _cluster;
-    private Kubernetes? _client;
-
-    private LocalCluster.LocalCluster Cluster => _cluster!;
-
-    private Kubernetes Client => _client!;
-
-    public async Task InitializeAsync()
-    {
-        _cluster = await LocalCluster.LocalCluster.StartAsync(new LocalClusterOptions
-        {
-            Nodes = 1,
-            GpusPerNode = 4,
-            ProcessImages = ProjectImages.Resolve(ServingEndToEndTests.ModelServerBuild(), trainerPath: null),
-        });
-        _client = Cluster.CreateClient();
-        foreach (var crd in AiOperatorCrds.All)
-        {
-            await Client.ApiextensionsV1.CreateCustomResourceDefinitionAsync(KubernetesYaml.Deserialize<V1CustomResourceDefinition>(CrdGenerator.RenderYaml(crd)));
-        }
-    }
-
     [Fact]
     public async Task A_good_upgrade_under_load_walks_every_step_and_promotes_with_zero_failed_requests()
     {
@@ -143,14 +121,5 @@ public sealed class RolloutEndToEndTests(ITestOutputHelper output) : IAsyncLifet
             return done(md);
         }, Deadline, what);
         return md!;
-    }
-
-    public async Task DisposeAsync()
-    {
-        _client?.Dispose();
-        if (_cluster is not null)
-        {
-            await _cluster.DisposeAsync();
-        }
     }
 }

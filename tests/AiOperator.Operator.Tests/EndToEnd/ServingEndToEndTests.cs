@@ -15,31 +15,9 @@ namespace AiOperator.Operator.Tests.EndToEnd;
 /// The whole path with real processes: ModelDeployment → operator → simulated GPU nodes → the real
 /// aiop-model-server serving a real ONNX model from a claim → inference through the Service address.
 /// </summary>
-public sealed class ServingEndToEndTests : IAsyncLifetime
+public sealed class ServingEndToEndTests : ModelServerClusterTest
 {
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(90);
-    private LocalCluster.LocalCluster? _cluster;
-    private Kubernetes? _client;
-
-    private LocalCluster.LocalCluster Cluster => _cluster!;
-
-    private Kubernetes Client => _client!;
-
-    public async Task InitializeAsync()
-    {
-        _cluster = await LocalCluster.LocalCluster.StartAsync(new LocalClusterOptions
-        {
-            Nodes = 1,
-            GpusPerNode = 4,
-            ProcessImages = ProjectImages.Resolve(ModelServerBuild(), trainerPath: null),
-        });
-        _client = Cluster.CreateClient();
-        foreach (var crd in AiOperatorCrds.All)
-        {
-            await Client.ApiextensionsV1.CreateCustomResourceDefinitionAsync(KubernetesYaml.Deserialize<V1CustomResourceDefinition>(CrdGenerator.RenderYaml(crd)));
-        }
-    }
-
     [Fact]
     public async Task A_model_deployment_serves_inference_through_its_service_from_real_model_server_processes()
     {
@@ -105,24 +83,5 @@ public sealed class ServingEndToEndTests : IAsyncLifetime
 
         await mds.DeleteAsync(ns, "doubler");
         await Wait.UntilAsync(async () => (await Client.CoreV1.ListNamespacedPodAsync(ns)).Items.Count == 0, Deadline, "model-server pods gone after delete");
-    }
-
-    public async Task DisposeAsync()
-    {
-        _client?.Dispose();
-        if (_cluster is not null)
-        {
-            await _cluster.DisposeAsync();
-        }
-    }
-
-    // The server this test run built (same configuration as the tests), found in the checkout.
-    internal static string ModelServerBuild()
-    {
-        var configuration = new DirectoryInfo(AppContext.BaseDirectory).Parent!.Name;
-        var root = DeployPathTests.RepositoryRoot();
-        var dir = Path.Combine(root, "runtime-image", "src", "AiOperator.ModelServer", "bin", configuration, "net10.0");
-        Assert.True(File.Exists(Path.Combine(dir, "aiop-model-server.dll")), $"aiop-model-server.dll not built at {dir}");
-        return dir;
     }
 }
