@@ -16,4 +16,11 @@ set -e
 # One closing line over all test assemblies.
 sum() { grep -E "^[[:space:]]+$1: [0-9]+[[:space:]]*$" "$log" | awk '{ s += $2 } END { print s + 0 }'; }
 echo "tests: $(sum Passed) passed, $(sum Failed) failed, $(sum Skipped) skipped"
-exit "$status"
+(( status == 0 )) || exit "$status"
+
+# The README's run command, end to end (about 3 minutes): `aiop demo` must pass, and Ctrl+C must stop it cleanly.
+if [[ ${AIOP_DEMO_CHECK:-1} == 0 ]]; then
+  echo "demo check: NOT RUN (AIOP_DEMO_CHECK=0); CI always runs it"
+  exit 0
+fi
+tests/demo/check.sh

@@ -75,6 +75,7 @@ public sealed class RolloutTests(OperatorCluster fixture)
 
             Assert.Equal(first.Status!.StableRevision, md.Status!.StableRevision);
             Assert.Null(md.Status.CanaryRevision);
+            Assert.Equal((0, 0), (md.Status.CanaryWeight ?? 0, md.Status.CurrentStep ?? 0));
             Assert.Equal("error rate 0.31 > 0.01 at step 1 (2 of 2 failed)", md.Status.LastRollback!.Reason);
             Assert.StartsWith("2-", md.Status.LastRollback.From, StringComparison.Ordinal);
             var ready = Conditions.Find(md.Status.Conditions, "Ready")!;

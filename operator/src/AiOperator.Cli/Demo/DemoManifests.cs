@@ -39,8 +39,9 @@ internal static class DemoManifests
     };
 
     /// <summary>
-    /// Serves whatever the named job produced once its accuracy reaches 0.9; autoscaled on in-flight
-    /// requests; upgrades go through two short canary steps judged every 3 s.
+    /// Serves whatever the named job produced once its accuracy reaches 0.9; autoscaled on requests per
+    /// second (in-flight concurrency would depend on how fast the load generator runs on a busy machine; the
+    /// request rate under closed-loop load stays far above the target either way); upgrades go through two short canary steps judged every 3 s.
     /// </summary>
     public static ModelDeployment Serving(string trainingJob) => new()
     {
@@ -62,9 +63,9 @@ internal static class DemoManifests
             {
                 Enabled = true,
                 MinReplicas = 1,
-                MaxReplicas = 4,
-                Metric = AutoscalingMetric.Concurrency,
-                Target = 1,
+                MaxReplicas = 3,
+                Metric = AutoscalingMetric.RequestsPerSecond,
+                Target = 200,
                 ScaleDownStabilizationSeconds = 15,
             },
             Rollout = new RolloutSpec

@@ -1,11 +1,13 @@
 using System.Diagnostics;
 using System.Globalization;
 using AiOperator.Api.V1Alpha1;
+using AiOperator.Cli.Admin;
 using AiOperator.Cli.Commands;
 using k8s;
 using k8s.Autorest;
 using k8s.Models;
 using Spectre.Console;
+using Spectre.Console.Rendering;
 
 namespace AiOperator.Cli.Demo;
 
@@ -26,9 +28,13 @@ internal sealed class DemoRun(LocalCluster.LocalCluster cluster, IAnsiConsole co
     private GenericClient? _mdeps;
     private GenericClient? _jobs;
     private LoadGenerator? _load;
+    private readonly SemaphoreSlim _sampling = new(1, 1);
     private string _stage = "start";
+    private LiveDisplayContext? _live;
+    private IRenderable? _view;
     private long _served;
     private long _failed;
+    private long _lastFailed;
 
     public IReadOnlyList<StageResult> Results => _results;
 
@@ -70,7 +76,7 @@ internal sealed class DemoRun(LocalCluster.LocalCluster cluster, IAnsiConsole co
         console.MarkupLine($"[bold]{Markup.Escape(name)}[/] …");
         try
         {
-            var detail = await stage(ct);
+            var detail = await WithLiveViewAsync(stage, ct);
             _results.Add(new StageResult(name, true, _clock.Elapsed - started, detail));
             console.MarkupLine($"[green]✓[/] {Markup.Escape(name)} ({(_clock.Elapsed - started).TotalSeconds:0.0} s): {Markup.Escape(detail)}");
             return true;
@@ -84,7 +90,42 @@ internal sealed class DemoRun(LocalCluster.LocalCluster cluster, IAnsiConsole co
         finally
         {
             await StopLoadAsync();
+
+            // The stage's end state goes into the timeline and, where no live view showed it, into the log:
+            // a transition shorter than the sampling interval (a promotion, a rollback) is never missed.
+            await SampleOnceAsync(ct);
+            if (!Interactive && _view is { } view)
+            {
+                console.Write(view);
+            }
         }
+    }
+
+    private bool Interactive => console.Profile.Capabilities.Interactive && console.Profile.Capabilities.Ansi;
+
+    // On a terminal the revision tree (revisions, weight and step, pods, replicas) redraws in place while the
+    // stage runs; piped output (CI logs) gets it once per stage instead of a screen of redraws.
+    private async Task<string> WithLiveViewAsync(Func<CancellationToken, Task<string>> stage, CancellationToken ct)
+    {
+        if (!Interactive)
+        {
+            return await stage(ct);
+        }
+
+        var detail = "";
+        await console.Live(_view ?? new Markup("[grey]waiting for the ModelDeployment[/]")).AutoClear(true).StartAsync(async live =>
+        {
+            _live = live;
+            try
+            {
+                detail = await stage(ct);
+            }
+            finally
+            {
+                _live = null;
+            }
+        });
+        return detail;
     }
 
     private async Task<string> TrainAsync(CancellationToken ct)
@@ -277,34 +318,63 @@ internal sealed class DemoRun(LocalCluster.LocalCluster cluster, IAnsiConsole co
     // About once a second: replicas, canary weight and the client's p95 over the last second.
     private async Task SampleAsync(CancellationToken ct)
     {
-        var lastFailed = 0L;
         while (!ct.IsCancellationRequested)
         {
             try
             {
                 await Task.Delay(TimeSpan.FromSeconds(1), ct);
-                var md = await _mdeps!.ReadNamespacedAsync<ModelDeployment>(DemoManifests.Namespace, DemoManifests.ModelName, ct);
-                var load = _load;
-                var latencies = load?.DrainLatencies() ?? [];
-                Array.Sort(latencies);
-                var p95 = latencies.Length == 0 ? double.NaN : latencies[(int)Math.Min(latencies.Length - 1, Math.Ceiling(latencies.Length * 0.95) - 1)];
-                var failed = load?.Failed ?? 0;
-                lock (_timeline)
-                {
-                    _timeline.Add(new TimelineSample(_clock.Elapsed.TotalSeconds, _stage, md.Status?.Replicas ?? 0, md.Status?.ReadyReplicas ?? 0,
-                        md.Status?.CanaryWeight ?? 0, p95, latencies.Length, Math.Max(0, failed - lastFailed)));
-                }
-
-                lastFailed = failed;
             }
-            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            catch (OperationCanceledException)
             {
                 return;
             }
-            catch (HttpOperationException)
+
+            await SampleOnceAsync(ct);
+        }
+    }
+
+    private async Task SampleOnceAsync(CancellationToken ct)
+    {
+        if (ct.IsCancellationRequested)
+        {
+            return;
+        }
+
+        await _sampling.WaitAsync(CancellationToken.None);
+        try
+        {
+            var md = await _mdeps!.ReadNamespacedAsync<ModelDeployment>(DemoManifests.Namespace, DemoManifests.ModelName, ct);
+            var pods = await _client.CoreV1.ListNamespacedPodAsync(DemoManifests.Namespace,
+                labelSelector: $"{ModelDeploymentView.ModelDeploymentLabel}={DemoManifests.ModelName}", cancellationToken: ct);
+            _view = ModelDeploymentView.Render(md, pods.Items.ToList());
+            if (_live is { } live)
             {
-                // No ModelDeployment yet (training): nothing to sample.
+                live.UpdateTarget(_view);
             }
+
+            var load = _load;
+            var latencies = load?.DrainLatencies() ?? [];
+            Array.Sort(latencies);
+            var p95 = latencies.Length == 0 ? double.NaN : latencies[(int)Math.Min(latencies.Length - 1, Math.Ceiling(latencies.Length * 0.95) - 1)];
+            var failed = load?.Failed ?? 0;
+            lock (_timeline)
+            {
+                _timeline.Add(new TimelineSample(_clock.Elapsed.TotalSeconds, _stage, md.Status?.Replicas ?? 0, md.Status?.ReadyReplicas ?? 0,
+                    md.Status?.CanaryWeight ?? 0, p95, latencies.Length, Math.Max(0, failed - _lastFailed)));
+            }
+
+            _lastFailed = failed;
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+        }
+        catch (HttpOperationException)
+        {
+            // No ModelDeployment yet (training): nothing to sample.
+        }
+        finally
+        {
+            _sampling.Release();
         }
     }
 
@@ -315,6 +385,7 @@ internal sealed class DemoRun(LocalCluster.LocalCluster cluster, IAnsiConsole co
         _jobs?.Dispose();
         _http.Dispose();
         _client.Dispose();
+        _sampling.Dispose();
     }
 
     public static string Summary(IReadOnlyList<StageResult> results) =>
