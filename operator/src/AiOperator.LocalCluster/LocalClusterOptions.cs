@@ -46,5 +46,8 @@ public sealed record LocalClusterOptions
 
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 
+    /// <summary>AlwaysAllow (tests' default) or Rbac (`aiop local` and `aiop demo`): see ApiServerOptions.Authorization.</summary>
+    public ApiServer.Auth.AuthorizationMode Authorization { get; init; } = ApiServer.Auth.AuthorizationMode.AlwaysAllow;
+
     public ILoggerFactory? LoggerFactory { get; init; }
 }

@@ -47,6 +47,9 @@ internal static class LocalCommand
                     result.GetValue(modelServerPath) ?? Environment.GetEnvironmentVariable(ProjectImages.ModelServerPathVariable) ?? LocalBuilds.Find("runtime-image/src/AiOperator.ModelServer", "aiop-model-server.dll"),
                     result.GetValue(trainerPath) ?? Environment.GetEnvironmentVariable(ProjectImages.TrainerPathVariable) ?? LocalBuilds.Find("runtime-image/src/AiOperator.Trainer", "aiop-trainer.dll")),
                 ShutdownGracePeriod = TimeSpan.FromSeconds(1),
+
+                // RBAC as a real cluster enforces it: the kubeconfig's admin may do anything, the operator only what config/rbac grants.
+                Authorization = LocalCluster.ApiServer.Auth.AuthorizationMode.Rbac,
             };
 
             return await RunAsync(options, result.GetValue(kubeconfig)!, withOperator: !result.GetValue(noOperator), ct);

@@ -10,7 +10,11 @@ using Microsoft.Extensions.Logging;
 
 namespace AiOperator.Cli.Commands;
 
-/// <summary>The operator running in-process against `aiop local`: CRDs installed, then the same host aiop-operator runs.</summary>
+/// <summary>
+/// The operator running in-process against `aiop local`: CRDs installed, then the same host aiop-operator
+/// runs, authenticated as its own ServiceAccount with the grants config/rbac gives it (<see cref="OperatorIdentity"/>),
+/// never as the cluster admin.
+/// </summary>
 internal sealed class LocalOperator : IAsyncDisposable
 {
     private readonly CancellationTokenSource _stop = new();
@@ -29,7 +33,11 @@ internal sealed class LocalOperator : IAsyncDisposable
 
     public Uri? ProbeAddress => _host.ProbeAddress;
 
-    public static async Task<LocalOperator> StartAsync(LocalCluster.LocalCluster cluster, CancellationToken cancellationToken, ILoggerFactory? loggerFactory = null)
+    // The token is issued for the longest lifetime TokenRequest grants; `aiop local` sessions are shorter.
+    private static readonly TimeSpan TokenLifetime = TimeSpan.FromHours(48);
+
+    public static async Task<LocalOperator> StartAsync(LocalCluster.LocalCluster cluster, CancellationToken cancellationToken, ILoggerFactory? loggerFactory = null,
+        IReadOnlyList<Operator.Rbac.PolicyRule>? managerRules = null)
     {
         using (var client = cluster.CreateClient())
         {
@@ -38,11 +46,13 @@ internal sealed class LocalOperator : IAsyncDisposable
                 await client.ApiextensionsV1.CreateCustomResourceDefinitionAsync(
                     KubernetesYaml.Deserialize<V1CustomResourceDefinition>(CrdGenerator.RenderYaml(crd)), cancellationToken: cancellationToken);
             }
+
+            await OperatorIdentity.ApplyAsync(client, cancellationToken, managerRules);
         }
 
         var loggers = loggerFactory ?? LoggerFactory.Create(b => b.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Information));
         var metrics = new ControllerMetrics();
-        var api = new KubeApi(cluster.ApiServer.ClientConfiguration, metrics);
+        var api = new KubeApi(cluster.ApiServer.ServiceAccountConfiguration(OperatorIdentity.Namespace, OperatorIdentity.ServiceAccount, TokenLifetime), metrics);
         var host = OperatorHost.Build(
             api,
             new ControllerHostOptions { ProbePort = 0, ProbeAddress = System.Net.IPAddress.Loopback },

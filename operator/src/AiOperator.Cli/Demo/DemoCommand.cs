@@ -52,6 +52,9 @@ internal static class DemoCommand
                 Environment.GetEnvironmentVariable(ProjectImages.ModelServerPathVariable) ?? LocalBuilds.Find("runtime-image/src/AiOperator.ModelServer", "aiop-model-server.dll"),
                 Environment.GetEnvironmentVariable(ProjectImages.TrainerPathVariable) ?? LocalBuilds.Find("runtime-image/src/AiOperator.Trainer", "aiop-trainer.dll")),
             ShutdownGracePeriod = TimeSpan.FromSeconds(1),
+
+            // RBAC as a real cluster enforces it: the kubeconfig's admin may do anything, the operator only what config/rbac grants.
+            Authorization = LocalCluster.ApiServer.Auth.AuthorizationMode.Rbac,
         };
         var missing = options.ProcessImages.Values.FirstOrDefault(i => i.Unavailable is not null)?.Unavailable;
         if (missing is not null)

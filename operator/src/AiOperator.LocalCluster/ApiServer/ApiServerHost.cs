@@ -17,9 +17,12 @@ public sealed class ApiServerHost : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private readonly ResourceRegistry _registry;
+    private readonly Auth.ServiceAccountTokens _tokens;
 
-    private ApiServerHost(WebApplication app, ResourceRegistry registry, Uri url, FaultInjector faults, RequestLog requests)
+    private ApiServerHost(WebApplication app, ResourceRegistry registry, Uri url, FaultInjector faults, RequestLog requests, string adminToken, Auth.ServiceAccountTokens tokens)
     {
+        AdminToken = adminToken;
+        _tokens = tokens;
         _app = app;
         _registry = registry;
         Url = url;
@@ -37,8 +40,24 @@ public sealed class ApiServerHost : IAsyncDisposable
     /// <summary>Where pods/log reads come from; the simulation's kubelet sets it.</summary>
     public IPodLogSource? PodLogs { get; set; }
 
-    /// <summary>A client configuration for this server (plain http, no auth).</summary>
-    public k8s.KubernetesClientConfiguration ClientConfiguration => new() { Host = Url.ToString().TrimEnd('/') };
+    /// <summary>https://127.0.0.1:PORT when the server authenticates (RBAC): the address the kubeconfig names.</summary>
+    public Uri? SecureUrl { get; private init; }
+
+    private System.Security.Cryptography.X509Certificates.X509Certificate2? Certificate { get; init; }
+
+    /// <summary>The admin user's bearer token (system:masters), as the kubeconfig carries it.</summary>
+    public string AdminToken { get; }
+
+    /// <summary>A client configuration for this server as the admin user (plain http, bearer token).</summary>
+    public k8s.KubernetesClientConfiguration ClientConfiguration => new() { Host = Url.ToString().TrimEnd('/'), AccessToken = AdminToken };
+
+    /// <summary>A client configuration that authenticates as a service account (a token as TokenRequest issues it).</summary>
+    public k8s.KubernetesClientConfiguration ServiceAccountConfiguration(string ns, string name, TimeSpan lifetime)
+    {
+        var account = Registry.Get(Registry.Catalog.FindByStoreKey("/serviceaccounts")!, ns, name);
+        var (token, _) = _tokens.Issue(ns, name, Json.JsonTree.Uid(account.Object), lifetime);
+        return new k8s.KubernetesClientConfiguration { Host = Url.ToString().TrimEnd('/'), AccessToken = token };
+    }
 
     internal ObjectStore Store => _registry.Store;
 
@@ -61,49 +80,64 @@ public sealed class ApiServerHost : IAsyncDisposable
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
         builder.Logging.ClearProviders();
         builder.Logging.AddSimpleConsole().SetMinimumLevel(LogLevel.Warning);
+        var certificate = options.Authorization == Auth.AuthorizationMode.Rbac ? Auth.ServingCertificate.Create(options.TimeProvider) : null;
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.Listen(IPAddress.Loopback, options.Port);
+            if (certificate is not null)
+            {
+                // kubectl sends credentials only over TLS; the plain port stays for in-process clients (tokens still apply).
+                kestrel.Listen(IPAddress.Loopback, options.SecurePort, listen => listen.UseHttps(certificate));
+            }
+
             // The handler enforces the body limit itself so the answer is a proper 413 Status.
             kestrel.Limits.MaxRequestBodySize = null;
             kestrel.AddServerHeader = false;
         });
         var app = builder.Build();
         ApiServerHost? host = null;
+        var adminToken = options.AdminToken ?? Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(24)).ToLowerInvariant();
+        var tokens = new Auth.ServiceAccountTokens(options.TimeProvider);
         var handler = new ApiRequestHandler(registry, catalog, options, faults, requests, () => host?.PodLogs,
-            app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("AiOperator.LocalCluster.ApiServer"));
+            app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("AiOperator.LocalCluster.ApiServer"), tokens, adminToken);
         app.Run(handler.HandleAsync);
         await app.StartAsync(ct);
 
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        var port = new Uri(address).Port;
+        var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Select(a => new Uri(a)).ToList();
+        var port = addresses.First(a => a.Scheme == Uri.UriSchemeHttp).Port;
+        var securePort = addresses.FirstOrDefault(a => a.Scheme == Uri.UriSchemeHttps)?.Port;
         var url = new Uri($"http://127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}");
         handler.ServerAddress = () => $"127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}";
-        host = new ApiServerHost(app, registry, url, faults, requests);
+        host = new ApiServerHost(app, registry, url, faults, requests, adminToken, tokens)
+        {
+            SecureUrl = securePort is { } secure ? new Uri($"https://127.0.0.1:{secure.ToString(CultureInfo.InvariantCulture)}") : null,
+            Certificate = certificate,
+        };
         return host;
     }
 
-    /// <summary>Writes a kubeconfig (plain http, no credentials) that kubectl and KubernetesClient accept.</summary>
+    /// <summary>Writes a kubeconfig (plain http) for the admin user that kubectl and KubernetesClient accept.</summary>
     public void WriteKubeconfig(string path)
     {
-        var server = Url.ToString().TrimEnd('/');
+        var server = (SecureUrl ?? Url).ToString().TrimEnd('/');
+        var authority = Certificate is null ? "" : $"\n    certificate-authority-data: {Auth.ServingCertificate.AuthorityData(Certificate)}";
         var text = $$"""
             apiVersion: v1
             kind: Config
             clusters:
             - name: aioperator-local
               cluster:
-                server: {{server}}
+                server: {{server}}{{authority}}
             users:
-            - name: aioperator-local
+            - name: aioperator-local-admin
               user:
-                # The local API server does not authenticate; KubernetesClient's loader still insists on some credential.
-                token: local-cluster
+                # kubernetes-admin in group system:masters (cluster-admin), like kubeadm's admin.conf user.
+                token: {{AdminToken}}
             contexts:
             - name: aioperator-local
               context:
                 cluster: aioperator-local
-                user: aioperator-local
+                user: aioperator-local-admin
                 namespace: default
             current-context: aioperator-local
             preferences: {}
@@ -115,7 +149,12 @@ public sealed class ApiServerHost : IAsyncDisposable
             Directory.CreateDirectory(directory);
         }
 
+        // It carries the admin's token: readable by its owner only, as kubectl writes kubeconfigs.
         File.WriteAllText(path, text);
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        }
     }
 
     public async ValueTask DisposeAsync()
@@ -125,5 +164,6 @@ public sealed class ApiServerHost : IAsyncDisposable
         _registry.Dispose();
         await _app.StopAsync();
         await _app.DisposeAsync();
+        Certificate?.Dispose();
     }
 }

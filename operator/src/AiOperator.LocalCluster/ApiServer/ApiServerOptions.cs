@@ -24,6 +24,18 @@ public sealed record ApiServerOptions
     /// <summary>Clock for timestamps, pod grace periods, bookmarks and watch timeouts.</summary>
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 
+    /// <summary>
+    /// AlwaysAllow (default) or Rbac: Kubernetes RBAC over the cluster's Roles and bindings, for requests
+    /// authenticated by the admin token (system:masters), a service-account token, or none (anonymous).
+    /// </summary>
+    public Auth.AuthorizationMode Authorization { get; init; } = Auth.AuthorizationMode.AlwaysAllow;
+
+    /// <summary>TLS port on 127.0.0.1 when Authorization is Rbac; 0 picks a free one.</summary>
+    public int SecurePort { get; init; }
+
+    /// <summary>The admin's bearer token (written into the kubeconfig); null makes a random one.</summary>
+    public string? AdminToken { get; init; }
+
     /// <summary>Seed for fault-injection dice, so fault tests are reproducible.</summary>
     public int? FaultSeed { get; init; }
 }

@@ -14,6 +14,9 @@ public sealed record RequestRecord(
     int StatusCode,
     string UserAgent)
 {
+    /// <summary>The authenticated user the request acted as (after impersonation).</summary>
+    public string User { get; init; } = "";
+
     /// <summary>True for create, update, patch, delete and deletecollection.</summary>
     public bool IsWrite => Verb is "create" or "update" or "patch" or "delete" or "deletecollection";
 }

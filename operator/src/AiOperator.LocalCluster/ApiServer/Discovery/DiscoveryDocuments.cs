@@ -65,7 +65,7 @@ internal static class DiscoveryDocuments
                 ["singularName"] = type.Singular,
                 ["namespaced"] = type.Namespaced,
                 ["kind"] = type.Kind,
-                ["verbs"] = Strings(ResourceType.AllVerbs),
+                ["verbs"] = Strings(type.Verbs),
             };
             if (type.ShortNames.Count > 0)
             {
@@ -96,6 +96,11 @@ internal static class DiscoveryDocuments
             if (type.StoreKey == "/pods")
             {
                 resources.Add(Sub(type, "binding", "", "Binding", ["create"]));
+            }
+
+            if (type.StoreKey == "/serviceaccounts")
+            {
+                resources.Add(Sub(type, "token", "authentication.k8s.io", "TokenRequest", ["create"], "v1"));
             }
         }
 

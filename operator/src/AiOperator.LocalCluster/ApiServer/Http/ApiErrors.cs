@@ -41,5 +41,22 @@ internal static class ApiErrors
     public static ApiException Forbidden(string group, string resource, string name, string why) =>
         new(403, "Forbidden", $"{Qualified(group, resource)} \"{name}\" is forbidden: {why}", new StatusDetails(name, group, resource));
 
+    public static ApiException Unauthorized() => new(401, "Unauthorized", "Unauthorized");
+
+    /// <summary>The authorizer's denial, worded as kube-apiserver words it (clients and people match on it).</summary>
+    public static ApiException Forbidden(Auth.UserInfo user, Auth.AccessAttributes request)
+    {
+        if (!request.IsResourceRequest)
+        {
+            return new(403, "Forbidden", $"forbidden: User \"{user.Name}\" cannot {request.Verb} path \"{request.Path}\"", new StatusDetails(null, null, null));
+        }
+
+        var subject = request.Name.Length > 0 ? $"{Qualified(request.Group, request.Resource)} \"{request.Name}\"" : Qualified(request.Group, request.Resource);
+        var scope = request.Namespace.Length > 0 ? $"in the namespace \"{request.Namespace}\"" : "at the cluster scope";
+        return new(403, "Forbidden",
+            $"{subject} is forbidden: User \"{user.Name}\" cannot {request.Verb} resource \"{request.ResourceWithSubresource}\" in API group \"{request.Group}\" {scope}",
+            new StatusDetails(request.Name.Length > 0 ? request.Name : null, request.Group, request.Resource));
+    }
+
     public static string Qualified(string group, string resource) => group.Length == 0 ? resource : $"{resource}.{group}";
 }

@@ -17,6 +17,10 @@ internal sealed partial class ApiRequestHandler
     private async Task HandleResourceAsync(HttpContext ctx, RequestInfo info)
     {
         var type = _catalog.Find(info.Group, info.Version, info.Resource) ?? throw ApiErrors.ResourceNotFound(info.Path);
+        if (!type.Verbs.Contains(info.Verb))
+        {
+            throw ApiErrors.MethodNotAllowed($"the server does not allow this method on the requested resource (path {info.Path})");
+        }
         if (!type.Namespaced && info.Namespace.Length > 0)
         {
             throw ApiErrors.ResourceNotFound(info.Path);

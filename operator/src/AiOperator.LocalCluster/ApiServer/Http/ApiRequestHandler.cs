@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using AiOperator.LocalCluster.ApiServer.Auth;
 using AiOperator.LocalCluster.ApiServer.Discovery;
 using AiOperator.LocalCluster.ApiServer.Resources;
 using AiOperator.LocalCluster.ApiServer.Storage;
@@ -18,9 +19,16 @@ internal sealed partial class ApiRequestHandler
     private readonly Func<IPodLogSource?> _podLogs;
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
+    private readonly RequestAuthenticator _authenticator;
+    private readonly RbacAuthorizer? _authorizer;
+    private readonly ServiceAccountTokens _tokens;
 
-    public ApiRequestHandler(ResourceRegistry registry, ResourceCatalog catalog, ApiServerOptions options, FaultInjector faults, RequestLog log, Func<IPodLogSource?> podLogs, ILogger logger)
+    public ApiRequestHandler(ResourceRegistry registry, ResourceCatalog catalog, ApiServerOptions options, FaultInjector faults, RequestLog log, Func<IPodLogSource?> podLogs, ILogger logger,
+        ServiceAccountTokens tokens, string adminToken)
     {
+        _tokens = tokens;
+        _authenticator = new RequestAuthenticator(registry.Store, tokens, adminToken);
+        _authorizer = options.Authorization == AuthorizationMode.Rbac ? new RbacAuthorizer(registry.Store) : null;
         _registry = registry;
         _catalog = catalog;
         _options = options;
@@ -55,6 +63,7 @@ internal sealed partial class ApiRequestHandler
                 };
             }
 
+            Admit(ctx, info, watchParam);
             if (info.IsResourceRequest)
             {
                 ContentNegotiation.EnsureJsonAcceptable(ctx.Request.Headers.Accept.ToString());
@@ -64,7 +73,18 @@ internal sealed partial class ApiRequestHandler
                     Record(ctx, info, 200);
                 }
 
-                await HandleResourceAsync(ctx, info);
+                if (info is { Group: "authorization.k8s.io", Resource: "selfsubjectaccessreviews", Verb: "create" })
+                {
+                    await HandleSelfSubjectAccessReviewAsync(ctx);
+                }
+                else if (info is { Group: "", Resource: "serviceaccounts", Subresource: "token", Verb: "create" } && info.Name.Length > 0)
+                {
+                    await HandleTokenRequestAsync(ctx, info);
+                }
+                else
+                {
+                    await HandleResourceAsync(ctx, info);
+                }
             }
             else
             {
@@ -106,7 +126,10 @@ internal sealed partial class ApiRequestHandler
             info.Name,
             info.Subresource,
             code,
-            ctx.Request.Headers.UserAgent.ToString()));
+            ctx.Request.Headers.UserAgent.ToString())
+        {
+            User = UserOf(ctx),
+        });
 
     private static async Task WriteErrorAsync(HttpContext ctx, ApiException ex)
     {

@@ -29,7 +29,26 @@ internal static class KubernetesProtoSchema
         [("policy/v1", "PodDisruptionBudget")] = PodDisruptionBudget,
         [("scheduling.k8s.io/v1", "PriorityClass")] = PriorityClass,
         [("networking.k8s.io/v1", "Ingress")] = Ingress,
+        [("authorization.k8s.io/v1", "SelfSubjectAccessReview")] = SelfSubjectAccessReview,
+        [("authentication.k8s.io/v1", "TokenRequest")] = TokenRequest,
     };
+
+    // --- authorization/v1 and authentication/v1: `kubectl auth can-i`, `kubectl create token` ---
+    private static ProtoMessage SelfSubjectAccessReview => new("SelfSubjectAccessReview",
+        Meta(),
+        M(2, "spec", () => new ProtoMessage("SelfSubjectAccessReviewSpec",
+            M(1, "resourceAttributes", () => new ProtoMessage("ResourceAttributes",
+                S(1, "namespace"), S(2, "verb"), S(3, "group"), S(4, "version"), S(5, "resource"), S(6, "subresource"), S(7, "name"))),
+            M(2, "nonResourceAttributes", () => new ProtoMessage("NonResourceAttributes", S(1, "path"), S(2, "verb"))))),
+        Status());
+
+    private static ProtoMessage TokenRequest => new("TokenRequest",
+        Meta(),
+        M(2, "spec", () => new ProtoMessage("TokenRequestSpec",
+            Strs(1, "audiences"),
+            M(3, "boundObjectRef", () => new ProtoMessage("BoundObjectReference", S(1, "kind"), S(2, "apiVersion"), S(3, "name"), S(4, "uid"))),
+            I64(4, "expirationSeconds"))),
+        Status());
 
     // --- apimachinery meta/v1 ---
     private static ProtoMessage ObjectMeta => new("ObjectMeta",

@@ -40,6 +40,7 @@ internal static class BuiltinResources
         Of("rbac.authorization.k8s.io", "v1", "ClusterRole", "clusterroles", false, typeof(V1ClusterRole)),
         Of("rbac.authorization.k8s.io", "v1", "RoleBinding", "rolebindings", true, typeof(V1RoleBinding)),
         Of("rbac.authorization.k8s.io", "v1", "ClusterRoleBinding", "clusterrolebindings", false, typeof(V1ClusterRoleBinding)),
+        Of("authorization.k8s.io", "v1", "SelfSubjectAccessReview", "selfsubjectaccessreviews", false, typeof(V1SelfSubjectAccessReview)) with { Verbs = ["create"] },
     ];
 
     private static ResourceType Core(string kind, string plural, bool namespaced, Type model, bool status = false,

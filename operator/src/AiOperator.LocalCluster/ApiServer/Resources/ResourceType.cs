@@ -23,6 +23,9 @@ internal sealed record ResourceType
 
     public IReadOnlyList<string> Categories { get; init; } = [];
 
+    /// <summary>What discovery lists and the server serves; reviews are create-only.</summary>
+    public IReadOnlyList<string> Verbs { get; init; } = AllVerbs;
+
     public bool HasStatus { get; init; }
 
     public ScaleSpec? Scale { get; init; }

@@ -37,9 +37,12 @@ internal sealed partial class ResourceRegistry : IDisposable
         }
 
         SeedSystemPriorityClasses();
+        SeedBootstrapPolicy();
     }
 
     public ObjectStore Store => _store;
+
+    public ResourceCatalog Catalog => _catalog;
 
     public StoredObject Get(ResourceType type, string ns, string name)
     {

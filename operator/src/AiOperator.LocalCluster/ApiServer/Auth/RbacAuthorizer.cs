@@ -1,0 +1,149 @@
+using AiOperator.LocalCluster.ApiServer.Storage;
+using k8s;
+using k8s.Models;
+
+namespace AiOperator.LocalCluster.ApiServer.Auth;
+
+/// <summary>
+/// Kubernetes RBAC: a request is allowed when a binding that names the user, one of its groups or its
+/// service account grants a rule matching verb, API group, resource (with "resource/subresource" and
+/// "*/subresource" forms), resourceNames, or for non-resource requests the URL (with a trailing "*").
+/// ClusterRoleBindings apply everywhere; RoleBindings only in their namespace. system:masters is allowed
+/// everything, as the real server's privileged group is. The compiled policy is rebuilt only when an RBAC
+/// object changed.
+/// </summary>
+internal sealed class RbacAuthorizer(ObjectStore store)
+{
+    private static readonly string[] StoreKeys =
+        ["rbac.authorization.k8s.io/clusterroles", "rbac.authorization.k8s.io/clusterrolebindings", "rbac.authorization.k8s.io/roles", "rbac.authorization.k8s.io/rolebindings"];
+
+    private readonly Lock _gate = new();
+    private (long Version, int Count) _compiledAt = (-1, -1);
+    private RbacPolicy _policy = new([], [], new Dictionary<string, V1ClusterRole>(), new Dictionary<(string, string), V1Role>());
+
+    public AuthorizationDecision Authorize(UserInfo user, AccessAttributes request)
+    {
+        if (user.Groups.Contains(UserInfo.Masters))
+        {
+            return new AuthorizationDecision(true, $"allowed: {UserInfo.Masters} is allowed everything");
+        }
+
+        var policy = Policy();
+        foreach (var binding in policy.ClusterRoleBindings)
+        {
+            if (Names(binding.Subjects, user, bindingNamespace: null) && binding.RoleRef.Kind == "ClusterRole"
+                && policy.ClusterRoleRules(binding.RoleRef.Name).Any(rule => Allows(rule, request)))
+            {
+                return new AuthorizationDecision(true, $"RBAC: allowed by ClusterRoleBinding \"{binding.Metadata.Name}\" of ClusterRole \"{binding.RoleRef.Name}\" to {Describe(user)}");
+            }
+        }
+
+        if (request.IsResourceRequest && request.Namespace.Length > 0)
+        {
+            foreach (var binding in policy.RoleBindingsIn(request.Namespace))
+            {
+                if (!Names(binding.Subjects, user, binding.Metadata.NamespaceProperty))
+                {
+                    continue;
+                }
+
+                var rules = binding.RoleRef.Kind == "ClusterRole"
+                    ? policy.ClusterRoleRules(binding.RoleRef.Name)
+                    : policy.RoleRules(request.Namespace, binding.RoleRef.Name);
+                if (rules.Any(rule => Allows(rule, request)))
+                {
+                    return new AuthorizationDecision(true, $"RBAC: allowed by RoleBinding \"{binding.Metadata.Name}/{request.Namespace}\" of {binding.RoleRef.Kind} \"{binding.RoleRef.Name}\" to {Describe(user)}");
+                }
+            }
+        }
+
+        return AuthorizationDecision.Deny;
+    }
+
+    /// <summary>The rule-by-rule match of k8s.io/component-helpers' RBAC evaluation (pure).</summary>
+    public static bool Allows(V1PolicyRule rule, AccessAttributes request)
+    {
+        if (!Has(rule.Verbs, request.Verb))
+        {
+            return false;
+        }
+
+        if (!request.IsResourceRequest)
+        {
+            return rule.NonResourceURLs?.Any(url => url == "*" || url == request.Path || (url.EndsWith('*') && request.Path.StartsWith(url[..^1], StringComparison.Ordinal))) == true;
+        }
+
+        if (!Has(rule.ApiGroups, request.Group) || !ResourceMatches(rule.Resources, request))
+        {
+            return false;
+        }
+
+        return rule.ResourceNames is not { Count: > 0 } names || (request.Name.Length > 0 && names.Contains(request.Name));
+    }
+
+    private static bool ResourceMatches(IList<string>? resources, AccessAttributes request)
+    {
+        if (resources is null)
+        {
+            return false;
+        }
+
+        var combined = request.ResourceWithSubresource;
+        return resources.Any(r => r == "*" || r == combined || (request.Subresource.Length > 0 && r == "*/" + request.Subresource));
+    }
+
+    private static bool Has(IList<string>? values, string value) => values is not null && (values.Contains("*") || values.Contains(value));
+
+    private static bool Names(IList<Rbacv1Subject>? subjects, UserInfo user, string? bindingNamespace) =>
+        subjects?.Any(subject => subject.Kind switch
+        {
+            "User" => subject.Name == user.Name,
+            "Group" => user.Groups.Contains(subject.Name),
+            "ServiceAccount" => user.Name == $"{UserInfo.ServiceAccountPrefix}{(string.IsNullOrEmpty(subject.NamespaceProperty) ? bindingNamespace : subject.NamespaceProperty)}:{subject.Name}",
+            _ => false,
+        }) == true;
+
+    private static string Describe(UserInfo user) =>
+        user.AsServiceAccount() is { } sa ? $"ServiceAccount \"{sa.Name}/{sa.Namespace}\"" : $"User \"{user.Name}\"";
+
+    private RbacPolicy Policy()
+    {
+        lock (store.Gate)
+        {
+            // Cheap change detection: the newest resourceVersion and the number of RBAC objects.
+            long newest = 0;
+            var count = 0;
+            foreach (var key in StoreKeys)
+            {
+                foreach (var stored in store.Enumerate(key, null))
+                {
+                    newest = Math.Max(newest, stored.ResourceVersion);
+                    count++;
+                }
+            }
+
+            lock (_gate)
+            {
+                if (_compiledAt == (newest, count))
+                {
+                    return _policy;
+                }
+            }
+
+            var clusterRoles = store.Enumerate(StoreKeys[0], null).Select(s => Typed<V1ClusterRole>(s)).ToDictionary(r => r.Metadata.Name, StringComparer.Ordinal);
+            var clusterRoleBindings = store.Enumerate(StoreKeys[1], null).Select(s => Typed<V1ClusterRoleBinding>(s)).ToList();
+            var roles = store.Enumerate(StoreKeys[2], null).Select(s => Typed<V1Role>(s)).ToDictionary(r => (r.Metadata.NamespaceProperty, r.Metadata.Name));
+            var roleBindings = store.Enumerate(StoreKeys[3], null).Select(s => Typed<V1RoleBinding>(s)).ToList();
+            var policy = new RbacPolicy(clusterRoleBindings, roleBindings, clusterRoles, roles);
+            lock (_gate)
+            {
+                _policy = policy;
+                _compiledAt = (newest, count);
+            }
+
+            return policy;
+        }
+    }
+
+    private static T Typed<T>(StoredObject stored) => KubernetesJson.Deserialize<T>(System.Text.Encoding.UTF8.GetString(stored.Json));
+}
