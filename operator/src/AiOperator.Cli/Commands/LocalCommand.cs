@@ -98,7 +98,7 @@ internal static class LocalCommand
             cluster.ApiServer.WriteKubeconfig(kubeconfigPath);
             await using var op = withOperator ? await LocalOperator.StartAsync(cluster, stop.Token) : null;
             var operatorText = op is null ? "none" : op.ProbeAddress?.ToString().TrimEnd('/') ?? "in-process";
-            Console.WriteLine($"ready: api={cluster.ApiServer.Url.ToString().TrimEnd('/')} kubeconfig={Path.GetFullPath(kubeconfigPath)} operator={operatorText} state={cluster.StateDirectory}");
+            Console.WriteLine($"ready: api={(cluster.ApiServer.SecureUrl ?? cluster.ApiServer.Url).ToString().TrimEnd('/')} kubeconfig={Path.GetFullPath(kubeconfigPath)} operator={operatorText} state={cluster.StateDirectory}");
             try
             {
                 await Task.Delay(Timeout.Infinite, stop.Token);

@@ -35,7 +35,7 @@ internal sealed class SimulatedControlPlane : IAsyncDisposable
         _loggers = loggers;
         _time = options.TimeProvider;
         _client = new Kubernetes(config);
-        var watchConfig = new KubernetesClientConfiguration { Host = config.Host, HttpClientTimeout = TimeSpan.FromMinutes(10) };
+        var watchConfig = new KubernetesClientConfiguration { Host = config.Host, AccessToken = config.AccessToken, HttpClientTimeout = TimeSpan.FromMinutes(10) };
         _watchClient = new Kubernetes(watchConfig);
         StateDirectory = stateDirectory;
         Logs = new PodLogStore(_time);
