@@ -64,6 +64,11 @@ public sealed class LocalCluster : IAsyncDisposable
     // Last resort for a host that must exit now (e.g. from AppDomain.ProcessExit): SIGKILL every pod process.
     public void KillProcessesNow() => _controlPlane.Processes.KillAll();
 
+    // Sends a signal (e.g. 9, SIGKILL) to the running process of every container of a process-mode pod, as a crash or the
+    // kernel's OOM killer would on a node: the kubelet then reports the exit (128 + signal) like any other. Returns how many
+    // processes were signalled (0 when the pod has none running, e.g. a simulated pod).
+    public int SignalPodProcesses(string podNamespace, string podName, int signal) => _controlPlane.Processes.Signal(podNamespace, podName, signal);
+
     public async ValueTask DisposeAsync()
     {
         await _controlPlane.DisposeAsync();

@@ -1,5 +1,19 @@
 using AiOperator.Trainer.Configuration;
 using AiOperator.Trainer.Hosting;
+using AiOperator.Trainer.Reporting;
+
+if (args is [ReportCommand.Name, ..])
+{
+    if (TrainerOptionsParser.WantsHelp(args))
+    {
+        Console.WriteLine(ReportCommand.Help);
+        return ExitCodes.Success;
+    }
+
+    var variables = Environment.GetEnvironmentVariables().Cast<System.Collections.DictionaryEntry>()
+        .ToDictionary(e => (string)e.Key, e => (string?)e.Value ?? "", StringComparer.Ordinal);
+    return ReportCommand.Run(args[1..], variables, Console.Out);
+}
 
 if (TrainerOptionsParser.WantsHelp(args))
 {

@@ -9,6 +9,7 @@ namespace AiOperator.Operator.Tests.TrainingJobs;
 public sealed class GangDecisionTests
 {
     private const string Sha = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
+    private const string Report = "{\"sha256\":\"" + Sha + "\"}";
 
     private static GangPlan Decide(TrainingJob job, params WorkerState[] workers) => GangDecision.Decide(Observe(job, workers), Now);
 
@@ -215,15 +216,99 @@ public sealed class GangDecisionTests
     }
 
     [Fact]
-    public void Success_without_a_report_hands_over_the_uri_alone_and_says_so()
+    public void Success_without_a_report_reads_the_output_with_a_reader_pod_deletes_it_and_only_then_succeeds()
     {
-        var plan = Decide(Running(), Worker(0, 1, "Succeeded", exitCode: 0), Worker(1, 1, "Succeeded", exitCode: 0));
+        var finished = Now.UtcDateTime.AddSeconds(-2);
+        WorkerState[] done = [Worker(0, 1, "Succeeded", exitCode: 0, finishedAt: finished), Worker(1, 1, "Succeeded", exitCode: 0, finishedAt: finished)];
+        var running = Running();
+
+        // 1: no report from rank 0 → the reader pod is created; the job stays Running.
+        var create = GangDecision.Decide(new GangObservation(running, done, new HashSet<int>()), Now);
+        Assert.True(create.CreateOutputReader);
+        Assert.Equal(TrainingJobPhase.Running, create.Status.Phase);
+        Assert.Null(create.Status.OutputModel);
+        Assert.Null(create.Status.CompletionTime);
+        var reading = Conditions.Find(create.Status.Conditions, "Running")!;
+        Assert.Equal("ReadingOutput", reading.Reason);
+        Assert.Contains("rank 0 left no termination message", reading.Message, StringComparison.Ordinal);
+        Assert.Equal("ReadingOutput", Assert.Single(create.Events).Reason);
+        Assert.Equal(OutputReaderDecision.Timeout - TimeSpan.FromSeconds(2), create.RequeueAfter);
+
+        // 2: the reader runs → wait, nothing written, no second Event.
+        var waiting = With(running, create.Status);
+        var wait = GangDecision.Decide(new GangObservation(waiting, done, new HashSet<int>(), Reader("Running")), Now);
+        Assert.False(wait.CreateOutputReader);
+        Assert.Empty(wait.DeletePods);
+        Assert.Empty(wait.Events);
+        Assert.Equal(Json(waiting.Status!), Json(wait.Status));
+
+        // 3: the reader reported → the report is kept in status (still Running) and the pod deleted.
+        var report = "{\"sha256\":\"" + Sha + "\",\"metrics\":{\"accuracy\":0.97},\"uri\":\"file:///output/x\",\"bytes\":5}";
+        var record = GangDecision.Decide(new GangObservation(waiting, done, new HashSet<int>(), Reader("Succeeded", 0, report)), Now);
+        Assert.Equal(["ft-output-reader"], record.DeletePods);
+        Assert.Equal(TrainingJobPhase.Running, record.Status.Phase);
+        Assert.Equal((Sha, 0.97), (record.Status.OutputModel!.Sha256, record.Status.OutputModel.Metrics!["accuracy"]));
+
+        // 4: being deleted → wait until it is gone.
+        var recorded = With(running, record.Status);
+        var gone = GangDecision.Decide(new GangObservation(recorded, done, new HashSet<int>(), Reader("Succeeded", 0, report) with { Terminating = true }), Now);
+        Assert.Equal(TrainingJobPhase.Running, gone.Status.Phase);
+        Assert.Empty(gone.DeletePods);
+
+        // 5: gone → Succeeded with the reader's sha256 and metrics.
+        var plan = GangDecision.Decide(new GangObservation(recorded, done, new HashSet<int>()), Now);
         Assert.Equal(TrainingJobPhase.Succeeded, plan.Status.Phase);
-        Assert.Null(plan.Status.OutputModel!.Sha256);
-        Assert.Null(plan.Status.OutputModel.Metrics);
-        Assert.Equal(["Succeeded", "NoTrainerReport"], plan.Events.Select(e => e.Reason));
-        Assert.Contains("no sha256 or metrics", Conditions.Find(plan.Status.Conditions, "Succeeded")!.Message, StringComparison.Ordinal);
+        Assert.Equal(("pvc://models/resnet18/4/model.onnx", "4", Sha), (plan.Status.OutputModel!.Uri, plan.Status.OutputModel.Version, plan.Status.OutputModel.Sha256));
+        Assert.Equal(0.97, plan.Status.OutputModel.Metrics!["accuracy"]);
+        Assert.Contains("reported by output reader pod ft-output-reader", Conditions.Find(plan.Status.Conditions, "Succeeded")!.Message, StringComparison.Ordinal);
+        Assert.False(plan.CreateOutputReader);
     }
+
+    [Fact]
+    public void A_failed_reader_fails_the_job_naming_the_missing_file_and_the_pod_is_kept_for_its_logs()
+    {
+        var done = new[] { Worker(0, 1, "Succeeded", exitCode: 0), Worker(1, 1, "Succeeded", exitCode: 0) };
+        var reader = Reader("Failed", 1, "model file /output/resnet18/4/model.onnx does not exist");
+        var plan = GangDecision.Decide(new GangObservation(Running(), done, new HashSet<int>(), reader), Now);
+
+        Assert.Equal(TrainingJobPhase.Failed, plan.Status.Phase);
+        var failed = Conditions.Find(plan.Status.Conditions, "Failed")!;
+        Assert.Equal("OutputReadFailed", failed.Reason);
+        Assert.Contains("output reader pod ft-output-reader failed (exit code 1): model file /output/resnet18/4/model.onnx does not exist", failed.Message, StringComparison.Ordinal);
+        Assert.Empty(plan.DeletePods);
+        Assert.Equal(0, plan.Status.Restarts);
+
+        // Finished: it stays Failed, and the reader is not created again.
+        var again = GangDecision.Decide(new GangObservation(With(Running(), plan.Status), done, new HashSet<int>()), Now.AddMinutes(1));
+        Assert.Equal(TrainingJobPhase.Failed, again.Status.Phase);
+        Assert.False(again.CreateOutputReader);
+    }
+
+    [Fact]
+    public void Suspending_while_the_output_is_read_deletes_the_reader_and_the_next_gang_forgets_its_report()
+    {
+        var job = Running();
+        job.Spec.Suspend = true;
+        var done = new[] { Worker(0, 1, "Succeeded", exitCode: 0), Worker(1, 1, "Succeeded", exitCode: 0) };
+        var suspend = GangDecision.Decide(new GangObservation(job, done, new HashSet<int>(), Reader("Running")), Now);
+        Assert.Contains("ft-output-reader", suspend.DeletePods);
+
+        var resumed = With(job, suspend.Status);
+        resumed.Spec.Suspend = false;
+        resumed.Status!.OutputModel = new OutputModel { Uri = "pvc://models/resnet18/4/model.onnx", Sha256 = Sha };
+        var start = Decide(resumed);
+        Assert.Equal([0, 1], start.CreateRanks);
+        Assert.Null(start.Status.OutputModel);
+    }
+
+    private static OutputReaderState Reader(string phase, int? exitCode = null, string? message = null) => new()
+    {
+        Name = "ft-output-reader",
+        Phase = phase,
+        ExitCode = exitCode,
+        TerminationMessage = message,
+        CreatedAt = Now.UtcDateTime.AddSeconds(-1),
+    };
 
     [Fact]
     public void One_worker_done_while_another_runs_is_still_running()
@@ -238,7 +323,7 @@ public sealed class GangDecisionTests
     {
         var job = Job();
         job.Spec.TtlSecondsAfterFinished = 60;
-        var done = Decide(Running(job), Worker(0, 1, "Succeeded", exitCode: 0), Worker(1, 1, "Succeeded", exitCode: 0));
+        var done = Decide(Running(job), Worker(0, 1, "Succeeded", exitCode: 0, message: Report), Worker(1, 1, "Succeeded", exitCode: 0));
         Assert.Equal(TimeSpan.FromSeconds(60), done.RequeueAfter);
         var finished = With(job, done.Status);
         var before = Decide(finished, Now.AddSeconds(20));
@@ -312,7 +397,7 @@ public sealed class GangDecisionTests
         var job = With(three, Decide(created, Worker(0, 1), Worker(1, 1), Worker(2, 1)).Status);
         Assert.Equal("3/3", job.Status!.WorkersRunning);
         job.Spec.Workers = 2;
-        var plan = Decide(job, Worker(0, 1, "Succeeded", exitCode: 0), Worker(1, 1, "Succeeded", exitCode: 0), Worker(2, 1));
+        var plan = Decide(job, Worker(0, 1, "Succeeded", exitCode: 0, message: Report), Worker(1, 1, "Succeeded", exitCode: 0), Worker(2, 1));
         Assert.Equal(TrainingJobPhase.Succeeded, plan.Status.Phase);
         var running = Decide(job, Worker(0, 1), Worker(1, 1), Worker(2, 1));
         Assert.Equal(["ft-worker-2"], running.DeletePods);

@@ -121,4 +121,45 @@ public sealed class TrainingJobChildrenTests
         Assert.Equal(29500, Assert.Single(service.Spec.Ports).Port);
         Assert.True(Assert.Single(service.Metadata.OwnerReferences).Controller);
     }
+
+    [Fact]
+    public void The_output_reader_mounts_the_output_claim_read_only_on_a_cpu_node_under_restricted_security()
+    {
+        var job = TrainingJobFixtures.Job(gpus: 8);
+        job.Spec.Scheduling = new SchedulingSpec { SchedulerName = "volcano", PriorityClassName = "training", NodeSelector = new Dictionary<string, string> { ["pool"] = "gpu" } };
+        var pod = TrainingJobChildren.OutputReaderPod(job, "ghcr.io/aioperator/trainer:0.1.0");
+
+        Assert.Equal("ft-output-reader", pod.Metadata.Name);
+        Assert.True(Assert.Single(pod.Metadata.OwnerReferences).Controller);
+        Assert.Equal("aioperator", pod.Metadata.Labels["app.kubernetes.io/managed-by"]);
+        Assert.Equal("ft", pod.Metadata.Labels["aioperator.dev/output-reader-of"]);
+        // Not a worker: the rendezvous Service must not select it.
+        Assert.False(pod.Metadata.Labels.ContainsKey("aioperator.dev/training-job"));
+
+        var spec = pod.Spec;
+        var container = Assert.Single(spec.Containers);
+        Assert.Equal("ghcr.io/aioperator/trainer:0.1.0", container.Image);
+        Assert.Equal(["report", "--output", "/output/resnet18/4/model.onnx"], container.Args);
+        Assert.Null(container.Command);
+        Assert.Equal("Never", spec.RestartPolicy);
+        var volume = Assert.Single(spec.Volumes);
+        Assert.Equal(("models", true), (volume.PersistentVolumeClaim.ClaimName, volume.PersistentVolumeClaim.ReadOnlyProperty == true));
+        var mount = Assert.Single(container.VolumeMounts);
+        Assert.Equal(("/output", true), (mount.MountPath, mount.ReadOnlyProperty == true));
+
+        // No GPU and nothing that steers it to GPU nodes; the job's scheduler and priority all the same.
+        Assert.Equal(["cpu", "memory"], container.Resources.Requests.Keys.Order());
+        Assert.DoesNotContain(container.Resources.Limits.Keys, k => k.Contains("gpu", StringComparison.Ordinal));
+        Assert.Null(spec.NodeSelector);
+        Assert.Null(spec.Tolerations);
+        Assert.Equal(("volcano", "training"), (spec.SchedulerName, spec.PriorityClassName));
+
+        Assert.True(spec.SecurityContext.RunAsNonRoot);
+        Assert.Equal("RuntimeDefault", spec.SecurityContext.SeccompProfile.Type);
+        Assert.False(container.SecurityContext.AllowPrivilegeEscalation);
+        Assert.True(container.SecurityContext.ReadOnlyRootFilesystem);
+        Assert.Equal(["ALL"], container.SecurityContext.Capabilities.Drop);
+        Assert.False(spec.AutomountServiceAccountToken);
+        Assert.Equal("/dev/termination-log", container.TerminationMessagePath);
+    }
 }

@@ -23,6 +23,11 @@ internal static class OperatorCommand
         var leaseName = new Option<string>("--leader-election-id") { Description = "Name of the Lease", DefaultValueFactory = _ => "ai-operator-leader" };
         var probeAddress = new Option<string>("--health-probe-bind-address") { Description = "Address of /healthz, /readyz and /metrics", DefaultValueFactory = _ => ":8081" };
         var image = new Option<string>("--model-server-image") { Description = "Default model-server image", DefaultValueFactory = _ => OperatorOptions.DefaultModelServerImage };
+        var readerImage = new Option<string>("--output-reader-image")
+        {
+            Description = "Image of the pod that reads a TrainingJob's output (sha256, metrics.json) when rank 0 reports nothing; it runs `report --output PATH`",
+            DefaultValueFactory = _ => OperatorOptions.DefaultOutputReaderImage,
+        };
         var concurrency = new Option<int>("--max-concurrent-reconciles") { Description = "Reconciles in parallel per controller", DefaultValueFactory = _ => 4 };
         var logFormat = new Option<string>("--log-format") { Description = "json or text", DefaultValueFactory = _ => "json" };
         var scrapeInterval = new Option<double>("--model-scrape-interval-seconds")
@@ -48,7 +53,7 @@ internal static class OperatorCommand
 
         var root = new RootCommand("aiop-operator: reconciles ModelDeployments and TrainingJobs")
         {
-            kubeconfig, namespaces, leaderElect, leaseNamespace, leaseName, probeAddress, image, concurrency, logFormat, scrapeInterval,
+            kubeconfig, namespaces, leaderElect, leaseNamespace, leaseName, probeAddress, image, readerImage, concurrency, logFormat, scrapeInterval,
         };
         root.SetAction(async (result, cancellationToken) =>
         {
@@ -92,7 +97,7 @@ internal static class OperatorCommand
                 ? new MonitoringOptions { Enabled = false }
                 : new MonitoringOptions { ScrapeInterval = interval, ScrapeTimeout = interval < TimeSpan.FromSeconds(2) ? interval * 0.75 : TimeSpan.FromSeconds(1.5) };
             await using var host = OperatorHost.Build(api, hostOptions, result.GetValue(image)!, result.GetValue(concurrency), metrics, TimeProvider.System, loggers,
-                monitoringOptions: monitoring);
+                monitoringOptions: monitoring, outputReaderImage: result.GetValue(readerImage));
             log.LogInformation("aiop-operator starting against {Server}", config.Host);
             await host.RunAsync(cancellationToken);
             log.LogInformation("aiop-operator stopped");

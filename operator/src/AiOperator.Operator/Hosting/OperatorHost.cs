@@ -24,10 +24,11 @@ public static class OperatorHost
         ILoggerFactory loggerFactory,
         TimeSpan? resyncPeriod = null,
         MonitoringOptions? monitoringOptions = null,
-        IRevisionMetrics? revisionMetrics = null)
+        IRevisionMetrics? revisionMetrics = null,
+        string? outputReaderImage = null)
     {
         ArgumentNullException.ThrowIfNull(hostOptions);
-        var options = new OperatorOptions { ModelServerImage = modelServerImage };
+        var options = new OperatorOptions { ModelServerImage = modelServerImage, OutputReaderImage = outputReaderImage ?? OperatorOptions.DefaultOutputReaderImage };
         var resync = resyncPeriod ?? new InformerOptions().ResyncPeriod;
         var host = new ControllerHost(api, hostOptions, metrics, timeProvider, loggerFactory);
 
@@ -35,7 +36,7 @@ public static class OperatorHost
         var modelDeployments = ModelDeployments.ModelDeploymentController.Add(
             host, options, hostOptions, maxConcurrentReconciles, resync, revisionMetrics ?? monitoring.RevisionMetrics, monitoring.ModelLoadFailures, timeProvider, loggerFactory);
         monitoring.Add(host, modelDeployments, resync, loggerFactory);
-        TrainingJobController.Add(host, hostOptions, resync, maxConcurrentReconciles, timeProvider, loggerFactory);
+        TrainingJobController.Add(host, options, hostOptions, resync, maxConcurrentReconciles, timeProvider, loggerFactory);
         return host;
     }
 }

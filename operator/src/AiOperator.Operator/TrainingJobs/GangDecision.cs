@@ -78,12 +78,12 @@ internal static class GangDecision
 
         TrainingJobStatusProjection.SetCounts(status, observed.Workers.Where(w => w.Gang == status.Attempt), workers);
         var remaining = observed.Workers;
-        if (remaining.Count > 0)
+        if (remaining.Count > 0 || observed.Reader is not null)
         {
             return new GangPlan
             {
                 Status = status,
-                DeletePods = [.. remaining.Where(w => !w.Terminating).Select(w => w.Name)],
+                DeletePods = [.. remaining.Where(w => !w.Terminating).Select(w => w.Name), .. Reader(observed)],
                 EnsureService = true,
             };
         }
@@ -96,6 +96,9 @@ internal static class GangDecision
         var next = (status.Attempt ?? 0) + 1;
         status.Attempt = next;
         status.NextGangAt = null;
+
+        // A report an earlier gang's reader left in status describes a model the new gang will overwrite.
+        status.OutputModel = null;
         status.StartTime ??= Truncate(now);
         TrainingJobStatusProjection.SetPhase(status, TrainingJobPhase.Scheduling, "GangCreated",
             $"gang {next}: {workers} workers created, waiting for all to be scheduled", generation, now);
@@ -155,7 +158,7 @@ internal static class GangDecision
 
         if (byRank.Count == workers && byRank.Values.All(w => w.Phase == "Succeeded"))
         {
-            return Succeed(observed, status, byRank[0], now);
+            return Complete(observed, status, [.. byRank.Values], now);
         }
 
         var waiting = Enumerable.Range(0, workers).Where(r => !byRank.TryGetValue(r, out var w) || !w.Scheduled).ToList();
@@ -208,33 +211,94 @@ internal static class GangDecision
         };
     }
 
-    private static GangPlan Succeed(GangObservation observed, TrainingJobStatus status, WorkerState rank0, DateTimeOffset now)
+    // Every worker exited 0: rank 0's report makes the job Succeeded at once; without one the output reader pod reads the model first.
+    private static GangPlan Complete(GangObservation observed, TrainingJobStatus status, List<WorkerState> gang, DateTimeOffset now)
     {
         var job = observed.Job;
+        var rank0 = gang.First(w => w.Rank == 0);
+        if (TrainerReport.Parse(rank0.TerminationMessage, out var problem) is { } report)
+        {
+            return Succeed(observed, status, report, "rank 0", now);
+        }
+
+        var readingSince = gang.Select(w => w.FinishedAt).Where(t => t is not null).Max() is { } last
+            ? new DateTimeOffset(DateTime.SpecifyKind(last, DateTimeKind.Utc))
+            : (DateTimeOffset?)null;
+        var reader = observed.Reader;
+        var outcome = OutputReaderDecision.Decide(status.OutputModel, reader, readingSince, now);
+        var readerName = TrainingJobChildren.OutputReaderName(job);
+        var workers = TrainingJobChildren.Workers(job);
+        switch (outcome.Step)
+        {
+            case OutputReaderStep.Succeed:
+                return Succeed(observed, status, TrainerReport.Of(status.OutputModel!), $"output reader pod {readerName}", now);
+            case OutputReaderStep.Fail:
+                return Fail(observed, status, gang, workers, "OutputReadFailed",
+                    $"all {workers} workers exited 0 but the output could not be read: {outcome.Failure}", now);
+            case OutputReaderStep.Record or OutputReaderStep.WaitGone:
+                if (outcome.Report is { } read)
+                {
+                    status.OutputModel = OutputModelOf(job, read);
+                }
+
+                Reading(status, job, $"all {workers} workers exited 0; output reader pod {readerName} read the model, deleting it", now);
+                return new GangPlan
+                {
+                    Status = status,
+                    EnsureService = true,
+                    DeletePods = outcome.Step == OutputReaderStep.Record ? [readerName] : [],
+                };
+            default:
+                status.OutputModel = null;
+                Reading(status, job, $"all {workers} workers exited 0 and {problem}: output reader pod {readerName} computes the sha256 and reads metrics.json", now);
+                return new GangPlan
+                {
+                    Status = status,
+                    EnsureService = true,
+                    CreateOutputReader = outcome.Step == OutputReaderStep.Create,
+                    Events = outcome.Step == OutputReaderStep.Create && reader is null && Conditions.Find(job.Status?.Conditions, TrainingJobStatusProjection.Running)?.Reason != "ReadingOutput"
+                        ? [new PlannedEvent(EventRecorder.Normal, "ReadingOutput", $"{problem}: reading the output with pod {readerName}")]
+                        : [],
+                    RequeueAfter = outcome.RequeueAfter,
+                };
+        }
+    }
+
+    // Phase stays Running while the output is read: Succeeded means outputModel is final.
+    private static void Reading(TrainingJobStatus status, TrainingJob job, string message, DateTimeOffset now)
+    {
+        if (status.Phase != TrainingJobPhase.Running || Conditions.Find(status.Conditions, TrainingJobStatusProjection.Running)?.Message != message)
+        {
+            TrainingJobStatusProjection.SetPhase(status, TrainingJobPhase.Running, "ReadingOutput", message, job.Metadata.Generation, now);
+        }
+    }
+
+    private static OutputModel OutputModelOf(TrainingJob job, TrainerReport report)
+    {
         var output = job.Spec.Output!;
-        var report = TrainerReport.Parse(rank0.TerminationMessage, out var problem);
-        status.OutputModel = new OutputModel
+        return new OutputModel
         {
             Uri = $"pvc://{output.ClaimName}/{output.Path}",
             Version = string.IsNullOrEmpty(output.ModelVersion) ? null : output.ModelVersion,
-            Sha256 = report?.Sha256,
-            Metrics = report?.Metrics is { } metrics ? new Dictionary<string, double>(metrics, StringComparer.Ordinal) : null,
+            Sha256 = report.Sha256,
+            Metrics = report.Metrics is { } metrics ? new Dictionary<string, double>(metrics, StringComparer.Ordinal) : null,
         };
+    }
+
+    private static GangPlan Succeed(GangObservation observed, TrainingJobStatus status, TrainerReport report, string reportedBy, DateTimeOffset now)
+    {
+        var job = observed.Job;
+        status.OutputModel = OutputModelOf(job, report);
         status.CompletionTime = Truncate(now);
         status.NextGangAt = null;
-        var events = new List<PlannedEvent>();
-        var message = $"all {TrainingJobChildren.Workers(job)} workers exited 0; model at {status.OutputModel.Uri}";
-        if (report is null)
+        var message = $"all {TrainingJobChildren.Workers(job)} workers exited 0; model at {status.OutputModel.Uri}, reported by {reportedBy}";
+        if (report.Sha256 is null)
         {
-            // No reader pod yet: the model is handed over without checksum or metrics, and gates cannot pass.
-            message += $"; {problem}, so outputModel has no sha256 or metrics";
-            events.Add(new PlannedEvent(EventRecorder.Warning, "NoTrainerReport",
-                $"{problem}: outputModel has no sha256 or metrics (rank 0 should write {{\"sha256\":...,\"metrics\":{{...}}}} to its termination message)"));
+            message += " without a sha256";
         }
 
         TrainingJobStatusProjection.SetPhase(status, TrainingJobPhase.Succeeded, "AllWorkersSucceeded", message, job.Metadata.Generation, now);
-        events.Insert(0, new PlannedEvent(EventRecorder.Normal, "Succeeded", message));
-        return new GangPlan { Status = status, Events = events, RequeueAfter = TtlLeft(job, status, now) };
+        return new GangPlan { Status = status, Events = [new PlannedEvent(EventRecorder.Normal, "Succeeded", message)], RequeueAfter = TtlLeft(job, status, now) };
     }
 
     private static GangPlan Fail(GangObservation observed, TrainingJobStatus status, List<WorkerState> gang, int workers, string reason, string message, DateTimeOffset now)
@@ -247,7 +311,7 @@ internal static class GangDecision
         return new GangPlan
         {
             Status = status,
-            DeletePods = Unfinished(observed.Workers),
+            DeletePods = [.. Unfinished(observed.Workers), .. UnfinishedReader(observed)],
             Events = [new PlannedEvent(EventRecorder.Warning, reason, message)],
             RequeueAfter = TtlLeft(job, status, now),
         };
@@ -271,7 +335,7 @@ internal static class GangDecision
         return new GangPlan
         {
             Status = status,
-            DeletePods = [.. observed.Workers.Where(w => !w.Terminating).Select(w => w.Name)],
+            DeletePods = [.. observed.Workers.Where(w => !w.Terminating).Select(w => w.Name), .. Reader(observed)],
             Events = events,
         };
     }
@@ -288,7 +352,7 @@ internal static class GangDecision
         return new GangPlan
         {
             Status = status,
-            DeletePods = expired ? [] : Unfinished(observed.Workers),
+            DeletePods = expired ? [] : [.. Unfinished(observed.Workers), .. UnfinishedReader(observed)],
             DeleteJob = expired,
             RequeueAfter = ttlLeft,
         };
@@ -334,6 +398,12 @@ internal static class GangDecision
         failure.ExitCode is { } code
             ? string.Create(CultureInfo.InvariantCulture, $"worker {failure.Worker} failed ({failure.Reason}, exit code {code})")
             : $"worker {failure.Worker} {(failure.Reason == "Deleted" ? "was deleted" : $"failed ({failure.Reason})")}";
+
+    private static string[] Reader(GangObservation observed) =>
+        observed.Reader is { Terminating: false } reader ? [reader.Name] : [];
+
+    private static string[] UnfinishedReader(GangObservation observed) =>
+        observed.Reader is { Terminating: false, Finished: false } reader ? [reader.Name] : [];
 
     private static string[] Unfinished(IReadOnlyList<WorkerState> workers) =>
         [.. workers.Where(w => !w.Finished && !w.Terminating).Select(w => w.Name)];

@@ -2,6 +2,6 @@ using AiOperator.Api.V1Alpha1;
 
 namespace AiOperator.Operator.TrainingJobs;
 
-/// <summary>What a reconcile saw: the job, its worker pods (every gang), and ranks of the current gang this
-/// operator created but the cache has not shown yet.</summary>
-internal sealed record GangObservation(TrainingJob Job, IReadOnlyList<WorkerState> Workers, IReadOnlySet<int> CreatesInFlight);
+/// <summary>What a reconcile saw: the job, its worker pods (every gang), ranks of the current gang this
+/// operator created but the cache has not shown yet, and the output reader pod if there is one.</summary>
+internal sealed record GangObservation(TrainingJob Job, IReadOnlyList<WorkerState> Workers, IReadOnlySet<int> CreatesInFlight, OutputReaderState? Reader = null);

@@ -16,6 +16,9 @@ internal sealed record GangPlan
 
     public bool EnsureService { get; init; }
 
+    /// <summary>Create the output reader pod (after the deletes).</summary>
+    public bool CreateOutputReader { get; init; }
+
     public bool DeleteJob { get; init; }
 
     public IReadOnlyList<PlannedEvent> Events { get; init; } = [];

@@ -14,18 +14,18 @@ internal sealed partial record TrainerReport(string? Sha256, IReadOnlyDictionary
     public const int MaxMetricNameLength = 128;
 
     /// <summary>The report, or null with the reason it is unusable (never the message itself: it may hold log lines).</summary>
-    public static TrainerReport? Parse(string? message, out string problem)
+    public static TrainerReport? Parse(string? message, out string problem, string source = "rank 0")
     {
         problem = "";
         if (string.IsNullOrWhiteSpace(message))
         {
-            problem = "rank 0 left no termination message";
+            problem = $"{source} left no termination message";
             return null;
         }
 
         if (message.Length > MaxBytes)
         {
-            problem = $"rank 0's termination message is larger than {MaxBytes} bytes";
+            problem = $"{source}'s termination message is larger than {MaxBytes} bytes";
             return null;
         }
 
@@ -34,7 +34,7 @@ internal sealed partial record TrainerReport(string? Sha256, IReadOnlyDictionary
             using var document = JsonDocument.Parse(message, new JsonDocumentOptions { MaxDepth = 4 });
             if (document.RootElement.ValueKind != JsonValueKind.Object)
             {
-                problem = "rank 0's termination message is not a JSON object";
+                problem = $"{source}'s termination message is not a JSON object";
                 return null;
             }
 
@@ -44,7 +44,7 @@ internal sealed partial record TrainerReport(string? Sha256, IReadOnlyDictionary
                 sha = shaElement.ValueKind == JsonValueKind.String ? shaElement.GetString() : null;
                 if (sha is null || !Sha256Pattern().IsMatch(sha))
                 {
-                    problem = "rank 0 reported a sha256 that is not 64 hex digits";
+                    problem = $"{source} reported a sha256 that is not 64 hex digits";
                     return null;
                 }
 
@@ -56,7 +56,7 @@ internal sealed partial record TrainerReport(string? Sha256, IReadOnlyDictionary
             {
                 if (metricsElement.ValueKind != JsonValueKind.Object)
                 {
-                    problem = "rank 0 reported metrics that are not a JSON object";
+                    problem = $"{source} reported metrics that are not a JSON object";
                     return null;
                 }
 
@@ -81,7 +81,7 @@ internal sealed partial record TrainerReport(string? Sha256, IReadOnlyDictionary
 
             if (sha is null && metrics is null)
             {
-                problem = "rank 0's termination message has neither sha256 nor metrics";
+                problem = $"{source}'s termination message has neither sha256 nor metrics";
                 return null;
             }
 
@@ -89,9 +89,16 @@ internal sealed partial record TrainerReport(string? Sha256, IReadOnlyDictionary
         }
         catch (JsonException)
         {
-            problem = "rank 0's termination message is not the JSON report";
+            problem = $"{source}'s termination message is not the JSON report";
             return null;
         }
+    }
+
+    /// <summary>The report kept in status.outputModel by an earlier reconcile.</summary>
+    public static TrainerReport Of(AiOperator.Api.V1Alpha1.OutputModel model)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        return new TrainerReport(model.Sha256, model.Metrics is { } metrics ? new Dictionary<string, double>(metrics, StringComparer.Ordinal) : null);
     }
 
     [GeneratedRegex("^[0-9a-fA-F]{64}$")]

@@ -9,6 +9,8 @@ namespace AiOperator.Operator.TrainingJobs;
 internal static class TrainingJobChildren
 {
     public const string ContainerName = "trainer";
+    public const string OutputReaderContainerName = "reader";
+    public const string OutputReaderSuffix = "-output-reader";
     public const string OutputMountPath = "/output";
     public const string DefaultCheckpointMountPath = "/checkpoints";
     public const int DefaultMasterPort = 29500;
@@ -19,6 +21,13 @@ internal static class TrainingJobChildren
     {
         ["cpu"] = "500m",
         ["memory"] = "1Gi",
+    };
+
+    // The reader only hashes a file: small requests, and a memory limit so a misbehaving image cannot take a node's memory.
+    private static readonly IReadOnlyDictionary<string, string> OutputReaderRequests = new Dictionary<string, string>
+    {
+        ["cpu"] = "100m",
+        ["memory"] = "128Mi",
     };
 
     public static int Workers(TrainingJob job) => Math.Max(1, job.Spec.Workers ?? 1);
@@ -139,6 +148,60 @@ internal static class TrainingJobChildren
                 AutomountServiceAccountToken = false,
                 EnableServiceLinks = false,
                 TerminationGracePeriodSeconds = 30,
+                SecurityContext = RestrictedSecurity.Pod(),
+            },
+        };
+    }
+
+    public static string OutputReaderName(TrainingJob job) => job.Metadata.Name + OutputReaderSuffix;
+
+    /// <summary>
+    /// The output reader: mounts the output claim read-only and runs <c>report --output /output/PATH</c>, which writes
+    /// {"sha256":...,"metrics":{...}} to its termination message. No GPU, no GPU toleration or product selector (it
+    /// lands on a CPU node); the job's schedulerName and priority class, so a cluster whose scheduler is Volcano
+    /// places it like the workers. Not selected by the rendezvous Service (no training-job label).
+    /// </summary>
+    public static V1Pod OutputReaderPod(TrainingJob job, string image)
+    {
+        ArgumentNullException.ThrowIfNull(job);
+        ArgumentException.ThrowIfNullOrEmpty(image);
+        var output = job.Spec.Output ?? throw new ArgumentException("the job has no spec.output", nameof(job));
+        var metadata = Metadata(job, OutputReaderName(job), null);
+        metadata.Labels.Remove(TrainingJobLabels.TrainingJob);
+        metadata.Labels[TrainingJobLabels.OutputReaderOf] = job.Metadata.Name;
+        metadata.Labels[TrainingJobLabels.Name] = TrainingJobLabels.OutputReader;
+        return new V1Pod
+        {
+            ApiVersion = "v1",
+            Kind = "Pod",
+            Metadata = metadata,
+            Spec = new V1PodSpec
+            {
+                RestartPolicy = "Never",
+                Containers =
+                [
+                    new V1Container
+                    {
+                        Name = OutputReaderContainerName,
+                        Image = image,
+                        Args = ["report", "--output", OutputPath(job)],
+                        Resources = new V1ResourceRequirements
+                        {
+                            Requests = OutputReaderRequests.ToDictionary(r => r.Key, r => new ResourceQuantity(r.Value), StringComparer.Ordinal),
+                            Limits = new Dictionary<string, ResourceQuantity>(StringComparer.Ordinal) { ["memory"] = new ResourceQuantity("256Mi") },
+                        },
+                        VolumeMounts = [new V1VolumeMount { Name = "output", MountPath = OutputMountPath, ReadOnlyProperty = true }],
+                        TerminationMessagePath = "/dev/termination-log",
+                        TerminationMessagePolicy = "FallbackToLogsOnError",
+                        SecurityContext = RestrictedSecurity.Container(),
+                    },
+                ],
+                Volumes = [new V1Volume { Name = "output", PersistentVolumeClaim = new V1PersistentVolumeClaimVolumeSource { ClaimName = output.ClaimName, ReadOnlyProperty = true } }],
+                PriorityClassName = GpuPlacement.PriorityClassName(job.Spec.Scheduling),
+                SchedulerName = GpuPlacement.SchedulerName(job.Spec.Scheduling),
+                AutomountServiceAccountToken = false,
+                EnableServiceLinks = false,
+                TerminationGracePeriodSeconds = 5,
                 SecurityContext = RestrictedSecurity.Pod(),
             },
         };

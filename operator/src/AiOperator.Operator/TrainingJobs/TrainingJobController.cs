@@ -15,15 +15,16 @@ internal static class TrainingJobController
     public const string Name = "trainingjob";
 
     public static Controller<TrainingJob> Add(
-        ControllerHost host, ControllerHostOptions hostOptions, TimeSpan resync, int maxConcurrentReconciles, TimeProvider timeProvider, ILoggerFactory loggerFactory)
+        ControllerHost host, OperatorOptions options, ControllerHostOptions hostOptions, TimeSpan resync, int maxConcurrentReconciles, TimeProvider timeProvider, ILoggerFactory loggerFactory)
     {
         ArgumentNullException.ThrowIfNull(host);
         ArgumentNullException.ThrowIfNull(loggerFactory);
+        ArgumentNullException.ThrowIfNull(options);
         var jobs = host.Informer<TrainingJob>(OperatorInformers.Primary(hostOptions, resync));
         var pods = host.Informer<V1Pod>(OperatorInformers.Pods(hostOptions, resync));
         var services = host.Informer<V1Service>(OperatorInformers.Children(hostOptions, resync));
         var reconciler = new TrainingJobReconciler(jobs.Cache, pods.Cache, services.Cache, host.Writer, host.Status, host.Events,
-            timeProvider, loggerFactory.CreateLogger<TrainingJobReconciler>());
+            options.OutputReaderImage, timeProvider, loggerFactory.CreateLogger<TrainingJobReconciler>());
         host.RequireCrds(AiOperatorCrds.TrainingJobs.Name);
         return host.AddController<TrainingJob>(Name, reconciler, new ControllerOptions { MaxConcurrentReconciles = maxConcurrentReconciles })
             .Owns(pods)

@@ -12,5 +12,9 @@ internal static class TrainingJobLabels
     public const string Instance = "app.kubernetes.io/instance";
     public const string ManagedBy = "app.kubernetes.io/managed-by";
     public const string Trainer = "aiop-trainer";
+
+    /// <summary>On the output reader pod instead of <see cref="TrainingJob"/>, so the rendezvous Service does not select it.</summary>
+    public const string OutputReaderOf = "aioperator.dev/output-reader-of";
+    public const string OutputReader = "aiop-output-reader";
     public const string Operator = "aioperator";
 }

@@ -21,6 +21,7 @@ internal sealed partial class TrainingJobReconciler(
     ResourceWriter writer,
     StatusWriter statusWriter,
     IEventRecorder events,
+    string outputReaderImage,
     TimeProvider timeProvider,
     ILogger<TrainingJobReconciler> logger) : IReconciler
 {
@@ -62,7 +63,9 @@ internal sealed partial class TrainingJobReconciler(
             .ToList();
         var attempt = job.Status?.Attempt ?? 0;
         var inFlight = _expectations.InFlight(job.Metadata.Uid, attempt, workers.Where(w => w.Gang == attempt).Select(w => w.Rank));
-        var plan = GangDecision.Decide(new GangObservation(job, workers, inFlight), now);
+        var readerPod = pods.Get(key.Namespace, TrainingJobChildren.OutputReaderName(job));
+        var reader = readerPod?.Metadata.OwnerReferences?.Any(o => o.Uid == job.Metadata.Uid && o.Controller == true) == true ? OutputReaderState.From(readerPod) : null;
+        var plan = GangDecision.Decide(new GangObservation(job, workers, inFlight, reader), now);
 
         // Status first: it is guarded by the cached resourceVersion, so a plan made from a stale copy fails here (409, retried) before it touches a pod.
         await statusWriter.UpdateAsync(job, KstatusConditions.Apply(plan.Status, job.Metadata.Generation, now), cancellationToken);
@@ -113,6 +116,19 @@ internal sealed partial class TrainingJobReconciler(
             _expectations.Created(job.Metadata.Uid, gang, rank);
         }
 
+        if (plan.CreateOutputReader)
+        {
+            try
+            {
+                await writer.CreateAsync(TrainingJobChildren.OutputReaderPod(job, outputReaderImage), cancellationToken);
+                LogReaderCreated(key.Namespace, key.Name);
+            }
+            catch (KubeApiException e) when (e.IsConflict)
+            {
+                // Created by an earlier reconcile the cache has not shown yet, or a pod of that name not ours: the timeout covers the latter.
+            }
+        }
+
         if (plan.CreateRanks.Count > 0)
         {
             LogGangCreated(key.Namespace, key.Name, gang, plan.CreateRanks.Count);
@@ -126,6 +142,9 @@ internal sealed partial class TrainingJobReconciler(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "TrainingJob {Namespace}/{Name}: created gang {Gang} of {Workers} workers")]
     private partial void LogGangCreated(string @namespace, string name, int gang, int workers);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "TrainingJob {Namespace}/{Name}: rank 0 reported no result, created the output reader pod")]
+    private partial void LogReaderCreated(string @namespace, string name);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "TrainingJob {Namespace}/{Name}: deleted, ttlSecondsAfterFinished has passed")]
     private partial void LogTtlDeleted(string @namespace, string name);

@@ -33,5 +33,8 @@ internal static class HelpText
 
         Exit codes: 0 done; 1 a file could not be read or written (or a bug); 2 bad options, environment or checkpoint;
         200 the gang broke (a peer was lost or never came), so the whole gang should be restarted.
+
+        aiop-trainer report --output FILE: reports a finished model (sha256, metrics.json) in the termination message,
+        for the TrainingJob's output reader pod; see report --help.
         """;
 }

@@ -83,7 +83,7 @@ internal sealed class ProcessRuntime(ProcessImage image, Func<IReadOnlyDictionar
             throw new ContainerStartException("RunContainerError", $"failed to start \"{image.Command}\": {ex.Message}");
         }
 
-        registry.Add(process);
+        registry.Add(process, sandbox.Pod.Metadata.NamespaceProperty, sandbox.Pod.Metadata.Name);
         var running = new ProcessRunningContainer(process, container, sandbox.PodIp, env, terminationLog, log, probes, time);
         _ = running.Exited.ContinueWith(_ => registry.Remove(process), TaskScheduler.Default);
         return running;
