@@ -1,5 +1,3 @@
-using System.Net.Http.Json;
-using System.Text.Json.Nodes;
 using AiOperator.Api.Crds;
 using AiOperator.Api.V1Alpha1;
 using AiOperator.LocalCluster;
@@ -46,8 +44,7 @@ public sealed class RolloutEndToEndTests(ITestOutputHelper output) : ModelServer
         var first = await WaitAsync(mds, ns, m => m.Status?.Phase == ModelDeploymentPhase.Ready, "v1 Ready with real servers");
 
         var service = await Client.CoreV1.ReadNamespacedServiceAsync("doubler", ns);
-        using var load = new CancellationTokenSource();
-        var workers = Enumerable.Range(0, 2).Select(w => LoadAsync(service.Spec.ClusterIP, w, load.Token)).ToList();
+        await using var load = ServiceLoad.Start(service.Spec.ClusterIP, "doubler", workers: 2, TimeSpan.FromMinutes(2));
 
         var upgrade = System.Diagnostics.Stopwatch.StartNew();
         await mds.PatchAsync(ns, "doubler", """{"spec":{"model":{"version":"2","uri":"pvc://models/doubler/2/model.onnx"}}}""");
@@ -66,50 +63,14 @@ public sealed class RolloutEndToEndTests(ITestOutputHelper output) : ModelServer
         await Wait.UntilAsync(async () => (await Client.CoreV1.ListNamespacedPodAsync(ns)).Items
             .All(p => p.Metadata.Labels["aioperator.dev/revision"] != first.Status!.StableRevision), Deadline, "v1 pods gone");
         upgrade.Stop();
-        await load.CancelAsync();
-        var results = await Task.WhenAll(workers);
+        var answers = await load.StopAsync();
 
         Assert.Equal([0, 1], steps.Order());
-        var sent = results.Sum(r => r.Sent);
-        var failed = results.SelectMany(r => r.Failures).ToList();
+        var sent = answers.Count;
+        var failed = answers.Where(a => !a.Ok).ToList();
         output.WriteLine($"good upgrade under load: {failed.Count} of {sent} requests failed, {upgrade.Elapsed.TotalSeconds:0.0} s from spec change to v1 pods gone");
         Assert.True(sent > 50, $"only {sent} requests were sent");
         Assert.True(failed.Count == 0, $"{failed.Count} of {sent} requests failed: {string.Join("; ", failed.Take(5))}");
-    }
-
-    private static async Task<(int Sent, List<string> Failures)> LoadAsync(string clusterIp, int worker, CancellationToken stop)
-    {
-        using var http = new HttpClient { BaseAddress = new Uri($"http://{clusterIp}:80"), Timeout = TimeSpan.FromSeconds(10) };
-
-        // A fresh connection per request, so new connections follow the endpoints as pods come and go.
-        http.DefaultRequestHeaders.ConnectionClose = true;
-        var sent = 0;
-        var failures = new List<string>();
-        while (!stop.IsCancellationRequested)
-        {
-            sent++;
-            try
-            {
-                using var response = await http.PostAsJsonAsync("/v2/models/doubler/infer", new JsonObject
-                {
-                    ["id"] = $"w{worker}-{sent}",
-                    ["inputs"] = new JsonArray(new JsonObject { ["name"] = "x", ["shape"] = new JsonArray(1, 4), ["datatype"] = "FP32", ["data"] = new JsonArray(1, 2, 3, 4) }),
-                }, CancellationToken.None);
-                if (!response.IsSuccessStatusCode)
-                {
-                    failures.Add($"{(int)response.StatusCode} {await response.Content.ReadAsStringAsync(CancellationToken.None)}");
-                }
-            }
-            catch (HttpRequestException e)
-            {
-                failures.Add(e.Message);
-            }
-
-            // Steady load, not a flood: the machine also runs the cluster, the operator and the servers.
-            await Task.Delay(TimeSpan.FromMilliseconds(20), CancellationToken.None);
-        }
-
-        return (sent, failures);
     }
 
     private static async Task<ModelDeployment> WaitAsync(ModelDeploymentClient mds, string ns, Func<ModelDeployment, bool> done, string what)

@@ -85,6 +85,24 @@ public sealed class ModelDeploymentStatusProjectionTests
     }
 
     [Fact]
+    public void An_idle_canary_says_in_the_progressing_condition_that_it_waits_for_traffic()
+    {
+        var md = ModelDeploymentFixtures.Resnet(replicas: 2);
+        md.Status = Compute(md, "3-aaaaaa", 2, [Deployment("3-aaaaaa", 2, 2)], [], Now);
+        md.Status = Compute(md, "4-bbbbbb", 2, [Deployment("3-aaaaaa", 2, 2)], [], Now);
+        var deployments = new[] { Deployment("3-aaaaaa", 1, 1), Deployment("4-bbbbbb", 1, 1) };
+        var observed = deployments.Select(d => new ObservedRevision(ModelDeploymentStatusProjection.RevisionOf(d)!, 1, 1, 1)).ToList();
+        var idle = new AiOperator.Operator.Monitoring.RevisionMetrics(0, 0, double.NaN, double.NaN, double.NaN, double.NaN, 0, 0, 1, 0, Now);
+        var decision = RolloutEngine.Decide(new RolloutInput(md.Spec, md.Status, "4-bbbbbb", md.Spec.Model.Version, 2, observed, RolloutCommands.Parse(null), idle, Now.AddSeconds(5)));
+        var status = ModelDeploymentStatusProjection.Compute(new ModelDeploymentObservation(md, "4-bbbbbb", 2, deployments, [], decision), Now.AddSeconds(5));
+
+        var progressing = Conditions.Find(status.Conditions, "Progressing")!;
+        Assert.Equal(("True", "CanaryProgressing"), (progressing.Status, progressing.Reason));
+        Assert.EndsWith("last analysis Inconclusive: waiting for traffic: 0 of minRequests 50 requests in the window at step 1", progressing.Message, StringComparison.Ordinal);
+        Assert.Equal(AnalysisResult.Inconclusive, status.LastAnalysis!.Result);
+    }
+
+    [Fact]
     public void A_canary_that_cannot_get_one_gpu_says_so_in_a_condition()
     {
         var md = ModelDeploymentFixtures.Resnet(replicas: 2);

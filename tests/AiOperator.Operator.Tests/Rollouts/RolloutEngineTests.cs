@@ -88,7 +88,7 @@ public sealed class RolloutEngineTests
         sim.Window = RolloutSimulation.Metrics(10, 0.5);
         sim.Reconcile();
         Assert.Equal(AnalysisResult.Inconclusive, sim.Status!.LastAnalysis!.Result);
-        Assert.Contains("fewer than minRequests 50", sim.Status.LastAnalysis.Message, StringComparison.Ordinal);
+        Assert.Equal("waiting for traffic: 10 of minRequests 50 requests in the window at step 1", sim.Status.LastAnalysis.Message);
 
         sim.Advance(30);
         sim.Window = RolloutSimulation.Metrics(double.NaN, double.NaN);
@@ -100,6 +100,33 @@ public sealed class RolloutEngineTests
         sim.Reconcile();
         Assert.Equal(AnalysisResult.Inconclusive, sim.Status!.LastAnalysis!.Result);
         Assert.Equal((0, 0), (sim.Status.CurrentStep, sim.Status.AnalysisFailures));
+        Assert.Equal(V2, sim.Status.CanaryRevision);
+    }
+
+    [Fact]
+    public void An_idle_canary_waits_for_traffic_says_so_at_every_step_and_is_never_promoted()
+    {
+        var sim = RolloutSimulation.Stable(V1);
+        sim.Revision = V2;
+        sim.Window = RolloutSimulation.Metrics(0, double.NaN);
+        sim.ReconcileSettled();
+        for (var i = 0; i < 20; i++)
+        {
+            sim.Advance(30);
+            sim.Reconcile();
+            Assert.Equal("waiting for traffic: 0 of minRequests 50 requests in the window at step 1", sim.Status!.LastAnalysis!.Message);
+        }
+
+        Assert.Equal((V2, 0, 0), (sim.Status!.CanaryRevision, sim.Status.CurrentStep, sim.Status.AnalysisFailures));
+
+        // Traffic arrives: step 1 passes and step 2 waits for its own share of traffic, saying so with its number.
+        sim.Window = RolloutSimulation.Good;
+        sim.Advance(30);
+        sim.Reconcile();
+        Assert.Equal(1, sim.Status!.CurrentStep);
+        sim.Window = RolloutSimulation.Metrics(12, 0);
+        sim.ReconcileSettled();
+        Assert.Equal("waiting for traffic: 12 of minRequests 50 requests in the window at step 2", sim.Status!.LastAnalysis!.Message);
         Assert.Equal(V2, sim.Status.CanaryRevision);
     }
 
@@ -316,12 +343,17 @@ public sealed class RolloutEngineTests
         Assert.Equal((V2, V1), (sim.Status.LastRollback!.From, sim.Status.LastRollback.To));
         Assert.Contains("rollback-to", sim.Status.LastRollback.Reason, StringComparison.Ordinal);
         Assert.Equal([RevisionOutcome.Failed, RevisionOutcome.Stable], sim.Status.Revisions!.Select(r => r.Outcome!.Value));
-        Assert.Equal((4, 0), (sim.Replicas(V1), sim.Replicas(V2)));
         Assert.Equal([RolloutCommands.RollbackToAnnotation], decision.RemoveAnnotations);
         Assert.Contains(decision.Events, e => e.Reason == "RolledBack");
 
+        // V1 comes back from 0: V2 keeps serving until V1's pods are ready, as a superseded revision would.
+        Assert.Equal((4, 4), (sim.Replicas(V1), sim.Replicas(V2)));
+        sim.Settle(V1);
+        sim.Reconcile();
+        Assert.Equal((4, 4), (sim.Replicas(V1), sim.Replicas(V2)));
         sim.Settle();
         Assert.Equal(RolloutStage.RolledBack, sim.Reconcile().Stage);
+        Assert.Equal((4, 0), (sim.Replicas(V1), sim.Replicas(V2)));
     }
 
     [Fact]

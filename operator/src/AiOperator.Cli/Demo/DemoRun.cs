@@ -3,6 +3,7 @@ using System.Globalization;
 using AiOperator.Api.V1Alpha1;
 using AiOperator.Cli.Admin;
 using AiOperator.Cli.Commands;
+using AiOperator.LocalCluster.Simulation.Models;
 using k8s;
 using k8s.Autorest;
 using k8s.Models;
@@ -187,7 +188,7 @@ internal sealed class DemoRun(LocalCluster.LocalCluster cluster, IAnsiConsole co
     {
         var path = Path.Combine(cluster.StateDirectory, "pvcs", DemoManifests.Namespace, DemoManifests.ModelsClaim, DemoManifests.BrokenModelPath);
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        await File.WriteAllBytesAsync(path, BrokenModel.Build(), ct);
+        await File.WriteAllBytesAsync(path, FailingModel.Build("input", "probabilities", width: 2), ct);
         var before = await _mdeps!.ReadNamespacedAsync<ModelDeployment>(DemoManifests.Namespace, DemoManifests.ModelName, ct);
         await StartLoadAsync(clients: 2, TimeSpan.FromSeconds(150), ct);
         await PatchModelAsync("05-modeldeployment-bad.yaml", md =>

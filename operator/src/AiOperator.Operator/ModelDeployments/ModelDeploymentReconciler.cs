@@ -243,7 +243,7 @@ internal sealed partial class ModelDeploymentReconciler(
 
     private Monitoring.RevisionMetrics? CanaryWindow(ModelDeployment md) =>
         md.Status?.CanaryRevision is { Length: > 0 } canary
-            ? revisionMetrics.Snapshot(md.Metadata.NamespaceProperty, md.Metadata.Name, canary, CanaryAnalysis.Interval(md.Spec.Rollout?.Analysis))
+            ? revisionMetrics.Snapshot(md.Metadata.NamespaceProperty, md.Metadata.Name, canary, CanaryAnalysis.Window(md.Spec.Rollout?.Analysis))
             : null;
 
     // A write the API server keeps refusing is told on the object (condition and Event, once per change) and

@@ -17,6 +17,15 @@ internal static class CanaryAnalysis
 
     public static TimeSpan Interval(AnalysisSpec? analysis) => TimeSpan.FromSeconds(Math.Max(1, analysis?.IntervalSeconds ?? DefaultIntervalSeconds));
 
+    /// <summary>
+    /// The shortest window the canary is judged over: three scrapes at the default 2 s. A window of one interval
+    /// shorter than that often holds no two samples of a pod and would stay inconclusive however bad the canary.
+    /// </summary>
+    public static readonly TimeSpan MinWindow = TimeSpan.FromSeconds(6);
+
+    /// <summary>The window of the canary's metrics each evaluation judges: one interval, at least <see cref="MinWindow"/>.</summary>
+    public static TimeSpan Window(AnalysisSpec? analysis) => Interval(analysis) > MinWindow ? Interval(analysis) : MinWindow;
+
     public static int FailureLimit(AnalysisSpec? analysis) => Math.Max(1, analysis?.FailureLimit ?? DefaultFailureLimit);
 
     public static AnalysisVerdict Evaluate(AnalysisSpec? analysis, RevisionMetrics? window)
@@ -31,7 +40,8 @@ internal static class CanaryAnalysis
 
         if (double.IsNaN(window.Requests) || window.Requests < minRequests)
         {
-            return new(AnalysisResult.Inconclusive, $"{Format(window.Requests)} requests in the window, fewer than minRequests {minRequests}");
+            // Worded for the person wondering why the rollout does not move: an idle canary is never promoted.
+            return new(AnalysisResult.Inconclusive, $"waiting for traffic: {(double.IsNaN(window.Requests) ? "unknown" : Format(window.Requests))} of minRequests {minRequests} requests in the window");
         }
 
         if (window.Requests == 0)

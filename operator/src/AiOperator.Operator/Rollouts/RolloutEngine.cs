@@ -11,6 +11,9 @@ internal static class RolloutEngine
 {
     public const int DefaultProgressDeadlineSeconds = 600;
 
+    // lastRollback.reason of a rollback-to; the revision it left hands over like a superseded one (see HandOver).
+    private const string RollbackToReason = "rollback to ";
+
     public static IReadOnlyList<RolloutStep> DefaultSteps { get; } =
     [
         new RolloutStep { Weight = 20, PauseSeconds = 60 },
@@ -162,7 +165,7 @@ internal static class RolloutEngine
                 return;
             }
 
-            var reason = $"rollback to {target} requested by annotation {annotation}";
+            var reason = $"{RollbackToReason}{target} requested by annotation {annotation}";
             if (target == Stable)
             {
                 if (Canary is { } canary)
@@ -406,7 +409,9 @@ internal static class RolloutEngine
         private void Evaluate(string canary, int step)
         {
             var verdict = CanaryAnalysis.Evaluate(Rollout?.Analysis, _in.CanaryWindow);
-            _s.LastAnalysis = new AnalysisRecord { At = _stamp, Step = step, Result = verdict.Result, Message = verdict.Message };
+            // An inconclusive evaluation says at which step it waits, so status tells why the rollout does not move.
+            var message = verdict.Result == AnalysisResult.Inconclusive ? $"{verdict.Message} at step {step + 1}" : verdict.Message;
+            _s.LastAnalysis = new AnalysisRecord { At = _stamp, Step = step, Result = verdict.Result, Message = message };
             if (_in.CanaryWindow is { } window)
             {
                 _s.CanaryMetrics = CanaryAnalysis.Summary(window);
@@ -575,10 +580,14 @@ internal static class RolloutEngine
         }
 
         // After a promotion the superseded revision leaves as the new stable's pods become ready (never grows back).
+        // So does the revision a rollback-to left: it served until then, and the target may be starting from zero,
+        // so removing it at once would leave the Service without endpoints. A canary rolled back for failing is not
+        // kept: its answers are the errors being rolled away from.
         private void HandOver(Dictionary<string, int> plan, string stable, int total)
         {
             var budget = Math.Max(0, total - Ready(stable));
-            foreach (var record in _s.Revisions!.Where(r => r.Outcome == RevisionOutcome.Superseded && r.Name != stable))
+            var leftByRollbackTo = _s.LastRollback is { From: { } from, Reason: { } reason } && reason.StartsWith(RollbackToReason, StringComparison.Ordinal) ? from : null;
+            foreach (var record in _s.Revisions!.Where(r => (r.Outcome == RevisionOutcome.Superseded || r.Outcome == RevisionOutcome.Failed && r.Name == leftByRollbackTo) && r.Name != stable))
             {
                 var current = _in.Observed.FirstOrDefault(o => o.Name == record.Name)?.Replicas ?? 0;
                 var keep = Math.Min(current, budget);
