@@ -10,6 +10,8 @@ internal static class BenchmarkEntry
                 return await ModelServer.ModelServerBenchmark.RunAsync(args[1..]);
             case "operator":
                 return await Operator.OperatorScaleScenario.RunAsync(args[1..]);
+            case "autoscaler":
+                return Autoscaling.AutoscalerScenario.Run(args[1..]);
             case "apiserver":
                 return await LocalCluster.ApiServerScenario.RunAsync(args[1..]);
             default:
