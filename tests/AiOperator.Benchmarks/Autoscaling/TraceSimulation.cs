@@ -144,7 +144,7 @@ internal sealed class TraceSimulation
             {
                 foreach (var pod in pods.Where(p => p.IsReady(now)))
                 {
-                    var parsed = PrometheusTextParser.Parse(pod.Render(), ModelServerScrape.Wanted, limits);
+                    var parsed = PrometheusTextParser.Parse(pod.Render(), ModelServerScrape.WantedName, limits);
                     store.Record(Ns, pod.Name, Md, Revision, ModelServerScrape.ToSample(parsed, now, store.LastBounds(Ns, pod.Name)));
                     perPod.Record(Ns, pod.Name, pod.Name, pod.Name, ModelServerScrape.ToSample(parsed, now, perPod.LastBounds(Ns, pod.Name)));
                 }
