@@ -12,6 +12,12 @@ internal static class BenchmarkEntry
                 return await Operator.OperatorScaleScenario.RunAsync(args[1..]);
             case "rollout":
                 return await Rollouts.RolloutScenario.RunAsync(args[1..]);
+            case "autoscaler":
+                return Autoscaling.AutoscalerScenario.Run(args[1..]);
+            case "scraper":
+                return await Monitoring.ScraperScenario.RunAsync(args[1..]);
+            case "scraper-pods":
+                return await Monitoring.FakeModelPods.RunAsync(args[1..]);
             case "apiserver":
                 return await LocalCluster.ApiServerScenario.RunAsync(args[1..]);
             default:

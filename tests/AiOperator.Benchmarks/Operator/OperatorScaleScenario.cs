@@ -150,7 +150,7 @@ internal static class OperatorScaleScenario
         },
     };
 
-    private static IEnumerable<(string Name, string Value)> ShippedRuntimeSettings()
+    internal static IEnumerable<(string Name, string Value)> ShippedRuntimeSettings()
     {
         var dir = new DirectoryInfo(AppContext.BaseDirectory);
         while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "AiOperator.sln")))

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using System.Text;
 using AiOperator.ControllerRuntime.Informers;
@@ -24,6 +25,8 @@ internal sealed partial class ModelPodScraper
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
     private readonly Counter _scrapes;
+
+    private static readonly UTF8Encoding StrictUtf8 = new(false, true);
 
     public ModelPodScraper(IResourceCache<V1Pod> pods, MetricsStore store, ModelLoadFailures loadFailures, HttpMessageInvoker http,
         ScraperOptions options, ControllerMetrics metrics, TimeProvider timeProvider, ILogger<ModelPodScraper> logger)
@@ -145,15 +148,20 @@ internal sealed partial class ModelPodScraper
                 return null;
             }
 
-            var body = await ReadBoundedAsync(response.Content, linked.Token);
-            if (body is null)
+            if (await ReadBoundedAsync(response.Content, linked.Token) is not { } body)
             {
                 LogScrapeFailed(uri, $"body over {_options.MaxBodyBytes} bytes");
                 return null;
             }
 
-            var samples = PrometheusTextParser.Parse(body, ModelServerScrape.Wanted, _options.Limits);
-            return ModelServerScrape.ToSample(samples, _timeProvider.GetUtcNow(), previousBounds);
+            try
+            {
+                return Parse(body.Buffer.AsSpan(0, body.Length), previousBounds);
+            }
+            finally
+            {
+                ArrayPool<byte>.Shared.Return(body.Buffer);
+            }
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
@@ -167,23 +175,64 @@ internal sealed partial class ModelPodScraper
         }
     }
 
-    private async Task<string?> ReadBoundedAsync(HttpContent content, CancellationToken cancellationToken)
+    // Decoded into a pooled buffer and parsed in place: hundreds of pods every 2 s must not allocate a body string each.
+    private PodSample Parse(ReadOnlySpan<byte> utf8, double[]? previousBounds)
+    {
+        var chars = ArrayPool<char>.Shared.Rent(StrictUtf8.GetMaxCharCount(utf8.Length));
+        try
+        {
+            var length = StrictUtf8.GetChars(utf8, chars);
+            var samples = PrometheusTextParser.Parse(chars.AsSpan(0, length), ModelServerScrape.WantedName, _options.Limits);
+            return ModelServerScrape.ToSample(samples, _timeProvider.GetUtcNow(), previousBounds);
+        }
+        finally
+        {
+            ArrayPool<char>.Shared.Return(chars);
+        }
+    }
+
+    /// <summary>The body in a pooled buffer (the caller returns it), grown by doubling up to the limit; null when over it.</summary>
+    private async Task<(byte[] Buffer, int Length)?> ReadBoundedAsync(HttpContent content, CancellationToken cancellationToken)
     {
         await using var stream = await content.ReadAsStreamAsync(cancellationToken);
-        var buffer = new byte[Math.Min(_options.MaxBodyBytes + 1, 64 * 1024)];
-        using var body = new MemoryStream();
-        int read;
-        while ((read = await stream.ReadAsync(buffer, cancellationToken)) > 0)
+        byte[]? buffer = ArrayPool<byte>.Shared.Rent(Math.Min(_options.MaxBodyBytes + 1, 16 * 1024));
+        var length = 0;
+        try
         {
-            if (body.Length + read > _options.MaxBodyBytes)
+            while (true)
             {
-                return null;
+                if (length == buffer.Length)
+                {
+                    var larger = ArrayPool<byte>.Shared.Rent((int)Math.Min(buffer.Length * 2L, _options.MaxBodyBytes + 1L));
+                    buffer.AsSpan(0, length).CopyTo(larger);
+                    ArrayPool<byte>.Shared.Return(buffer);
+                    buffer = larger;
+                }
+
+                var read = await stream.ReadAsync(buffer.AsMemory(length), cancellationToken);
+                if (read == 0)
+                {
+                    break;
+                }
+
+                length += read;
+                if (length > _options.MaxBodyBytes)
+                {
+                    return null;
+                }
             }
 
-            body.Write(buffer, 0, read);
+            var body = (buffer, length);
+            buffer = null;
+            return body;
         }
-
-        return new UTF8Encoding(false, true).GetString(body.GetBuffer(), 0, (int)body.Length);
+        finally
+        {
+            if (buffer is not null)
+            {
+                ArrayPool<byte>.Shared.Return(buffer);
+            }
+        }
     }
 
     private static bool IsReady(V1Pod pod) => pod.Status?.Conditions?.Any(c => c.Type == "Ready" && c.Status == "True") == true;

@@ -16,9 +16,13 @@ internal static class ModelServerScrape
     public const string ModelReady = "aiop_model_ready";
     public const string LoadFailure = "aiop_model_load_failure";
 
-    private static readonly HashSet<string> Names = [Success, Failure, RequestDurationMicros, LatencyBucket, InFlight, BusyRatio, GpuUtilization, ModelReady, LoadFailure];
+    private static readonly HashSet<string> Names = new([Success, Failure, RequestDurationMicros, LatencyBucket, InFlight, BusyRatio, GpuUtilization, ModelReady, LoadFailure], StringComparer.Ordinal);
+    private static readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> NamesBySpan = Names.GetAlternateLookup<ReadOnlySpan<char>>();
 
     public static bool Wanted(string name) => Names.Contains(name);
+
+    /// <summary>The metric's name when the operator reads it, without allocating for the lines it skips.</summary>
+    public static string? WantedName(ReadOnlySpan<char> name) => NamesBySpan.TryGetValue(name, out var known) ? known : null;
 
     /// <summary>The sample; <paramref name="previousBounds"/> is reused when the buckets did not change, so series share one array.</summary>
     public static PodSample ToSample(IReadOnlyList<PrometheusSample> samples, DateTimeOffset at, double[]? previousBounds = null)

@@ -10,9 +10,18 @@ namespace AiOperator.Operator.Monitoring;
 /// </summary>
 internal static class PrometheusTextParser
 {
+    /// <summary>Picks the wanted names: the name as a string (one the caller keeps, so lines allocate no name), or null to skip the line.</summary>
+    public delegate string? NameLookup(ReadOnlySpan<char> name);
+
     public static IReadOnlyList<PrometheusSample> Parse(string body, Func<string, bool> wanted, PrometheusTextLimits limits)
     {
         ArgumentNullException.ThrowIfNull(body);
+        ArgumentNullException.ThrowIfNull(wanted);
+        return Parse(body.AsSpan(), name => name.ToString() is var s && wanted(s) ? s : null, limits);
+    }
+
+    public static IReadOnlyList<PrometheusSample> Parse(ReadOnlySpan<char> body, NameLookup wanted, PrometheusTextLimits limits)
+    {
         ArgumentNullException.ThrowIfNull(wanted);
         ArgumentNullException.ThrowIfNull(limits);
         var samples = new List<PrometheusSample>();
@@ -20,11 +29,8 @@ internal static class PrometheusTextParser
         var start = 0;
         while (start < body.Length)
         {
-            var end = body.IndexOf('\n', start);
-            if (end < 0)
-            {
-                end = body.Length;
-            }
+            var newline = body[start..].IndexOf('\n');
+            var end = newline < 0 ? body.Length : start + newline;
 
             lineNumber++;
             if (lineNumber > limits.MaxLines)
@@ -37,7 +43,7 @@ internal static class PrometheusTextParser
                 throw new FormatException($"line {lineNumber}: longer than {limits.MaxLineLength} characters");
             }
 
-            var line = body.AsSpan(start, end - start).TrimEnd('\r');
+            var line = body[start..end].TrimEnd('\r');
             start = end + 1;
             var trimmed = line.TrimStart();
             if (trimmed.IsEmpty || trimmed[0] == '#')
@@ -62,7 +68,7 @@ internal static class PrometheusTextParser
         return samples;
     }
 
-    private static PrometheusSample? ParseLine(ReadOnlySpan<char> line, Func<string, bool> wanted, PrometheusTextLimits limits, int lineNumber)
+    private static PrometheusSample? ParseLine(ReadOnlySpan<char> line, NameLookup wanted, PrometheusTextLimits limits, int lineNumber)
     {
         var i = 0;
         while (i < line.Length && IsNameChar(line[i], i == 0))
@@ -75,8 +81,8 @@ internal static class PrometheusTextParser
             throw new FormatException($"line {lineNumber}: expected a metric name");
         }
 
-        var name = line[..i].ToString();
-        if (!wanted(name))
+        var name = wanted(line[..i]);
+        if (name is null)
         {
             return null;
         }

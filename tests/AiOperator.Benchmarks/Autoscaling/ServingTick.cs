@@ -1,0 +1,4 @@
+namespace AiOperator.Benchmarks.Autoscaling;
+
+/// <summary>What the ready pods did in one step of simulated time, summed over them.</summary>
+internal sealed record ServingTick(double Completed, double Rejected, double MeanLatencySeconds, double P95Seconds, double InFlight, double BusyRatio, Func<double, double> LatencyCdf);
