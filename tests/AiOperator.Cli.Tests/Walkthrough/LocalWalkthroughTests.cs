@@ -28,7 +28,7 @@ public sealed partial class LocalWalkthroughTests(LocalWalkthrough local) : ICla
         new("kubectl get ai -A", StepKind.Run, "mlp-train"),
         new("kubectl wait --for=condition=Ready mdep --all -n vision --timeout=300s", StepKind.Run, "resnet-mig condition met"),
         new("kubectl describe mdep resnet -n vision", StepKind.Run, "Stable Revision"),
-        new("kubectl logs -n vision -l aioperator.dev/model-deployment=resnet --tail=5", StepKind.Run),
+        new("kubectl logs -n vision -l aioperator.dev/model-deployment=resnet --tail=5", StepKind.Run, "Model resnet18 version 3 ready"),
         new("curl -s http://$(kubectl get svc resnet -n vision -o jsonpath='{.spec.clusterIP}')/v2/models/resnet18", StepKind.Run, "\"resnet18\""),
         new("kubectl wait --for=jsonpath='{.status.phase}'=Succeeded tj/mlp-train -n tabular --timeout=300s", StepKind.Run, "condition met"),
         new("kubectl wait --for=condition=Ready mdep --all -n tabular --timeout=300s", StepKind.Run, "mlp-latest condition met"),

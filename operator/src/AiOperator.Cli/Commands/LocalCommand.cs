@@ -38,6 +38,12 @@ internal static class LocalCommand
             }
 
             var withSamples = result.GetValue(samples);
+            if (withSamples && !File.Exists(SampleModels.ResNet18Source))
+            {
+                await Console.Error.WriteLineAsync($"error: --samples needs ResNet18.onnx next to aiop ({SampleModels.ResNet18Source}); build operator/src/AiOperator.Cli, which copies it from the Microsoft.ML.DnnImageFeaturizer.ResNet18 package");
+                return 2;
+            }
+
             var options = new LocalClusterOptions
             {
                 ApiPort = result.GetValue(apiPort),
