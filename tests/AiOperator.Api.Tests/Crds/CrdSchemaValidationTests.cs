@@ -8,7 +8,8 @@ namespace AiOperator.Api.Tests.Crds;
 /// <summary>The samples pass the generated schema and the invalid ones fail on the field they name.</summary>
 public sealed class CrdSchemaValidationTests
 {
-    public static TheoryData<string> Samples() => Files(Path.Combine(RepositoryRoot.Path, "config", "samples"));
+    // The custom resources only: the samples' kustomization also holds their Namespaces and PriorityClass.
+    public static TheoryData<string> Samples() => Files(Path.Combine(RepositoryRoot.Path, "config", "samples"), "aioperator_*.yaml");
 
     public static TheoryData<string> InvalidSamples() => Files(Path.Combine(RepositoryRoot.Path, "tests", "AiOperator.Api.Tests", "InvalidSamples"));
 
@@ -35,10 +36,10 @@ public sealed class CrdSchemaValidationTests
             $"{Path.GetFileName(file)}: expected an error at {pointer}, got {string.Join(", ", failing)}");
     }
 
-    private static TheoryData<string> Files(string folder)
+    private static TheoryData<string> Files(string folder, string pattern = "*.yaml")
     {
         var data = new TheoryData<string>();
-        foreach (var file in Directory.GetFiles(folder, "*.yaml").Where(f => !f.EndsWith("kustomization.yaml", StringComparison.Ordinal)).Order(StringComparer.Ordinal))
+        foreach (var file in Directory.GetFiles(folder, pattern).Where(f => !f.EndsWith("kustomization.yaml", StringComparison.Ordinal)).Order(StringComparer.Ordinal))
         {
             data.Add(file);
         }

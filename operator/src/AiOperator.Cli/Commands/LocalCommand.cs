@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Runtime.InteropServices;
+using AiOperator.Cli.Samples;
 using AiOperator.LocalCluster;
 using AiOperator.LocalCluster.Simulation;
 
@@ -21,10 +22,11 @@ internal static class LocalCommand
         var noOperator = new Option<bool>("--no-operator") { Description = "Run the cluster without the operator" };
         var modelServerPath = new Option<string?>("--model-server-path") { Description = $"Folder with aiop-model-server.dll (or ${ProjectImages.ModelServerPathVariable})" };
         var trainerPath = new Option<string?>("--trainer-path") { Description = $"Folder with aiop-trainer.dll (or ${ProjectImages.TrainerPathVariable})" };
+        var samples = new Option<bool>("--samples") { Description = "Provide what config/samples needs: its models in the claim folders and a MIG node (A100, 7 x nvidia.com/mig-1g.10gb)" };
 
         var command = new Command("local", "Run a local Kubernetes-compatible cluster with simulated GPU nodes")
         {
-            kubeconfig, apiPort, nodes, gpus, gpuProduct, cpuNodes, stateDir, noOperator, modelServerPath, trainerPath,
+            kubeconfig, apiPort, nodes, gpus, gpuProduct, cpuNodes, stateDir, noOperator, modelServerPath, trainerPath, samples,
         };
         command.SetAction(async (result, ct) =>
         {
@@ -35,9 +37,17 @@ internal static class LocalCommand
                 return 2;
             }
 
+            var withSamples = result.GetValue(samples);
+            if (withSamples && !File.Exists(SampleModels.ResNet18Source))
+            {
+                await Console.Error.WriteLineAsync($"error: --samples needs ResNet18.onnx next to aiop ({SampleModels.ResNet18Source}); build operator/src/AiOperator.Cli, which copies it from the Microsoft.ML.DnnImageFeaturizer.ResNet18 package");
+                return 2;
+            }
+
             var options = new LocalClusterOptions
             {
                 ApiPort = result.GetValue(apiPort),
+                NodePools = withSamples ? SampleNodes.Pools(result.GetValue(nodes), result.GetValue(gpus), result.GetValue(gpuProduct)!) : null,
                 Nodes = result.GetValue(nodes),
                 GpusPerNode = result.GetValue(gpus),
                 GpuProduct = result.GetValue(gpuProduct)!,
@@ -52,7 +62,7 @@ internal static class LocalCommand
                 Authorization = LocalCluster.ApiServer.Auth.AuthorizationMode.Rbac,
             };
 
-            return await RunAsync(options, result.GetValue(kubeconfig)!, withOperator: !result.GetValue(noOperator), ct);
+            return await RunAsync(options, result.GetValue(kubeconfig)!, withOperator: !result.GetValue(noOperator), withSamples, ct);
         });
         return command;
     }
@@ -67,7 +77,7 @@ internal static class LocalCommand
         : cpuNodes is < 0 or > MaxNodes ? $"--cpu-nodes must be 0..{MaxNodes}, got {cpuNodes}"
         : null;
 
-    private static async Task<int> RunAsync(LocalClusterOptions options, string kubeconfigPath, bool withOperator, CancellationToken ct)
+    private static async Task<int> RunAsync(LocalClusterOptions options, string kubeconfigPath, bool withOperator, bool withSamples, CancellationToken ct)
     {
         // Our own signal handling: stop on SIGINT/SIGTERM without the process being torn down first.
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
@@ -95,6 +105,13 @@ internal static class LocalCommand
         AppDomain.CurrentDomain.ProcessExit += KillOnExit;
         try
         {
+            if (withSamples)
+            {
+                var pvcs = Path.Combine(cluster.StateDirectory, "pvcs");
+                SampleModels.Seed(pvcs);
+                Console.WriteLine($"samples: models for config/samples in {pvcs} ({string.Join(", ", SampleModels.All.Select(m => m.RelativePath))}); MIG node {SampleNodes.MigNodeName}");
+            }
+
             cluster.ApiServer.WriteKubeconfig(kubeconfigPath);
             await using var op = withOperator ? await LocalOperator.StartAsync(cluster, stop.Token) : null;
             var operatorText = op is null ? "none" : op.ProbeAddress?.ToString().TrimEnd('/') ?? "in-process";
