@@ -1,1 +1,2 @@
+global using AiOperator.Testing;
 global using Xunit;

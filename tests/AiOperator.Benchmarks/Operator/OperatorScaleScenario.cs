@@ -34,9 +34,9 @@ internal static class OperatorScaleScenario
             NodePools = [new NodePool { NamePrefix = "gpu-h100", Count = nodes, Gpus = 8, GpuProduct = "NVIDIA-H100-80GB-HBM3" }],
         });
         using var client = cluster.CreateClient();
-        foreach (var crd in AiOperatorCrds.All)
+        using (var installing = new CancellationTokenSource(TimeSpan.FromMinutes(1)))
         {
-            await client.ApiextensionsV1.CreateCustomResourceDefinitionAsync(KubernetesYaml.Deserialize<V1CustomResourceDefinition>(CrdGenerator.RenderYaml(crd)));
+            await CrdInstaller.InstallAsync(client, installing.Token);
         }
 
         await client.CoreV1.CreateNamespaceAsync(new V1Namespace { Metadata = new V1ObjectMeta { Name = "bench" } });

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using AiOperator.Api.Crds;
 using AiOperator.Api.V1Alpha1;
 using AiOperator.Cli.Commands;
 using k8s;
@@ -13,45 +12,26 @@ namespace AiOperator.Cli.Tests.Admin;
 /// </summary>
 public sealed class AdminCommandsTests : IAsyncLifetime
 {
-    private LocalCluster.LocalCluster _cluster = null!;
-    private Kubernetes _client = null!;
+    private readonly ClusterFixture _fixture = new();
     private GenericClient _mdeps = null!;
     private string _ns = "";
 
     public async Task InitializeAsync()
     {
-        _cluster = await LocalCluster.LocalCluster.StartAsync(new LocalCluster.LocalClusterOptions { NodePools = [] });
-        _client = _cluster.CreateClient();
-        foreach (var crd in AiOperatorCrds.All)
-        {
-            await _client.ApiextensionsV1.CreateCustomResourceDefinitionAsync(KubernetesYaml.Deserialize<V1CustomResourceDefinition>(CrdGenerator.RenderYaml(crd)));
-        }
-
-        _mdeps = new GenericClient(_client, GroupVersion.Group, GroupVersion.Version, ModelDeployment.Plural, disposeClient: false);
-        _ns = (await _client.CoreV1.CreateNamespaceAsync(new V1Namespace { Metadata = new V1ObjectMeta { GenerateName = "admin-" } })).Metadata.Name;
+        await _fixture.InitializeAsync();
+        _mdeps = new GenericClient(_fixture.Client, GroupVersion.Group, GroupVersion.Version, ModelDeployment.Plural, disposeClient: false);
+        _ns = await _fixture.NewNamespaceAsync("admin");
         var md = Fixtures.Canary(_ns);
         var status = md.Status;
         md.Status = null;
-        await EventuallyAsync(async () =>
-        {
-            try
-            {
-                await _mdeps.CreateNamespacedAsync(md, _ns);
-                return true;
-            }
-            catch (k8s.Autorest.HttpOperationException)
-            {
-                return false;  // the CRD is not served yet
-            }
-        }, "ModelDeployment created");
+        await _mdeps.CreateNamespacedAsync(md, _ns);
         await WriteStatusAsync(status!);
     }
 
     public async Task DisposeAsync()
     {
         _mdeps.Dispose();
-        _client.Dispose();
-        await _cluster.DisposeAsync();
+        await _fixture.DisposeAsync();
     }
 
     [Fact]
@@ -126,15 +106,15 @@ public sealed class AdminCommandsTests : IAsyncLifetime
         }
 
         var watching = AiopCommand.Create(console, TextWriter.Null)
-            .Parse(["get", "mdep", "resnet", "-w", "-n", _ns, "--kubeconfig", _cluster.KubeconfigPath]).InvokeAsync(cancellationToken: stop.Token);
-        await EventuallyAsync(() => Task.FromResult(Seen().Contains("weight 20%", StringComparison.Ordinal)), "first frame");
+            .Parse(["get", "mdep", "resnet", "-w", "-n", _ns, "--kubeconfig", _fixture.Cluster.KubeconfigPath]).InvokeAsync(cancellationToken: stop.Token);
+        await Eventually.TrueAsync(() => Task.FromResult(Seen().Contains("weight 20%", StringComparison.Ordinal)), "first frame");
 
         var status = Fixtures.Canary(_ns).Status!;
         status.CanaryWeight = 50;
         status.CurrentStep = 1;
         await WriteStatusAsync(status);
 
-        await EventuallyAsync(() => Task.FromResult(Seen().Contains("weight 50% step 2", StringComparison.Ordinal)), "frame after the status change");
+        await Eventually.TrueAsync(() => Task.FromResult(Seen().Contains("weight 50% step 2", StringComparison.Ordinal)), "frame after the status change");
         await stop.CancelAsync();
         Assert.Equal(0, await watching);
     }
@@ -153,7 +133,7 @@ public sealed class AdminCommandsTests : IAsyncLifetime
             await File.WriteAllTextAsync(plugin, $"#!/bin/sh\nexec dotnet \"{dll}\" \"$@\"\n");
             File.SetUnixFileMode(plugin, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
             var start = new ProcessStartInfo(kubectl) { RedirectStandardOutput = true, RedirectStandardError = true };
-            foreach (var arg in new[] { "aiop", "get", "mdep", "resnet", "-n", _ns, "--kubeconfig", _cluster.KubeconfigPath })
+            foreach (var arg in new[] { "aiop", "get", "mdep", "resnet", "-n", _ns, "--kubeconfig", _fixture.Cluster.KubeconfigPath })
             {
                 start.ArgumentList.Add(arg);
             }
@@ -178,7 +158,7 @@ public sealed class AdminCommandsTests : IAsyncLifetime
     {
         var (console, output) = PlainText.Console();
         using var error = new StringWriter();
-        var code = await AiopCommand.Create(console, error).Parse([.. args, "--kubeconfig", _cluster.KubeconfigPath]).InvokeAsync();
+        var code = await AiopCommand.Create(console, error).Parse([.. args, "--kubeconfig", _fixture.Cluster.KubeconfigPath]).InvokeAsync();
         return (code, output.ToString(), error.ToString());
     }
 
@@ -188,17 +168,7 @@ public sealed class AdminCommandsTests : IAsyncLifetime
     private async Task WriteStatusAsync(ModelDeploymentStatus status)
     {
         var patch = KubernetesJson.Serialize(new { status });
-        await _client.CustomObjects.PatchNamespacedCustomObjectStatusAsync(
+        await _fixture.Client.CustomObjects.PatchNamespacedCustomObjectStatusAsync(
             new V1Patch(patch, V1Patch.PatchType.MergePatch), GroupVersion.Group, GroupVersion.Version, _ns, ModelDeployment.Plural, "resnet");
-    }
-
-    private static async Task EventuallyAsync(Func<Task<bool>> condition, string what)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
-        while (!await condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"timed out waiting for: {what}");
-            await Task.Delay(50);
-        }
     }
 }

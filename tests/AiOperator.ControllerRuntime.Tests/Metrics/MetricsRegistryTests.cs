@@ -68,4 +68,64 @@ public sealed class MetricsRegistryTests
 
         Assert.Throws<ArgumentOutOfRangeException>(() => counter.Add(-1));
     }
+
+    [Fact]
+    public void Renders_a_histogram_exactly_with_inclusive_upper_bounds()
+    {
+        var registry = new MetricsRegistry();
+        var latency = registry.Histogram("lat_seconds", "Latency", [0.1, 1], "model");
+        latency.Observe(0.1, "m");
+        latency.WithLabels("m").Observe(0.5);
+        latency.Observe(7, "m");
+
+        Assert.Equal(
+            "# HELP lat_seconds Latency\n# TYPE lat_seconds histogram\n" +
+            "lat_seconds_bucket{model=\"m\",le=\"0.1\"} 1\n" +
+            "lat_seconds_bucket{model=\"m\",le=\"1\"} 2\n" +
+            "lat_seconds_bucket{model=\"m\",le=\"+Inf\"} 3\n" +
+            "lat_seconds_sum{model=\"m\"} 7.6\n" +
+            "lat_seconds_count{model=\"m\"} 3\n",
+            registry.Render());
+        Assert.Equal(3, latency.Count("m"));
+    }
+
+    [Fact]
+    public void Series_taken_up_front_are_exposed_at_zero_and_share_the_labelled_values()
+    {
+        var registry = new MetricsRegistry();
+        var counter = registry.Counter("ok_total", "ok", "model");
+        var series = counter.WithLabels("m");
+        var gauge = registry.Gauge("pending", "p", "model").WithLabels("m");
+
+        Assert.Contains("ok_total{model=\"m\"} 0\n", registry.Render(), StringComparison.Ordinal);
+        Assert.Contains("pending{model=\"m\"} 0\n", registry.Render(), StringComparison.Ordinal);
+
+        series.Inc();
+        counter.Inc("m");
+        gauge.Add(2);
+        gauge.Add(-1);
+
+        Assert.Equal(2, counter.Value("m"));
+        Assert.Equal(2, series.Value);
+        Assert.Contains("pending{model=\"m\"} 1\n", registry.Render(), StringComparison.Ordinal);
+        Assert.Throws<ArgumentOutOfRangeException>(() => series.Add(-1));
+    }
+
+    [Fact]
+    public async Task Concurrent_observations_are_all_counted()
+    {
+        var histogram = new MetricsRegistry().Histogram("h", "h", [1.0]).WithLabels();
+
+        await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => Task.Run(() =>
+        {
+            for (var i = 0; i < 10_000; i++)
+            {
+                histogram.Observe(i % 2);
+            }
+        })));
+
+        Assert.Equal(40_000, histogram.Count);
+        Assert.Equal(20_000, histogram.Sum);
+        Assert.Equal([40_000, 40_000], histogram.Cumulative());
+    }
 }

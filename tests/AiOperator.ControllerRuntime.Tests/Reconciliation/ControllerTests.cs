@@ -132,7 +132,7 @@ public sealed class ControllerTests
         }
 
         release.Set();
-        await Support.Eventually.TrueAsync(() => informer.Cache.Get("ns", "d")?.Metadata.ResourceVersion == "8", "all updates seen");
+        await Eventually.TrueAsync(() => informer.Cache.Get("ns", "d")?.Metadata.ResourceVersion == "8", "all updates seen");
         var queued = new List<string>();
         while (controller.Queue.Count > 0)
         {

@@ -115,12 +115,12 @@ public sealed class FaultInjectorTests
                 {
                 }
             });
-            await Eventually.TrueAsync(() => host.Requests.Snapshot().Count(r => r.Verb == "watch") > before, Deadline);
+            await Eventually.TrueAsync(() => host.Requests.Snapshot().Count(r => r.Verb == "watch") > before, "a new watch", Deadline);
             return watch;
         }
 
         var first = await OpenWatchAsync();
-        await Eventually.TrueAsync(() => host.Store.WatcherCount == 1, Deadline);
+        await Eventually.TrueAsync(() => host.Store.WatcherCount == 1, "one watcher", Deadline);
         host.Faults.DropWatchesNow();
         await first.WaitAsync(Deadline);
 

@@ -110,13 +110,13 @@ public sealed class ListWatchTests(ApiServerFixture fixture) : IClassFixture<Api
             }
         });
 
-        await Eventually.TrueAsync(() => events.Any(e => e.Type == WatchEventType.Added && e.Obj.Metadata.Name == "before"), Deadline);
+        await Eventually.TrueAsync(() => events.Any(e => e.Type == WatchEventType.Added && e.Obj.Metadata.Name == "before"), "ADDED before", Deadline);
         var created = await Client.CoreV1.CreateNamespacedConfigMapAsync(new V1ConfigMap { Metadata = new V1ObjectMeta { Name = "after" } }, ns);
         created.Data = new Dictionary<string, string> { ["x"] = "y" };
         await Client.CoreV1.ReplaceNamespacedConfigMapAsync(created, "after", ns);
         await Client.CoreV1.DeleteNamespacedConfigMapAsync("after", ns);
-        await Eventually.TrueAsync(() => events.Any(e => e.Type == WatchEventType.Deleted), Deadline);
-        await Eventually.TrueAsync(() => events.Any(e => e.Type == WatchEventType.Bookmark), Deadline);
+        await Eventually.TrueAsync(() => events.Any(e => e.Type == WatchEventType.Deleted), "DELETED", Deadline);
+        await Eventually.TrueAsync(() => events.Any(e => e.Type == WatchEventType.Bookmark), "BOOKMARK", Deadline);
         await cts.CancelAsync();
         await Task.WhenAny(watch, Task.Delay(Deadline));
 
@@ -145,7 +145,7 @@ public sealed class ListWatchTests(ApiServerFixture fixture) : IClassFixture<Api
             }
         });
         await Client.CoreV1.CreateNamespacedConfigMapAsync(new V1ConfigMap { Metadata = new V1ObjectMeta { Name = "three" } }, ns);
-        await Eventually.TrueAsync(() => names.Contains("three"), Deadline);
+        await Eventually.TrueAsync(() => names.Contains("three"), "three", Deadline);
         await cts.CancelAsync();
         await Task.WhenAny(watch, Task.Delay(Deadline));
         Assert.Equal(["two", "three"], names.ToList());
@@ -164,13 +164,13 @@ public sealed class ListWatchTests(ApiServerFixture fixture) : IClassFixture<Api
                 events.Enqueue((type, obj.Metadata.Name));
             }
         });
-        await Eventually.TrueAsync(() => fixture.Host.Requests.Snapshot().Any(r => r.Verb == "watch" && r.Namespace == ns), Deadline);
+        await Eventually.TrueAsync(() => fixture.Host.Requests.Snapshot().Any(r => r.Verb == "watch" && r.Namespace == ns), "watch request", Deadline);
         var cm = await Client.CoreV1.CreateNamespacedConfigMapAsync(new V1ConfigMap { Metadata = new V1ObjectMeta { Name = "moving", Labels = new Dictionary<string, string> { ["app"] = "db" } } }, ns);
         cm.Metadata.Labels["app"] = "web";
         cm = await Client.CoreV1.ReplaceNamespacedConfigMapAsync(cm, "moving", ns);
         cm.Metadata.Labels["app"] = "db";
         await Client.CoreV1.ReplaceNamespacedConfigMapAsync(cm, "moving", ns);
-        await Eventually.TrueAsync(() => events.Count >= 2, Deadline);
+        await Eventually.TrueAsync(() => events.Count >= 2, "two events", Deadline);
         await cts.CancelAsync();
         await Task.WhenAny(watch, Task.Delay(Deadline));
         Assert.Equal([(WatchEventType.Added, "moving"), (WatchEventType.Deleted, "moving")], events.ToList());
@@ -210,7 +210,7 @@ public sealed class ListWatchTests(ApiServerFixture fixture) : IClassFixture<Api
             }
         });
         await client.CoreV1.CreateNamespacedConfigMapAsync(new V1ConfigMap { Metadata = new V1ObjectMeta { Name = "fresh" } }, "default");
-        await Eventually.TrueAsync(() => names.Contains("fresh"), Deadline);
+        await Eventually.TrueAsync(() => names.Contains("fresh"), "fresh", Deadline);
         await cts2.CancelAsync();
         await Task.WhenAny(watch, Task.Delay(Deadline));
     }

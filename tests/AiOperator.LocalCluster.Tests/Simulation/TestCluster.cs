@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using k8s;
 using k8s.Models;
 using Microsoft.Extensions.Logging;
@@ -10,6 +9,7 @@ internal sealed class TestCluster : IAsyncDisposable
 {
     public const string TestProcessImage = "example.com/test-process";
     public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(45);
+    private static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(50);
 
     private TestCluster(LocalCluster cluster)
     {
@@ -58,52 +58,18 @@ internal sealed class TestCluster : IAsyncDisposable
             return pods.Items.FirstOrDefault(condition);
         }, what, timeout);
 
-    // Polls until the probe yields a value; fails with what was awaited and the last value seen.
+    // Polls until the probe yields a value; fails with what was awaited.
     public static async Task<T> UntilAsync<T>(Func<Task<T?>> probe, string what, TimeSpan? timeout = null)
-        where T : class
-    {
-        var deadline = Stopwatch.StartNew();
-        var limit = timeout ?? DefaultTimeout;
-        while (true)
-        {
-            var value = await probe();
-            if (value is not null)
-            {
-                return value;
-            }
+        where T : class =>
+        (await Eventually.ValueAsync(probe, what, timeout ?? DefaultTimeout, Poll))!;
 
-            if (deadline.Elapsed > limit)
-            {
-                throw new TimeoutException($"gave up after {limit.TotalSeconds}s waiting for: {what}");
-            }
-
-            await Task.Delay(TimeSpan.FromMilliseconds(50));
-        }
-    }
-
-    public static async Task UntilAsync(Func<Task<bool>> condition, string what, TimeSpan? timeout = null) =>
-        await UntilAsync(async () => await condition() ? string.Empty : null, what, timeout);
+    public static Task UntilAsync(Func<Task<bool>> condition, string what, TimeSpan? timeout = null) =>
+        Eventually.TrueAsync(condition, what, timeout ?? DefaultTimeout, Poll);
 
     public (int ExitCode, string Output) Kubectl(params string[] args)
     {
-        var info = new ProcessStartInfo("/usr/bin/kubectl") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        info.ArgumentList.Add("--kubeconfig");
-        info.ArgumentList.Add(Cluster.KubeconfigPath);
-        foreach (var arg in args)
-        {
-            info.ArgumentList.Add(arg);
-        }
-
-        using var process = Process.Start(info)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        if (!process.WaitForExit(TimeSpan.FromSeconds(60)))
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"kubectl {string.Join(' ', args)} did not finish");
-        }
-
-        return (process.ExitCode, stdout.Result + stderr.Result);
+        var result = KubectlProcess.RunAsync(Cluster.KubeconfigPath, args).GetAwaiter().GetResult();
+        return (result.ExitCode, result.All);
     }
 
     public static V1Deployment Deployment(string name, string image, int replicas, int gpus = 1, IDictionary<string, string>? annotations = null) => new()

@@ -135,16 +135,5 @@ public sealed class DeployPathTests(OperatorCluster fixture)
         return md!;
     }
 
-    internal static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "AiOperator.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("AiOperator.sln not found");
-    }
+    internal static string RepositoryRoot() => AiOperator.Testing.ProjectBuilds.RepositoryRoot();
 }

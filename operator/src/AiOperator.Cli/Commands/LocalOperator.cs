@@ -4,8 +4,6 @@ using AiOperator.ControllerRuntime.Hosting;
 using AiOperator.ControllerRuntime.Metrics;
 using AiOperator.LocalCluster.Simulation;
 using AiOperator.Operator.Hosting;
-using k8s;
-using k8s.Models;
 using Microsoft.Extensions.Logging;
 
 namespace AiOperator.Cli.Commands;
@@ -41,12 +39,7 @@ internal sealed class LocalOperator : IAsyncDisposable
     {
         using (var client = cluster.CreateClient())
         {
-            foreach (var crd in AiOperatorCrds.All)
-            {
-                await client.ApiextensionsV1.CreateCustomResourceDefinitionAsync(
-                    KubernetesYaml.Deserialize<V1CustomResourceDefinition>(CrdGenerator.RenderYaml(crd)), cancellationToken: cancellationToken);
-            }
-
+            await CrdInstaller.InstallAsync(client, cancellationToken);
             await OperatorIdentity.ApplyAsync(client, cancellationToken, managerRules);
         }
 

@@ -89,7 +89,7 @@ internal sealed partial class ModelDeploymentAutoscaler(
     private async Task EvaluateAsync(ModelDeployment md, ObjectKey key, CancellationToken cancellationToken)
     {
         var now = timeProvider.GetUtcNow();
-        var status = k8s.KubernetesJson.Deserialize<ModelDeploymentStatus>(k8s.KubernetesJson.Serialize(md.Status ?? new ModelDeploymentStatus()));
+        var status = ObjectCopy.Clone(md.Status ?? new ModelDeploymentStatus());
         var mine = pods.ListByLabel(key.Namespace, ModelDeploymentLabels.ModelDeployment, key.Name);
 
         if (!string.IsNullOrEmpty(md.Status?.StableRevision)

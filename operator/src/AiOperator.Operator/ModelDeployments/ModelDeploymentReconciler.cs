@@ -286,7 +286,7 @@ internal sealed partial class ModelDeploymentReconciler(
 
     private static ModelDeploymentStatus WaitingForModel(ModelDeployment md, DateTimeOffset now)
     {
-        var status = k8s.KubernetesJson.Deserialize<ModelDeploymentStatus>(k8s.KubernetesJson.Serialize(md.Status ?? new ModelDeploymentStatus()));
+        var status = ObjectCopy.Clone(md.Status ?? new ModelDeploymentStatus());
         var generation = md.Metadata.Generation;
         status.ObservedGeneration = generation;
         status.Phase = ModelDeploymentPhase.Pending;

@@ -1,5 +1,6 @@
 using AiOperator.Api.V1Alpha1;
 using AiOperator.Api.Validation;
+using AiOperator.ControllerRuntime.Informers;
 using AiOperator.ControllerRuntime.Reconciliation;
 using AiOperator.Operator.Monitoring;
 using AiOperator.Operator.Rollouts;
@@ -218,5 +219,5 @@ internal static class ModelDeploymentStatusProjection
     private static string Truncate(string text) => text.Length <= 1024 ? text : text[..1021] + "...";
 
     private static ModelDeploymentStatus Copy(ModelDeploymentStatus? status) =>
-        status is null ? new ModelDeploymentStatus() : k8s.KubernetesJson.Deserialize<ModelDeploymentStatus>(k8s.KubernetesJson.Serialize(status));
+        status is null ? new ModelDeploymentStatus() : ObjectCopy.Clone(status);
 }

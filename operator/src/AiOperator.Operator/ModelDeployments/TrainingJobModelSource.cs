@@ -1,5 +1,6 @@
 using System.Globalization;
 using AiOperator.Api.V1Alpha1;
+using AiOperator.ControllerRuntime.Informers;
 using AiOperator.ControllerRuntime.Reconciliation;
 using k8s;
 
@@ -37,7 +38,7 @@ internal static class TrainingJobModelSource
             }
         }
 
-        var effective = KubernetesJson.Deserialize<ModelDeployment>(KubernetesJson.Serialize(md));
+        var effective = ObjectCopy.Clone(md);
         if (accepted is not null)
         {
             effective.Spec.Model.Uri = accepted.Uri;
@@ -45,7 +46,7 @@ internal static class TrainingJobModelSource
             effective.Spec.Model.Sha256 = string.IsNullOrEmpty(md.Spec.Model.Sha256) ? accepted.Sha256 : md.Spec.Model.Sha256;
         }
 
-        return (effective, accepted is null ? null : KubernetesJson.Deserialize<OutputModel>(KubernetesJson.Serialize(accepted)), gateFailure);
+        return (effective, accepted is null ? null : ObjectCopy.Clone(accepted), gateFailure);
     }
 
     /// <summary>Null when the output passes the gate (or there is none), else why not, with the measured value.</summary>

@@ -1,4 +1,5 @@
 using AiOperator.Api.V1Alpha1;
+using AiOperator.ControllerRuntime.Informers;
 
 namespace AiOperator.Operator.Rollouts;
 
@@ -46,7 +47,7 @@ internal static class RolloutEngine
         public Run(RolloutInput input)
         {
             _in = input;
-            _s = input.Status is null ? new ModelDeploymentStatus() : k8s.KubernetesJson.Deserialize<ModelDeploymentStatus>(k8s.KubernetesJson.Serialize(input.Status));
+            _s = input.Status is null ? new ModelDeploymentStatus() : ObjectCopy.Clone(input.Status);
             _history = [.. _s.Revisions ?? []];
             _stamp = RolloutClock.Truncate(input.Now);
         }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using AiOperator.Api.V1Alpha1;
 using AiOperator.Api.Validation;
+using AiOperator.ControllerRuntime.Informers;
 using AiOperator.ControllerRuntime.Reconciliation;
 using k8s;
 
@@ -17,7 +18,7 @@ internal static class TrainingJobStatusProjection
     public const string Suspended = "Suspended";
 
     public static TrainingJobStatus Copy(TrainingJobStatus? status) =>
-        status is null ? new TrainingJobStatus() : KubernetesJson.Deserialize<TrainingJobStatus>(KubernetesJson.Serialize(status));
+        status is null ? new TrainingJobStatus() : ObjectCopy.Clone(status);
 
     public static bool IsFinished(TrainingJobStatus? status) =>
         status?.Phase == TrainingJobPhase.Succeeded

@@ -1,5 +1,6 @@
-namespace AiOperator.LocalCluster.Tests.Kubectl;
+namespace AiOperator.Testing;
 
+/// <summary>What one kubectl run printed and how it exited.</summary>
 public sealed record KubectlResult(int ExitCode, string Stdout, string Stderr)
 {
     public string All => Stdout + Stderr;

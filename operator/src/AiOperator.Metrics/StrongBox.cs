@@ -1,4 +1,4 @@
-namespace AiOperator.ControllerRuntime.Metrics;
+namespace AiOperator.Metrics;
 
 // A mutable cell so a series can be updated under a lock on the cell itself.
 internal sealed class StrongBox<T>

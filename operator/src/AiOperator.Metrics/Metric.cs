@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using System.Text;
 
-namespace AiOperator.ControllerRuntime.Metrics;
+namespace AiOperator.Metrics;
 
 /// <summary>One metric family: a name, help text, label names and one series per label-value tuple.</summary>
 public abstract class Metric

@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text;
 
-namespace AiOperator.ControllerRuntime.Metrics;
+namespace AiOperator.Metrics;
 
 /// <summary>A small set of Prometheus metrics rendered in the text exposition format (version 0.0.4).</summary>
 public sealed class MetricsRegistry

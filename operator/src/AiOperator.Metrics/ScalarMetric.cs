@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using System.Text;
 
-namespace AiOperator.ControllerRuntime.Metrics;
+namespace AiOperator.Metrics;
 
 /// <summary>A metric with one number per label-value tuple (counters and gauges).</summary>
 public abstract class ScalarMetric : Metric
@@ -16,9 +16,12 @@ public abstract class ScalarMetric : Metric
     public double Value(params string[] labelValues) =>
         _series.TryGetValue(SeriesKey(labelValues), out var box) ? Volatile.Read(ref box.Value) : 0;
 
-    private protected void Update(string[] labelValues, Func<double, double> change)
+    private protected StrongBox<double> Series(string[] labelValues) => _series.GetOrAdd(SeriesKey(labelValues), _ => new StrongBox<double>());
+
+    private protected void Update(string[] labelValues, Func<double, double> change) => Update(Series(labelValues), change);
+
+    private protected static void Update(StrongBox<double> box, Func<double, double> change)
     {
-        var box = _series.GetOrAdd(SeriesKey(labelValues), _ => new StrongBox<double>());
         lock (box)
         {
             box.Value = change(box.Value);
