@@ -142,7 +142,7 @@ public sealed partial class LocalWalkthroughTests(LocalWalkthrough local) : ICla
                 Assert.Equal(step.Command, local.LocalCommand);
                 var root = Regex.Escape(local.Sandbox.Folder);
                 Assert.Matches($@"samples: models for config/samples in {root}/\.state/pvcs \(vision/models/resnet18/3/model\.onnx, ", local.ReadyOutput);
-                Assert.Matches($@"ready: api=http://127\.0\.0\.1:\d+ kubeconfig={root}/local\.kubeconfig operator=\S+ state={root}/\.state", local.ReadyOutput);
+                Assert.Matches($@"ready: api=https://127\.0\.0\.1:\d+ kubeconfig={root}/local\.kubeconfig operator=\S+ state={root}/\.state", local.ReadyOutput);
                 var nodes = await SucceedsAsync("kubectl --kubeconfig ./local.kubeconfig get nodes -l nvidia.com/gpu.product=NVIDIA-H100-80GB-HBM3 -o name");
                 Assert.Equal(2, nodes.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
                 break;
