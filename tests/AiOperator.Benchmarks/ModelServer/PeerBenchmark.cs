@@ -152,18 +152,18 @@ internal static class PeerBenchmark
             results.FirstOrDefault(r => r.Model == model && r.Target.StartsWith(target, StringComparison.Ordinal) && r.Concurrency == c);
         foreach (var c in MlpConnections)
         {
-            if (Find(Mlp, "ours, JSON REST", c) is { } o && Find(Mlp, "onnxruntime-node peer", c) is { } p)
+            if (Find(Mlp, "ours, JSON REST", c) is { } o && Find(Mlp, "onnxruntime-node peer", c) is { Throughput: > 0 } p)
             {
                 sb.AppendLine(CultureInfo.InvariantCulture, $"- {Mlp}, JSON REST, {c} connection(s): {o.Throughput / p.Throughput:0.00}x the peer's throughput; p50 {o.P50Ms:0.00} vs {p.P50Ms:0.00} ms.");
             }
         }
 
-        if (Find(ResNet, "ours, JSON REST", 4) is { } rj && Find(ResNet, "onnxruntime-node peer", 4) is { } pj)
+        if (Find(ResNet, "ours, JSON REST", 4) is { } rj && Find(ResNet, "onnxruntime-node peer", 4) is { Throughput: > 0 } pj)
         {
             sb.AppendLine(CultureInfo.InvariantCulture, $"- {ResNet}, JSON REST, 4 connections: {rj.Throughput / pj.Throughput:0.00}x the peer's throughput.");
         }
 
-        if (Find(ResNet, "raw ONNX Runtime", 8) is { } raw)
+        if (Find(ResNet, "raw ONNX Runtime", 8) is { Throughput: > 0 } raw)
         {
             foreach (var target in new[] { "ours, binary extension", "ours, gRPC raw contents" })
             {
@@ -174,7 +174,7 @@ internal static class PeerBenchmark
             }
         }
 
-        if (Find(Mlp, "ours, gRPC", 8) is { } g && Find(Mlp, "ours, JSON REST", 8) is { } j)
+        if (Find(Mlp, "ours, gRPC", 8) is { } g && Find(Mlp, "ours, JSON REST", 8) is { Throughput: > 0 } j)
         {
             sb.AppendLine(CultureInfo.InvariantCulture, $"- {Mlp}, 8 concurrent: gRPC gives {g.Throughput / j.Throughput:0.00}x our JSON REST throughput.");
         }

@@ -50,7 +50,7 @@ internal static class RestPathProfile
             Stage(sb, "write response (InferResponseWriter)", n, () =>
             {
                 response.ResetWrittenCount();
-                InferResponseWriter.Write(response, "bench", "1", null, [(outputs[0], false)], out _);
+                InferResponseWriter.Write(response, "bench", "1", null, outputs, request.Outputs, out _);
             });
         }
 

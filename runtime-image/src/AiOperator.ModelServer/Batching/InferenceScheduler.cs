@@ -49,7 +49,7 @@ internal sealed class InferenceScheduler : IAsyncDisposable
             throw new InferenceException(503, $"the request queue is full ({_options.MaxQueueSize} pending); retry later");
         }
 
-        var item = new QueuedRequest(request, _options.Batching ? BatchAssembler.Key(request) : null, BatchAssembler.Rows(request), _time.GetTimestamp());
+        var item = new QueuedRequest(request, BatchAssembler.Rows(request), _time.GetTimestamp());
         _metrics.Enqueued();
         bool runNow;
         lock (_gate)
@@ -68,6 +68,7 @@ internal sealed class InferenceScheduler : IAsyncDisposable
             }
             else
             {
+                item.Key = _options.Batching ? BatchAssembler.Key(request) : null;
                 _pending.Add(item);
                 var arrival = _arrival;
                 _arrival = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -252,7 +253,7 @@ internal sealed class InferenceScheduler : IAsyncDisposable
                 return;
             }
 
-            var names = batch[0].Request.Outputs.Select(o => o.Name).ToList();
+            var names = OutputNames(batch[0].Request);
             var stacked = BatchAssembler.Stack(batch.Select(b => b.Request).ToList());
             List<InferenceTensor>? outputs = null;
             try
@@ -307,7 +308,7 @@ internal sealed class InferenceScheduler : IAsyncDisposable
         try
         {
             var computeStart = _time.GetTimestamp();
-            var outputs = _model.Run(item.Request.Inputs, item.Request.Outputs.Select(o => o.Name).ToList());
+            var outputs = _model.Run(item.Request.Inputs, OutputNames(item.Request));
             _metrics.Executed(item.Rows, _time.GetElapsedTime(computeStart));
             item.Completion.TrySetResult(outputs);
         }
@@ -315,6 +316,17 @@ internal sealed class InferenceScheduler : IAsyncDisposable
         {
             item.Completion.TrySetException(Translate(ex));
         }
+    }
+
+    private static string[] OutputNames(InferRequest request)
+    {
+        var names = new string[request.Outputs.Count];
+        for (var i = 0; i < names.Length; i++)
+        {
+            names[i] = request.Outputs[i].Name;
+        }
+
+        return names;
     }
 
     // ONNX Runtime reports bad tensors (e.g. a shape its kernels reject) as InvalidArgument: the client's fault.

@@ -143,9 +143,8 @@ internal static class OipEndpoints
             var outputs = await scheduler.InferAsync(request);
             try
             {
-                var pairs = outputs.Select((t, i) => (t, request.Outputs[i].Binary)).ToList();
-                var buffer = new ArrayBufferWriter<byte>(4096);
-                var jsonBytes = InferResponseWriter.Write(buffer, s.Options.ModelName, s.Options.ModelVersion, request.Id, pairs, out var hasBinary);
+                using var buffer = new PooledBufferWriter(4096);
+                var jsonBytes = InferResponseWriter.Write(buffer, s.Options.ModelName, s.Options.ModelVersion, request.Id, outputs, request.Outputs, out var hasBinary);
                 ctx.Response.StatusCode = 200;
                 if (hasBinary)
                 {
