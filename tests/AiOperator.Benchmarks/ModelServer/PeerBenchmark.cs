@@ -74,6 +74,8 @@ internal static class PeerBenchmark
         using var peer = await PeerProcess.StartAsync(model, threads);
         var oursJson = load.Rest(ours.HttpPort, json, null);
         var peerJson = load.Rest(peer.Port, json, null);
+        // gRPC load comes from an in-process .NET client; the same client's JSON REST figure sits beside it.
+        var oursJsonDotnet = load.UseWrk ? load.Rest(ours.HttpPort, json, null, useWrk: false) : null;
         await oursJson.Warm();
         await peerJson.Warm();
 
@@ -92,6 +94,10 @@ internal static class PeerBenchmark
             }
 
             Add(await load.Grpc(Mlp, "ours, gRPC raw contents", ours.GrpcPort, "x", shape, 8));
+            if (oursJsonDotnet is not null)
+            {
+                Add(await oursJsonDotnet.Measure(Mlp, "ours, JSON REST", 8));
+            }
         }
 
         rows.AddRange(byKey.Values);
@@ -138,7 +144,7 @@ internal static class PeerBenchmark
     {
         var sb = new StringBuilder();
         sb.AppendLine(CultureInfo.InvariantCulture, $"Machine: {Environment.ProcessorCount} cores visible, {threads} intra-op threads (both servers and raw), {RuntimeInformation.OSDescription}, .NET {Environment.Version}; each row the median of {rounds} alternating round(s) of {seconds} s, requests summed over rounds; CPU execution provider; our server with its defaults (max batch 8, queue delay 2 ms).");
-        sb.AppendLine(CultureInfo.InvariantCulture, $"Clients: REST rows {(wrk ? "wrk -t1 (its own process)" : "closed-loop HttpClient in the benchmark process")}; gRPC rows a closed-loop Grpc.Net.Client in the benchmark process (which also hosts our server); raw rows closed-loop callers of one in-process InferenceSession.");
+        sb.AppendLine(CultureInfo.InvariantCulture, $"Clients: REST rows {(wrk ? "wrk -t1 (its own process)" : "closed-loop HttpClient in the benchmark process")}; gRPC rows a closed-loop Grpc.Net.Client in the benchmark process (which also hosts our server), beside a JSON REST row from the same process's HttpClient; raw rows closed-loop callers of one in-process InferenceSession.");
         sb.AppendLine();
         sb.AppendLine("| model | target (client) | connections | throughput (req/s) | p50 (ms) | p99 (ms) | requests | errors |");
         sb.AppendLine("|---|---|---:|---:|---:|---:|---:|---:|");
@@ -174,9 +180,12 @@ internal static class PeerBenchmark
             }
         }
 
-        if (Find(Mlp, "ours, gRPC", 8) is { } g && Find(Mlp, "ours, JSON REST", 8) is { Throughput: > 0 } j)
+        if (Find(Mlp, "ours, gRPC", 8) is { } g)
         {
-            sb.AppendLine(CultureInfo.InvariantCulture, $"- {Mlp}, 8 concurrent: gRPC gives {g.Throughput / j.Throughput:0.00}x our JSON REST throughput.");
+            foreach (var j in results.Where(r => r.Model == Mlp && r.Concurrency == 8 && r.Throughput > 0 && r.Target.StartsWith("ours, JSON REST", StringComparison.Ordinal)))
+            {
+                sb.AppendLine(CultureInfo.InvariantCulture, $"- {Mlp}, 8 concurrent: gRPC gives {g.Throughput / j.Throughput:0.00}x the throughput of {j.Target}.");
+            }
         }
 
         return sb.ToString();
@@ -195,7 +204,7 @@ internal static class PeerBenchmark
 
         public TimeSpan Warmup => TimeSpan.FromSeconds(Math.Min(2, Math.Max(0.5, Seconds / 4.0)));
 
-        public RestLoad Rest(int port, byte[] body, int? headerLength) => new(this, port, body, headerLength);
+        public RestLoad Rest(int port, byte[] body, int? headerLength, bool? useWrk = null) => new(this with { UseWrk = useWrk ?? UseWrk }, port, body, headerLength);
 
         public async Task<LoadResult> Grpc(string model, string target, int port, string input, long[] shape, int concurrency)
         {
