@@ -103,7 +103,10 @@ internal static class InferRequestParser
                     throw InferenceException.BadRequest($"input '{name}' appears more than once");
                 }
 
-                var datatype = RequiredString(input, "datatype", $"inputs['{name}'].datatype");
+                // Checked inline: the field's name for the error is only formatted when there is an error.
+                var datatype = input.TryGetProperty("datatype", out var datatypeElement) && datatypeElement.ValueKind == JsonValueKind.String
+                    ? datatypeElement.GetString()!
+                    : throw InferenceException.BadRequest($"'inputs['{name}'].datatype' must be a string");
                 if (!OipDatatype.TryParse(datatype, out var type))
                 {
                     throw InferenceException.BadRequest($"input '{name}': unknown datatype '{Shown(datatype)}'");
@@ -526,7 +529,13 @@ internal static class InferRequestParser
     {
         if (!root.TryGetProperty("outputs", out var outputsElement))
         {
-            return signature.Outputs.Select(o => new RequestedOutput(o.Name, defaultBinary)).ToList();
+            var all = new List<RequestedOutput>(signature.Outputs.Count);
+            foreach (var o in signature.Outputs)
+            {
+                all.Add(new RequestedOutput(o.Name, defaultBinary));
+            }
+
+            return all;
         }
 
         if (outputsElement.ValueKind != JsonValueKind.Array)
