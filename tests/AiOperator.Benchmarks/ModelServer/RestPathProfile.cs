@@ -35,7 +35,8 @@ internal static class RestPathProfile
 
         using (var model = OnnxModel.Load(modelPath, ExecutionProviderKind.Cpu, 1, GraphOptimization.All, _ => { }))
         {
-            var names = model.Signature.Outputs.Select(o => o.Name).ToList();
+            // An array, as the scheduler passes it.
+            var names = model.Signature.Outputs.Select(o => o.Name).ToArray();
             var response = new ArrayBufferWriter<byte>(4096);
             Stage(sb, "parse (InferRequestParser)", n, () => InferRequestParser.Parse(body, null, model.Signature, "bench").Dispose());
             using var request = InferRequestParser.Parse(body, null, model.Signature, "bench");

@@ -110,6 +110,7 @@ internal static class OipEndpoints
         s.Metrics.RequestStarted();
         byte[]? body = null;
         var reading = false;
+        Batching.InferenceScheduler? arriving = null;
         try
         {
             if (!s.CanInfer || s.Scheduler is not { } scheduler || s.Model is not { } model)
@@ -123,6 +124,8 @@ internal static class OipEndpoints
             }
 
             reading = true;
+            scheduler.BeginArrival();
+            arriving = scheduler;
             var read = await RequestBodyReader.ReadAsync(ctx.Request.Body, ctx.Request.ContentLength, s.Options.MaxRequestBytes, ctx.RequestAborted);
             body = read.Buffer;
             var length = read.Length;
@@ -140,6 +143,8 @@ internal static class OipEndpoints
             s.Reads.Exit();
             reading = false;
 
+            arriving = null;
+            scheduler.EndArrival();
             var outputs = await scheduler.InferAsync(request);
             try
             {
@@ -189,6 +194,8 @@ internal static class OipEndpoints
             {
                 s.Reads.Exit();
             }
+
+            arriving?.EndArrival();
 
             s.Metrics.RequestFinished(ok, time.GetElapsedTime(start));
         }
