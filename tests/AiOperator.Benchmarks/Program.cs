@@ -8,6 +8,10 @@ internal static class BenchmarkEntry
         {
             case "modelserver":
                 return await ModelServer.ModelServerBenchmark.RunAsync(args[1..]);
+            case "peer":
+                return await ModelServer.PeerBenchmark.RunAsync(args[1..]);
+            case "restpath":
+                return await ModelServer.RestPathProfile.RunAsync(args[1..]);
             case "operator":
                 return await Operator.OperatorScaleScenario.RunAsync(args[1..]);
             case "rollout":

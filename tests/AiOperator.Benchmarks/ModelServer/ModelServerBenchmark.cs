@@ -119,7 +119,7 @@ internal static class ModelServerBenchmark
         return median with { Requests = rounds.Sum(r => r.Requests), Errors = rounds.Sum(r => r.Errors) };
     }
 
-    private static async Task<LoadResult> Raw(string name, string model, long[] shape, int threads, int concurrency, TimeSpan warmup, TimeSpan duration)
+    internal static async Task<LoadResult> Raw(string name, string model, long[] shape, int threads, int concurrency, TimeSpan warmup, TimeSpan duration)
     {
         using var options = new Microsoft.ML.OnnxRuntime.SessionOptions { IntraOpNumThreads = threads, InterOpNumThreads = 1, GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL };
         using var session = new InferenceSession(model, options);
@@ -214,7 +214,7 @@ internal static class ModelServerBenchmark
         }
     }
 
-    private static (int JsonLength, byte[] Body) BinaryRequest(long[] shape)
+    internal static (int JsonLength, byte[] Body) BinaryRequest(long[] shape)
     {
         var data = Input(shape);
         var input = $$"""{"name":"{{InputNameFor(shape)}}","shape":[{{string.Join(",", shape)}}],"datatype":"FP32","parameters":{"binary_data_size":{{data.Length}}} }""";
@@ -222,7 +222,7 @@ internal static class ModelServerBenchmark
         return (json.Length, [.. json, .. data]);
     }
 
-    private static (int JsonLength, byte[] Body) JsonRequest(long[] shape)
+    internal static (int JsonLength, byte[] Body) JsonRequest(long[] shape)
     {
         var data = Input(shape);
         var values = string.Join(",", Enumerable.Range(0, data.Length / 4).Select(i => BitConverter.ToSingle(data, i * 4).ToString("R", CultureInfo.InvariantCulture)));
@@ -233,7 +233,7 @@ internal static class ModelServerBenchmark
     // The generated MLPs call their input x; the packaged ResNet18 calls it Input247.
     private static string InputNameFor(long[] shape) => shape.Length == 4 ? "Input247" : "x";
 
-    private static byte[] Input(long[] shape)
+    internal static byte[] Input(long[] shape)
     {
         var count = (int)shape.Aggregate(1L, (a, b) => a * b);
         var random = new Random(42);

@@ -126,15 +126,34 @@ public sealed class InferenceSchedulerTests
         await using var owned = scheduler;
         var busy = Occupy(scheduler, runner);
         var early = scheduler.InferAsync(Request(1, 1));
+        // Another request is being received: the partial batch has something to wait for.
+        scheduler.BeginArrival();
         runner.Open();
         await busy.WaitAsync(TimeSpan.FromSeconds(10));
 
-        // The queued request waits (the clock has not moved); one arriving meanwhile joins its batch.
+        // The queued request waits (the clock has not moved); the one arriving meanwhile joins its batch.
         var late = scheduler.InferAsync(Request(1, 2));
+        scheduler.EndArrival();
         Assert.False(early.IsCompleted);
         await AdvanceUntil(time, () => early.IsCompleted && late.IsCompleted);
         Assert.Equal([1L, 2L], runner.Runs);
         Assert.Equal(new byte[] { 4, 4 }, (await late).Single().Bytes.ToArray());
+    }
+
+    [Fact]
+    public async Task A_partial_batch_with_nothing_else_arriving_runs_without_waiting_for_the_delay()
+    {
+        var time = new FakeTimeProvider();
+        var runner = new RecordingRunner(holdFirst: true);
+        var (scheduler, _) = Create(runner, time, maxBatch: 8, delayMs: 3_600_000);
+        await using var owned = scheduler;
+        var busy = Occupy(scheduler, runner);
+        var queued = scheduler.InferAsync(Request(1, 1));
+        runner.Open();
+
+        // The clock never moves: only running at once, not the hour-long delay, completes it.
+        await Task.WhenAll(busy, queued).WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal([1L, 1L], runner.Runs);
     }
 
     [Fact]

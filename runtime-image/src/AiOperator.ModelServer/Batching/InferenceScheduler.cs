@@ -9,7 +9,9 @@ namespace AiOperator.ModelServer.Batching;
 /// at once on the caller's thread: no queue, no timer, no thread hop. Requests that arrive while every
 /// slot is busy queue; a slot that frees takes the oldest queued request plus every compatible one (up
 /// to the max batch), and only then, if the batch is not full, waits out what is left of the max queue
-/// delay counted from the oldest one's arrival (as Triton's dynamic batcher; with delay 0 it never waits).
+/// delay counted from the oldest one's arrival (as Triton's dynamic batcher; with delay 0 it never waits),
+/// and only while another request is still being received: with none on its way the wait could only
+/// idle the slot, so the partial batch runs at once (a few closed-loop clients never pay the delay).
 /// </summary>
 internal sealed class InferenceScheduler : IAsyncDisposable
 {
@@ -26,6 +28,7 @@ internal sealed class InferenceScheduler : IAsyncDisposable
     private int _freeSlots;
     private bool _closed;
     private long _queued;
+    private int _arriving;
 
     public InferenceScheduler(IModelRunner model, SchedulerOptions options, ServerMetrics metrics, TimeProvider time)
     {
@@ -49,7 +52,7 @@ internal sealed class InferenceScheduler : IAsyncDisposable
             throw new InferenceException(503, $"the request queue is full ({_options.MaxQueueSize} pending); retry later");
         }
 
-        var item = new QueuedRequest(request, _options.Batching ? BatchAssembler.Key(request) : null, BatchAssembler.Rows(request), _time.GetTimestamp());
+        var item = new QueuedRequest(request, BatchAssembler.Rows(request), _time.GetTimestamp());
         _metrics.Enqueued();
         bool runNow;
         lock (_gate)
@@ -68,6 +71,7 @@ internal sealed class InferenceScheduler : IAsyncDisposable
             }
             else
             {
+                item.Key = _options.Batching ? BatchAssembler.Key(request) : null;
                 _pending.Add(item);
                 var arrival = _arrival;
                 _arrival = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -89,6 +93,12 @@ internal sealed class InferenceScheduler : IAsyncDisposable
 
         return item.Completion.Task;
     }
+
+    /// <summary>A request has started arriving (its body is being read or parsed); a partial batch may wait for it.</summary>
+    public void BeginArrival() => Interlocked.Increment(ref _arriving);
+
+    /// <summary>The request begun with <see cref="BeginArrival"/> is about to be submitted, or has failed.</summary>
+    public void EndArrival() => Interlocked.Decrement(ref _arriving);
 
     /// <summary>Refuses new requests, runs every queued one, and returns when all slots are idle.</summary>
     public async ValueTask DisposeAsync()
@@ -207,6 +217,11 @@ internal sealed class InferenceScheduler : IAsyncDisposable
         var deadline = batch[0].EnqueuedAt + (long)(_options.MaxQueueDelay.TotalSeconds * _time.TimestampFrequency);
         while (rows < _options.MaxBatchSize)
         {
+            if (Volatile.Read(ref _arriving) <= 0)
+            {
+                return;
+            }
+
             var remaining = _time.GetElapsedTime(_time.GetTimestamp(), deadline);
             if (remaining <= TimeSpan.Zero)
             {
@@ -252,7 +267,7 @@ internal sealed class InferenceScheduler : IAsyncDisposable
                 return;
             }
 
-            var names = batch[0].Request.Outputs.Select(o => o.Name).ToList();
+            var names = OutputNames(batch[0].Request);
             var stacked = BatchAssembler.Stack(batch.Select(b => b.Request).ToList());
             List<InferenceTensor>? outputs = null;
             try
@@ -307,7 +322,7 @@ internal sealed class InferenceScheduler : IAsyncDisposable
         try
         {
             var computeStart = _time.GetTimestamp();
-            var outputs = _model.Run(item.Request.Inputs, item.Request.Outputs.Select(o => o.Name).ToList());
+            var outputs = _model.Run(item.Request.Inputs, OutputNames(item.Request));
             _metrics.Executed(item.Rows, _time.GetElapsedTime(computeStart));
             item.Completion.TrySetResult(outputs);
         }
@@ -315,6 +330,17 @@ internal sealed class InferenceScheduler : IAsyncDisposable
         {
             item.Completion.TrySetException(Translate(ex));
         }
+    }
+
+    private static string[] OutputNames(InferRequest request)
+    {
+        var names = new string[request.Outputs.Count];
+        for (var i = 0; i < names.Length; i++)
+        {
+            names[i] = request.Outputs[i].Name;
+        }
+
+        return names;
     }
 
     // ONNX Runtime reports bad tensors (e.g. a shape its kernels reject) as InvalidArgument: the client's fault.

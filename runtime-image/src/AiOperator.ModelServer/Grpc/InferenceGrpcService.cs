@@ -75,12 +75,14 @@ internal sealed class InferenceGrpcService(ModelState state, TimeProvider time) 
 
             InferRequest parsed;
             bool raw;
+            scheduler.BeginArrival();
             try
             {
                 (parsed, raw) = GrpcRequestParser.Parse(request, model.Signature, state.Options.ModelName);
             }
             finally
             {
+                scheduler.EndArrival();
                 state.Reads.Exit();
             }
 

@@ -110,6 +110,7 @@ internal static class OipEndpoints
         s.Metrics.RequestStarted();
         byte[]? body = null;
         var reading = false;
+        Batching.InferenceScheduler? arriving = null;
         try
         {
             if (!s.CanInfer || s.Scheduler is not { } scheduler || s.Model is not { } model)
@@ -123,6 +124,8 @@ internal static class OipEndpoints
             }
 
             reading = true;
+            scheduler.BeginArrival();
+            arriving = scheduler;
             var read = await RequestBodyReader.ReadAsync(ctx.Request.Body, ctx.Request.ContentLength, s.Options.MaxRequestBytes, ctx.RequestAborted);
             body = read.Buffer;
             var length = read.Length;
@@ -140,12 +143,13 @@ internal static class OipEndpoints
             s.Reads.Exit();
             reading = false;
 
+            arriving = null;
+            scheduler.EndArrival();
             var outputs = await scheduler.InferAsync(request);
             try
             {
-                var pairs = outputs.Select((t, i) => (t, request.Outputs[i].Binary)).ToList();
-                var buffer = new ArrayBufferWriter<byte>(4096);
-                var jsonBytes = InferResponseWriter.Write(buffer, s.Options.ModelName, s.Options.ModelVersion, request.Id, pairs, out var hasBinary);
+                using var buffer = new PooledBufferWriter(4096);
+                var jsonBytes = InferResponseWriter.Write(buffer, s.Options.ModelName, s.Options.ModelVersion, request.Id, outputs, request.Outputs, out var hasBinary);
                 ctx.Response.StatusCode = 200;
                 if (hasBinary)
                 {
@@ -190,6 +194,8 @@ internal static class OipEndpoints
             {
                 s.Reads.Exit();
             }
+
+            arriving?.EndArrival();
 
             s.Metrics.RequestFinished(ok, time.GetElapsedTime(start));
         }

@@ -107,7 +107,7 @@ internal sealed class OnnxModel : IModelRunner, IDisposable
                 values[i] = ToOrtValue(inputs[i], out pins[i]);
             }
 
-            using var results = _session.Run(_runOptions, names, values, outputNames.ToArray());
+            using var results = _session.Run(_runOptions, names, values, outputNames as string[] ?? outputNames.ToArray());
             var outputs = new List<InferenceTensor>(results.Count);
             var k = 0;
             foreach (var value in results)

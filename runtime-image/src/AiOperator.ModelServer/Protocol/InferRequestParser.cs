@@ -98,12 +98,15 @@ internal static class InferRequestParser
                 var name = RequiredString(input, "name", "inputs[].name");
                 var spec = signature.FindInput(name)
                     ?? throw InferenceException.BadRequest($"unexpected inference input '{Shown(name)}' for model '{modelName}'");
-                if (result.Any(r => r.Name == name))
+                if (Contains(result, name))
                 {
                     throw InferenceException.BadRequest($"input '{name}' appears more than once");
                 }
 
-                var datatype = RequiredString(input, "datatype", $"inputs['{name}'].datatype");
+                // Checked inline: the field's name for the error is only formatted when there is an error.
+                var datatype = input.TryGetProperty("datatype", out var datatypeElement) && datatypeElement.ValueKind == JsonValueKind.String
+                    ? datatypeElement.GetString()!
+                    : throw InferenceException.BadRequest($"'inputs['{name}'].datatype' must be a string");
                 if (!OipDatatype.TryParse(datatype, out var type))
                 {
                     throw InferenceException.BadRequest($"input '{name}': unknown datatype '{Shown(datatype)}'");
@@ -171,7 +174,7 @@ internal static class InferRequestParser
 
             foreach (var spec in signature.Inputs)
             {
-                if (result.All(r => r.Name != spec.Name))
+                if (!Contains(result, spec.Name))
                 {
                     throw InferenceException.BadRequest($"expected input '{spec.Name}' for model '{modelName}' is missing");
                 }
@@ -188,6 +191,19 @@ internal static class InferRequestParser
 
             throw;
         }
+    }
+
+    private static bool Contains(List<InferenceTensor> tensors, string name)
+    {
+        foreach (var t in tensors)
+        {
+            if (t.Name == name)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static long[] ParseShape(JsonElement input, string name, TensorSpec spec)
@@ -316,7 +332,8 @@ internal static class InferRequestParser
             throw InferenceException.BadRequest($"input '{name}': 'data' must be an array");
         }
 
-        var found = CountLeaves(data);
+        var nested = false;
+        var found = CountLeaves(data, ref nested);
         if (found != count)
         {
             throw InferenceException.BadRequest(
@@ -344,6 +361,23 @@ internal static class InferRequestParser
         {
             var span = tensor.Data.AsSpan();
             var index = 0;
+            if (!nested)
+            {
+                // The common flat array: walked directly, without the nested walk's enumerator objects.
+                foreach (var leaf in data.EnumerateArray())
+                {
+                    if (!TryWrite(type, leaf, span.Slice(index * size, size)))
+                    {
+                        throw InferenceException.BadRequest(
+                            $"input '{name}': element {index} is not a valid {OipDatatype.Name(type)} value");
+                    }
+
+                    index++;
+                }
+
+                return tensor;
+            }
+
             foreach (var leaf in Leaves(data))
             {
                 if (!TryWrite(type, leaf, span.Slice(index * size, size)))
@@ -364,12 +398,20 @@ internal static class InferRequestParser
         }
     }
 
-    private static long CountLeaves(JsonElement array)
+    private static long CountLeaves(JsonElement array, ref bool nested)
     {
         long n = 0;
         foreach (var e in array.EnumerateArray())
         {
-            n += e.ValueKind == JsonValueKind.Array ? CountLeaves(e) : 1;
+            if (e.ValueKind == JsonValueKind.Array)
+            {
+                nested = true;
+                n += CountLeaves(e, ref nested);
+            }
+            else
+            {
+                n++;
+            }
         }
 
         return n;
@@ -487,7 +529,13 @@ internal static class InferRequestParser
     {
         if (!root.TryGetProperty("outputs", out var outputsElement))
         {
-            return signature.Outputs.Select(o => new RequestedOutput(o.Name, defaultBinary)).ToList();
+            var all = new List<RequestedOutput>(signature.Outputs.Count);
+            foreach (var o in signature.Outputs)
+            {
+                all.Add(new RequestedOutput(o.Name, defaultBinary));
+            }
+
+            return all;
         }
 
         if (outputsElement.ValueKind != JsonValueKind.Array)

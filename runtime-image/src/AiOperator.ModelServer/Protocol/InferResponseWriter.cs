@@ -12,11 +12,22 @@ namespace AiOperator.ModelServer.Protocol;
 /// </summary>
 internal static class InferResponseWriter
 {
+    // Not written to: a cached writer points here between responses so it holds no response's buffer.
+    private static readonly ArrayBufferWriter<byte> Detached = new(1);
+
+    // One JSON writer per thread, reset onto each response's buffer: writing is synchronous, so it never
+    // crosses threads, and a request no longer pays for a new writer.
+    [ThreadStatic]
+    private static Utf8JsonWriter? t_json;
+
+    /// <summary>Writes outputs[i] as the client asked in requested[i]; returns the JSON header's length.</summary>
     public static int Write(IBufferWriter<byte> destination, string modelName, string modelVersion, string? id,
-        IReadOnlyList<(InferenceTensor Tensor, bool Binary)> outputs, out bool hasBinary)
+        IReadOnlyList<InferenceTensor> outputs, IReadOnlyList<RequestedOutput> requested, out bool hasBinary)
     {
-        var counting = new CountingBufferWriter(destination);
-        using (var json = new Utf8JsonWriter(counting))
+        var json = t_json ??= new Utf8JsonWriter(Detached);
+        json.Reset(destination);
+        int jsonLength;
+        try
         {
             json.WriteStartObject();
             json.WriteString("model_name", modelName);
@@ -27,8 +38,9 @@ internal static class InferResponseWriter
             }
 
             json.WriteStartArray("outputs");
-            foreach (var (tensor, binary) in outputs)
+            for (var i = 0; i < outputs.Count; i++)
             {
+                var (tensor, binary) = (outputs[i], requested[i].Binary);
                 json.WriteStartObject();
                 json.WriteString("name", tensor.Name);
                 json.WriteString("datatype", OipDatatype.Name(tensor.ElementType));
@@ -57,12 +69,19 @@ internal static class InferResponseWriter
 
             json.WriteEndArray();
             json.WriteEndObject();
+            json.Flush();
+            jsonLength = (int)json.BytesCommitted;
+        }
+        finally
+        {
+            // On an exception the writer may be mid-document; Reset clears that state too.
+            json.Reset(Detached);
         }
 
-        var jsonLength = (int)counting.Written;
         hasBinary = false;
-        foreach (var (tensor, binary) in outputs)
+        for (var i = 0; i < outputs.Count; i++)
         {
+            var (tensor, binary) = (outputs[i], requested[i].Binary);
             if (!binary)
             {
                 continue;

@@ -1,0 +1,312 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Runtime.InteropServices;
+using System.Text;
+using AiOperator.ModelServer.Configuration;
+using AiOperator.ModelServer.Grpc.Protocol;
+using AiOperator.ModelServer.Hosting;
+using Google.Protobuf;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace AiOperator.Benchmarks.ModelServer;
+
+/// <summary>
+/// Side by side in one run: our server (defaults, in this process) against the onnxruntime-node OIP
+/// server (peer/server.js, a child process) and raw in-process ONNX Runtime. REST load comes from wrk
+/// (its own process; --client dotnet uses the in-process HttpClient instead), gRPC load from a
+/// Grpc.Net.Client closed loop in this process. Servers alternate round by round; rows are medians.
+/// Run: dotnet run -c Release --project tests/AiOperator.Benchmarks -- peer [--seconds 10] [--rounds 3] [--only mlp|resnet18] [--client wrk|dotnet] [--out file.md]
+/// </summary>
+internal static class PeerBenchmark
+{
+    private const string Mlp = "MLP 256-512-10";
+    private const string ResNet = "ResNet18";
+    private static readonly int[] MlpConnections = [1, 2, 4, 8];
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var seconds = Math.Max(1, int.Parse(Arg(args, "--seconds") ?? "10", CultureInfo.InvariantCulture));
+        var rounds = Math.Max(1, int.Parse(Arg(args, "--rounds") ?? "3", CultureInfo.InvariantCulture));
+        var only = Arg(args, "--only");
+        var output = Arg(args, "--out");
+        var useWrk = (Arg(args, "--client") ?? (WrkClient.Available() ? "wrk" : "dotnet")) == "wrk";
+        var threads = CpuLimit.Detect();
+        var dir = Path.Combine(Path.GetTempPath(), "aiop-bench-models");
+        var work = Directory.CreateTempSubdirectory("aiop-peer-bench-");
+        var load = new Load(useWrk, seconds, work.FullName);
+        var rows = new List<List<LoadResult>>();
+        try
+        {
+            if (only is null or "mlp")
+            {
+                await MlpRounds(rows, load, BenchmarkModels.Mlp256(dir), threads, rounds);
+            }
+
+            if (only is null or "resnet18")
+            {
+                await ResNetRounds(rows, load, BenchmarkModels.ResNet18(), threads, rounds);
+            }
+        }
+        finally
+        {
+            work.Delete(recursive: true);
+        }
+
+        var results = rows.Select(Median).ToList();
+        var markdown = Render(results, threads, seconds, rounds, useWrk);
+        Console.WriteLine(markdown);
+        if (output is not null)
+        {
+            await File.WriteAllTextAsync(output, markdown);
+        }
+
+        return results.Any(r => r.Errors > 0) ? 1 : 0;
+    }
+
+    private static async Task MlpRounds(List<List<LoadResult>> rows, Load load, string model, int threads, int rounds)
+    {
+        var shape = new long[] { 1, 256 };
+        var (_, json) = ModelServerBenchmark.JsonRequest(shape);
+        await using var ours = await OurServer.StartAsync(model, threads);
+        using var peer = await PeerProcess.StartAsync(model, threads);
+        var oursJson = load.Rest(ours.HttpPort, json, null);
+        var peerJson = load.Rest(peer.Port, json, null);
+        // gRPC load comes from an in-process .NET client; the same client's JSON REST figure sits beside it.
+        var oursJsonDotnet = load.UseWrk ? load.Rest(ours.HttpPort, json, null, useWrk: false) : null;
+        await oursJson.Warm();
+        await peerJson.Warm();
+
+        var byKey = new Dictionary<string, List<LoadResult>>();
+        void Add(LoadResult r) => (byKey.TryGetValue($"{r.Target}|{r.Concurrency}", out var l) ? l : byKey[$"{r.Target}|{r.Concurrency}"] = []).Add(r);
+        for (var round = 0; round < rounds; round++)
+        {
+            foreach (var c in MlpConnections)
+            {
+                // Which server goes first alternates, so a load change on the shared machine hits both alike.
+                var pair = new[] { (Target: "ours, JSON REST", Run: oursJson), (Target: "onnxruntime-node peer, JSON REST", Run: peerJson) };
+                foreach (var (target, run) in round % 2 == 0 ? pair : pair.Reverse())
+                {
+                    Add(await run.Measure(Mlp, target, c));
+                }
+            }
+
+            Add(await load.Grpc(Mlp, "ours, gRPC raw contents", ours.GrpcPort, "x", shape, 8));
+            if (oursJsonDotnet is not null)
+            {
+                Add(await oursJsonDotnet.Measure(Mlp, "ours, JSON REST", 8));
+            }
+        }
+
+        rows.AddRange(byKey.Values);
+    }
+
+    private static async Task ResNetRounds(List<List<LoadResult>> rows, Load load, string model, int threads, int rounds)
+    {
+        var shape = new long[] { 1, 3, 224, 224 };
+        var (_, json) = ModelServerBenchmark.JsonRequest(shape);
+        var (headerLength, binary) = ModelServerBenchmark.BinaryRequest(shape);
+        await using var ours = await OurServer.StartAsync(model, threads);
+        using var peer = await PeerProcess.StartAsync(model, threads);
+        var oursJson = load.Rest(ours.HttpPort, json, null);
+        var peerJson = load.Rest(peer.Port, json, null);
+        var oursBinary = load.Rest(ours.HttpPort, binary, headerLength);
+        await oursJson.Warm();
+        await peerJson.Warm();
+
+        var byKey = new Dictionary<string, List<LoadResult>>();
+        void Add(LoadResult r) => (byKey.TryGetValue($"{r.Target}|{r.Concurrency}", out var l) ? l : byKey[$"{r.Target}|{r.Concurrency}"] = []).Add(r);
+        for (var round = 0; round < rounds; round++)
+        {
+            var pair = new[] { (Target: "ours, JSON REST", Run: oursJson), (Target: "onnxruntime-node peer, JSON REST", Run: peerJson) };
+            foreach (var (target, run) in round % 2 == 0 ? pair : pair.Reverse())
+            {
+                Add(await run.Measure(ResNet, target, 4));
+            }
+
+            Add(await ModelServerBenchmark.Raw(ResNet, model, shape, threads, 8, load.Warmup, load.Duration));
+            Add(await oursBinary.Measure(ResNet, "ours, binary extension", 8));
+            Add(await load.Grpc(ResNet, "ours, gRPC raw contents", ours.GrpcPort, "Input247", shape, 8));
+        }
+
+        rows.AddRange(byKey.Values);
+    }
+
+    private static LoadResult Median(List<LoadResult> rounds)
+    {
+        var ordered = rounds.OrderBy(r => r.Throughput).ToList();
+        return ordered[ordered.Count / 2] with { Requests = rounds.Sum(r => r.Requests), Errors = rounds.Sum(r => r.Errors) };
+    }
+
+    private static string Render(List<LoadResult> results, int threads, int seconds, int rounds, bool wrk)
+    {
+        var sb = new StringBuilder();
+        sb.AppendLine(CultureInfo.InvariantCulture, $"Machine: {Environment.ProcessorCount} cores visible, {threads} intra-op threads (both servers and raw), {RuntimeInformation.OSDescription}, .NET {Environment.Version}; each row the median of {rounds} alternating round(s) of {seconds} s, requests summed over rounds; CPU execution provider; our server with its defaults (max batch 8, queue delay 2 ms).");
+        sb.AppendLine(CultureInfo.InvariantCulture, $"Clients: REST rows {(wrk ? "wrk -t1 (its own process)" : "closed-loop HttpClient in the benchmark process")}; gRPC rows a closed-loop Grpc.Net.Client in the benchmark process (which also hosts our server), beside a JSON REST row from the same process's HttpClient; raw rows closed-loop callers of one in-process InferenceSession.");
+        sb.AppendLine();
+        sb.AppendLine("| model | target (client) | connections | throughput (req/s) | p50 (ms) | p99 (ms) | requests | errors |");
+        sb.AppendLine("|---|---|---:|---:|---:|---:|---:|---:|");
+        foreach (var r in results)
+        {
+            sb.AppendLine(CultureInfo.InvariantCulture, $"| {r.Model} | {r.Target} | {r.Concurrency} | {r.Throughput:0.0} | {r.P50Ms:0.00} | {r.P99Ms:0.00} | {r.Requests} | {r.Errors} |");
+        }
+
+        sb.AppendLine();
+        LoadResult? Find(string model, string target, int c) =>
+            results.FirstOrDefault(r => r.Model == model && r.Target.StartsWith(target, StringComparison.Ordinal) && r.Concurrency == c);
+        foreach (var c in MlpConnections)
+        {
+            if (Find(Mlp, "ours, JSON REST", c) is { } o && Find(Mlp, "onnxruntime-node peer", c) is { Throughput: > 0 } p)
+            {
+                sb.AppendLine(CultureInfo.InvariantCulture, $"- {Mlp}, JSON REST, {c} connection(s): {o.Throughput / p.Throughput:0.00}x the peer's throughput; p50 {o.P50Ms:0.00} vs {p.P50Ms:0.00} ms.");
+            }
+        }
+
+        if (Find(ResNet, "ours, JSON REST", 4) is { } rj && Find(ResNet, "onnxruntime-node peer", 4) is { Throughput: > 0 } pj)
+        {
+            sb.AppendLine(CultureInfo.InvariantCulture, $"- {ResNet}, JSON REST, 4 connections: {rj.Throughput / pj.Throughput:0.00}x the peer's throughput.");
+        }
+
+        if (Find(ResNet, "raw ONNX Runtime", 8) is { Throughput: > 0 } raw)
+        {
+            foreach (var target in new[] { "ours, binary extension", "ours, gRPC raw contents" })
+            {
+                if (Find(ResNet, target, 8) is { } s)
+                {
+                    sb.AppendLine(CultureInfo.InvariantCulture, $"- {ResNet}, {target["ours, ".Length..]}, 8 concurrent: {100 * s.Throughput / raw.Throughput:0.0} % of raw in-process ONNX Runtime.");
+                }
+            }
+        }
+
+        if (Find(Mlp, "ours, gRPC", 8) is { } g)
+        {
+            foreach (var j in results.Where(r => r.Model == Mlp && r.Concurrency == 8 && r.Throughput > 0 && r.Target.StartsWith("ours, JSON REST", StringComparison.Ordinal)))
+            {
+                sb.AppendLine(CultureInfo.InvariantCulture, $"- {Mlp}, 8 concurrent: gRPC gives {g.Throughput / j.Throughput:0.00}x the throughput of {j.Target}.");
+            }
+        }
+
+        return sb.ToString();
+    }
+
+    private static string? Arg(string[] args, string name)
+    {
+        var i = Array.IndexOf(args, name);
+        return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
+    }
+
+    /// <summary>How this run drives load: wrk or HttpClient for REST, Grpc.Net.Client for gRPC.</summary>
+    private sealed record Load(bool UseWrk, int Seconds, string WorkDir)
+    {
+        public TimeSpan Duration => TimeSpan.FromSeconds(Seconds);
+
+        public TimeSpan Warmup => TimeSpan.FromSeconds(Math.Min(2, Math.Max(0.5, Seconds / 4.0)));
+
+        public RestLoad Rest(int port, byte[] body, int? headerLength, bool? useWrk = null) => new(this with { UseWrk = useWrk ?? UseWrk }, port, body, headerLength);
+
+        public async Task<LoadResult> Grpc(string model, string target, int port, string input, long[] shape, int concurrency)
+        {
+            using var channel = global::Grpc.Net.Client.GrpcChannel.ForAddress($"http://127.0.0.1:{port}");
+            var stub = new GRPCInferenceService.GRPCInferenceServiceClient(channel);
+            var message = new ModelInferRequest { ModelName = "bench" };
+            var tensor = new ModelInferRequest.Types.InferInputTensor { Name = input, Datatype = "FP32" };
+            tensor.Shape.AddRange(shape);
+            message.Inputs.Add(tensor);
+            message.RawInputContents.Add(ByteString.CopyFrom(ModelServerBenchmark.Input(shape)));
+            return await LoadRunner.RunAsync(model, target + " (Grpc.Net.Client)", concurrency, Warmup, Duration, _ => async () =>
+                (await stub.ModelInferAsync(message)).RawOutputContents.Count == 1);
+        }
+    }
+
+    /// <summary>One POST body against one server, measured with wrk or HttpClient.</summary>
+    private sealed class RestLoad(Load load, int port, byte[] body, int? headerLength)
+    {
+        private readonly string _url = $"http://127.0.0.1:{port}/v2/models/bench/infer";
+        private string? _script;
+
+        public Task<LoadResult> Warm() => Measure("warm-up", "warm-up", 4, warmup: true);
+
+        public Task<LoadResult> Measure(string model, string target, int connections) => Measure(model, target, connections, warmup: false);
+
+        private async Task<LoadResult> Measure(string model, string target, int connections, bool warmup)
+        {
+            if (load.UseWrk)
+            {
+                _script ??= Script();
+                return await WrkClient.RunAsync(model, target, _url, _script, connections, warmup ? 1 : load.Seconds);
+            }
+
+            using var client = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = connections + 1 });
+            return await LoadRunner.RunAsync(model, target + " (HttpClient)", connections, load.Warmup, warmup ? load.Warmup : load.Duration, worker => async () =>
+            {
+                using var content = new ByteArrayContent(body);
+                content.Headers.ContentType = new MediaTypeHeaderValue(headerLength is null ? "application/json" : "application/octet-stream");
+                if (headerLength is { } n)
+                {
+                    content.Headers.Add(OipEndpoints.HeaderLength, n.ToString(CultureInfo.InvariantCulture));
+                }
+
+                using var response = await client.PostAsync(_url, content);
+                _ = await response.Content.ReadAsByteArrayAsync();
+                return response.StatusCode == HttpStatusCode.OK;
+            });
+        }
+
+        private string Script()
+        {
+            var name = $"body-{port}-{body.Length}";
+            var path = Path.Combine(load.WorkDir, name + ".bin");
+            File.WriteAllBytes(path, body);
+            var headers = new Dictionary<string, string> { ["Content-Type"] = headerLength is null ? "application/json" : "application/octet-stream" };
+            if (headerLength is { } n)
+            {
+                headers[OipEndpoints.HeaderLength] = n.ToString(CultureInfo.InvariantCulture);
+            }
+
+            return WrkClient.Script(load.WorkDir, name, path, headers);
+        }
+    }
+
+    /// <summary>Our server in this process with its default scheduling, on free loopback ports.</summary>
+    private sealed class OurServer(WebApplication app) : IAsyncDisposable
+    {
+        public int HttpPort => app.Services.GetRequiredService<ServerEndpoints>().HttpPort;
+
+        public int GrpcPort => app.Services.GetRequiredService<ServerEndpoints>().GrpcPort;
+
+        public static async Task<OurServer> StartAsync(string model, int threads)
+        {
+            var options = new ServerOptions
+            {
+                ModelUri = model, ModelName = "bench", Host = "127.0.0.1", HttpPort = 0, GrpcPort = 0, IntraOpThreads = threads,
+                ExecutionProvider = ExecutionProviderKind.Cpu,
+                TerminationLogPath = Path.Combine(Path.GetTempPath(), "aiop-bench-termination.log"),
+            };
+            var app = ServerApp.Build(options, TimeProvider.System, l => l.SetMinimumLevel(LogLevel.Warning));
+            await app.StartAsync();
+            var server = new OurServer(app);
+            using var client = new HttpClient();
+            var deadline = DateTime.UtcNow.AddMinutes(2);
+            while (!(await client.GetAsync($"http://127.0.0.1:{server.HttpPort}/v2/models/bench/ready")).IsSuccessStatusCode)
+            {
+                if (DateTime.UtcNow > deadline)
+                {
+                    await server.DisposeAsync();
+                    throw new TimeoutException("our server did not become ready");
+                }
+
+                await Task.Delay(50);
+            }
+
+            return server;
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await app.StopAsync();
+            await app.DisposeAsync();
+        }
+    }
+}
