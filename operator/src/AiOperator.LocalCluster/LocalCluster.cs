@@ -43,6 +43,7 @@ public sealed class LocalCluster : IAsyncDisposable
             apiServer.WriteKubeconfig(kubeconfig);
             controlPlane = new SimulatedControlPlane(apiServer.ClientConfiguration, options, state, loggers);
             apiServer.PodLogs = controlPlane.Logs;
+            apiServer.PortForwarder = controlPlane;
             await controlPlane.StartAsync(ct);
             loggers.CreateLogger<LocalCluster>().LogInformation("local cluster serving at {Url}, state in {State}", apiServer.Url, state);
             return new LocalCluster(apiServer, controlPlane, kubeconfig, state, owns);

@@ -17,10 +17,12 @@ public sealed class ApiServerHost : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private readonly ResourceRegistry _registry;
+    private readonly ApiRequestHandler _handler;
 
-    private ApiServerHost(WebApplication app, ResourceRegistry registry, Uri url, FaultInjector faults, RequestLog requests)
+    private ApiServerHost(WebApplication app, ResourceRegistry registry, ApiRequestHandler handler, Uri url, FaultInjector faults, RequestLog requests)
     {
         _app = app;
+        _handler = handler;
         _registry = registry;
         Url = url;
         Faults = faults;
@@ -36,6 +38,9 @@ public sealed class ApiServerHost : IAsyncDisposable
 
     /// <summary>Where pods/log reads come from; the simulation's kubelet sets it.</summary>
     public IPodLogSource? PodLogs { get; set; }
+
+    /// <summary>Which pods pods/portforward can reach; the simulation's kubelet sets it.</summary>
+    public IPodPortForwarder? PortForwarder { get; set; }
 
     /// <summary>A client configuration for this server (plain http, no auth).</summary>
     public k8s.KubernetesClientConfiguration ClientConfiguration => new() { Host = Url.ToString().TrimEnd('/') };
@@ -70,7 +75,7 @@ public sealed class ApiServerHost : IAsyncDisposable
         });
         var app = builder.Build();
         ApiServerHost? host = null;
-        var handler = new ApiRequestHandler(registry, catalog, options, faults, requests, () => host?.PodLogs,
+        var handler = new ApiRequestHandler(registry, catalog, options, faults, requests, () => host?.PodLogs, () => host?.PortForwarder,
             app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("AiOperator.LocalCluster.ApiServer"));
         app.Run(handler.HandleAsync);
         await app.StartAsync(ct);
@@ -79,7 +84,7 @@ public sealed class ApiServerHost : IAsyncDisposable
         var port = new Uri(address).Port;
         var url = new Uri($"http://127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}");
         handler.ServerAddress = () => $"127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}";
-        host = new ApiServerHost(app, registry, url, faults, requests);
+        host = new ApiServerHost(app, registry, handler, url, faults, requests);
         return host;
     }
 
@@ -121,9 +126,11 @@ public sealed class ApiServerHost : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         Store.CloseAllWatchers();
+        _handler.StopStreaming();
         Faults.Dispose();
         _registry.Dispose();
         await _app.StopAsync();
         await _app.DisposeAsync();
+        _handler.Dispose();
     }
 }

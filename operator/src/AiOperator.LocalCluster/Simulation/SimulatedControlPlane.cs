@@ -14,7 +14,7 @@ namespace AiOperator.LocalCluster.Simulation;
 // Everything of the cluster except the API server: nodes, scheduler, Deployment/ReplicaSet, Job and
 // endpoint controllers, service IPs and proxy, kubelet. Each is an ordinary API client with its
 // own informers, so it exercises the API server the way the real components do.
-internal sealed class SimulatedControlPlane : IAsyncDisposable
+internal sealed class SimulatedControlPlane : IAsyncDisposable, ApiServer.IPodPortForwarder
 {
     private static readonly TimeSpan Resync = TimeSpan.FromSeconds(1);
     private readonly Kubernetes _client;
@@ -179,6 +179,13 @@ internal sealed class SimulatedControlPlane : IAsyncDisposable
         _loops.Add(loop);
         _running.Add(Task.Run(() => loop.RunAsync(informers, _stop.Token)));
     }
+
+    // Process images listen on their pod IP; simulated containers only pretend to run.
+    public string? WhyUnreachable(string podNamespace, string podName, IReadOnlyList<string> images) =>
+        images.Any(i => _options.ProcessImages.ContainsKey(ImageReference.Repository(i)))
+            ? null
+            : $"pod {podName} runs simulated containers only ({string.Join(", ", images)}): nothing listens on its ports; " +
+              "port-forward reaches pods whose image runs as a local process";
 
     private EventRecorder Events(string component) => new(_client, component, _time, _loggers.CreateLogger("AiOperator.LocalCluster.Events"));
 

@@ -8,7 +8,7 @@ using Microsoft.Extensions.Logging;
 namespace AiOperator.LocalCluster.ApiServer.Http;
 
 // The single entry point for every HTTP request: fault injection, routing, error shaping, request log.
-internal sealed partial class ApiRequestHandler
+internal sealed partial class ApiRequestHandler : IDisposable
 {
     private readonly ResourceRegistry _registry;
     private readonly ResourceCatalog _catalog;
@@ -16,10 +16,11 @@ internal sealed partial class ApiRequestHandler
     private readonly FaultInjector _faults;
     private readonly RequestLog _log;
     private readonly Func<IPodLogSource?> _podLogs;
+    private readonly Func<IPodPortForwarder?> _portForwarder;
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
 
-    public ApiRequestHandler(ResourceRegistry registry, ResourceCatalog catalog, ApiServerOptions options, FaultInjector faults, RequestLog log, Func<IPodLogSource?> podLogs, ILogger logger)
+    public ApiRequestHandler(ResourceRegistry registry, ResourceCatalog catalog, ApiServerOptions options, FaultInjector faults, RequestLog log, Func<IPodLogSource?> podLogs, Func<IPodPortForwarder?> portForwarder, ILogger logger)
     {
         _registry = registry;
         _catalog = catalog;
@@ -27,6 +28,7 @@ internal sealed partial class ApiRequestHandler
         _faults = faults;
         _log = log;
         _podLogs = podLogs;
+        _portForwarder = portForwarder;
         _logger = logger;
         _time = options.TimeProvider;
     }
