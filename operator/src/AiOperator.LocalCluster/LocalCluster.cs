@@ -35,7 +35,12 @@ public sealed class LocalCluster : IAsyncDisposable
         Directory.CreateDirectory(state);
         var loggers = options.LoggerFactory ?? NullLoggerFactory.Instance;
 
-        var apiServer = await ApiServerHost.StartAsync(new ApiServerOptions { Port = options.ApiPort, TimeProvider = options.TimeProvider }, ct);
+        var apiServer = await ApiServerHost.StartAsync(new ApiServerOptions
+        {
+            Port = options.ApiPort,
+            TimeProvider = options.TimeProvider,
+            StateDirectory = options.PersistObjects ? Path.Combine(state, "store") : null,
+        }, ct);
         SimulatedControlPlane? controlPlane = null;
         try
         {

@@ -3,6 +3,7 @@ using System.Net;
 using AiOperator.LocalCluster.ApiServer.Http;
 using AiOperator.LocalCluster.ApiServer.Resources;
 using AiOperator.LocalCluster.ApiServer.Storage;
+using AiOperator.LocalCluster.ApiServer.Storage.Durability;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -18,6 +19,7 @@ public sealed class ApiServerHost : IAsyncDisposable
     private readonly WebApplication _app;
     private readonly ResourceRegistry _registry;
     private readonly ApiRequestHandler _handler;
+    private DurableLog? _durable;
 
     private ApiServerHost(WebApplication app, ResourceRegistry registry, ApiRequestHandler handler, Uri url, FaultInjector faults, RequestLog requests)
     {
@@ -58,6 +60,14 @@ public sealed class ApiServerHost : IAsyncDisposable
         }
 
         var store = new ObjectStore(options.EventHistorySize, options.WatchBufferSize);
+        DurableLog? durable = null;
+        if (!string.IsNullOrEmpty(options.StateDirectory))
+        {
+            var (log, objects, rv) = DurableLog.Open(options.StateDirectory, options.CompactLogAtBytes);
+            store.Restore(log, objects, rv);
+            durable = log;
+        }
+
         var catalog = new ResourceCatalog();
         var registry = new ResourceRegistry(store, catalog, options.TimeProvider);
         var faults = new FaultInjector(options.TimeProvider, options.FaultSeed, store.CloseAllWatchers, store.Compact);
@@ -84,7 +94,7 @@ public sealed class ApiServerHost : IAsyncDisposable
         var port = new Uri(address).Port;
         var url = new Uri($"http://127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}");
         handler.ServerAddress = () => $"127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}";
-        host = new ApiServerHost(app, registry, handler, url, faults, requests);
+        host = new ApiServerHost(app, registry, handler, url, faults, requests) { _durable = durable };
         return host;
     }
 
@@ -132,5 +142,9 @@ public sealed class ApiServerHost : IAsyncDisposable
         await _app.StopAsync();
         await _app.DisposeAsync();
         _handler.Dispose();
+        if (_durable is not null)
+        {
+            await _durable.DisposeAsync();
+        }
     }
 }

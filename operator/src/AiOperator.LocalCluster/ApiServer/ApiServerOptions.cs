@@ -24,6 +24,12 @@ public sealed record ApiServerOptions
     /// <summary>Clock for timestamps, pod grace periods, bookmarks and watch timeouts.</summary>
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 
+    /// <summary>When set, every object is persisted here (snapshot + log, fsynced before a write is answered) and reloaded on start.</summary>
+    public string? StateDirectory { get; init; }
+
+    /// <summary>Log size at which the persisted store is rewritten as a snapshot.</summary>
+    public long CompactLogAtBytes { get; init; } = 64L * 1024 * 1024;
+
     /// <summary>Seed for fault-injection dice, so fault tests are reproducible.</summary>
     public int? FaultSeed { get; init; }
 }

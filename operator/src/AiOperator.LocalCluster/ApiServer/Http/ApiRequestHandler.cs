@@ -41,6 +41,12 @@ internal sealed partial class ApiRequestHandler : IDisposable
         var watchParam = QueryParameters.Bool(ctx.Request.Query, "watch");
         var info = RequestInfoParser.Parse(ctx.Request.Method, path, watchParam);
         var logged = false;
+        if (!HttpMethods.IsGet(ctx.Request.Method) && !HttpMethods.IsHead(ctx.Request.Method))
+        {
+            // With a state folder, a write is answered only once it is on disk (group-committed).
+            ctx.Response.OnStarting(() => _registry.Store.WaitDurableAsync());
+        }
+
         try
         {
             var (delay, error) = _faults.Decide(info.Verb, info.Resource, ctx.Request.Headers.UserAgent.ToString());
