@@ -28,6 +28,7 @@ internal sealed class SimulatedControlPlane : IAsyncDisposable, ApiServer.IPodPo
     private readonly ProbeRunner _probes;
     private Kubelet.Kubelet? _kubelet;
     private ServiceProxy? _proxy;
+    private ServiceAddressController? _addresses;
 
     public SimulatedControlPlane(KubernetesClientConfiguration config, LocalClusterOptions options, string stateDirectory, ILoggerFactory loggers)
     {
@@ -86,6 +87,7 @@ internal sealed class SimulatedControlPlane : IAsyncDisposable, ApiServer.IPodPo
         var jobController = new JobController(_client, jobs, pods, Events("job-controller"), _time, Logger<JobController>());
         var endpointsController = new EndpointsController(_client, services, pods, slices, endpoints, Logger<EndpointsController>());
         var addresses = new ServiceAddressController(_client, services, LoopbackAddressPool.Services, Logger<ServiceAddressController>());
+        _addresses = addresses;
         _proxy = new ServiceProxy(services, slices, Logger<ServiceProxy>());
 
         var hostIps = nodes.ToDictionary(n => n.Metadata.Name, _ => SimulatedNodes.HostIp, StringComparer.Ordinal);
@@ -138,6 +140,8 @@ internal sealed class SimulatedControlPlane : IAsyncDisposable, ApiServer.IPodPo
         {
             await _proxy.DisposeAsync();
         }
+
+        _addresses?.Dispose();
 
         foreach (var loop in _loops)
         {
