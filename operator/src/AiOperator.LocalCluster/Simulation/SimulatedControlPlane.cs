@@ -59,6 +59,13 @@ internal sealed class SimulatedControlPlane : IAsyncDisposable, ApiServer.IPodPo
             registered.Add(await RegisterNodeAsync(node, ct));
         }
 
+        // Restarted on a state folder with other node counts: nodes no kubelet serves any more go.
+        var current = nodes.Select(n => n.Metadata.Name).ToHashSet(StringComparer.Ordinal);
+        foreach (var stale in (await _client.CoreV1.ListNodeAsync(cancellationToken: ct)).Items.Where(n => !current.Contains(n.Metadata.Name)))
+        {
+            await _client.CoreV1.DeleteNodeAsync(stale.Metadata.Name, cancellationToken: ct);
+        }
+
         if (_options.NodeHeartbeat.Enabled)
         {
             var heartbeat = new NodeHeartbeat(_client, registered, _options.NodeHeartbeat, _time, Logger<NodeHeartbeat>());
