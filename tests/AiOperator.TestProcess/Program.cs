@@ -4,6 +4,11 @@ using System.Runtime.InteropServices;
 using System.Text;
 using AiOperator.TestProcess;
 
+if (args is ["--api-server", var stateDirectory])
+{
+    return await ApiServerMode.RunAsync(stateDirectory);
+}
+
 TestProcessOptions options;
 try
 {

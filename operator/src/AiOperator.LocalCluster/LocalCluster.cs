@@ -35,7 +35,13 @@ public sealed class LocalCluster : IAsyncDisposable
         Directory.CreateDirectory(state);
         var loggers = options.LoggerFactory ?? NullLoggerFactory.Instance;
 
-        var apiServer = await ApiServerHost.StartAsync(new ApiServerOptions { Port = options.ApiPort, TimeProvider = options.TimeProvider, Authorization = options.Authorization }, ct);
+        var apiServer = await ApiServerHost.StartAsync(new ApiServerOptions
+        {
+            Port = options.ApiPort,
+            TimeProvider = options.TimeProvider,
+            Authorization = options.Authorization,
+            StateDirectory = options.PersistObjects ? Path.Combine(state, "store") : null,
+        }, ct);
         SimulatedControlPlane? controlPlane = null;
         try
         {
@@ -43,6 +49,7 @@ public sealed class LocalCluster : IAsyncDisposable
             apiServer.WriteKubeconfig(kubeconfig);
             controlPlane = new SimulatedControlPlane(apiServer.ClientConfiguration, options, state, loggers);
             apiServer.PodLogs = controlPlane.Logs;
+            apiServer.PortForwarder = controlPlane;
             await controlPlane.StartAsync(ct);
             loggers.CreateLogger<LocalCluster>().LogInformation("local cluster serving at {Url}, state in {State}", apiServer.Url, state);
             return new LocalCluster(apiServer, controlPlane, kubeconfig, state, owns);

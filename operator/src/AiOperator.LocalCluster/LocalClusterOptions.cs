@@ -28,6 +28,9 @@ public sealed record LocalClusterOptions
     // Folder for pod folders, volumes, logs and the kubeconfig; default: a new temp folder, removed on dispose.
     public string? StateDirectory { get; init; }
 
+    // Persist every API object under StateDirectory/store and reload them on start (`aiop local --state-dir`).
+    public bool PersistObjects { get; init; }
+
     // Image repository (no tag) -> local command, e.g. "ghcr.io/aioperator/model-server" -> dotnet aiop-model-server.dll.
     public IReadOnlyDictionary<string, ProcessImage> ProcessImages { get; init; } = new Dictionary<string, ProcessImage>();
 

@@ -18,9 +18,28 @@ internal static class ApiServerScenario
         var watchedWrites = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 1000;
         const int concurrency = 16;
 
-        await using var host = await ApiServerHost.StartAsync(new ApiServerOptions { EventHistorySize = 50_000, WatchBufferSize = 10_000 });
+        // AIOP_BENCH_PERSIST=1: the store on a state folder (what `aiop local --state-dir` does), so every
+        // answered write waits for its group-committed fsync.
+        var stateDir = Environment.GetEnvironmentVariable("AIOP_BENCH_PERSIST") == "1" ? Directory.CreateTempSubdirectory("aiop-bench-state-").FullName : null;
+        try
+        {
+            return await RunAsync(objects, watchers, watchedWrites, concurrency, stateDir);
+        }
+        finally
+        {
+            if (stateDir is not null)
+            {
+                Directory.Delete(stateDir, recursive: true);
+            }
+        }
+    }
+
+    private static async Task<int> RunAsync(int objects, int watchers, int watchedWrites, int concurrency, string? stateDir)
+    {
+        await using var host = await ApiServerHost.StartAsync(new ApiServerOptions { EventHistorySize = 50_000, WatchBufferSize = 10_000, StateDirectory = stateDir });
         using var client = new Kubernetes(host.ClientConfiguration);
-        Console.WriteLine($"API server scenario: {objects} objects, concurrency {concurrency}, {watchers} watchers x {watchedWrites} writes, {Environment.ProcessorCount} cores");
+        Console.WriteLine($"API server scenario: {objects} objects, concurrency {concurrency}, {watchers} watchers x {watchedWrites} writes, {Environment.ProcessorCount} cores, " +
+            (stateDir is null ? "in memory" : $"persisted to {stateDir}"));
 
         // Warm-up: JIT and connection pool.
         await ForEachAsync(200, concurrency, i => client.CoreV1.CreateNamespacedConfigMapAsync(Cm($"warm-{i}", "0"), "kube-system"));

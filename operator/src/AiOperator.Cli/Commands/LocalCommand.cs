@@ -18,7 +18,7 @@ internal static class LocalCommand
         var gpus = new Option<int>("--gpus-per-node") { Description = "nvidia.com/gpu per node", DefaultValueFactory = _ => 4 };
         var gpuProduct = new Option<string>("--gpu-product") { Description = "nvidia.com/gpu.product label", DefaultValueFactory = _ => "NVIDIA-H100-80GB-HBM3" };
         var cpuNodes = new Option<int>("--cpu-nodes") { Description = "Number of simulated CPU-only nodes (no GPU, no taint) beside the GPU nodes", DefaultValueFactory = _ => 2 };
-        var stateDir = new Option<string?>("--state-dir") { Description = "Folder for pod folders, volumes and logs (default: a temp folder, removed on exit)" };
+        var stateDir = new Option<string?>("--state-dir") { Description = "Folder for the cluster's objects (kept across restarts), pod folders, volumes and logs (default: a temp folder, removed on exit)" };
         var noOperator = new Option<bool>("--no-operator") { Description = "Run the cluster without the operator" };
         var modelServerPath = new Option<string?>("--model-server-path") { Description = $"Folder with aiop-model-server.dll (or ${ProjectImages.ModelServerPathVariable})" };
         var trainerPath = new Option<string?>("--trainer-path") { Description = $"Folder with aiop-trainer.dll (or ${ProjectImages.TrainerPathVariable})" };
@@ -53,6 +53,7 @@ internal static class LocalCommand
                 GpuProduct = result.GetValue(gpuProduct)!,
                 CpuNodes = result.GetValue(cpuNodes),
                 StateDirectory = result.GetValue(stateDir),
+                PersistObjects = result.GetValue(stateDir) is not null,
                 ProcessImages = ProjectImages.Resolve(
                     result.GetValue(modelServerPath) ?? Environment.GetEnvironmentVariable(ProjectImages.ModelServerPathVariable) ?? LocalBuilds.Find("runtime-image/src/AiOperator.ModelServer", "aiop-model-server.dll"),
                     result.GetValue(trainerPath) ?? Environment.GetEnvironmentVariable(ProjectImages.TrainerPathVariable) ?? LocalBuilds.Find("runtime-image/src/AiOperator.Trainer", "aiop-trainer.dll")),

@@ -3,6 +3,7 @@ using System.Net;
 using AiOperator.LocalCluster.ApiServer.Http;
 using AiOperator.LocalCluster.ApiServer.Resources;
 using AiOperator.LocalCluster.ApiServer.Storage;
+using AiOperator.LocalCluster.ApiServer.Storage.Durability;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -18,12 +19,15 @@ public sealed class ApiServerHost : IAsyncDisposable
     private readonly WebApplication _app;
     private readonly ResourceRegistry _registry;
     private readonly Auth.ServiceAccountTokens _tokens;
+    private readonly ApiRequestHandler _handler;
+    private DurableLog? _durable;
 
-    private ApiServerHost(WebApplication app, ResourceRegistry registry, Uri url, FaultInjector faults, RequestLog requests, string adminToken, Auth.ServiceAccountTokens tokens)
+    private ApiServerHost(WebApplication app, ResourceRegistry registry, ApiRequestHandler handler, Uri url, FaultInjector faults, RequestLog requests, string adminToken, Auth.ServiceAccountTokens tokens)
     {
         AdminToken = adminToken;
         _tokens = tokens;
         _app = app;
+        _handler = handler;
         _registry = registry;
         Url = url;
         Faults = faults;
@@ -39,6 +43,9 @@ public sealed class ApiServerHost : IAsyncDisposable
 
     /// <summary>Where pods/log reads come from; the simulation's kubelet sets it.</summary>
     public IPodLogSource? PodLogs { get; set; }
+
+    /// <summary>Which pods pods/portforward can reach; the simulation's kubelet sets it.</summary>
+    public IPodPortForwarder? PortForwarder { get; set; }
 
     /// <summary>https://127.0.0.1:PORT when the server authenticates (RBAC): the address the kubeconfig names.</summary>
     public Uri? SecureUrl { get; private init; }
@@ -72,6 +79,14 @@ public sealed class ApiServerHost : IAsyncDisposable
         }
 
         var store = new ObjectStore(options.EventHistorySize, options.WatchBufferSize);
+        DurableLog? durable = null;
+        if (!string.IsNullOrEmpty(options.StateDirectory))
+        {
+            var (log, objects, rv) = DurableLog.Open(options.StateDirectory, options.CompactLogAtBytes);
+            store.Restore(log, objects, rv);
+            durable = log;
+        }
+
         var catalog = new ResourceCatalog();
         var registry = new ResourceRegistry(store, catalog, options.TimeProvider);
         var faults = new FaultInjector(options.TimeProvider, options.FaultSeed, store.CloseAllWatchers, store.Compact);
@@ -98,7 +113,7 @@ public sealed class ApiServerHost : IAsyncDisposable
         ApiServerHost? host = null;
         var adminToken = options.AdminToken ?? Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(24)).ToLowerInvariant();
         var tokens = new Auth.ServiceAccountTokens(options.TimeProvider);
-        var handler = new ApiRequestHandler(registry, catalog, options, faults, requests, () => host?.PodLogs,
+        var handler = new ApiRequestHandler(registry, catalog, options, faults, requests, () => host?.PodLogs, () => host?.PortForwarder,
             app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("AiOperator.LocalCluster.ApiServer"), tokens, adminToken);
         app.Run(handler.HandleAsync);
         await app.StartAsync(ct);
@@ -108,10 +123,11 @@ public sealed class ApiServerHost : IAsyncDisposable
         var securePort = addresses.FirstOrDefault(a => a.Scheme == Uri.UriSchemeHttps)?.Port;
         var url = new Uri($"http://127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}");
         handler.ServerAddress = () => $"127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}";
-        host = new ApiServerHost(app, registry, url, faults, requests, adminToken, tokens)
+        host = new ApiServerHost(app, registry, handler, url, faults, requests, adminToken, tokens)
         {
             SecureUrl = securePort is { } secure ? new Uri($"https://127.0.0.1:{secure.ToString(CultureInfo.InvariantCulture)}") : null,
             Certificate = certificate,
+            _durable = durable,
         };
         return host;
     }
@@ -160,10 +176,16 @@ public sealed class ApiServerHost : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         Store.CloseAllWatchers();
+        _handler.StopStreaming();
         Faults.Dispose();
         _registry.Dispose();
         await _app.StopAsync();
         await _app.DisposeAsync();
         Certificate?.Dispose();
+        _handler.Dispose();
+        if (_durable is not null)
+        {
+            await _durable.DisposeAsync();
+        }
     }
 }

@@ -36,6 +36,12 @@ public sealed record ApiServerOptions
     /// <summary>The admin's bearer token (written into the kubeconfig); null makes a random one.</summary>
     public string? AdminToken { get; init; }
 
+    /// <summary>When set, every object is persisted here (snapshot + log, fsynced before a write is answered) and reloaded on start.</summary>
+    public string? StateDirectory { get; init; }
+
+    /// <summary>Log size at which the persisted store is rewritten as a snapshot.</summary>
+    public long CompactLogAtBytes { get; init; } = 64L * 1024 * 1024;
+
     /// <summary>Seed for fault-injection dice, so fault tests are reproducible.</summary>
     public int? FaultSeed { get; init; }
 }

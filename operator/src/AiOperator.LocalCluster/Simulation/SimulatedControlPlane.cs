@@ -14,7 +14,7 @@ namespace AiOperator.LocalCluster.Simulation;
 // Everything of the cluster except the API server: nodes, scheduler, Deployment/ReplicaSet, Job and
 // endpoint controllers, service IPs and proxy, kubelet. Each is an ordinary API client with its
 // own informers, so it exercises the API server the way the real components do.
-internal sealed class SimulatedControlPlane : IAsyncDisposable
+internal sealed class SimulatedControlPlane : IAsyncDisposable, ApiServer.IPodPortForwarder
 {
     private static readonly TimeSpan Resync = TimeSpan.FromSeconds(1);
     private readonly Kubernetes _client;
@@ -28,6 +28,7 @@ internal sealed class SimulatedControlPlane : IAsyncDisposable
     private readonly ProbeRunner _probes;
     private Kubelet.Kubelet? _kubelet;
     private ServiceProxy? _proxy;
+    private ServiceAddressController? _addresses;
 
     public SimulatedControlPlane(KubernetesClientConfiguration config, LocalClusterOptions options, string stateDirectory, ILoggerFactory loggers)
     {
@@ -58,6 +59,13 @@ internal sealed class SimulatedControlPlane : IAsyncDisposable
             registered.Add(await RegisterNodeAsync(node, ct));
         }
 
+        // Restarted on a state folder with other node counts: nodes no kubelet serves any more go.
+        var current = nodes.Select(n => n.Metadata.Name).ToHashSet(StringComparer.Ordinal);
+        foreach (var stale in (await _client.CoreV1.ListNodeAsync(cancellationToken: ct)).Items.Where(n => !current.Contains(n.Metadata.Name)))
+        {
+            await _client.CoreV1.DeleteNodeAsync(stale.Metadata.Name, cancellationToken: ct);
+        }
+
         if (_options.NodeHeartbeat.Enabled)
         {
             var heartbeat = new NodeHeartbeat(_client, registered, _options.NodeHeartbeat, _time, Logger<NodeHeartbeat>());
@@ -86,6 +94,7 @@ internal sealed class SimulatedControlPlane : IAsyncDisposable
         var jobController = new JobController(_client, jobs, pods, Events("job-controller"), _time, Logger<JobController>());
         var endpointsController = new EndpointsController(_client, services, pods, slices, endpoints, Logger<EndpointsController>());
         var addresses = new ServiceAddressController(_client, services, LoopbackAddressPool.Services, Logger<ServiceAddressController>());
+        _addresses = addresses;
         _proxy = new ServiceProxy(services, slices, Logger<ServiceProxy>());
 
         var hostIps = nodes.ToDictionary(n => n.Metadata.Name, _ => SimulatedNodes.HostIp, StringComparer.Ordinal);
@@ -139,6 +148,8 @@ internal sealed class SimulatedControlPlane : IAsyncDisposable
             await _proxy.DisposeAsync();
         }
 
+        _addresses?.Dispose();
+
         foreach (var loop in _loops)
         {
             loop.Dispose();
@@ -179,6 +190,13 @@ internal sealed class SimulatedControlPlane : IAsyncDisposable
         _loops.Add(loop);
         _running.Add(Task.Run(() => loop.RunAsync(informers, _stop.Token)));
     }
+
+    // Process images listen on their pod IP; simulated containers only pretend to run.
+    public string? WhyUnreachable(string podNamespace, string podName, IReadOnlyList<string> images) =>
+        images.Any(i => _options.ProcessImages.ContainsKey(ImageReference.Repository(i)))
+            ? null
+            : $"pod {podName} runs simulated containers only ({string.Join(", ", images)}): nothing listens on its ports; " +
+              "port-forward reaches pods whose image runs as a local process";
 
     private EventRecorder Events(string component) => new(_client, component, _time, _loggers.CreateLogger("AiOperator.LocalCluster.Events"));
 

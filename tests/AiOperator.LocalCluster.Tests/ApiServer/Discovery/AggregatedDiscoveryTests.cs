@@ -38,7 +38,7 @@ public sealed class AggregatedDiscoveryTests(ApiServerFixture fixture) : IClassF
 
         var (_, core) = await GetAsync("/api", KubectlAccept);
         var pods = Resource(core, "", "v1", "pods");
-        Assert.Equal(["binding", "log", "status"], pods["subresources"]!.AsArray().Select(s => (string)s!["subresource"]!).Order(StringComparer.Ordinal));
+        Assert.Equal(["binding", "log", "portforward", "status"], pods["subresources"]!.AsArray().Select(s => (string)s!["subresource"]!).Order(StringComparer.Ordinal));
         Assert.Contains("po", pods["shortNames"]!.AsArray().Select(s => (string?)s));
     }
 

@@ -9,7 +9,7 @@ using Microsoft.Extensions.Logging;
 namespace AiOperator.LocalCluster.ApiServer.Http;
 
 // The single entry point for every HTTP request: fault injection, routing, error shaping, request log.
-internal sealed partial class ApiRequestHandler
+internal sealed partial class ApiRequestHandler : IDisposable
 {
     private readonly ResourceRegistry _registry;
     private readonly ResourceCatalog _catalog;
@@ -17,13 +17,14 @@ internal sealed partial class ApiRequestHandler
     private readonly FaultInjector _faults;
     private readonly RequestLog _log;
     private readonly Func<IPodLogSource?> _podLogs;
+    private readonly Func<IPodPortForwarder?> _portForwarder;
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
     private readonly RequestAuthenticator _authenticator;
     private readonly RbacAuthorizer? _authorizer;
     private readonly ServiceAccountTokens _tokens;
 
-    public ApiRequestHandler(ResourceRegistry registry, ResourceCatalog catalog, ApiServerOptions options, FaultInjector faults, RequestLog log, Func<IPodLogSource?> podLogs, ILogger logger,
+    public ApiRequestHandler(ResourceRegistry registry, ResourceCatalog catalog, ApiServerOptions options, FaultInjector faults, RequestLog log, Func<IPodLogSource?> podLogs, Func<IPodPortForwarder?> portForwarder, ILogger logger,
         ServiceAccountTokens tokens, string adminToken)
     {
         _tokens = tokens;
@@ -35,6 +36,7 @@ internal sealed partial class ApiRequestHandler
         _faults = faults;
         _log = log;
         _podLogs = podLogs;
+        _portForwarder = portForwarder;
         _logger = logger;
         _time = options.TimeProvider;
     }
@@ -47,6 +49,12 @@ internal sealed partial class ApiRequestHandler
         var watchParam = QueryParameters.Bool(ctx.Request.Query, "watch");
         var info = RequestInfoParser.Parse(ctx.Request.Method, path, watchParam);
         var logged = false;
+        if (!HttpMethods.IsGet(ctx.Request.Method) && !HttpMethods.IsHead(ctx.Request.Method))
+        {
+            // With a state folder, a write is answered only once it is on disk (group-committed).
+            ctx.Response.OnStarting(() => _registry.Store.WaitDurableAsync());
+        }
+
         try
         {
             var (delay, error) = _faults.Decide(info.Verb, info.Resource, ctx.Request.Headers.UserAgent.ToString());

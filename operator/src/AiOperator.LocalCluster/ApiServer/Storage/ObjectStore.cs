@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using AiOperator.LocalCluster.ApiServer.Http;
 using AiOperator.LocalCluster.ApiServer.Json;
+using AiOperator.LocalCluster.ApiServer.Storage.Durability;
 
 namespace AiOperator.LocalCluster.ApiServer.Storage;
 
@@ -20,6 +21,7 @@ internal sealed class ObjectStore
     private int _historyCount;
     private long _rv;
     private long _compactedRv;
+    private DurableLog? _durable;
 
     public ObjectStore(int historySize, int watchCapacity)
     {
@@ -50,6 +52,40 @@ internal sealed class ObjectStore
             }
         }
     }
+
+    // Loads what a DurableLog read back and journals every later change to it.
+    public void Restore(DurableLog log, IReadOnlyList<LogRecord> objects, long resourceVersion)
+    {
+        lock (Gate)
+        {
+            foreach (var record in objects)
+            {
+                var obj = JsonNode.Parse(record.Json)!.AsObject();
+                JsonTree.Freeze(obj);
+                var stored = new StoredObject(record.Ref, obj, record.Json!, record.ResourceVersion);
+                var bucket = BucketFor(record.Ref.StoreKey);
+                if (!bucket.Items.TryGetValue(record.Ref.Namespace, out var names))
+                {
+                    names = new SortedDictionary<string, StoredObject>(StringComparer.Ordinal);
+                    bucket.Items[record.Ref.Namespace] = names;
+                }
+
+                names[record.Ref.Name] = stored;
+                Index(stored);
+            }
+
+            // Versions only grow across restarts; nothing from before the restart can be watched from.
+            _rv = Math.Max(_rv, resourceVersion);
+            _compactedRv = _rv;
+            _durable = log;
+        }
+
+        log.Start(Gate, () => _buckets.Values.SelectMany(b => b.Items.Values.SelectMany(n => n.Values))
+            .Select(s => new LogRecord(s.ResourceVersion, s.Ref, s.Json)));
+    }
+
+    // Completes once every change made so far is on disk (at once without a state folder).
+    public Task WaitDurableAsync() => _durable?.WaitDurableAsync() ?? Task.CompletedTask;
 
     public StoredObject? Get(string storeKey, string ns, string name)
     {
@@ -189,6 +225,7 @@ internal sealed class ObjectStore
         }
 
         Index(stored);
+        _durable?.Append(new LogRecord(rv, reference, stored.Json));
         Record(new HistoryEntry(previous is null ? "ADDED" : "MODIFIED", stored, previous), bucket);
         return stored;
     }
@@ -214,6 +251,7 @@ internal sealed class ObjectStore
         final.Metadata()["resourceVersion"] = rv.ToString(CultureInfo.InvariantCulture);
         JsonTree.Freeze(final);
         var stored = new StoredObject(reference, final, JsonTree.ToBytes(final), rv);
+        _durable?.Append(new LogRecord(rv, reference, null));
         Record(new HistoryEntry("DELETED", stored, null), bucket);
         return stored;
     }

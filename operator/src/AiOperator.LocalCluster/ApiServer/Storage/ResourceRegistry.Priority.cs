@@ -24,7 +24,7 @@ internal sealed partial class ResourceRegistry
         {
             ("system-node-critical", 2_000_001_000L, "Used for system critical pods that must not be moved from their current node."),
             ("system-cluster-critical", 2_000_000_000L, "Used for system critical pods that must run in the cluster, but can be moved to another node if necessary."),
-        })
+        }.Where(c => !Exists(PriorityClassStoreKey, c.Item1)))
         {
             Create(type, "", new JsonObject
             {

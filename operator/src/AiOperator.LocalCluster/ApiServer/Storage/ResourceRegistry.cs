@@ -19,6 +19,7 @@ internal sealed partial class ResourceRegistry : IDisposable
     private const string CrdStoreKey = "apiextensions.k8s.io/customresourcedefinitions";
     private const string NameChars = "bcdfghjklmnpqrstvwxz2456789";
 
+    private static readonly string[] SystemNamespaces = ["default", "kube-system", "kube-public", "kube-node-lease"];
     private readonly ObjectStore _store;
     private readonly ResourceCatalog _catalog;
     private readonly TimeProvider _time;
@@ -29,8 +30,9 @@ internal sealed partial class ResourceRegistry : IDisposable
         _store = store;
         _catalog = catalog;
         _time = time;
+        ServeStoredCrds();
         var nsType = catalog.FindByStoreKey(NamespaceStoreKey)!;
-        foreach (var name in new[] { "default", "kube-system", "kube-public", "kube-node-lease" })
+        foreach (var name in SystemNamespaces.Where(n => !Exists(NamespaceStoreKey, n)))
         {
             Create(nsType, "", new JsonObject { ["apiVersion"] = "v1", ["kind"] = "Namespace", ["metadata"] = new JsonObject { ["name"] = name } },
                 new WriteContext("kube-apiserver", false, false, FieldValidation.Ignore));
@@ -43,6 +45,30 @@ internal sealed partial class ResourceRegistry : IDisposable
     public ObjectStore Store => _store;
 
     public ResourceCatalog Catalog => _catalog;
+
+    private bool Exists(string storeKey, string name)
+    {
+        lock (_store.Gate)
+        {
+            return _store.Get(storeKey, "", name) is not null;
+        }
+    }
+
+    // After a restart from a state folder: the CRDs already stored are served again.
+    private void ServeStoredCrds()
+    {
+        lock (_store.Gate)
+        {
+            foreach (var crd in _store.Enumerate(CrdStoreKey, null).ToList())
+            {
+                var (types, errors) = CrdReader.Read((JsonObject)crd.Object.DeepClone());
+                if (errors.Count == 0)
+                {
+                    _catalog.SetCustom(crd.Ref.Name, types);
+                }
+            }
+        }
+    }
 
     public StoredObject Get(ResourceType type, string ns, string name)
     {

@@ -179,6 +179,19 @@ internal sealed class PodWorker(V1Pod pod, string hostIp, KubeletContext context
 
     private async Task<bool> WriteStatusAsync(IReadOnlyList<ContainerRecord> initRecords, IReadOnlyList<ContainerRecord> records, IPAddress podIp, DateTimeOffset startTime)
     {
+        bool shuttingDown;
+        lock (_lock)
+        {
+            shuttingDown = _stop.IsCancellationRequested && !_deleteWhenStopped;
+        }
+
+        if (shuttingDown)
+        {
+            // The kubelet (the cluster) is stopping, not the pod: its containers ending now is no phase
+            // change, so a cluster restarted on the same state folder runs the pod again.
+            return true;
+        }
+
         try
         {
             await PodStatusUpdater.UpdateAsync(context.Client, pod.Metadata.NamespaceProperty, pod.Metadata.Name, current =>

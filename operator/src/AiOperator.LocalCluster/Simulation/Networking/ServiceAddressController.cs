@@ -13,7 +13,7 @@ internal sealed class ServiceAddressController(
     IKubernetes client,
     Informer<V1Service, V1ServiceList> services,
     LoopbackAddressPool pool,
-    ILogger logger)
+    ILogger logger) : IDisposable
 {
     private readonly Dictionary<string, IPAddress> _assigned = new(StringComparer.Ordinal);
 
@@ -61,6 +61,18 @@ internal sealed class ServiceAddressController(
             pool.Release(_assigned[gone]);
             _assigned.Remove(gone);
         }
+    }
+
+    // The pool is shared by every cluster in the process: a cluster restarted on the same state folder
+    // must find its Services' addresses free again.
+    public void Dispose()
+    {
+        foreach (var address in _assigned.Values)
+        {
+            pool.Release(address);
+        }
+
+        _assigned.Clear();
     }
 
     private static bool IsLoopback(IPAddress address) => address.GetAddressBytes() is [127, _, _, _];
