@@ -36,10 +36,20 @@ internal static class ApiServerScenario
 
     private static async Task<int> RunAsync(int objects, int watchers, int watchedWrites, int concurrency, string? stateDir)
     {
-        await using var host = await ApiServerHost.StartAsync(new ApiServerOptions { EventHistorySize = 50_000, WatchBufferSize = 10_000, StateDirectory = stateDir });
-        using var client = new Kubernetes(host.ClientConfiguration);
+        // AIOP_BENCH_RBAC=1: RBAC enforced (as on `aiop local`) and every request from a service account whose
+        // grant comes from a ClusterRoleBinding, so each one is authenticated (HMAC token) and authorized.
+        var rbac = Environment.GetEnvironmentVariable("AIOP_BENCH_RBAC") == "1";
+        await using var host = await ApiServerHost.StartAsync(new ApiServerOptions
+        {
+            EventHistorySize = 50_000,
+            WatchBufferSize = 10_000,
+            StateDirectory = stateDir,
+            Authorization = rbac ? AiOperator.LocalCluster.ApiServer.Auth.AuthorizationMode.Rbac : AiOperator.LocalCluster.ApiServer.Auth.AuthorizationMode.AlwaysAllow,
+        });
+        var config = rbac ? await BenchAccountAsync(host) : host.ClientConfiguration;
+        using var client = new Kubernetes(config);
         Console.WriteLine($"API server scenario: {objects} objects, concurrency {concurrency}, {watchers} watchers x {watchedWrites} writes, {Environment.ProcessorCount} cores, " +
-            (stateDir is null ? "in memory" : $"persisted to {stateDir}"));
+            (stateDir is null ? "in memory" : $"persisted to {stateDir}") + (rbac ? ", RBAC enforced, requests from a service account" : ", no authorization"));
 
         // Warm-up: JIT and connection pool.
         await ForEachAsync(200, concurrency, i => client.CoreV1.CreateNamespacedConfigMapAsync(Cm($"warm-{i}", "0"), "kube-system"));
@@ -55,8 +65,8 @@ internal static class ApiServerScenario
             client.CoreV1.PatchNamespacedConfigMapAsync(new V1Patch("{\"data\":{\"v\":\"2\"}}", V1Patch.PatchType.MergePatch), $"cm-{i}", "default")));
         Report("patches (merge)", objects, patched);
 
-        await RawHttpAsync(host, objects, concurrency);
-        await FanOutAsync(host, client, watchers, watchedWrites, concurrency);
+        await RawHttpAsync(host, objects, concurrency, config.AccessToken);
+        await FanOutAsync(host, client, watchers, watchedWrites, concurrency, config.AccessToken);
         InProcess(host, objects);
         return 0;
     }
@@ -91,11 +101,39 @@ internal static class ApiServerScenario
         Report("in-process updates (no HTTP)", objects, clock.Elapsed);
     }
 
-    private static async Task FanOutAsync(ApiServerHost host, Kubernetes client, int watchers, int writes, int concurrency)
+    // A service account allowed ConfigMaps and Namespaces everywhere through a ClusterRoleBinding.
+    private static async Task<KubernetesClientConfiguration> BenchAccountAsync(ApiServerHost host)
+    {
+        using var admin = new Kubernetes(host.ClientConfiguration);
+        await admin.CoreV1.CreateNamespacedServiceAccountAsync(new V1ServiceAccount { Metadata = new V1ObjectMeta { Name = "bench" } }, "default");
+        await admin.RbacAuthorizationV1.CreateClusterRoleAsync(new V1ClusterRole
+        {
+            Metadata = new V1ObjectMeta { Name = "bench" },
+            Rules = [new V1PolicyRule { ApiGroups = [""], Resources = ["configmaps", "namespaces"], Verbs = ["*"] }],
+        });
+        await admin.RbacAuthorizationV1.CreateClusterRoleBindingAsync(new V1ClusterRoleBinding
+        {
+            Metadata = new V1ObjectMeta { Name = "bench" },
+            RoleRef = new V1RoleRef { ApiGroup = "rbac.authorization.k8s.io", Kind = "ClusterRole", Name = "bench" },
+            Subjects = [new Rbacv1Subject { Kind = "ServiceAccount", Name = "bench", NamespaceProperty = "default" }],
+        });
+        return host.ServiceAccountConfiguration("default", "bench", TimeSpan.FromHours(1));
+    }
+
+    private static void Authenticate(HttpClient http, string? token)
+    {
+        if (token is not null)
+        {
+            http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+        }
+    }
+
+    private static async Task FanOutAsync(ApiServerHost host, Kubernetes client, int watchers, int writes, int concurrency, string? token)
     {
         await client.CoreV1.CreateNamespaceAsync(new V1Namespace { Metadata = new V1ObjectMeta { Name = "fanout" } });
         var list = await client.CoreV1.ListNamespacedConfigMapAsync("fanout");
         using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = watchers + 8 }) { BaseAddress = host.Url, Timeout = Timeout.InfiniteTimeSpan };
+        Authenticate(http, token);
         using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(5));
         var received = new int[watchers];
         var streams = new List<Task>();
@@ -138,9 +176,10 @@ internal static class ApiServerScenario
 
     // The same writes with pre-rendered JSON bodies over plain HttpClient: the server's cost without
     // KubernetesClient's serialization competing for the same cores.
-    private static async Task RawHttpAsync(ApiServerHost host, int objects, int concurrency)
+    private static async Task RawHttpAsync(ApiServerHost host, int objects, int concurrency, string? token)
     {
         using var http = new HttpClient { BaseAddress = host.Url };
+        Authenticate(http, token);
         static string Body(int i, string value) =>
             "{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"raw-" + i.ToString(CultureInfo.InvariantCulture) + "\",\"labels\":{\"app\":\"bench\"}},\"data\":{\"v\":\"" + value + "\"}}";
 
