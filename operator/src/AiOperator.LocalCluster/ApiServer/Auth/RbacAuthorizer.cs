@@ -10,15 +10,14 @@ namespace AiOperator.LocalCluster.ApiServer.Auth;
 /// "*/subresource" forms), resourceNames, or for non-resource requests the URL (with a trailing "*").
 /// ClusterRoleBindings apply everywhere; RoleBindings only in their namespace. system:masters is allowed
 /// everything, as the real server's privileged group is. The compiled policy is rebuilt only when an RBAC
-/// object changed.
+/// object changed (<see cref="ObjectStore.ChangedAt"/>).
 /// </summary>
 internal sealed class RbacAuthorizer(ObjectStore store)
 {
     private static readonly string[] StoreKeys =
         ["rbac.authorization.k8s.io/clusterroles", "rbac.authorization.k8s.io/clusterrolebindings", "rbac.authorization.k8s.io/roles", "rbac.authorization.k8s.io/rolebindings"];
 
-    private readonly Lock _gate = new();
-    private (long Version, int Count) _compiledAt = (-1, -1);
+    private long _compiledAt = -1;
     private RbacPolicy _policy = new([], [], new Dictionary<string, V1ClusterRole>(), new Dictionary<(string, string), V1Role>());
 
     public AuthorizationDecision Authorize(UserInfo user, AccessAttributes request)
@@ -110,38 +109,21 @@ internal sealed class RbacAuthorizer(ObjectStore store)
     {
         lock (store.Gate)
         {
-            // Cheap change detection: the newest resourceVersion and the number of RBAC objects.
-            long newest = 0;
-            var count = 0;
-            foreach (var key in StoreKeys)
+            // Under the store's lock, like the cache fields. Rebuilt only when a Role, ClusterRole or binding
+            // changed: the store keeps each resource's last-change resourceVersion, so a request costs four lookups.
+            var changedAt = StoreKeys.Max(store.ChangedAt);
+            if (_compiledAt == changedAt)
             {
-                foreach (var stored in store.Enumerate(key, null))
-                {
-                    newest = Math.Max(newest, stored.ResourceVersion);
-                    count++;
-                }
-            }
-
-            lock (_gate)
-            {
-                if (_compiledAt == (newest, count))
-                {
-                    return _policy;
-                }
+                return _policy;
             }
 
             var clusterRoles = store.Enumerate(StoreKeys[0], null).Select(s => Typed<V1ClusterRole>(s)).ToDictionary(r => r.Metadata.Name, StringComparer.Ordinal);
             var clusterRoleBindings = store.Enumerate(StoreKeys[1], null).Select(s => Typed<V1ClusterRoleBinding>(s)).ToList();
             var roles = store.Enumerate(StoreKeys[2], null).Select(s => Typed<V1Role>(s)).ToDictionary(r => (r.Metadata.NamespaceProperty, r.Metadata.Name));
             var roleBindings = store.Enumerate(StoreKeys[3], null).Select(s => Typed<V1RoleBinding>(s)).ToList();
-            var policy = new RbacPolicy(clusterRoleBindings, roleBindings, clusterRoles, roles);
-            lock (_gate)
-            {
-                _policy = policy;
-                _compiledAt = (newest, count);
-            }
-
-            return policy;
+            _policy = new RbacPolicy(clusterRoleBindings, roleBindings, clusterRoles, roles);
+            _compiledAt = changedAt;
+            return _policy;
         }
     }
 

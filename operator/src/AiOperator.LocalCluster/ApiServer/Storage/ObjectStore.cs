@@ -71,6 +71,7 @@ internal sealed class ObjectStore
                 }
 
                 names[record.Ref.Name] = stored;
+                bucket.ChangedAt = Math.Max(bucket.ChangedAt, record.ResourceVersion);
                 Index(stored);
             }
 
@@ -202,6 +203,14 @@ internal sealed class ObjectStore
         }
     }
 
+    /// <summary>The resourceVersion of the last create, update or delete in a resource's bucket (0: none), so a
+    /// reader can cache what it derives from a resource and rebuild it only when that resource changed.</summary>
+    public long ChangedAt(string storeKey)
+    {
+        Debug.Assert(Monitor.IsEntered(Gate));
+        return _buckets.TryGetValue(storeKey, out var bucket) ? bucket.ChangedAt : 0;
+    }
+
     public static string SortKey(ObjectRef reference) => reference.Namespace + "/" + reference.Name;
 
     public StoredObject Put(ObjectRef reference, JsonObject obj, StoredObject? previous)
@@ -219,6 +228,7 @@ internal sealed class ObjectStore
         }
 
         names[reference.Name] = stored;
+        bucket.ChangedAt = rv;
         if (previous is not null)
         {
             Unindex(previous);
@@ -251,6 +261,7 @@ internal sealed class ObjectStore
         final.Metadata()["resourceVersion"] = rv.ToString(CultureInfo.InvariantCulture);
         JsonTree.Freeze(final);
         var stored = new StoredObject(reference, final, JsonTree.ToBytes(final), rv);
+        bucket.ChangedAt = rv;
         _durable?.Append(new LogRecord(rv, reference, null));
         Record(new HistoryEntry("DELETED", stored, null), bucket);
         return stored;
@@ -471,5 +482,7 @@ internal sealed class ObjectStore
         public Dictionary<string, SortedDictionary<string, StoredObject>> Items { get; } = new(StringComparer.Ordinal);
 
         public List<Watcher> Watchers { get; } = [];
+
+        public long ChangedAt { get; set; }
     }
 }
