@@ -54,15 +54,15 @@ public sealed class OperatorUnderRbacTests
             "TrainingJob crashy restarted, Failed and removed by its TTL", cluster);
 
         await mdeps.CreateNamespacedAsync(Serving(ns), ns);
-        var ready = await UntilAsync(async () => await mdeps.ReadNamespacedAsync<ModelDeployment>(ns, "m") is { Status.Phase: ModelDeploymentPhase.Ready } md ? md : null,
-            "ModelDeployment Ready", cluster);
+        await UntilAsync(async () => (await mdeps.ReadNamespacedAsync<ModelDeployment>(ns, "m")).Status?.Phase == ModelDeploymentPhase.Ready, "ModelDeployment Ready", cluster);
+        var ready = await mdeps.ReadNamespacedAsync<ModelDeployment>(ns, "m");
 
         // An upgrade through a canary (its own Service), finished by the promote annotation the operator removes.
         await mdeps.PatchNamespacedAsync<ModelDeployment>(new V1Patch("""{"spec":{"runtime":{"maxBatchSize":4}}}""", V1Patch.PatchType.MergePatch), ns, "m");
         await UntilAsync(async () => !string.IsNullOrEmpty((await mdeps.ReadNamespacedAsync<ModelDeployment>(ns, "m")).Status?.CanaryRevision), "a canary", cluster);
         await mdeps.PatchNamespacedAsync<ModelDeployment>(new V1Patch("""{"metadata":{"annotations":{"aioperator.dev/promote":"full"}}}""", V1Patch.PatchType.MergePatch), ns, "m");
         await UntilAsync(async () => await mdeps.ReadNamespacedAsync<ModelDeployment>(ns, "m") is { Status.Phase: ModelDeploymentPhase.Ready } md
-            && md.Status.StableRevision != ready.Status!.StableRevision && md.Metadata.Annotations?.ContainsKey("aioperator.dev/promote") != true ? md : null,
+            && md.Status.StableRevision != ready.Status!.StableRevision && md.Metadata.Annotations?.ContainsKey("aioperator.dev/promote") != true,
             "the canary promoted and the annotation removed", cluster);
         await UntilAsync(async () => (await admin.CoreV1.ListNamespacedServiceAsync(ns)).Items.All(s => s.Metadata.Name != "m-canary"), "the canary Service deleted", cluster);
 
@@ -130,25 +130,16 @@ public sealed class OperatorUnderRbacTests
         },
     };
 
-    private static async Task UntilAsync(Func<Task<bool>> condition, string what, LocalCluster.LocalCluster cluster) =>
-        await UntilAsync(async () => await condition() ? true : (bool?)null, what, cluster);
-
-    private static async Task<T> UntilAsync<T>(Func<Task<T?>> condition, string what, LocalCluster.LocalCluster cluster)
+    // The shared wait; a timeout names the operator's 403s, the usual reason a step never converges here.
+    private static async Task UntilAsync(Func<Task<bool>> condition, string what, LocalCluster.LocalCluster cluster)
     {
-        var deadline = DateTimeOffset.UtcNow + Deadline;
-        while (true)
+        try
         {
-            if (await condition() is { } done)
-            {
-                return done;
-            }
-
-            if (DateTimeOffset.UtcNow > deadline)
-            {
-                throw new TimeoutException($"{what}: not within {Deadline.TotalSeconds} s; the operator's 403s: [{string.Join("; ", Forbidden(cluster))}]");
-            }
-
-            await Task.Delay(100);
+            await Eventually.TrueAsync(condition, what, Deadline, TimeSpan.FromMilliseconds(100));
+        }
+        catch (TimeoutException ex)
+        {
+            throw new TimeoutException($"{ex.Message}; the operator's 403s: [{string.Join("; ", Forbidden(cluster))}]", ex);
         }
     }
 }
