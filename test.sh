@@ -16,7 +16,14 @@ set -e
 # One closing line over all test assemblies.
 sum() { grep -E "^[[:space:]]+$1: [0-9]+[[:space:]]*$" "$log" | awk '{ s += $2 } END { print s + 0 }'; }
 echo "tests: $(sum Passed) passed, $(sum Failed) failed, $(sum Skipped) skipped"
-(( status == 0 )) || exit "$status"
+if (( status != 0 )); then
+  # The failures again, last, where a truncated log's tail still shows them: each failed test with its
+  # error message (not the stack), and any test host that crashed or was aborted.
+  echo "failures:"
+  awk '/^  Failed / { show = 1; lines = 0 } /^  Stack Trace:/ { show = 0 } /^  Passed / { show = 0 } show && lines++ < 12' "$log"
+  grep -E "Test Run Aborted|test run was aborted|Test host process crashed" "$log" || true
+  exit "$status"
+fi
 
 # The README's run command, end to end (about 3 minutes): `aiop demo` must pass, and Ctrl+C must stop it cleanly.
 if [[ ${AIOP_DEMO_CHECK:-1} == 0 ]]; then

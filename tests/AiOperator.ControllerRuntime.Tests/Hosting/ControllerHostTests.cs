@@ -67,8 +67,8 @@ public sealed class ControllerHostTests
         // Deleting the child enqueues its owner through the owner reference, which recreates it.
         Assert.True(await cluster.Api.DeleteAsync(AiOperator.ControllerRuntime.Client.ResourceKind.For<V1Service>(), cluster.Namespace, "web", "Background", CancellationToken.None));
         await Eventually.TrueAsync(() => ServiceCreates(cluster) == 2, "service recreated after deletion");
-        var events = await cluster.User.CoreV1.ListNamespacedEventAsync(cluster.Namespace);
-        Assert.Contains(events.Items, e => e.Reason == "ServiceCreated" && e.InvolvedObject.Name == "web" && e.InvolvedObject.Kind == "ConfigMap");
+        await ClusterEvents.WaitForAsync(cluster.User, cluster.Namespace, e => e.Reason == "ServiceCreated" && e.InvolvedObject.Name == "web" && e.InvolvedObject.Kind == "ConfigMap",
+            "ServiceCreated on the config map");
 
         await stop.CancelAsync();
         await run.WaitAsync(TimeSpan.FromSeconds(30));

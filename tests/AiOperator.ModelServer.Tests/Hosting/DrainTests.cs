@@ -12,11 +12,14 @@ public sealed class DrainTests
     [InlineData(3)]
     public async Task Sigterm_loses_no_in_flight_request(int drainDelaySeconds)
     {
-        var model = TestModels.Mlp(inputs: 512, hidden: 4096, outputs: 16);
-        // A long run (4,096 rows through 8 MB of weights) holds the execution slot, so the requests after
-        // it queue; a long queue delay keeps them queued when the signal arrives.
+        var model = TestModels.Mlp(inputs: 512, hidden: 16384, outputs: 16);
+        // A long run (4,096 rows through 32 MB of weights on one thread, seconds on any machine) holds the one
+        // execution slot, so the requests after it queue; a long queue delay keeps them queued when the
+        // signal arrives. One intra-op thread: with a thread per core the run's length would depend on the
+        // machine, and a short one lets the queue drain before it has filled.
         await using var server = await ServerProcess.StartAsync("--model-uri", model, "--model-name", "m", "--max-batch-size", "64",
-            "--max-queue-delay-us", "1500000", "--drain-delay-seconds", drainDelaySeconds.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            "--intra-op-threads", "1", "--max-queue-delay-us", "1500000",
+            "--drain-delay-seconds", drainDelaySeconds.ToString(System.Globalization.CultureInfo.InvariantCulture));
         var blocker = OipClient.InferAsync(server.Client, "m", [TestTensor.Random("x", "FP32", [4096, 512], 99)], binaryInputs: true, binaryOutputs: true);
         await Eventually.TrueAsync(async () => PrometheusText.Value(await PrometheusText.ScrapeAsync(server.Client), "aiop_busy_ratio") > 0,
             "long request running", TimeSpan.FromSeconds(30));
@@ -27,8 +30,11 @@ public sealed class DrainTests
         var grpc = new AiOperator.ModelServer.Grpc.Protocol.GRPCInferenceService.GRPCInferenceServiceClient(channel);
         var grpcInput = TestTensor.Random("x", "FP32", [1, 512], 50);
         var grpcCall = grpc.ModelInferAsync(GrpcOip.Request("m", [grpcInput], raw: true)).ResponseAsync;
-        await Eventually.TrueAsync(async () => PrometheusText.Value(await PrometheusText.ScrapeAsync(server.Client), "nv_inference_pending_request_count") == 9,
-            "9 requests queued", TimeSpan.FromSeconds(10));
+        await Eventually.TrueAsync(async () =>
+        {
+            Assert.False(blocker.IsCompleted, "the long request ended before the 9 requests behind it had queued: the test needs a longer one");
+            return PrometheusText.Value(await PrometheusText.ScrapeAsync(server.Client), "nv_inference_pending_request_count") == 9;
+        }, "9 requests queued", TimeSpan.FromSeconds(10));
 
         server.Terminate();
         if (drainDelaySeconds > 0)

@@ -86,8 +86,7 @@ public sealed class AutoscalingEndToEndTests : ModelServerClusterTest
         }, Deadline, "autoscaler raises desiredReplicas and status.metrics shows the load");
         await Wait.UntilAsync(async () =>
             (await Client.AppsV1.ListNamespacedDeploymentAsync(ns)).Items.Sum(d => d.Spec.Replicas ?? 0) >= 2, Deadline, "the Deployment follows the total");
-        var events = await Client.CoreV1.ListNamespacedEventAsync(ns);
-        Assert.Contains(events.Items, e => e.Reason == "Autoscaled" && e.InvolvedObject.Name == "doubler");
+        await ClusterEvents.WaitForAsync(Client, ns, e => e.Reason == "Autoscaled" && e.InvolvedObject.Name == "doubler", "Autoscaled on doubler");
 
         await stopLoad.CancelAsync();
         var served = await load;

@@ -72,7 +72,7 @@ public sealed class RollbackEndToEndTests(ITestOutputHelper output) : ModelServe
         Assert.Matches(@"^error rate [0-9.]+ > 0\.01 at step 1 \(2 of 2 failed\)$", md.Status.LastRollback.Reason);
         Assert.Equal(RevisionOutcome.Failed, md.Status.Revisions!.Single(r => r.Name == canary).Outcome);
         var reason = md.Status.LastRollback.Reason!;
-        var events = await EventsAsync(ns);
+        var events = await ClusterEvents.WaitForAsync(Client, ns, e => e.InvolvedObject.Name == Name && e.Reason == "RolledBack", "RolledBack");
         foreach (var e in events.OrderBy(e => e.LastTimestamp ?? e.EventTime))
         {
             output.WriteLine($"{e.LastTimestamp ?? e.EventTime:HH:mm:ss} {e.Type} {e.Reason}: {e.Message}");
@@ -127,7 +127,8 @@ public sealed class RollbackEndToEndTests(ITestOutputHelper output) : ModelServe
         var answers = await load.StopAsync();
         Assert.True(answers.Count > 50, $"only {answers.Count} requests were sent");
         Assert.True(answers.All(a => a.Ok && a.Version == "1"), $"{answers.Count(a => !a.Ok)} of {answers.Count} requests failed: {string.Join("; ", answers.Where(a => !a.Ok).Take(5))}");
-        Assert.Equal(2, (await EventsAsync(ns)).Count(e => e.Reason == "RolledBack" && e.Message.Contains("canary not ready within", StringComparison.Ordinal)));
+        await Wait.UntilAsync(async () => (await EventsAsync(ns)).Count(e => e.Reason == "RolledBack" && e.Message.Contains("canary not ready within", StringComparison.Ordinal)) == 2,
+            Deadline, "two RolledBack events for the progress deadline");
     }
 
     [Fact]
@@ -203,7 +204,7 @@ public sealed class RollbackEndToEndTests(ITestOutputHelper output) : ModelServe
         Assert.Equal((v2, v1), (md.Status!.LastRollback!.From, md.Status.LastRollback.To));
         Assert.Equal($"rollback to {v1} requested by annotation aioperator.dev/rollback-to", md.Status.LastRollback.Reason);
         Assert.False(md.Metadata.Annotations?.ContainsKey("aioperator.dev/rollback-to") ?? false);
-        Assert.Contains(await EventsAsync(ns), e => e.Reason == "RolledBack" && e.Message.Contains($"rolled back from {v2} to {v1}", StringComparison.Ordinal));
+        await ClusterEvents.WaitForAsync(Client, ns, e => e.Reason == "RolledBack" && e.Message.Contains($"rolled back from {v2} to {v1}", StringComparison.Ordinal), "RolledBack naming both revisions");
         Assert.All(answers.Where(a => a.SentAt > sinceV1), a => Assert.Equal("1", a.Version));
         var failed = answers.Where(a => !a.Ok).ToList();
         output.WriteLine($"rollback-to: {answers.Count} requests, {failed.Count} failed");

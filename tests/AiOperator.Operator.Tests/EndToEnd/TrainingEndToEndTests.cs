@@ -125,7 +125,7 @@ public sealed partial class TrainingEndToEndTests : TrainerClusterTest
 
         // The reader was deleted before the job was marked Succeeded; its Event stays.
         Assert.DoesNotContain((await Client.CoreV1.ListNamespacedPodAsync(ns)).Items, p => p.Metadata.Name == "quiet-output-reader");
-        Assert.Contains((await Client.CoreV1.ListNamespacedEventAsync(ns)).Items, e => e.InvolvedObject.Name == "quiet" && e.Reason == "ReadingOutput");
+        await ClusterEvents.WaitForAsync(Client, ns, e => e.InvolvedObject.Name == "quiet" && e.Reason == "ReadingOutput", "ReadingOutput on quiet");
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using k8s;
+using k8s.Models;
 using AiOperator.Api.V1Alpha1;
 using System.Text.Json.Nodes;
 using AiOperator.ControllerRuntime.Reconciliation;
@@ -41,7 +42,13 @@ public sealed class InvalidSpecTests(OperatorCluster fixture)
         }
 
         await DeployPathTests.WaitReadyAsync(mds, ns, "good", 1);
-        var events = (await fixture.Client.CoreV1.ListNamespacedEventAsync(ns)).Items;
+        var invalid = Rules().Select(r => (string)r[0]).ToList();
+        IList<Corev1Event> events = [];
+        await Wait.UntilAsync(async () =>
+        {
+            events = (await fixture.Client.CoreV1.ListNamespacedEventAsync(ns)).Items;
+            return invalid.All(name => events.Any(e => e.InvolvedObject.Name == name && e.Reason == "InvalidSpec"));
+        }, Deadline, "an InvalidSpec event for each invalid spec");
         foreach (var (name, _, field) in Rules().Select(r => ((string)r[0], (string)r[1], (string)r[2])))
         {
             Assert.Contains(events, e => e.InvolvedObject.Name == name && e.Type == "Warning" && e.Reason == "InvalidSpec" && e.Message.Contains(field, StringComparison.Ordinal));

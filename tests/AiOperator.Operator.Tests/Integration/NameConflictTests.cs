@@ -29,8 +29,8 @@ public sealed class NameConflictTests(OperatorCluster fixture)
             var synced = Conditions.Find((await mds.GetAsync(ns, "m")).Status?.Conditions, "ChildrenSynced");
             return synced is { Status: "False", Reason: "NameConflict" } && synced.Message.Contains("\"m\"", StringComparison.Ordinal);
         }, Deadline, "ChildrenSynced=False NameConflict naming the service");
-        var events = (await fixture.Client.CoreV1.ListNamespacedEventAsync(ns)).Items;
-        Assert.Contains(events, e => e.InvolvedObject.Name == "m" && e.InvolvedObject.Kind == "ModelDeployment" && e.Type == "Warning" && e.Reason == "NameConflict");
+        await ClusterEvents.WaitForAsync(fixture.Client, ns, e => e.InvolvedObject.Name == "m" && e.InvolvedObject.Kind == "ModelDeployment" && e.Type == "Warning" && e.Reason == "NameConflict",
+            "NameConflict warning on the ModelDeployment");
 
         // Not hot: the conflict is not counted as a stale-cache conflict retried within milliseconds.
         var conflicts = ServiceCreates(ns, 409);

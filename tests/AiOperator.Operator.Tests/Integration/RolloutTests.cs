@@ -54,10 +54,7 @@ public sealed class RolloutTests(OperatorCluster fixture)
                 var services = (await fixture.Client.CoreV1.ListNamespacedServiceAsync(ns)).Items;
                 return old.Spec.Replicas == 0 && services.All(s => s.Metadata.Name != "m-canary");
             }, Deadline, "old revision at 0 replicas and no canary Service");
-            var reasons = await EventReasonsAsync(ns);
-            Assert.Contains("CanaryStarted", reasons);
-            Assert.Contains("CanaryStep", reasons);
-            Assert.Contains("Promoted", reasons);
+            await ClusterEvents.WaitForReasonsAsync(fixture.Client, ns, "CanaryStarted", "CanaryStep", "Promoted");
         }
     }
 
@@ -91,8 +88,8 @@ public sealed class RolloutTests(OperatorCluster fixture)
                 var stable = await fixture.Client.AppsV1.ReadNamespacedDeploymentAsync("m-" + md.Status.StableRevision, ns);
                 return canary.Spec.Replicas == 0 && stable.Spec.Replicas == 2 && stable.Status?.ReadyReplicas == 2;
             }, Deadline, "canary at 0 and stable back at full size");
-            var events = (await fixture.Client.CoreV1.ListNamespacedEventAsync(ns)).Items;
-            Assert.Contains(events, e => e.Reason == "RolledBack" && e.Type == "Warning" && e.Message.Contains("error rate 0.31", StringComparison.Ordinal));
+            await ClusterEvents.WaitForAsync(fixture.Client, ns, e => e.Reason == "RolledBack" && e.Type == "Warning" && e.Message.Contains("error rate 0.31", StringComparison.Ordinal),
+                "RolledBack warning naming the error rate");
 
             // Never retried while the spec still names it: a later reconcile (an unrelated label) starts no canary.
             var reconciles = op.Reconciles;
@@ -166,7 +163,7 @@ public sealed class RolloutTests(OperatorCluster fixture)
             await AnnotateAsync(mds, ns, "aioperator.dev/rollback-to", "9-nothere");
             await Wait.UntilAsync(async () => (await mds.GetAsync(ns, "m")).Metadata.Annotations?.ContainsKey("aioperator.dev/rollback-to") != true,
                 Deadline, "unknown rollback-to annotation removed");
-            Assert.Contains("RollbackTargetUnknown", await EventReasonsAsync(ns));
+            await ClusterEvents.WaitForReasonsAsync(fixture.Client, ns, "RollbackTargetUnknown");
             Assert.Equal(promoted.Status.StableRevision, (await mds.GetAsync(ns, "m")).Status!.StableRevision);
 
             await AnnotateAsync(mds, ns, "aioperator.dev/rollback-to", first.Status!.StableRevision!);
@@ -323,7 +320,4 @@ public sealed class RolloutTests(OperatorCluster fixture)
         {
             ["metadata"] = new System.Text.Json.Nodes.JsonObject { ["annotations"] = new System.Text.Json.Nodes.JsonObject { [annotation] = value } },
         }.ToJsonString());
-
-    private async Task<List<string>> EventReasonsAsync(string ns) =>
-        [.. (await fixture.Client.CoreV1.ListNamespacedEventAsync(ns)).Items.Select(e => e.Reason)];
 }

@@ -43,9 +43,12 @@ public sealed class KubectlPortForwardTests
             Assert.Equal("hello from echo-0\n", await forward.GetAsync("/spdy"));
         }
 
-        var forwards = cluster.Cluster.ApiServer.Requests.Snapshot().Where(r => r.Subresource == "portforward").ToList();
-        Assert.Contains(forwards, r => r.Method == "GET");
-        Assert.Contains(forwards, r => r.Method == "POST");
+        // An upgraded request is logged when its tunnel closes, which is after kubectl has gone: wait for it.
+        await Eventually.TrueAsync(() =>
+        {
+            var forwards = cluster.Cluster.ApiServer.Requests.Snapshot().Where(r => r.Subresource == "portforward").ToList();
+            return forwards.Any(r => r.Method == "GET") && forwards.Any(r => r.Method == "POST");
+        }, "the WebSocket (GET) and the SPDY (POST) port-forward requests in the request log", TimeSpan.FromSeconds(10));
     }
 
     [Fact]
