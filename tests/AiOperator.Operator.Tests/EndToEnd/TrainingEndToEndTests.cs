@@ -45,7 +45,9 @@ public sealed partial class TrainingEndToEndTests : TrainerClusterTest
         var done = await WaitJobAsync(jobs, ns, "resume", TrainingJobPhase.Succeeded);
         Assert.Equal(1, done.Status!.Restarts);
         Assert.Equal(2, done.Status.Attempt);
-        Assert.Equal((0, 137), (done.Status.LastFailure!.Worker, done.Status.LastFailure.ExitCode));
+        // The first failure the operator sees: rank 0's SIGKILL (137), or, when the kubelet reports it a moment
+        // later than its peer's exit, rank 1 leaving because its peer is gone (the trainer's exit code 200).
+        Assert.Contains((done.Status.LastFailure!.Worker, done.Status.LastFailure.ExitCode), new (int?, int?)[] { (0, 137), (1, 200) });
 
         // The new gang resumed at the checkpoint the killed one left (at least the one seen before the kill), and
         // did not redo a step: its first checkpoint is the next interval, and the run ends at the uninterrupted 240.

@@ -109,7 +109,15 @@ public sealed class ResilienceTests(OperatorCluster fixture)
             {
                 var pods = (await fixture.Client.CoreV1.ListNamespacedPodAsync(ns)).Items;
                 var podSummary = string.Join(", ", pods.GroupBy(p => p.Status?.Phase ?? "none").Select(g => $"{g.Key}={g.Count()}"));
-                throw new TimeoutException($"{e.Message}; phases: {summary}; pods: {pods.Count} ({podSummary}); reconciles {op.Reconciles}", e);
+                // What each stuck one shows, so a failure says where convergence stopped.
+                var deploymentsNow = (await fixture.Client.AppsV1.ListNamespacedDeploymentAsync(ns)).Items;
+                var stuck = (await mds.ListAsync(ns)).Where(m => m.Status?.Phase != ModelDeploymentPhase.Ready || m.Status.ObservedGeneration != m.Metadata.Generation).Take(5)
+                    .Select(m => $"{m.Metadata.Name} (generation {m.Metadata.Generation}, observed {m.Status?.ObservedGeneration}, "
+                        + string.Join("; ", m.Status?.Conditions?.Select(c => $"{c.Type}={c.Status} {c.Reason}: {c.Message}") ?? [])
+                        + "; deployments: " + string.Join(", ", deploymentsNow.Where(d => d.Metadata.Labels != null && d.Metadata.Labels.TryGetValue("aioperator.dev/model-deployment", out var owner) && owner == m.Metadata.Name)
+                            .Select(d => $"{d.Metadata.Name} {d.Status?.ReadyReplicas ?? 0}/{d.Spec.Replicas} ready, observed {d.Status?.ObservedGeneration}/{d.Metadata.Generation}"))
+                        + ")");
+                throw new TimeoutException($"{e.Message}; phases: {summary}; pods: {pods.Count} ({podSummary}); reconciles {op.Reconciles}; not ready: {string.Join(" | ", stuck)}", e);
             }
             Assert.True(faults.InjectedErrors > 0, "no fault was injected: the test proved nothing");
         }
