@@ -8,8 +8,9 @@ using Xunit;
 
 namespace AiOperator.LocalCluster.Tests.Kubectl;
 
-// Authentication and RBAC as real kubectl 1.32 meets them: `auth can-i` (also --as a service account),
-// `create token`, impersonation, aggregated ClusterRoles, resourceNames, non-resource URLs, the 403 body.
+// Authentication and RBAC as real kubectl 1.32 meets them: `auth can-i` (also --as a service account, and
+// --list), `auth whoami`, `create token`, impersonation, aggregated ClusterRoles, resourceNames, non-resource
+// URLs, the 403 body; and the review kinds other clients send (TokenReview, SubjectAccessReview).
 public sealed class KubectlAuthTests(RbacApiServerFixture fixture) : IClassFixture<RbacApiServerFixture>, IDisposable
 {
     private readonly KubectlRunner _kubectl = new(fixture.Host);
@@ -143,5 +144,80 @@ public sealed class KubectlAuthTests(RbacApiServerFixture fixture) : IClassFixtu
         using var unauthorized = await fixture.Anonymous.SendAsync(bad);
         Assert.Equal(HttpStatusCode.Unauthorized, unauthorized.StatusCode);
         Assert.Equal("Unauthorized", (string?)JsonNode.Parse(await unauthorized.Content.ReadAsStringAsync())!["reason"]);
+    }
+
+    [Fact]
+    public async Task Auth_can_i_list_shows_the_rules_of_the_namespace_and_whoami_names_the_user()
+    {
+        var (ns, robot) = await RobotAsync();
+        var list = (await _kubectl.RunAsync("auth", "can-i", "--list", "-n", ns, "--as", robot)).EnsureSuccess().Stdout;
+        var rows = list.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => string.Join(' ', l.Split(' ', StringSplitOptions.RemoveEmptyEntries))).ToList();
+        Assert.Equal("Resources Non-Resource URLs Resource Names Verbs", rows[0]);
+        Assert.Contains("pods [] [] [get list watch]", rows);
+        Assert.Contains("configmaps [] [allowed] [get]", rows);
+        Assert.Contains("selfsubjectaccessreviews.authorization.k8s.io [] [] [create]", rows);
+        Assert.Contains("[/healthz] [] [get]", rows);
+        Assert.DoesNotContain(rows, r => r.StartsWith("secrets", StringComparison.Ordinal));
+
+        // Another namespace has only the cluster-wide rules.
+        var elsewhere = (await _kubectl.RunAsync("auth", "can-i", "--list", "-n", "default", "--as", robot)).EnsureSuccess().Stdout;
+        Assert.DoesNotContain("pods ", elsewhere, StringComparison.Ordinal);
+
+        // The admin is in system:masters, bound to cluster-admin.
+        var admin = (await _kubectl.RunAsync("auth", "can-i", "--list", "-n", ns)).EnsureSuccess().Stdout;
+        Assert.Contains("*.*", admin, StringComparison.Ordinal);
+
+        var me = (await _kubectl.RunAsync("auth", "whoami", "-o", "json")).EnsureSuccess().Stdout;
+        Assert.Equal("kubernetes-admin", (string?)JsonNode.Parse(me)!["status"]!["userInfo"]!["username"]);
+        var asRobot = (await _kubectl.RunAsync("auth", "whoami", "--as", robot)).EnsureSuccess().Stdout;
+        Assert.Contains(robot, asRobot, StringComparison.Ordinal);
+        Assert.Contains($"system:serviceaccounts:{ns}", asRobot, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Token_and_subject_access_reviews_answer_for_someone_else()
+    {
+        var (ns, robot) = await RobotAsync();
+        var token = (await _kubectl.RunAsync("create", "token", "robot", "-n", ns)).EnsureSuccess().Stdout.Trim();
+        var admin = fixture.Admin;
+
+        var valid = await admin.AuthenticationV1.CreateTokenReviewAsync(new V1TokenReview { Spec = new V1TokenReviewSpec { Token = token } });
+        Assert.True(valid.Status.Authenticated);
+        Assert.Equal(robot, valid.Status.User.Username);
+        Assert.Contains($"system:serviceaccounts:{ns}", valid.Status.User.Groups);
+        Assert.False(string.IsNullOrEmpty(valid.Status.User.Uid));
+        var bogus = await admin.AuthenticationV1.CreateTokenReviewAsync(new V1TokenReview { Spec = new V1TokenReviewSpec { Token = "aiop-sa.forged.token" } });
+        Assert.False(bogus.Status.Authenticated);
+        var otherAudience = await admin.AuthenticationV1.CreateTokenReviewAsync(new V1TokenReview { Spec = new V1TokenReviewSpec { Token = token, Audiences = ["vault"] } });
+        Assert.False(otherAudience.Status.Authenticated);
+
+        V1SubjectAccessReview Ask(string verb, string resource) => new()
+        {
+            Spec = new V1SubjectAccessReviewSpec
+            {
+                User = robot,
+                Groups = ["system:serviceaccounts", $"system:serviceaccounts:{ns}", "system:authenticated"],
+                ResourceAttributes = new V1ResourceAttributes { NamespaceProperty = ns, Verb = verb, Resource = resource },
+            },
+        };
+        Assert.True((await admin.AuthorizationV1.CreateSubjectAccessReviewAsync(Ask("list", "pods"))).Status.Allowed);
+        Assert.False((await admin.AuthorizationV1.CreateSubjectAccessReviewAsync(Ask("list", "secrets"))).Status.Allowed);
+        Assert.True((await admin.AuthorizationV1.CreateNamespacedLocalSubjectAccessReviewAsync(
+            new V1LocalSubjectAccessReview { Metadata = new V1ObjectMeta { NamespaceProperty = ns }, Spec = Ask("watch", "pods").Spec }, ns)).Status.Allowed);
+
+        // Neither user nor group, or a local review about another namespace: 422 naming the field.
+        var anonymousQuestion = await Assert.ThrowsAsync<k8s.Autorest.HttpOperationException>(() => admin.AuthorizationV1.CreateSubjectAccessReviewAsync(
+            new V1SubjectAccessReview { Spec = new V1SubjectAccessReviewSpec { ResourceAttributes = new V1ResourceAttributes { Verb = "get", Resource = "pods" } } }));
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, anonymousQuestion.Response.StatusCode);
+        Assert.Contains("spec.user", anonymousQuestion.Response.Content, StringComparison.Ordinal);
+        var wrongNamespace = await Assert.ThrowsAsync<k8s.Autorest.HttpOperationException>(() => admin.AuthorizationV1.CreateNamespacedLocalSubjectAccessReviewAsync(
+            new V1LocalSubjectAccessReview { Metadata = new V1ObjectMeta { NamespaceProperty = ns }, Spec = Ask("list", "pods").Spec }, "default"));
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, wrongNamespace.Response.StatusCode);
+        Assert.Contains("spec.resourceAttributes.namespace", wrongNamespace.Response.Content, StringComparison.Ordinal);
+
+        // Asking about someone else takes the create verb on the review; the robot has none.
+        using var robotClient = new Kubernetes(new KubernetesClientConfiguration { Host = fixture.Host.ClientConfiguration.Host, AccessToken = token });
+        var denied = await Assert.ThrowsAsync<k8s.Autorest.HttpOperationException>(() => robotClient.AuthorizationV1.CreateSubjectAccessReviewAsync(Ask("list", "pods")));
+        Assert.Equal(HttpStatusCode.Forbidden, denied.Response.StatusCode);
     }
 }

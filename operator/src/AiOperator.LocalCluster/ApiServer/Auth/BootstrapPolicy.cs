@@ -23,7 +23,9 @@ internal static class BootstrapPolicy
         yield return ("clusterroles", Role("system:discovery", new JsonObject { ["nonResourceURLs"] = Array(DiscoveryUrls), ["verbs"] = Array(["get"]) }));
         yield return ("clusterrolebindings", Binding("system:discovery", "system:discovery", UserInfo.Authenticated));
 
-        yield return ("clusterroles", Role("system:basic-user", Rule(["authorization.k8s.io"], ["selfsubjectaccessreviews", "selfsubjectrulesreviews"], ["create"])));
+        yield return ("clusterroles", Role("system:basic-user",
+            Rule(["authentication.k8s.io"], ["selfsubjectreviews"], ["create"]),
+            Rule(["authorization.k8s.io"], ["selfsubjectaccessreviews", "selfsubjectrulesreviews"], ["create"])));
         yield return ("clusterrolebindings", Binding("system:basic-user", "system:basic-user", UserInfo.Authenticated));
 
         yield return ("clusterroles", Role("system:public-info-viewer", new JsonObject { ["nonResourceURLs"] = Array(PublicUrls), ["verbs"] = Array(["get"]) }));

@@ -59,6 +59,34 @@ internal sealed class RbacAuthorizer(ObjectStore store)
         return AuthorizationDecision.Deny;
     }
 
+    /// <summary>
+    /// Every rule granted to the user in a namespace (cluster-wide bindings first, then the namespace's),
+    /// as SelfSubjectRulesReview lists them: RBAC's RulesFor, which also covers system:masters through the
+    /// cluster-admin binding.
+    /// </summary>
+    public IReadOnlyList<V1PolicyRule> RulesFor(UserInfo user, string ns)
+    {
+        var policy = Policy();
+        var rules = new List<V1PolicyRule>();
+        foreach (var binding in policy.ClusterRoleBindings)
+        {
+            if (binding.RoleRef.Kind == "ClusterRole" && Names(binding.Subjects, user, bindingNamespace: null))
+            {
+                rules.AddRange(policy.ClusterRoleRules(binding.RoleRef.Name));
+            }
+        }
+
+        foreach (var binding in policy.RoleBindingsIn(ns))
+        {
+            if (Names(binding.Subjects, user, binding.Metadata.NamespaceProperty))
+            {
+                rules.AddRange(binding.RoleRef.Kind == "ClusterRole" ? policy.ClusterRoleRules(binding.RoleRef.Name) : policy.RoleRules(ns, binding.RoleRef.Name));
+            }
+        }
+
+        return rules;
+    }
+
     /// <summary>The rule-by-rule match of k8s.io/component-helpers' RBAC evaluation (pure).</summary>
     public static bool Allows(V1PolicyRule rule, AccessAttributes request)
     {

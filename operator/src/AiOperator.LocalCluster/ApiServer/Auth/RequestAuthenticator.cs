@@ -31,10 +31,15 @@ internal sealed class RequestAuthenticator(ObjectStore store, ServiceAccountToke
             throw ApiErrors.Unauthorized();
         }
 
-        var token = header["Bearer ".Length..].Trim();
+        return AuthenticateToken(header["Bearer ".Length..].Trim())?.User ?? throw ApiErrors.Unauthorized();
+    }
+
+    /// <summary>Who a bearer token is (and the service account's uid), or null when it is not valid here: also what TokenReview answers.</summary>
+    public (UserInfo User, string Uid)? AuthenticateToken(string token)
+    {
         if (CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(token), _admin))
         {
-            return UserInfo.Admin;
+            return (UserInfo.Admin, "");
         }
 
         if (tokens.Validate(token) is { } claims)
@@ -43,12 +48,12 @@ internal sealed class RequestAuthenticator(ObjectStore store, ServiceAccountToke
             {
                 if (store.Get(ServiceAccountsStoreKey, claims.Namespace, claims.Name) is { } account && account.Object.Uid() == claims.Uid)
                 {
-                    return UserInfo.ServiceAccount(claims.Namespace, claims.Name);
+                    return (UserInfo.ServiceAccount(claims.Namespace, claims.Name), claims.Uid);
                 }
             }
         }
 
-        throw ApiErrors.Unauthorized();
+        return null;
     }
 
     /// <summary>The user the request acts as after impersonation headers; <paramref name="authorize"/> checks each.</summary>

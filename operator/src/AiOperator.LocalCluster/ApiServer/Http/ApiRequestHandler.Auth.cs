@@ -6,7 +6,7 @@ using Microsoft.AspNetCore.Http;
 
 namespace AiOperator.LocalCluster.ApiServer.Http;
 
-// Authentication, authorization, SelfSubjectAccessReview (`kubectl auth can-i`) and TokenRequest (`kubectl create token`).
+// Authentication, authorization and TokenRequest (`kubectl create token`); the review kinds are in ApiRequestHandler.Reviews.cs.
 internal sealed partial class ApiRequestHandler
 {
     private const string UserItem = "aiop.user";
@@ -47,54 +47,6 @@ internal sealed partial class ApiRequestHandler
         }
         : AccessAttributes.NonResource(info.Verb switch { "head" => "get", var v => v }, info.Path);
 
-    private async Task HandleSelfSubjectAccessReviewAsync(HttpContext ctx)
-    {
-        var raw = await RequestBody.ReadAsync(ctx.Request, _options.MaxRequestBodyBytes, ctx.RequestAborted);
-        var review = RequestBody.ParseObject(raw, RequestBody.MediaType(ctx.Request));
-        var spec = review.Obj("spec") ?? throw ApiErrors.BadRequest("spec: Required value");
-        AccessAttributes asked;
-        if (spec.Obj("resourceAttributes") is { } resource)
-        {
-            asked = new AccessAttributes
-            {
-                Verb = resource.Str("verb") ?? "",
-                IsResourceRequest = true,
-                Group = resource.Str("group") ?? "",
-                Resource = resource.Str("resource") ?? "",
-                Subresource = resource.Str("subresource") ?? "",
-                Namespace = resource.Str("namespace") ?? "",
-                Name = resource.Str("name") ?? "",
-            };
-        }
-        else if (spec.Obj("nonResourceAttributes") is { } nonResource)
-        {
-            asked = AccessAttributes.NonResource(nonResource.Str("verb") ?? "", nonResource.Str("path") ?? "");
-        }
-        else
-        {
-            throw ApiErrors.Invalid("authorization.k8s.io", "SelfSubjectAccessReview", "",
-                [Schema.FieldError.Invalid("spec", "null", "exactly one of nonResourceAttributes or resourceAttributes must be specified")]);
-        }
-
-        var user = (UserInfo)ctx.Items[UserItem]!;
-        var decision = _authorizer?.Authorize(user, asked) ?? new AuthorizationDecision(true, "allowed: the cluster authorizes every request (AlwaysAllow)");
-        var status = new JsonObject { ["allowed"] = decision.Allowed };
-        if (decision.Reason.Length > 0)
-        {
-            status["reason"] = decision.Reason;
-        }
-
-        var answer = new JsonObject
-        {
-            ["kind"] = "SelfSubjectAccessReview",
-            ["apiVersion"] = "authorization.k8s.io/v1",
-            ["metadata"] = new JsonObject { ["creationTimestamp"] = null },
-            ["spec"] = spec.DeepClone(),
-            ["status"] = status,
-        };
-        await Responses.WriteJsonAsync(ctx, 201, answer);
-    }
-
     private async Task HandleTokenRequestAsync(HttpContext ctx, RequestInfo info)
     {
         var raw = await RequestBody.ReadAsync(ctx.Request, _options.MaxRequestBodyBytes, ctx.RequestAborted);
@@ -111,7 +63,7 @@ internal sealed partial class ApiRequestHandler
         var account = _registry.Get(_catalog.FindByStoreKey("/serviceaccounts")!, info.Namespace, info.Name);
         var (token, expires) = _tokens.Issue(info.Namespace, info.Name, account.Object.Uid(), lifetime);
         spec["expirationSeconds"] = (long)lifetime.TotalSeconds;
-        spec["audiences"] ??= new JsonArray("https://kubernetes.default.svc.cluster.local");
+        spec["audiences"] ??= new JsonArray(TokenAudience);
         var answer = new JsonObject
         {
             ["kind"] = "TokenRequest",

@@ -81,15 +81,11 @@ internal sealed partial class ApiRequestHandler : IDisposable
                     Record(ctx, info, 200);
                 }
 
-                if (info is { Group: "authorization.k8s.io", Resource: "selfsubjectaccessreviews", Verb: "create" })
-                {
-                    await HandleSelfSubjectAccessReviewAsync(ctx);
-                }
-                else if (info is { Group: "", Resource: "serviceaccounts", Subresource: "token", Verb: "create" } && info.Name.Length > 0)
+                if (info is { Group: "", Resource: "serviceaccounts", Subresource: "token", Verb: "create" } && info.Name.Length > 0)
                 {
                     await HandleTokenRequestAsync(ctx, info);
                 }
-                else
+                else if (!await TryHandleReviewAsync(ctx, info))
                 {
                     await HandleResourceAsync(ctx, info);
                 }

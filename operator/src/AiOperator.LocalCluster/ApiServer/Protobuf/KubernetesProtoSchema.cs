@@ -30,6 +30,14 @@ internal static class KubernetesProtoSchema
         [("scheduling.k8s.io/v1", "PriorityClass")] = PriorityClass,
         [("networking.k8s.io/v1", "Ingress")] = Ingress,
         [("authorization.k8s.io/v1", "SelfSubjectAccessReview")] = SelfSubjectAccessReview,
+        [("authorization.k8s.io/v1", "SelfSubjectRulesReview")] = new ProtoMessage("SelfSubjectRulesReview",
+            Meta(), M(2, "spec", () => new ProtoMessage("SelfSubjectRulesReviewSpec", S(1, "namespace"))), Status()),
+        [("authorization.k8s.io/v1", "SubjectAccessReview")] = SubjectAccessReview("SubjectAccessReview"),
+        [("authorization.k8s.io/v1", "LocalSubjectAccessReview")] = SubjectAccessReview("LocalSubjectAccessReview"),
+        [("authentication.k8s.io/v1", "TokenReview")] = new ProtoMessage("TokenReview",
+            Meta(), M(2, "spec", () => new ProtoMessage("TokenReviewSpec", S(1, "token"), Strs(2, "audiences"))), Status()),
+        // No spec: what kubectl auth whoami sends is an empty status (field 2), read past.
+        [("authentication.k8s.io/v1", "SelfSubjectReview")] = new ProtoMessage("SelfSubjectReview", Meta(), new ProtoField(2, "status", Ignored)),
         [("authentication.k8s.io/v1", "TokenRequest")] = TokenRequest,
     };
 
@@ -37,9 +45,21 @@ internal static class KubernetesProtoSchema
     private static ProtoMessage SelfSubjectAccessReview => new("SelfSubjectAccessReview",
         Meta(),
         M(2, "spec", () => new ProtoMessage("SelfSubjectAccessReviewSpec",
-            M(1, "resourceAttributes", () => new ProtoMessage("ResourceAttributes",
-                S(1, "namespace"), S(2, "verb"), S(3, "group"), S(4, "version"), S(5, "resource"), S(6, "subresource"), S(7, "name"))),
-            M(2, "nonResourceAttributes", () => new ProtoMessage("NonResourceAttributes", S(1, "path"), S(2, "verb"))))),
+            M(1, "resourceAttributes", () => ResourceAttributes),
+            M(2, "nonResourceAttributes", () => NonResourceAttributes))),
+        Status());
+
+    private static ProtoMessage ResourceAttributes => new("ResourceAttributes",
+        S(1, "namespace"), S(2, "verb"), S(3, "group"), S(4, "version"), S(5, "resource"), S(6, "subresource"), S(7, "name"));
+
+    private static ProtoMessage NonResourceAttributes => new("NonResourceAttributes", S(1, "path"), S(2, "verb"));
+
+    private static ProtoMessage SubjectAccessReview(string kind) => new(kind,
+        Meta(),
+        M(2, "spec", () => new ProtoMessage("SubjectAccessReviewSpec",
+            M(1, "resourceAttributes", () => ResourceAttributes),
+            M(2, "nonResourceAttributes", () => NonResourceAttributes),
+            S(3, "user"), Strs(4, "groups"), S(6, "uid"))),
         Status());
 
     private static ProtoMessage TokenRequest => new("TokenRequest",

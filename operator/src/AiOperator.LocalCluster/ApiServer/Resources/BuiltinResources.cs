@@ -40,7 +40,13 @@ internal static class BuiltinResources
         Of("rbac.authorization.k8s.io", "v1", "ClusterRole", "clusterroles", false, typeof(V1ClusterRole)),
         Of("rbac.authorization.k8s.io", "v1", "RoleBinding", "rolebindings", true, typeof(V1RoleBinding)),
         Of("rbac.authorization.k8s.io", "v1", "ClusterRoleBinding", "clusterrolebindings", false, typeof(V1ClusterRoleBinding)),
+        // The review kinds: created and answered, never stored (ApiRequestHandler.Reviews).
         Of("authorization.k8s.io", "v1", "SelfSubjectAccessReview", "selfsubjectaccessreviews", false, typeof(V1SelfSubjectAccessReview)) with { Verbs = ["create"] },
+        Of("authorization.k8s.io", "v1", "SelfSubjectRulesReview", "selfsubjectrulesreviews", false, typeof(V1SelfSubjectRulesReview)) with { Verbs = ["create"] },
+        Of("authorization.k8s.io", "v1", "SubjectAccessReview", "subjectaccessreviews", false, typeof(V1SubjectAccessReview)) with { Verbs = ["create"] },
+        Of("authorization.k8s.io", "v1", "LocalSubjectAccessReview", "localsubjectaccessreviews", true, typeof(V1LocalSubjectAccessReview)) with { Verbs = ["create"] },
+        Of("authentication.k8s.io", "v1", "TokenReview", "tokenreviews", false, typeof(V1TokenReview)) with { Verbs = ["create"] },
+        Of("authentication.k8s.io", "v1", "SelfSubjectReview", "selfsubjectreviews", false, typeof(V1SelfSubjectReview)) with { Verbs = ["create"] },
     ];
 
     private static ResourceType Core(string kind, string plural, bool namespaced, Type model, bool status = false,
