@@ -31,8 +31,8 @@ internal sealed class LocalOperator : IAsyncDisposable
 
     public Uri? ProbeAddress => _host.ProbeAddress;
 
-    // The token is issued for the longest lifetime TokenRequest grants; `aiop local` sessions are shorter.
-    private static readonly TimeSpan TokenLifetime = TimeSpan.FromHours(48);
+    // A pod's projected token lives an hour and the kubelet renews it at 80 %; the local client does the same.
+    private static readonly TimeSpan TokenLifetime = TimeSpan.FromHours(1);
 
     public static async Task<LocalOperator> StartAsync(LocalCluster.LocalCluster cluster, CancellationToken cancellationToken, ILoggerFactory? loggerFactory = null,
         IReadOnlyList<Operator.Rbac.PolicyRule>? managerRules = null)

@@ -19,13 +19,15 @@ public sealed class ApiServerHost : IAsyncDisposable
     private readonly WebApplication _app;
     private readonly ResourceRegistry _registry;
     private readonly Auth.ServiceAccountTokens _tokens;
+    private readonly TimeProvider _time;
     private readonly ApiRequestHandler _handler;
     private DurableLog? _durable;
 
-    private ApiServerHost(WebApplication app, ResourceRegistry registry, ApiRequestHandler handler, Uri url, FaultInjector faults, RequestLog requests, string adminToken, Auth.ServiceAccountTokens tokens)
+    private ApiServerHost(WebApplication app, ResourceRegistry registry, ApiRequestHandler handler, Uri url, FaultInjector faults, RequestLog requests, string adminToken, Auth.ServiceAccountTokens tokens, TimeProvider time)
     {
         AdminToken = adminToken;
         _tokens = tokens;
+        _time = time;
         _app = app;
         _handler = handler;
         _registry = registry;
@@ -58,12 +60,19 @@ public sealed class ApiServerHost : IAsyncDisposable
     /// <summary>A client configuration for this server as the admin user (plain http, bearer token).</summary>
     public k8s.KubernetesClientConfiguration ClientConfiguration => new() { Host = Url.ToString().TrimEnd('/'), AccessToken = AdminToken };
 
-    /// <summary>A client configuration that authenticates as a service account (a token as TokenRequest issues it).</summary>
+    /// <summary>
+    /// A client configuration that authenticates as a service account with tokens as TokenRequest issues
+    /// them, each of <paramref name="lifetime"/>, renewed at 80 % of it as the kubelet rotates a pod's token.
+    /// </summary>
     public k8s.KubernetesClientConfiguration ServiceAccountConfiguration(string ns, string name, TimeSpan lifetime)
     {
-        var account = Registry.Get(Registry.Catalog.FindByStoreKey("/serviceaccounts")!, ns, name);
-        var (token, _) = _tokens.Issue(ns, name, Json.JsonTree.Uid(account.Object), lifetime);
-        return new k8s.KubernetesClientConfiguration { Host = Url.ToString().TrimEnd('/'), AccessToken = token };
+        string CurrentUid() => Json.JsonTree.Uid(Registry.Get(Registry.Catalog.FindByStoreKey("/serviceaccounts")!, ns, name).Object);
+        _ = CurrentUid(); // an account that does not exist fails here, not at the first request
+        return new k8s.KubernetesClientConfiguration
+        {
+            Host = Url.ToString().TrimEnd('/'),
+            TokenProvider = new Auth.RotatingServiceAccountToken(_tokens, CurrentUid, ns, name, lifetime, _time),
+        };
     }
 
     internal ObjectStore Store => _registry.Store;
@@ -123,7 +132,7 @@ public sealed class ApiServerHost : IAsyncDisposable
         var securePort = addresses.FirstOrDefault(a => a.Scheme == Uri.UriSchemeHttps)?.Port;
         var url = new Uri($"http://127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}");
         handler.ServerAddress = () => $"127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}";
-        host = new ApiServerHost(app, registry, handler, url, faults, requests, adminToken, tokens)
+        host = new ApiServerHost(app, registry, handler, url, faults, requests, adminToken, tokens, options.TimeProvider)
         {
             SecureUrl = securePort is { } secure ? new Uri($"https://127.0.0.1:{secure.ToString(CultureInfo.InvariantCulture)}") : null,
             Certificate = certificate,
