@@ -30,6 +30,8 @@ public sealed class ServerMetricsTests
         Assert.Equal(1000, parsed["nv_inference_compute_infer_duration_us" + labels]);
         Assert.Equal(0, parsed["nv_inference_pending_request_count" + labels]);
         Assert.Equal(1, parsed["aiop_inflight_requests" + labels]);
+        // Arrivals are counted when a request starts: two arrived, one is answered so far.
+        Assert.Equal(2, parsed["aiop_inference_requests_received_total" + labels]);
         Assert.Equal(0, parsed["aiop_request_duration_seconds_bucket{model=\"m\\\"x\",version=\"2\",le=\"0.0025\"}"]);
         Assert.Equal(1, parsed["aiop_request_duration_seconds_bucket{model=\"m\\\"x\",version=\"2\",le=\"0.005\"}"]);
         Assert.Equal(1, parsed["aiop_request_duration_seconds_count" + labels]);

@@ -32,6 +32,7 @@ internal sealed class ServerMetrics
     private readonly CounterSeries _queueMicros;
     private readonly CounterSeries _computeMicros;
     private readonly CounterSeries _warmUpFailures;
+    private readonly CounterSeries _received;
     private readonly GaugeSeries _pending;
     private readonly GaugeSeries _inFlight;
     private readonly GaugeSeries _busy;
@@ -67,6 +68,7 @@ internal sealed class ServerMetrics
         Latency = _registry.Histogram("aiop_request_duration_seconds", "Inference request latency, receipt to response", LatencyBounds, Labels).WithLabels(model, version);
         BatchSize = _registry.Histogram("aiop_batch_size", "Rows per model execution", BatchBounds, Labels).WithLabels(model, version);
         _inFlight = Gauge("aiop_inflight_requests", "Inference requests being handled now");
+        _received = Counter("aiop_inference_requests_received_total", "Inference requests received, counted on arrival (the demand; nv_inference_request_* count them when answered)");
         _busy = Gauge("aiop_busy_ratio", "Share of the last 10 s in which the model was executing");
         _ready = Gauge("aiop_model_ready", "1 when the model's session is loaded and the server is not draining");
         _warmUpFailures = Counter("aiop_model_warmup_failures_total", "Warm-up runs on synthetic inputs that the model rejected (the model is served regardless)");
@@ -87,7 +89,14 @@ internal sealed class ServerMetrics
     public long Pending => (long)_pending.Value;
     public long InFlight => (long)_inFlight.Value;
 
-    public void RequestStarted() => _inFlight.Add(1);
+    public long Received => (long)_received.Value;
+
+    /// <summary>A request has arrived: counted at once, so the rate of arrivals shows demand before it is served (or refused).</summary>
+    public void RequestStarted()
+    {
+        _received.Inc();
+        _inFlight.Add(1);
+    }
 
     /// <summary>Counts a finished request; the nv_* totals cover both protocols, aiop_inference_requests_total splits them.</summary>
     public void RequestFinished(bool ok, TimeSpan duration, bool grpc = false)
