@@ -28,14 +28,14 @@ internal sealed class QueueingModel(ServiceModel service)
             var completed = (offered * seconds) + before - unbounded;
             if (readyPods == 0)
             {
-                return new ServingTick(0, rejected, double.NaN, double.PositiveInfinity, 0, 0, _ => 0);
+                return new ServingTick(offered * seconds, 0, rejected, double.NaN, double.PositiveInfinity, 0, 0, _ => 0);
             }
 
             var wait = (before + Backlog) / 2 / capacity;
             var worst = Math.Max(before, Backlog) / capacity;
             var servers = readyPods * service.Slots;
             var busy = Math.Min(1.0, (offered + (before / seconds)) / capacity);
-            return new ServingTick(completed, rejected, l + wait, l + worst, (busy * servers) + Backlog, busy, x => x >= l + wait ? 1 : 0);
+            return new ServingTick(offered * seconds, completed, rejected, l + wait, l + worst, (busy * servers) + Backlog, busy, x => x >= l + wait ? 1 : 0);
         }
 
         var c = readyPods * service.Slots;
@@ -45,7 +45,7 @@ internal sealed class QueueingModel(ServiceModel service)
         // Near saturation the unbounded formula runs past what a full queue can hold: no wait exceeds it.
         var p95Wait = Math.Min(erlangC > 0.05 ? Math.Log(erlangC / 0.05) / drain : 0, service.MaxQueue / service.PodCapacity);
         var meanWait = erlangC / drain;
-        return new ServingTick(offered * seconds, 0, l + meanWait, l + p95Wait, a + (offered * meanWait), a / c,
+        return new ServingTick(offered * seconds, offered * seconds, 0, l + meanWait, l + p95Wait, a + (offered * meanWait), a / c,
             x => x < l ? 0 : 1 - (erlangC * Math.Exp(-drain * (x - l))));
     }
 

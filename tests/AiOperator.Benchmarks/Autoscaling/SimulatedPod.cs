@@ -13,6 +13,7 @@ internal sealed class SimulatedPod(string name, DateTimeOffset readyAt)
     // The model server's request-latency buckets (ServerMetrics.LatencyBounds) and +Inf.
     private static readonly double[] Bounds = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, double.PositiveInfinity];
     private readonly double[] _buckets = new double[Bounds.Length];
+    private double _received;
     private double _success;
     private double _failure;
     private double _micros;
@@ -25,10 +26,11 @@ internal sealed class SimulatedPod(string name, DateTimeOffset readyAt)
 
     public bool IsReady(DateTimeOffset now) => ReadyAt <= now;
 
-    /// <summary>Adds this pod's share (1 ÷ ready pods) of what the ready pods did; refused requests count as failures that took no time.</summary>
+    /// <summary>Adds this pod's share (1 ÷ ready pods) of what the ready pods did; refused requests count as failures that took no time, and every request counts as received when it comes.</summary>
     public void Serve(ServingTick tick, int readyPods)
     {
         var completed = tick.Completed / readyPods;
+        _received += tick.Arrived / readyPods;
         _success += completed;
         _failure += tick.Rejected / readyPods;
         _micros += completed * tick.MeanLatencySeconds * 1e6;
@@ -57,6 +59,7 @@ internal sealed class SimulatedPod(string name, DateTimeOffset readyAt)
         }
 
         sb.Append(CultureInfo.InvariantCulture, $"aiop_inflight_requests{{{labels}}} {Math.Round(_inFlight)}\n");
+        sb.Append(CultureInfo.InvariantCulture, $"aiop_inference_requests_received_total{{{labels}}} {Math.Floor(_received)}\n");
         sb.Append(CultureInfo.InvariantCulture, $"aiop_busy_ratio{{{labels}}} {_busy.ToString("R", CultureInfo.InvariantCulture)}\n");
         sb.Append(CultureInfo.InvariantCulture, $"aiop_model_ready{{{labels}}} 1\n");
         return sb.ToString();
