@@ -132,6 +132,18 @@ internal static class ScraperScenario
             var info = GC.GetGCMemoryInfo();
             Console.WriteLine($"| managed heap at the end: in use / committed by the GC | {GC.GetTotalMemory(false) / 1024.0 / 1024.0:0.0} / {info.TotalCommittedBytes / 1024.0 / 1024.0:0.0} MB | |");
             Console.WriteLine($"| live managed data after a full GC (the store's samples, connections) | {GC.GetTotalMemory(true) / 1024.0 / 1024.0:0.0} MB | |");
+
+            // The split of the live data: forget every pod's samples, then close the pooled connections.
+            var samples = store.SampleCount;
+            var live = GC.GetTotalMemory(true);
+            store.Retain(new HashSet<(string, string)>());
+            var withoutSamples = GC.GetTotalMemory(true);
+            http.Dispose();
+            handler.Dispose();
+            var withoutConnections = GC.GetTotalMemory(true);
+            Console.WriteLine($"| of which the store's kept samples | {(live - withoutSamples) / 1024.0 / 1024.0:0.0} MB ({samples} samples, {(live - withoutSamples) / (double)Math.Max(1, samples):0} bytes each) | |");
+            Console.WriteLine($"| of which the pooled connections | {(withoutSamples - withoutConnections) / 1024.0 / 1024.0:0.0} MB ({(withoutSamples - withoutConnections) / (double)count / 1024:0.0} KB per pod) | |");
+            Console.WriteLine($"| the rest (HTTP stack, runtime, benchmark) | {withoutConnections / 1024.0 / 1024.0:0.0} MB | |");
             return failed == 0 && rounds > 0 ? 0 : 1;
         }
         finally
