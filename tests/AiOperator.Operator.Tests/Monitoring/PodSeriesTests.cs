@@ -79,7 +79,7 @@ public sealed class PodSeriesTests
     }
 
     [Fact]
-    public void A_series_at_its_steady_length_keeps_arrays_about_a_third_larger_than_what_it_holds()
+    public void A_series_at_its_steady_length_keeps_arrays_little_larger_than_what_it_holds()
     {
         var series = new PodSeries("ns", "p", "m", "r");
         double[] bounds = [1, double.PositiveInfinity];
@@ -89,7 +89,7 @@ public sealed class PodSeriesTests
         }
 
         Assert.Equal(31, series.Count);                        // 540 s .. 600 s
-        Assert.InRange(series.Capacity, 32, 44);
+        Assert.InRange(series.Capacity, 32, 40);
         var range = series.Range(DateTimeOffset.MinValue, DateTimeOffset.MaxValue);
         Assert.Equal(T0.AddSeconds(540), range[0].At);
         Assert.Equal(60, range.BucketIncrease(0, 30, 0));
@@ -102,5 +102,28 @@ public sealed class PodSeriesTests
         var bad = new PodSample(T0, 1, 0, 0, 0, 0, double.NaN, [1, double.PositiveInfinity], [1], true, null);
 
         Assert.Throws<ArgumentException>(() => series.Add(bad, TimeSpan.FromMinutes(1)));
+    }
+
+    [Fact]
+    public void Arrays_shrink_when_the_keep_does()
+    {
+        var series = new PodSeries("ns", "p", "m", "r");
+        double[] bounds = [1, double.PositiveInfinity];
+        var s = 0;
+        for (; s <= 300; s += 2)
+        {
+            series.Add(Sample(s, bounds, s), TimeSpan.FromMinutes(3));
+        }
+
+        Assert.InRange(series.Capacity, 91, 110);
+        for (; s <= 400; s += 2)
+        {
+            series.Add(Sample(s, bounds, s), TimeSpan.FromSeconds(60));
+        }
+
+        Assert.Equal(31, series.Count);
+        Assert.InRange(series.Capacity, 32, 80);
+        var range = series.Range(DateTimeOffset.MinValue, DateTimeOffset.MaxValue);
+        Assert.Equal(60, range.BucketIncrease(0, 30, 1));
     }
 }

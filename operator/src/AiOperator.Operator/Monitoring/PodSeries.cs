@@ -128,8 +128,9 @@ internal sealed class PodSeries(string @namespace, string pod, string modelDeplo
         }
     }
 
-    // Room for one more sample at the end: the kept samples move to the front of arrays sized for about
-    // 4/3 of them, so a series at its steady length moves them once every few scrapes and never doubles.
+    // Room for one more sample at the end: the kept samples move to the front of arrays with a little room
+    // over them (an eighth and 4), so a series at its steady length moves them every few scrapes and holds
+    // little slack; arrays are resized only when they are too small or over twice that size (the keep shrank).
     private void MakeRoom(int buckets)
     {
         if (_start + _count < _points.Length && buckets <= _stride)
@@ -138,11 +139,8 @@ internal sealed class PodSeries(string @namespace, string pod, string modelDeplo
         }
 
         var needed = _count + 1;
-        var capacity = _points.Length;
-        if (needed > capacity * 3 / 4 || needed < capacity / 4)
-        {
-            capacity = Math.Max(MinCapacity, needed * 4 / 3 + 1);
-        }
+        var target = Math.Max(MinCapacity, needed + (needed / 8) + 4);
+        var capacity = needed > _points.Length || _points.Length > 2 * target ? target : _points.Length;
 
         var stride = Math.Max(_stride, buckets);
         var points = capacity == _points.Length ? _points : new PodPoint[capacity];
