@@ -50,7 +50,7 @@ internal static class ScraperScenario
             }
 
             var pods = Enumerable.Range(0, count).Select(Pod).ToList();
-            var options = new ScraperOptions { Port = port, KeepAlive = !args.Contains("--close") };
+            var options = new ScraperOptions { Port = port };
 
             // The operator talks HTTP to the API server all day: its HTTP stack is loaded and compiled before
             // any scrape. Do the same here with a throwaway client, so the baseline is such a process.
@@ -118,7 +118,7 @@ internal static class ScraperScenario
             var wall = clock.Elapsed - wallStart;
             var end = Memory.Read();
             var allocated = GC.GetTotalAllocatedBytes() - allocatedStart;
-            Console.WriteLine($"scraper scenario: {count} pods ({ready[6..]}), every {options.Interval.TotalSeconds:0} s, {(options.KeepAlive ? "keep-alive" : "Connection: close")}, {seconds} s measured after {warmup} s of warm-up, {Environment.ProcessorCount} cores");
+            Console.WriteLine($"scraper scenario: {count} pods ({ready[6..]}), every {options.Interval.TotalSeconds:0} s, {seconds} s measured after {warmup} s of warm-up, {Environment.ProcessorCount} cores");
             Console.WriteLine();
             Console.WriteLine("| figure | value | target |");
             Console.WriteLine("|---|---|---|");

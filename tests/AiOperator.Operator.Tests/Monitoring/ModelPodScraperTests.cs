@@ -32,19 +32,6 @@ public sealed class ModelPodScraperTests
         Assert.Equal(2, store.Snapshot("ns", "md", "r1", TimeSpan.FromSeconds(10))!.PodsScraped);
     }
 
-    [Theory]
-    [InlineData(false, true)]
-    [InlineData(true, false)]
-    public async Task Without_keep_alive_each_scrape_asks_the_pod_to_close_the_connection(bool keepAlive, bool close)
-    {
-        var handler = new FakePods { ["10.0.0.1"] = _ => Ok(Body) };
-        var (scraper, _, _, _) = NewScraper(handler, new ScraperOptions { KeepAlive = keepAlive }, Pod("a", "10.0.0.1"));
-
-        await scraper.ScrapeOnceAsync(CancellationToken.None);
-
-        Assert.Equal(close, handler.ConnectionClose.Single() == true);
-    }
-
     [Fact]
     public async Task A_failing_pod_is_counted_and_never_stops_the_round()
     {
@@ -198,8 +185,6 @@ public sealed class ModelPodScraperTests
 
         public List<string> Requested { get; } = [];
 
-        public List<bool?> ConnectionClose { get; } = [];
-
         public TaskCompletionSource Hanging { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
         public TimeSpan Delay { get; set; }
@@ -216,7 +201,6 @@ public sealed class ModelPodScraperTests
             lock (_lock)
             {
                 Requested.Add(request.RequestUri!.ToString());
-                ConnectionClose.Add(request.Headers.ConnectionClose);
                 MaxConcurrent = Math.Max(MaxConcurrent, ++_concurrent);
             }
 

@@ -135,7 +135,6 @@ internal sealed partial class ModelPodScraper
         {
             using var request = new HttpRequestMessage(HttpMethod.Get, uri);
             request.Headers.Accept.ParseAdd("text/plain");
-            request.Headers.ConnectionClose = !_options.KeepAlive;
             using var response = await _http.SendAsync(request, linked.Token);
             if (!response.IsSuccessStatusCode)
             {

@@ -19,13 +19,6 @@ internal sealed record ScraperOptions
     /// <summary>How long samples are kept; windows longer than this see only this much.</summary>
     public TimeSpan Retention { get; init; } = TimeSpan.FromMinutes(3);
 
-    /// <summary>
-    /// False asks each pod to close the connection after its answer (Connection: close), so the operator holds
-    /// no idle connection per pod between scrapes (about 10 KB of buffers each) and the pod, closing first,
-    /// holds the TIME_WAIT.
-    /// </summary>
-    public bool KeepAlive { get; init; } = true;
-
     public PrometheusTextLimits Limits { get; init; } = new();
 
     public void Validate()
