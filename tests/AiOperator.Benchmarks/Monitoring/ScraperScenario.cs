@@ -129,9 +129,25 @@ internal static class ScraperScenario
             Console.WriteLine($"| RSS after warm-up / at the end | {atStart.RssMb:0.0} / {end.RssMb:0.0} MB | |");
             Console.WriteLine($"| RSS growth from the scraper (end - before) | {end.RssMb - before.RssMb:0.0} MB | ≤ 30 MB |");
             Console.WriteLine($"| peak RSS of the process (VmHWM) | {end.HwmMb:0.0} MB | |");
+            Console.WriteLine($"| RSS growth: anonymous / file-backed (code) | {end.AnonMb - before.AnonMb:0.0} / {end.FileMb - before.FileMb:0.0} MB | |");
+            Console.WriteLine($"| GC committed before / at the end | {before.GcCommittedMb:0.0} / {end.GcCommittedMb:0.0} MB | |");
+            Console.WriteLine($"| threads before / at the end | {before.Threads} / {end.Threads} | |");
             var info = GC.GetGCMemoryInfo();
+            Console.WriteLine($"| GC generations after the last GC (gen0, gen1, gen2, LOH, POH): size / fragmentation | {string.Join(", ", info.GenerationInfo.ToArray().Select(g => $"{g.SizeAfterBytes / 1048576.0:0.0}/{g.FragmentationAfterBytes / 1048576.0:0.0}"))} MB ({GC.CollectionCount(0)}/{GC.CollectionCount(1)}/{GC.CollectionCount(2)} GCs) | |");
             Console.WriteLine($"| managed heap at the end: in use / committed by the GC | {GC.GetTotalMemory(false) / 1024.0 / 1024.0:0.0} / {info.TotalCommittedBytes / 1024.0 / 1024.0:0.0} MB | |");
             Console.WriteLine($"| live managed data after a full GC (the store's samples, connections) | {GC.GetTotalMemory(true) / 1024.0 / 1024.0:0.0} MB | |");
+
+            // The split of the live data: forget every pod's samples, then close the pooled connections.
+            var (samples, room) = store.SampleCount;
+            var live = GC.GetTotalMemory(true);
+            store.Retain(new HashSet<(string, string)>());
+            var withoutSamples = GC.GetTotalMemory(true);
+            http.Dispose();
+            handler.Dispose();
+            var withoutConnections = GC.GetTotalMemory(true);
+            Console.WriteLine($"| of which the store's kept samples | {(live - withoutSamples) / 1024.0 / 1024.0:0.0} MB ({samples} samples in room for {room}, kept {store.Keep.TotalSeconds:0} s; {(live - withoutSamples) / (double)Math.Max(1, samples):0} bytes per sample) | |");
+            Console.WriteLine($"| of which the pooled connections | {(withoutSamples - withoutConnections) / 1024.0 / 1024.0:0.0} MB ({(withoutSamples - withoutConnections) / (double)count / 1024:0.0} KB per pod) | |");
+            Console.WriteLine($"| the rest (HTTP stack, runtime, benchmark) | {withoutConnections / 1024.0 / 1024.0:0.0} MB | |");
             return failed == 0 && rounds > 0 ? 0 : 1;
         }
         finally
@@ -196,12 +212,12 @@ internal static class ScraperScenario
         return i >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1], CultureInfo.InvariantCulture) : fallback;
     }
 
-    private readonly record struct Memory(double RssMb, double HwmMb)
+    private readonly record struct Memory(double RssMb, double HwmMb, double AnonMb, double FileMb, double GcCommittedMb, int Threads)
     {
-        // /proc/self/status: VmRSS and VmHWM in kB.
+        // /proc/self/status: VmRSS (= RssAnon + RssFile + RssShmem) and VmHWM in kB; the GC's committed bytes.
         public static Memory Read()
         {
-            double rss = double.NaN, hwm = double.NaN;
+            double rss = double.NaN, hwm = double.NaN, anon = double.NaN, file = double.NaN;
             foreach (var line in File.ReadLines("/proc/self/status"))
             {
                 if (line.StartsWith("VmRSS:", StringComparison.Ordinal))
@@ -212,9 +228,18 @@ internal static class ScraperScenario
                 {
                     hwm = Kb(line);
                 }
+                else if (line.StartsWith("RssAnon:", StringComparison.Ordinal))
+                {
+                    anon = Kb(line);
+                }
+                else if (line.StartsWith("RssFile:", StringComparison.Ordinal))
+                {
+                    file = Kb(line);
+                }
             }
 
-            return new Memory(rss, hwm);
+            using var self = Process.GetCurrentProcess();
+            return new Memory(rss, hwm, anon, file, GC.GetGCMemoryInfo().TotalCommittedBytes / 1024.0 / 1024.0, self.Threads.Count);
         }
 
         private static double Kb(string line) => double.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) / 1024;

@@ -43,17 +43,17 @@ internal static class RevisionWindow
             }
 
             scraped++;
-            var inFlight = Mean(range, s => s.InFlight);
+            var inFlight = Mean(range.Points, s => s.InFlight);
             if (!double.IsNaN(inFlight))
             {
                 withGauge++;
                 gaugeSum += inFlight;
             }
 
-            var gpu = Mean(range, s => s.GpuUtilization);
+            var gpu = Mean(range.Points, s => s.GpuUtilization);
             if (double.IsNaN(gpu))
             {
-                gpu = Mean(range, s => s.BusyRatio);
+                gpu = Mean(range.Points, s => s.BusyRatio);
             }
 
             if (!double.IsNaN(gpu))
@@ -70,7 +70,7 @@ internal static class RevisionWindow
 
             var values = new double[range.Length];
             var counts = new PodCounts(
-                Increase(range, values, r => r.Requests), Increase(range, values, r => r.Failure), Increase(range, values, r => r.RequestSeconds));
+                Increase(range.Points, values, r => r.Requests), Increase(range.Points, values, r => r.Failure), Increase(range.Points, values, r => r.RequestSeconds));
             var first = range[0];
             var start = first.At;
             var interval = (range[^1].At - first.At) / (range.Length - 1);
@@ -171,7 +171,7 @@ internal static class RevisionWindow
         return inBucket <= 0 ? bounds[b] : lower + ((bounds[b] - lower) * ((rank - below) / inBucket));
     }
 
-    private static double Increase(ReadOnlySpan<PodSample> range, double[] values, Func<PodSample, double> pick)
+    private static double Increase(ReadOnlySpan<PodPoint> range, double[] values, Func<PodPoint, double> pick)
     {
         for (var i = 0; i < range.Length; i++)
         {
@@ -186,7 +186,7 @@ internal static class RevisionWindow
     private static bool FitsOneInterval(double firstValue, double increase, int intervals) =>
         firstValue <= 1 || firstValue <= 1.5 * increase / intervals;
 
-    private static double Mean(ReadOnlySpan<PodSample> range, Func<PodSample, double> pick)
+    private static double Mean(ReadOnlySpan<PodPoint> range, Func<PodPoint, double> pick)
     {
         double sum = 0;
         var n = 0;
@@ -205,7 +205,7 @@ internal static class RevisionWindow
 
     // Bucket increases (resets counted) from the last run of samples with the same bounds, summed over pods
     // that share the revision's bounds; the result is made monotonic, as Prometheus does.
-    private static void AddBuckets(ReadOnlySpan<PodSample> range, ref double[]? bounds, ref double[]? sum)
+    private static void AddBuckets(PodRange range, ref double[]? bounds, ref double[]? sum)
     {
         var last = range[^1];
         if (last.BucketBounds.Length == 0)
@@ -214,13 +214,12 @@ internal static class RevisionWindow
         }
 
         var first = range.Length - 1;
-        while (first > 0 && range[first - 1].BucketBounds.AsSpan().SequenceEqual(last.BucketBounds))
+        while (first > 0 && SameBounds(range[first - 1].BucketBounds, last.BucketBounds))
         {
             first--;
         }
 
-        var run = range[first..];
-        if (run.Length < 2)
+        if (range.Length - first < 2)
         {
             return;
         }
@@ -230,23 +229,19 @@ internal static class RevisionWindow
             bounds = last.BucketBounds;
             sum = new double[bounds.Length];
         }
-        else if (!bounds.AsSpan().SequenceEqual(last.BucketBounds))
+        else if (!SameBounds(bounds, last.BucketBounds))
         {
             return;
         }
 
-        var values = new double[run.Length];
         var previous = 0.0;
         for (var b = 0; b < bounds.Length; b++)
         {
-            for (var i = 0; i < run.Length; i++)
-            {
-                values[i] = run[i].BucketCounts[b];
-            }
-
-            var increase = Math.Max(previous, CounterMath.Increase(values));
+            var increase = Math.Max(previous, range.BucketIncrease(first, range.Length - 1, b));
             sum![b] += increase;
             previous = increase;
         }
     }
+
+    private static bool SameBounds(double[] a, double[] b) => ReferenceEquals(a, b) || a.AsSpan().SequenceEqual(b);
 }
