@@ -71,6 +71,7 @@ public sealed class PrometheusTextParserTests
             # TYPE nv_inference_request_success counter
             nv_inference_request_success{model="m",version="1"} 90
             nv_inference_request_failure{model="m",version="1"} 10
+            aiop_inference_requests_received_total{model="m",version="1"} 104
             nv_inference_request_duration_us{model="m",version="1"} 2500000
             aiop_request_duration_seconds_bucket{model="m",version="1",le="0.01"} 50
             aiop_request_duration_seconds_bucket{model="m",version="1",le="0.1"} 95
@@ -89,6 +90,9 @@ public sealed class PrometheusTextParserTests
 
         Assert.Equal((90.0, 10.0, 2.5, 3.0, 0.4), (sample.Success, sample.Failure, sample.RequestSeconds, sample.InFlight, sample.BusyRatio));
         Assert.Equal(0.6, sample.GpuUtilization, 6);
+        Assert.Equal(104, sample.Received);
+        Assert.True(double.IsNaN(ModelServerScrape.ToSample(PrometheusTextParser.Parse("nv_inference_request_success 1\n", ModelServerScrape.Wanted, Limits), at).Received),
+            "a server without the arrivals counter reads as NaN, not 0");
         Assert.Equal([0.01, 0.1, double.PositiveInfinity], sample.BucketBounds);
         Assert.Equal([50.0, 95.0, 100.0], sample.BucketCounts);
         Assert.False(sample.ModelReady);

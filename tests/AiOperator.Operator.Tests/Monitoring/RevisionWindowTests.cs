@@ -152,6 +152,35 @@ public sealed class RevisionWindowTests
     }
 
     [Fact]
+    public void Requests_per_second_is_demand_counted_on_arrival_and_the_error_rate_stays_on_answered_requests()
+    {
+        var (time, store) = NewStore();
+        var saturated = new SyntheticPod { ReportsArrivals = true };
+        var older = new SyntheticPod();   // a server without the arrivals counter: its answered requests stand for demand
+        for (var i = 0; i < 40; i++)
+        {
+            if (i == 20)
+            {
+                saturated.Restart();   // counters from 0 again: the increase after a reset is all of the new value, as rate() reads it
+            }
+
+            // 50 arrive each second, 20 are answered (10 % of them errors); the rest queue or are refused.
+            saturated.Advance(Scrape, rps: 20, latencySeconds: 0.02, errorShare: 0.1, arrivalsPerSecond: 50);
+            older.Advance(Scrape, rps: 10, latencySeconds: 0.02, errorShare: 0.1);
+
+            time.Advance(Scrape);
+            store.Record("ns", "a", "md", "r1", saturated.Sample(time.GetUtcNow()));
+            store.Record("ns", "b", "md", "r1", older.Sample(time.GetUtcNow()));
+        }
+
+        var m = store.Snapshot("ns", "md", "r1", TimeSpan.FromSeconds(60))!;
+
+        Assert.Equal(60, m.RequestsPerSecond, 6);
+        Assert.Equal(1800, m.Requests, 6);            // answered: 30 a second over 60 s
+        Assert.Equal(0.1, m.ErrorRate, 6);
+    }
+
+    [Fact]
     public void Quantiles_interpolate_inside_the_bucket_and_stop_at_the_highest_finite_bound()
     {
         double[] bounds = [0.1, 0.2, double.PositiveInfinity];

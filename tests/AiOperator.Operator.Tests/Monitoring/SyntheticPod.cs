@@ -11,6 +11,7 @@ internal sealed class SyntheticPod
     private double _success;
     private double _failure;
     private double _seconds;
+    private double _received;
 
     public double InFlight { get; private set; }
 
@@ -20,9 +21,14 @@ internal sealed class SyntheticPod
 
     public string? LoadFailure { get; set; }
 
-    public void Advance(TimeSpan elapsed, double rps, double latencySeconds, double errorShare = 0)
+    /// <summary>Exposes the arrivals counter, as the model server does (older servers do not).</summary>
+    public bool ReportsArrivals { get; init; }
+
+    /// <summary><paramref name="arrivalsPerSecond"/>: requests that came (default: as many as were answered); the rest wait or are refused.</summary>
+    public void Advance(TimeSpan elapsed, double rps, double latencySeconds, double errorShare = 0, double? arrivalsPerSecond = null)
     {
         var requests = rps * elapsed.TotalSeconds;
+        _received += (arrivalsPerSecond ?? rps) * elapsed.TotalSeconds;
         _failure += requests * errorShare;
         _success += requests * (1 - errorShare);
         _seconds += requests * latencySeconds;
@@ -39,10 +45,13 @@ internal sealed class SyntheticPod
     /// <summary>The container restarted: every counter starts again from zero.</summary>
     public void Restart()
     {
-        _success = _failure = _seconds = 0;
+        _success = _failure = _seconds = _received = 0;
         Array.Clear(_buckets);
     }
 
     public PodSample Sample(DateTimeOffset at) =>
-        new(at, _success, _failure, _seconds, InFlight, Busy, Gpu, Bounds, [.. _buckets], LoadFailure is null, LoadFailure);
+        new(at, _success, _failure, _seconds, InFlight, Busy, Gpu, Bounds, [.. _buckets], LoadFailure is null, LoadFailure)
+        {
+            Received = ReportsArrivals ? _received : double.NaN,
+        };
 }

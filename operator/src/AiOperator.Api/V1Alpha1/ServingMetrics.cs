@@ -7,7 +7,7 @@ namespace AiOperator.Api.V1Alpha1;
 public sealed class ServingMetrics
 {
     [JsonPropertyName("requestsPerSecond")]
-    [Description("Requests per second over all pods.")]
+    [Description("Requests per second arriving at all pods (counted on arrival, so queued and refused requests are demand too).")]
     public double? RequestsPerSecond { get; set; }
 
     [JsonPropertyName("latencyP95Ms")]

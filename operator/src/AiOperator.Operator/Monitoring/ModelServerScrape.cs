@@ -11,12 +11,13 @@ internal static class ModelServerScrape
     public const string RequestDurationMicros = "nv_inference_request_duration_us";
     public const string LatencyBucket = "aiop_request_duration_seconds_bucket";
     public const string InFlight = "aiop_inflight_requests";
+    public const string Received = "aiop_inference_requests_received_total";
     public const string BusyRatio = "aiop_busy_ratio";
     public const string GpuUtilization = "nv_gpu_utilization";
     public const string ModelReady = "aiop_model_ready";
     public const string LoadFailure = "aiop_model_load_failure";
 
-    private static readonly HashSet<string> Names = new([Success, Failure, RequestDurationMicros, LatencyBucket, InFlight, BusyRatio, GpuUtilization, ModelReady, LoadFailure], StringComparer.Ordinal);
+    private static readonly HashSet<string> Names = new([Success, Failure, Received, RequestDurationMicros, LatencyBucket, InFlight, BusyRatio, GpuUtilization, ModelReady, LoadFailure], StringComparer.Ordinal);
     private static readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> NamesBySpan = Names.GetAlternateLookup<ReadOnlySpan<char>>();
 
     public static bool Wanted(string name) => Names.Contains(name);
@@ -28,7 +29,7 @@ internal static class ModelServerScrape
     public static PodSample ToSample(IReadOnlyList<PrometheusSample> samples, DateTimeOffset at, double[]? previousBounds = null)
     {
         ArgumentNullException.ThrowIfNull(samples);
-        double success = 0, failure = 0, micros = 0, inFlight = double.NaN, busy = double.NaN, gpuSum = 0;
+        double success = 0, failure = 0, received = double.NaN, micros = 0, inFlight = double.NaN, busy = double.NaN, gpuSum = 0;
         var gpus = 0;
         bool? ready = null;
         string? loadFailure = null;
@@ -42,6 +43,9 @@ internal static class ModelServerScrape
                     break;
                 case Failure:
                     failure += s.Value;
+                    break;
+                case Received:
+                    received = double.IsNaN(received) ? s.Value : received + s.Value;
                     break;
                 case RequestDurationMicros:
                     micros += s.Value;
@@ -75,7 +79,7 @@ internal static class ModelServerScrape
         }
 
         return new PodSample(at, success, failure, micros / 1e6, inFlight, busy, gpus == 0 ? double.NaN : gpuSum / gpus,
-            bounds, [.. buckets.Values], ready, loadFailure);
+            bounds, [.. buckets.Values], ready, loadFailure) { Received = received };
     }
 
     private static double AddGauge(double current, double value) => double.IsNaN(current) ? value : current + value;

@@ -18,4 +18,7 @@ internal sealed record PodSample(
     string? LoadFailure)
 {
     public double Requests => Success + Failure;
+
+    /// <summary>Requests counted on arrival (aiop_inference_requests_received_total); NaN from a server that does not expose it.</summary>
+    public double Received { get; init; } = double.NaN;
 }

@@ -65,7 +65,7 @@ internal sealed class PodSeries(string @namespace, string pod, string modelDeplo
         var bounds = sameBounds ? previousBounds! : sample.BucketBounds;
         MakeRoom(bounds.Length);
         var slot = _start + _count;
-        _points[slot] = new PodPoint(ticks, sample.Success, sample.Failure, sample.RequestSeconds, sample.InFlight, sample.BusyRatio, sample.GpuUtilization, bounds);
+        _points[slot] = new PodPoint(ticks, sample.Success, sample.Failure, sample.RequestSeconds, sample.InFlight, sample.BusyRatio, sample.GpuUtilization, bounds, sample.Received);
         var increases = _bucketIncreases.AsSpan(slot * _stride, _stride);
         increases.Clear();
         if (sameBounds)

@@ -3,6 +3,8 @@ namespace AiOperator.Operator.Monitoring;
 /// <summary>
 /// One revision's serving figures over a window. Rates are per second over the window; a figure that
 /// could not be computed (no traffic, no histogram delta) is NaN, never 0, so no one judges missing data.
+/// Requests and ErrorRate count answered requests; RequestsPerSecond is demand, counted on arrival where the
+/// server exposes aiop_inference_requests_received_total (a queued or refused request is demand too).
 /// </summary>
 public sealed record RevisionMetrics(
     double Requests,

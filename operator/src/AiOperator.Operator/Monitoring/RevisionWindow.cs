@@ -21,7 +21,7 @@ internal static class RevisionWindow
             return null;
         }
 
-        double rps = 0, errorsPerSecond = 0, busy = 0, gaugeSum = 0, gpuSum = 0;
+        double rps = 0, answeredPerSecond = 0, errorsPerSecond = 0, busy = 0, gaugeSum = 0, gpuSum = 0;
         var newCounts = new List<PodCounts>();
         var anyOld = false;
         int withRates = 0, withGauge = 0, withGpu = 0, scraped = 0, failed = 0;
@@ -69,15 +69,20 @@ internal static class RevisionWindow
             }
 
             var values = new double[range.Length];
+            // Demand is counted on arrival when the server says so (a request waiting in a full queue, or
+            // refused, is demand before it is answered); from the answered ones otherwise.
+            var arrivals = AllFinite(range.Points, r => r.Received);
+            Func<PodPoint, double> arrived = arrivals ? r => r.Received : r => r.Requests;
             var counts = new PodCounts(
-                Increase(range.Points, values, r => r.Requests), Increase(range.Points, values, r => r.Failure), Increase(range.Points, values, r => r.RequestSeconds));
+                Increase(range.Points, values, r => r.Requests), Increase(range.Points, values, r => r.Failure), Increase(range.Points, values, r => r.RequestSeconds),
+                Increase(range.Points, values, arrived));
             var first = range[0];
             var start = first.At;
             var interval = (range[^1].At - first.At) / (range.Length - 1);
             var isNew = pod.FirstSampleAt > from;
             if (isNew && FitsOneInterval(first.Requests, counts.Requests, range.Length - 1) && FitsOneInterval(first.RequestSeconds, counts.Seconds, range.Length - 1))
             {
-                counts = new PodCounts(counts.Requests + first.Requests, counts.Failures + first.Failure, counts.Seconds + first.RequestSeconds);
+                counts = new PodCounts(counts.Requests + first.Requests, counts.Failures + first.Failure, counts.Seconds + first.RequestSeconds, counts.Arrivals + arrived(first));
                 start -= interval;
             }
 
@@ -91,7 +96,8 @@ internal static class RevisionWindow
                 // Here before the window: its own rate stands for the whole window, gaps in its scrapes included.
                 anyOld = true;
                 var own = (range[^1].At - start).TotalSeconds;
-                rps += counts.Requests / own;
+                rps += counts.Arrivals / own;
+                answeredPerSecond += counts.Requests / own;
                 errorsPerSecond += counts.Failures / own;
                 busy += counts.Seconds / own;
             }
@@ -105,7 +111,8 @@ internal static class RevisionWindow
         var span = withRates == 0 ? double.NaN : anyOld ? (to - from).TotalSeconds : Math.Min((to - from).TotalSeconds, (latest - earliest).TotalSeconds);
         foreach (var counts in newCounts)
         {
-            rps += counts.Requests / span;
+            rps += counts.Arrivals / span;
+            answeredPerSecond += counts.Requests / span;
             errorsPerSecond += counts.Failures / span;
             busy += counts.Seconds / span;
         }
@@ -115,13 +122,13 @@ internal static class RevisionWindow
             return null;
         }
 
-        var total = withRates == 0 ? double.NaN : rps * span;
+        var total = withRates == 0 ? double.NaN : answeredPerSecond * span;
         var totalConcurrency = withRates > 0 ? busy : withGauge > 0 ? gaugeSum : double.NaN;
         var reporting = withRates > 0 ? withRates : withGauge;
         return new RevisionMetrics(
             Requests: total,
             RequestsPerSecond: withRates == 0 ? double.NaN : rps,
-            ErrorRate: rps > 0 ? errorsPerSecond / rps : double.NaN,
+            ErrorRate: answeredPerSecond > 0 ? errorsPerSecond / answeredPerSecond : double.NaN,
             LatencyP50Ms: Quantile(0.50, bounds, bucketIncrease) * 1000,
             LatencyP95Ms: Quantile(0.95, bounds, bucketIncrease) * 1000,
             LatencyP99Ms: Quantile(0.99, bounds, bucketIncrease) * 1000,
@@ -136,7 +143,21 @@ internal static class RevisionWindow
         };
     }
 
-    private readonly record struct PodCounts(double Requests, double Failures, double Seconds);
+    // Requests: answered (success + failure), the base of the error rate; Arrivals: demand (see Compute).
+    private readonly record struct PodCounts(double Requests, double Failures, double Seconds, double Arrivals);
+
+    private static bool AllFinite(ReadOnlySpan<PodPoint> range, Func<PodPoint, double> pick)
+    {
+        foreach (var point in range)
+        {
+            if (!double.IsFinite(pick(point)))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
 
     /// <summary>histogram_quantile over cumulative bucket counts; NaN when nothing was observed.</summary>
     public static double Quantile(double q, double[]? bounds, double[]? cumulative)
