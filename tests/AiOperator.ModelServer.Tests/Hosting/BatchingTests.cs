@@ -10,8 +10,9 @@ public sealed class BatchingTests
     public async Task Concurrent_requests_equal_sequential_ones_and_batch_metrics_move()
     {
         // Batches form only from requests that queue while the slot is busy: a long run (4,096 rows through
-        // 8 MB of weights) holds the slot first, so the 48 requests released during it queue whatever the timing.
-        var model = TestModels.Mlp(inputs: 512, hidden: 4096, outputs: 16);
+        // 16 MB of weights on one thread, a second or more) holds the slot first, so the 48 requests released
+        // during it queue however slowly a loaded machine sends them.
+        var model = TestModels.Mlp(inputs: 512, hidden: 8192, outputs: 16);
         await using var server = await RunningServer.StartAsync(RunningServer.For(model) with { MaxBatchSize = 16, MaxQueueDelayMicroseconds = 50_000 });
         var random = new Random(7);
         var requests = Enumerable.Range(0, 48).Select(i => TestTensor.Random("x", "FP32", [random.Next(1, 4), 512], 100 + i)).ToList();
