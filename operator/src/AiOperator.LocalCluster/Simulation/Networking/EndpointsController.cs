@@ -19,7 +19,7 @@ internal sealed class EndpointsController(
 {
     public async Task ReconcileAsync(CancellationToken ct)
     {
-        var allPods = pods.List();
+        var index = new PodLabelIndex(pods.List());
         foreach (var service in services.List())
         {
             if (service.Spec?.Selector is not { Count: > 0 } || service.Metadata.DeletionTimestamp is not null)
@@ -28,7 +28,8 @@ internal sealed class EndpointsController(
             }
 
             var ns = service.Metadata.NamespaceProperty;
-            var slice = ServiceEndpoints.Slice(service, allPods);
+            var candidates = index.Candidates(ns, service.Spec.Selector);
+            var slice = ServiceEndpoints.Slice(service, candidates);
             var existingSlice = slices.Get(ns, slice.Metadata.Name);
             if (existingSlice is null)
             {
@@ -40,7 +41,7 @@ internal sealed class EndpointsController(
                 await WriteAsync(() => client.DiscoveryV1.ReplaceNamespacedEndpointSliceAsync(slice, slice.Metadata.Name, ns, cancellationToken: ct), slices.Upsert);
             }
 
-            var ep = ServiceEndpoints.Endpoints(service, allPods);
+            var ep = ServiceEndpoints.Endpoints(service, candidates);
             var existingEp = endpoints.Get(ns, ep.Metadata.Name);
             if (existingEp is null)
             {

@@ -24,7 +24,7 @@ internal sealed class Scheduler(
     {
         var nodeList = nodes.List().Where(IsReady).OrderBy(n => n.Metadata.Name, StringComparer.Ordinal).ToList();
         var all = pods.List();
-        var bound = all.Where(p => !string.IsNullOrEmpty(p.Spec?.NodeName)).ToList();
+        var usage = NodeUsage.ByNode(all);
         var pending = all
             .Where(p => string.IsNullOrEmpty(p.Spec?.NodeName) && p.Metadata.DeletionTimestamp is null
                 && p.Status?.Phase is not ("Succeeded" or "Failed")
@@ -36,14 +36,20 @@ internal sealed class Scheduler(
 
         foreach (var pod in pending)
         {
-            var decision = PlacementPolicy.Decide(pod, nodeList, bound);
+            var decision = PlacementPolicy.Decide(pod, nodeList, usage);
             if (decision.NodeName is { } node)
             {
                 if (await BindAsync(pod, node, ct))
                 {
                     var assumed = k8s.KubernetesJson.Deserialize<V1Pod>(k8s.KubernetesJson.Serialize(pod));
                     assumed.Spec.NodeName = node;
-                    bound.Add(assumed);
+                    if (!usage.TryGetValue(node, out var onNode))
+                    {
+                        onNode = new NodeUsage();
+                        usage[node] = onNode;
+                    }
+
+                    onNode.Add(PodRequests.For(assumed));
                     pods.Upsert(assumed);
                 }
             }

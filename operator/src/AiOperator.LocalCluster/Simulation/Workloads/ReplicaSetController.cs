@@ -19,7 +19,7 @@ internal sealed class ReplicaSetController(
 {
     public async Task ReconcileAsync(CancellationToken ct)
     {
-        var allPods = pods.List();
+        var podsByOwner = ControllerIndex.ByControllerUid(pods.List());
         foreach (var rs in replicaSets.List())
         {
             if (rs.Metadata.DeletionTimestamp is not null)
@@ -27,8 +27,7 @@ internal sealed class ReplicaSetController(
                 continue;
             }
 
-            var owned = allPods.Where(p => p.Metadata.NamespaceProperty == rs.Metadata.NamespaceProperty
-                && p.Metadata.OwnerReferences?.Any(o => o.Controller == true && o.Uid == rs.Metadata.Uid) == true).ToList();
+            var owned = ControllerIndex.Controlled(podsByOwner, rs.Metadata.Uid, rs.Metadata.NamespaceProperty).ToList();
             var active = owned.Where(PodReadiness.IsActive).ToList();
             var desired = rs.Spec.Replicas ?? 1;
 
