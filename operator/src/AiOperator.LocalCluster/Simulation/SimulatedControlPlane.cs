@@ -121,7 +121,8 @@ internal sealed class SimulatedControlPlane : IAsyncDisposable, ApiServer.IPodPo
         StartLoop("job-controller", jobController.ReconcileAsync, jobs, pods);
         StartLoop("endpointslice-controller", endpointsController.ReconcileAsync, services, pods, slices, endpoints);
         StartLoop("service-ip-allocator", addresses.ReconcileAsync, services);
-        StartLoop("kube-proxy", _proxy.ReconcileAsync, services, slices);
+        // Backends are read from the slices per connection, so only Service changes need a pass.
+        StartLoop("kube-proxy", _proxy.ReconcileAsync, services);
         StartLoop("kubelet", _kubelet.ReconcileAsync, pods);
 
         await Task.WhenAll(all.Select(i => i.Synced)).WaitAsync(TimeSpan.FromSeconds(30), _time, ct);

@@ -20,38 +20,36 @@ internal sealed class EndpointsController(
     public async Task ReconcileAsync(CancellationToken ct)
     {
         var index = new PodLabelIndex(pods.List());
-        foreach (var service in services.List())
+        var selecting = services.List().Where(s => s.Spec?.Selector is { Count: > 0 } && s.Metadata.DeletionTimestamp is null);
+        await ConcurrentSyncs.ForEachAsync(selecting, (service, token) => SyncAsync(service, index, token), ct);
+    }
+
+    private async ValueTask SyncAsync(V1Service service, PodLabelIndex index, CancellationToken ct)
+    {
+        var ns = service.Metadata.NamespaceProperty;
+        var candidates = index.Candidates(ns, service.Spec.Selector);
+        var slice = ServiceEndpoints.Slice(service, candidates);
+        var existingSlice = slices.Get(ns, slice.Metadata.Name);
+        if (existingSlice is null)
         {
-            if (service.Spec?.Selector is not { Count: > 0 } || service.Metadata.DeletionTimestamp is not null)
-            {
-                continue;
-            }
+            await WriteAsync(() => client.DiscoveryV1.CreateNamespacedEndpointSliceAsync(slice, ns, cancellationToken: ct), slices.Upsert);
+        }
+        else if (Shape(existingSlice) != Shape(slice))
+        {
+            slice.Metadata.ResourceVersion = existingSlice.Metadata.ResourceVersion;
+            await WriteAsync(() => client.DiscoveryV1.ReplaceNamespacedEndpointSliceAsync(slice, slice.Metadata.Name, ns, cancellationToken: ct), slices.Upsert);
+        }
 
-            var ns = service.Metadata.NamespaceProperty;
-            var candidates = index.Candidates(ns, service.Spec.Selector);
-            var slice = ServiceEndpoints.Slice(service, candidates);
-            var existingSlice = slices.Get(ns, slice.Metadata.Name);
-            if (existingSlice is null)
-            {
-                await WriteAsync(() => client.DiscoveryV1.CreateNamespacedEndpointSliceAsync(slice, ns, cancellationToken: ct), slices.Upsert);
-            }
-            else if (Shape(existingSlice) != Shape(slice))
-            {
-                slice.Metadata.ResourceVersion = existingSlice.Metadata.ResourceVersion;
-                await WriteAsync(() => client.DiscoveryV1.ReplaceNamespacedEndpointSliceAsync(slice, slice.Metadata.Name, ns, cancellationToken: ct), slices.Upsert);
-            }
-
-            var ep = ServiceEndpoints.Endpoints(service, candidates);
-            var existingEp = endpoints.Get(ns, ep.Metadata.Name);
-            if (existingEp is null)
-            {
-                await WriteAsync(() => client.CoreV1.CreateNamespacedEndpointsAsync(ep, ns, cancellationToken: ct), endpoints.Upsert);
-            }
-            else if (KubernetesJson.Serialize(new { existingEp.Subsets }) != KubernetesJson.Serialize(new { ep.Subsets }))
-            {
-                ep.Metadata.ResourceVersion = existingEp.Metadata.ResourceVersion;
-                await WriteAsync(() => client.CoreV1.ReplaceNamespacedEndpointsAsync(ep, ep.Metadata.Name, ns, cancellationToken: ct), endpoints.Upsert);
-            }
+        var ep = ServiceEndpoints.Endpoints(service, candidates);
+        var existingEp = endpoints.Get(ns, ep.Metadata.Name);
+        if (existingEp is null)
+        {
+            await WriteAsync(() => client.CoreV1.CreateNamespacedEndpointsAsync(ep, ns, cancellationToken: ct), endpoints.Upsert);
+        }
+        else if (KubernetesJson.Serialize(new { existingEp.Subsets }) != KubernetesJson.Serialize(new { ep.Subsets }))
+        {
+            ep.Metadata.ResourceVersion = existingEp.Metadata.ResourceVersion;
+            await WriteAsync(() => client.CoreV1.ReplaceNamespacedEndpointsAsync(ep, ep.Metadata.Name, ns, cancellationToken: ct), endpoints.Upsert);
         }
     }
 

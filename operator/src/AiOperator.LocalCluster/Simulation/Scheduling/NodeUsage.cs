@@ -34,7 +34,9 @@ internal sealed class NodeUsage
     }
 
     // Per node name, over the pods that still hold their resources (bound and not finished).
-    public static Dictionary<string, NodeUsage> ByNode(IEnumerable<V1Pod> pods)
+    public static Dictionary<string, NodeUsage> ByNode(IEnumerable<V1Pod> pods) => ByNode(pods, PodRequests.For);
+
+    public static Dictionary<string, NodeUsage> ByNode(IEnumerable<V1Pod> pods, Func<V1Pod, IReadOnlyDictionary<string, decimal>> requestsOf)
     {
         var byNode = new Dictionary<string, NodeUsage>(StringComparer.Ordinal);
         foreach (var pod in pods)
@@ -50,7 +52,7 @@ internal sealed class NodeUsage
                 byNode[pod.Spec.NodeName] = usage;
             }
 
-            usage.Add(PodRequests.For(pod));
+            usage.Add(requestsOf(pod));
         }
 
         return byNode;

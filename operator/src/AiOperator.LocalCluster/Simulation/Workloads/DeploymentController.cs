@@ -26,23 +26,18 @@ internal sealed class DeploymentController(
     {
         var setsByOwner = ControllerIndex.ByControllerUid(replicaSets.List());
         var livePods = LivePodsByController(pods.List());
-        foreach (var deployment in deployments.List())
+        await ConcurrentSyncs.ForEachAsync(deployments.List().Where(d => d.Metadata.DeletionTimestamp is null), async (deployment, token) =>
         {
-            if (deployment.Metadata.DeletionTimestamp is not null)
-            {
-                continue;
-            }
-
             try
             {
-                await ReconcileOneAsync(deployment, setsByOwner, livePods, ct);
+                await ReconcileOneAsync(deployment, setsByOwner, livePods, token);
             }
             catch (FormatException ex)
             {
                 // Invalid maxSurge/maxUnavailable: report it where the user looks, keep the rest going.
                 logger.LogWarning("{Namespace}/{Name}: {Error}", deployment.Metadata.NamespaceProperty, deployment.Metadata.Name, ex.Message);
             }
-        }
+        }, ct);
     }
 
     private async Task ReconcileOneAsync(V1Deployment deployment, Dictionary<string, List<V1ReplicaSet>> setsByOwner, Dictionary<string, Dictionary<string, int>> livePodsByNamespace, CancellationToken ct)
