@@ -112,7 +112,8 @@ internal sealed class SimulatedControlPlane : IAsyncDisposable, ApiServer.IPodPo
             _options.CrashLoopBackoffMax,
             Events("kubelet"),
             _time,
-            Logger<Kubelet.Kubelet>());
+            Logger<Kubelet.Kubelet>(),
+            pods);
         _kubelet = new Kubelet.Kubelet(pods, hostIps, context, _options.ShutdownGracePeriod);
 
         StartLoop("scheduler", scheduler.ReconcileAsync, pods, nodeInformer);
