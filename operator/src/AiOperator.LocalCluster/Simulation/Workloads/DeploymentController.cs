@@ -103,8 +103,12 @@ internal sealed class DeploymentController(
             }
         }
 
-        // After writes the status is computed from the ReplicaSets as they are now, as before.
-        await WriteStatusAsync(deployment, wrote ? Owned(deployment, ControllerIndex.ByControllerUid(replicaSets.List())) : owned, hash, ct);
+        // Status from the ReplicaSets as they are now, not as the pass began: the ReplicaSet controller
+        // writes their status meanwhile. After our own writes, from a fresh index (new ReplicaSets).
+        var current = wrote
+            ? Owned(deployment, ControllerIndex.ByControllerUid(replicaSets.List()))
+            : [.. owned.Select(rs => replicaSets.Get(ns, rs.Metadata.Name)).OfType<V1ReplicaSet>().Where(rs => rs.Metadata.DeletionTimestamp is null && owned.Any(o => o.Metadata.Uid == rs.Metadata.Uid))];
+        await WriteStatusAsync(deployment, current, hash, ct);
     }
 
     private async Task WriteStatusAsync(V1Deployment deployment, List<V1ReplicaSet> owned, string hash, CancellationToken ct)
