@@ -12,12 +12,33 @@ namespace AiOperator.Benchmarks.Operator;
 // simulated GPUs; measures time until all are Ready, the operator's API writes per object (from the
 // API server's request log) and the operator's peak RSS. The operator runs as its own process
 // (the real aiop-operator) so its memory is its own; cluster and operator share the machine's cores.
-// Usage: dotnet run -c Release --project tests/AiOperator.Benchmarks -- operator [count=1000]
+// The local cluster runs inside this benchmark process, so this process's own peak RSS and CPU time are
+// the cluster's side (plus the small cost of the benchmark's creates and Ready polls).
+// Usage: dotnet run -c Release --project tests/AiOperator.Benchmarks -- operator [count=1000] [--replicas 1]
 internal static class OperatorScaleScenario
 {
     public static async Task<int> RunAsync(string[] args)
     {
-        var count = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 1000;
+        var positional = new List<string>();
+        var replicas = 1;
+        for (var i = 0; i < args.Length; i++)
+        {
+            if (args[i] == "--replicas" && i + 1 < args.Length)
+            {
+                replicas = int.Parse(args[++i], CultureInfo.InvariantCulture);
+                if (replicas < 1)
+                {
+                    Console.Error.WriteLine("--replicas must be at least 1");
+                    return 2;
+                }
+            }
+            else
+            {
+                positional.Add(args[i]);
+            }
+        }
+
+        var count = positional.Count > 0 ? int.Parse(positional[0], CultureInfo.InvariantCulture) : 1000;
         // AIOP_BENCH_OPERATOR_DLL points at another build of the operator (e.g. a ReadyToRun publish).
         var operatorDll = Environment.GetEnvironmentVariable("AIOP_BENCH_OPERATOR_DLL") is { Length: > 0 } custom
             ? Path.GetFullPath(custom)
@@ -28,7 +49,8 @@ internal static class OperatorScaleScenario
             return 2;
         }
 
-        var nodes = (count + 7) / 8;
+        // One GPU per pod, eight GPUs per node: exactly enough nodes for every pod.
+        var nodes = ((count * replicas) + 7) / 8;
         await using var cluster = await global::AiOperator.LocalCluster.LocalCluster.StartAsync(new LocalClusterOptions
         {
             NodePools = [new NodePool { NamePrefix = "gpu-h100", Count = nodes, Gpus = 8, GpuProduct = "NVIDIA-H100-80GB-HBM3" }],
@@ -67,12 +89,14 @@ internal static class OperatorScaleScenario
         try
         {
             using var generic = new GenericClient(client, GroupVersion.Group, GroupVersion.Version, ModelDeployment.Plural, disposeClient: false);
-            Console.WriteLine($"operator scale scenario: {count} ModelDeployments x 1 GPU pod on {nodes} simulated 8-GPU nodes, {Environment.ProcessorCount} cores");
+            Console.WriteLine($"operator scale scenario: {count} ModelDeployments x {replicas} GPU pod(s) on {nodes} simulated 8-GPU nodes, {Environment.ProcessorCount} cores");
             Console.WriteLine($"operator environment: {string.Join(' ', runtimeSettings.Select(s => $"{s.Name}={s.Value}"))}");
 
+            var loadAtStart = LoadAverage();
+            var clusterCpuAtStart = CpuSeconds(Environment.ProcessId);
             var clock = Stopwatch.StartNew();
             await Parallel.ForEachAsync(Enumerable.Range(0, count), new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (i, ct) =>
-                await generic.CreateNamespacedAsync(New(i), "bench", ct));
+                await generic.CreateNamespacedAsync(New(i, replicas), "bench", ct));
             var applied = clock.Elapsed;
 
             var ready = 0;
@@ -90,7 +114,9 @@ internal static class OperatorScaleScenario
                     return 1;
                 }
 
-                await Task.Delay(250);
+                // Once a second: each poll decodes every ModelDeployment in this process, the one whose
+                // CPU time is reported as the cluster's (every 250 ms it was about a tenth of it).
+                await Task.Delay(1000);
                 var list = await client.CustomObjects.ListNamespacedCustomObjectAsync<ModelDeploymentList>(GroupVersion.Group, GroupVersion.Version, "bench", ModelDeployment.Plural);
                 ready = list.Items.Count(m => m.Status?.Phase == ModelDeploymentPhase.Ready);
             }
@@ -102,6 +128,7 @@ internal static class OperatorScaleScenario
             Console.WriteLine("| figure | value |");
             Console.WriteLine("|---|---|");
             Console.WriteLine($"| ModelDeployments | {count} |");
+            Console.WriteLine($"| GPU pods per ModelDeployment | {replicas} |");
             Console.WriteLine($"| all applied after | {applied.TotalSeconds:0.0} s |");
             Console.WriteLine($"| all Ready after (from first apply) | {allReady.TotalSeconds:0.0} s |");
             Console.WriteLine($"| operator API writes per object | {(double)writes.Count / count:0.00} |");
@@ -115,6 +142,19 @@ internal static class OperatorScaleScenario
             Console.WriteLine($"| operator CPU time (user + system) | {CpuSeconds(op.Id):0.0} s |");
             Console.WriteLine($"| operator peak RSS (VmHWM) | {peakRss} MB |");
             Console.WriteLine($"| operator RSS now: anonymous / file-backed | {StatusMegabytes(op.Id, "RssAnon:")} MB / {StatusMegabytes(op.Id, "RssFile:")} MB |");
+            var self = Environment.ProcessId;
+            Console.WriteLine($"| local cluster process CPU time from first create to all Ready | {CpuSeconds(self) - clusterCpuAtStart:0.0} s |");
+            Console.WriteLine($"| local cluster process peak RSS (VmHWM) | {PeakRssMegabytes(self)} MB |");
+            Console.WriteLine($"| local cluster managed heap after convergence | {GC.GetGCMemoryInfo().HeapSizeBytes / (1024.0 * 1024):0} MB |");
+            Console.WriteLine($"| load average (1, 5, 15 min) at first create / at the end | {loadAtStart} / {LoadAverage()} |");
+            // Everything the API server answered, by client: what the simulated control plane costs it.
+            var all = cluster.ApiServer.Requests.Snapshot();
+            Console.WriteLine($"| API requests answered, all clients | {all.Count} |");
+            foreach (var group in all.GroupBy(r => $"{r.UserAgent.Split('/')[0]} {r.Verb} {r.Resource}{(r.Subresource.Length > 0 ? "/" + r.Subresource : "")}").OrderByDescending(g => g.Count()).Take(15))
+            {
+                Console.WriteLine($"| - {group.Key} | {group.Count()} |");
+            }
+
             if (Environment.GetEnvironmentVariable("AIOP_BENCH_MAPPINGS") == "1")
             {
                 PrintLargestMappings(op.Id);
@@ -139,14 +179,14 @@ internal static class OperatorScaleScenario
         }
     }
 
-    private static ModelDeployment New(int i) => new()
+    private static ModelDeployment New(int i, int replicas) => new()
     {
         Metadata = new V1ObjectMeta { Name = $"model-{i:0000}", NamespaceProperty = "bench" },
         Spec = new ModelDeploymentSpec
         {
             Model = new ModelSource { Name = "resnet18", Version = "1", Uri = $"pvc://models/m{i}/model.onnx" },
             Resources = new ResourcesSpec { Gpu = new GpuSpec { Count = 1 } },
-            Replicas = 1,
+            Replicas = replicas,
         },
     };
 
@@ -224,6 +264,8 @@ internal static class OperatorScaleScenario
         var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
         return (long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)) / 100.0;
     }
+
+    private static string LoadAverage() => string.Join(", ", File.ReadAllText("/proc/loadavg").Split(' ').Take(3));
 
     private static string PeakRssMegabytes(int pid) => StatusMegabytes(pid, "VmHWM:");
 

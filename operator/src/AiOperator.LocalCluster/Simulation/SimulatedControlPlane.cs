@@ -112,7 +112,8 @@ internal sealed class SimulatedControlPlane : IAsyncDisposable, ApiServer.IPodPo
             _options.CrashLoopBackoffMax,
             Events("kubelet"),
             _time,
-            Logger<Kubelet.Kubelet>());
+            Logger<Kubelet.Kubelet>(),
+            pods);
         _kubelet = new Kubelet.Kubelet(pods, hostIps, context, _options.ShutdownGracePeriod);
 
         StartLoop("scheduler", scheduler.ReconcileAsync, pods, nodeInformer);
@@ -121,7 +122,8 @@ internal sealed class SimulatedControlPlane : IAsyncDisposable, ApiServer.IPodPo
         StartLoop("job-controller", jobController.ReconcileAsync, jobs, pods);
         StartLoop("endpointslice-controller", endpointsController.ReconcileAsync, services, pods, slices, endpoints);
         StartLoop("service-ip-allocator", addresses.ReconcileAsync, services);
-        StartLoop("kube-proxy", _proxy.ReconcileAsync, services, slices);
+        // Backends are read from the slices per connection, so only Service changes need a pass.
+        StartLoop("kube-proxy", _proxy.ReconcileAsync, services);
         StartLoop("kubelet", _kubelet.ReconcileAsync, pods);
 
         await Task.WhenAll(all.Select(i => i.Synced)).WaitAsync(TimeSpan.FromSeconds(30), _time, ct);

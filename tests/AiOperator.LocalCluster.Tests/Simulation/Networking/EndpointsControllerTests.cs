@@ -37,6 +37,27 @@ public sealed class EndpointsControllerTests
         Assert.Equal("slow", after.Endpoints.Single().TargetRef.Name);
     }
 
+    [Fact]
+    public async Task A_slice_removed_by_someone_else_comes_back_though_no_pod_changed()
+    {
+        await using var cluster = await TestCluster.StartAsync();
+        var ns = await cluster.NamespaceAsync("endpoints");
+        var client = cluster.Client;
+        await client.CoreV1.CreateNamespacedServiceAsync(new V1Service
+        {
+            Metadata = new V1ObjectMeta { Name = "web" },
+            Spec = new V1ServiceSpec { Selector = new Dictionary<string, string> { ["app"] = "web" }, Ports = [new V1ServicePort { Name = "http", Port = 80, TargetPort = 8080 }] },
+        }, ns);
+        await client.CoreV1.CreateNamespacedPodAsync(Pod("fast", "50ms"), ns);
+        var ready = await SliceAsync(client, ns, s => s.Endpoints?.Count(e => e.Conditions.Ready == true) == 1, "one ready");
+
+        // The controller remembers the Service as up to date; the slice's deletion must still count as a change.
+        await client.DiscoveryV1.DeleteNamespacedEndpointSliceAsync(ready.Metadata.Name, ns);
+
+        var back = await SliceAsync(client, ns, s => s.Metadata.Uid != ready.Metadata.Uid && s.Endpoints?.Count(e => e.Conditions.Ready == true) == 1, "slice recreated");
+        Assert.Equal(ready.Metadata.Name, back.Metadata.Name);
+    }
+
     private static V1Pod Pod(string name, string readyAfter) => new()
     {
         Metadata = new V1ObjectMeta

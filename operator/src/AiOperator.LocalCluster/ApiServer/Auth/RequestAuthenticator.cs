@@ -46,7 +46,7 @@ internal sealed class RequestAuthenticator(ObjectStore store, ServiceAccountToke
         {
             lock (store.Gate)
             {
-                if (store.Get(ServiceAccountsStoreKey, claims.Namespace, claims.Name) is { } account && account.Object.Uid() == claims.Uid)
+                if (store.Get(ServiceAccountsStoreKey, claims.Namespace, claims.Name) is { } account && account.Uid == claims.Uid)
                 {
                     return (UserInfo.ServiceAccount(claims.Namespace, claims.Name), claims.Uid);
                 }

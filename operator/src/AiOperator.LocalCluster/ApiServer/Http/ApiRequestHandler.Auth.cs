@@ -61,7 +61,7 @@ internal sealed partial class ApiRequestHandler
 
         var lifetime = TimeSpan.FromSeconds(Math.Min(seconds, MaxTokenLifetime.TotalSeconds));
         var account = _registry.Get(_catalog.FindByStoreKey("/serviceaccounts")!, info.Namespace, info.Name);
-        var (token, expires) = _tokens.Issue(info.Namespace, info.Name, account.Object.Uid(), lifetime);
+        var (token, expires) = _tokens.Issue(info.Namespace, info.Name, account.Uid, lifetime);
         spec["expirationSeconds"] = (long)lifetime.TotalSeconds;
         spec["audiences"] ??= new JsonArray(TokenAudience);
         var answer = new JsonObject

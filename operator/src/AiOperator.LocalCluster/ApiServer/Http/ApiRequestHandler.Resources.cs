@@ -417,7 +417,7 @@ internal sealed partial class ApiRequestHandler
         var fields = FieldSelector.Parse(QueryParameters.String(ctx.Request.Query, "fieldSelector"), type.StoreKey);
         if (labels.IsEmpty && fields.IsEmpty)
         {
-            return static _ => true;
+            return ObjectStore.Everything;
         }
 
         return obj => fields.Matches(obj) && labels.Matches(obj.Labels());

@@ -28,12 +28,12 @@ internal static class Responses
     // Objects are stored with the apiVersion they were written in; other served versions relabel them.
     public static byte[] Bytes(ResourceType type, StoredObject stored)
     {
-        if (JsonTree.AsString(stored.Object["apiVersion"]) == type.ApiVersion)
+        if (stored.ApiVersion == type.ApiVersion)
         {
             return stored.Json;
         }
 
-        var copy = (JsonObject)stored.Object.DeepClone();
+        var copy = stored.MutableCopy();
         copy["apiVersion"] = type.ApiVersion;
         return JsonTree.ToBytes(copy);
     }
@@ -78,10 +78,10 @@ internal static class Responses
         ["status"] = "Success",
         ["details"] = new JsonObject
         {
-            ["name"] = stored.Object.Name(),
+            ["name"] = stored.Ref.Name,
             ["group"] = type.Group,
             ["kind"] = type.Plural,
-            ["uid"] = stored.Object.Uid(),
+            ["uid"] = stored.Uid,
         },
     };
 

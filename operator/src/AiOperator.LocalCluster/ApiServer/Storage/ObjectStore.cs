@@ -23,6 +23,9 @@ internal sealed class ObjectStore
     private long _compactedRv;
     private DurableLog? _durable;
 
+    // The filter of a list or watch without selectors: recognised so that no object's tree is parsed for it.
+    public static readonly Func<JsonObject, bool> Everything = static _ => true;
+
     public ObjectStore(int historySize, int watchCapacity)
     {
         _history = new HistoryEntry?[Math.Max(16, historySize)];
@@ -177,7 +180,7 @@ internal sealed class ObjectStore
                     continue;
                 }
 
-                if (!filter(stored.Object))
+                if (!ReferenceEquals(filter, Everything) && !filter(stored.Object))
                 {
                     continue;
                 }
@@ -257,7 +260,7 @@ internal sealed class ObjectStore
 
         Unindex(current);
         var rv = ++_rv;
-        var final = (JsonObject)current.Object.DeepClone();
+        var final = current.MutableCopy();
         final.Metadata()["resourceVersion"] = rv.ToString(CultureInfo.InvariantCulture);
         JsonTree.Freeze(final);
         var stored = new StoredObject(reference, final, JsonTree.ToBytes(final), rv);
@@ -277,7 +280,7 @@ internal sealed class ObjectStore
             {
                 foreach (var stored in Enumerate(storeKey, ns))
                 {
-                    if (filter(stored.Object))
+                    if (ReferenceEquals(filter, Everything) || filter(stored.Object))
                     {
                         backlog.Add(new WatchItem("ADDED", stored));
                     }
@@ -425,20 +428,13 @@ internal sealed class ObjectStore
 
     private void Index(StoredObject stored)
     {
-        var uid = stored.Object.Uid();
-        if (uid.Length > 0)
+        if (stored.Uid.Length > 0)
         {
-            _byUid[uid] = stored.Ref;
+            _byUid[stored.Uid] = stored.Ref;
         }
 
-        foreach (var owner in stored.Object.Obj("metadata").Arr("ownerReferences") ?? [])
+        foreach (var ownerUid in stored.OwnerUids)
         {
-            var ownerUid = owner.Str("uid");
-            if (ownerUid is null)
-            {
-                continue;
-            }
-
             if (!_dependents.TryGetValue(ownerUid, out var set))
             {
                 set = [];
@@ -451,11 +447,10 @@ internal sealed class ObjectStore
 
     private void Unindex(StoredObject stored)
     {
-        _byUid.Remove(stored.Object.Uid());
-        foreach (var owner in stored.Object.Obj("metadata").Arr("ownerReferences") ?? [])
+        _byUid.Remove(stored.Uid);
+        foreach (var ownerUid in stored.OwnerUids)
         {
-            var ownerUid = owner.Str("uid");
-            if (ownerUid is not null && _dependents.TryGetValue(ownerUid, out var set))
+            if (_dependents.TryGetValue(ownerUid, out var set))
             {
                 set.Remove(stored.Ref);
                 if (set.Count == 0)

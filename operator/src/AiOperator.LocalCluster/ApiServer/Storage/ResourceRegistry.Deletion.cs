@@ -96,13 +96,13 @@ internal sealed partial class ResourceRegistry
     // The object really goes away: DELETED event, then the garbage collector's follow-ups.
     private void RemoveFinal(StoredObject current)
     {
-        if (_podGraceTimers.Remove(current.Object.Uid(), out var timer))
+        if (_podGraceTimers.Remove(current.Uid, out var timer))
         {
             timer.Dispose();
         }
 
         var removed = _store.Remove(current);
-        var uid = removed.Object.Uid();
+        var uid = removed.Uid;
 
         // Background propagation: dependents go after their owner, unless another owner still lives.
         foreach (var dependent in _store.DependentsOf(uid))
@@ -149,7 +149,7 @@ internal sealed partial class ResourceRegistry
     // The foregroundDeletion finalizer comes off once no dependent with blockOwnerDeletion remains.
     private StoredObject? CheckForeground(StoredObject owner)
     {
-        var uid = owner.Object.Uid();
+        var uid = owner.Uid;
         var blocking = _store.DependentsOf(uid).Any(d => _store.Get(d) is { } child
             && (child.Object.Obj("metadata").Arr("ownerReferences") ?? []).Any(o => o.Str("uid") == uid && JsonTree.IsTrue(o?["blockOwnerDeletion"])));
         if (blocking)
@@ -157,7 +157,7 @@ internal sealed partial class ResourceRegistry
             return owner;
         }
 
-        var next = (JsonObject)owner.Object.DeepClone();
+        var next = owner.MutableCopy();
         var remaining = next.Finalizers().Where(f => f != ForegroundFinalizer).ToList();
         next.Metadata()["finalizers"] = new JsonArray(remaining.Select(f => (JsonNode)JsonValue.Create(f)!).ToArray());
         if (remaining.Count == 0)
@@ -184,7 +184,7 @@ internal sealed partial class ResourceRegistry
 
     private void RemoveOwnerReference(StoredObject child, string ownerUid)
     {
-        var next = (JsonObject)child.Object.DeepClone();
+        var next = child.MutableCopy();
         var owners = next.Metadata().Arr("ownerReferences");
         if (owners is null)
         {
@@ -210,7 +210,7 @@ internal sealed partial class ResourceRegistry
         var stored = current;
         if (current.Object.Obj("metadata")?["deletionTimestamp"] is null)
         {
-            var next = (JsonObject)current.Object.DeepClone();
+            var next = current.MutableCopy();
             next.Metadata()["deletionTimestamp"] = JsonTree.Rfc3339(_time.GetUtcNow());
             next.Metadata()["deletionGracePeriodSeconds"] = 0;
             next.EnsureObj("status")["phase"] = "Terminating";
@@ -267,7 +267,7 @@ internal sealed partial class ResourceRegistry
 
     private void SchedulePodRemoval(StoredObject pod, TimeSpan grace)
     {
-        var uid = pod.Object.Uid();
+        var uid = pod.Uid;
         if (_podGraceTimers.Remove(uid, out var previous))
         {
             previous.Dispose();
@@ -283,7 +283,7 @@ internal sealed partial class ResourceRegistry
         lock (_store.Gate)
         {
             var pod = _store.Get(reference);
-            if (pod is null || pod.Object.Uid() != uid || pod.Object.Obj("metadata")?["deletionTimestamp"] is null)
+            if (pod is null || pod.Uid != uid || pod.Object.Obj("metadata")?["deletionTimestamp"] is null)
             {
                 return;
             }

@@ -61,7 +61,7 @@ internal sealed partial class ResourceRegistry : IDisposable
         {
             foreach (var crd in _store.Enumerate(CrdStoreKey, null).ToList())
             {
-                var (types, errors) = CrdReader.Read((JsonObject)crd.Object.DeepClone());
+                var (types, errors) = CrdReader.Read(crd.MutableCopy());
                 if (errors.Count == 0)
                 {
                     _catalog.SetCustom(crd.Ref.Name, types);
@@ -107,7 +107,7 @@ internal sealed partial class ResourceRegistry : IDisposable
         lock (_store.Gate)
         {
             var existing = _store.Get(type.StoreKey, ns, name) ?? throw ApiErrors.NotFound(type.Group, type.Plural, name);
-            var patched = patch((JsonObject)existing.Object.DeepClone());
+            var patched = patch(existing.MutableCopy());
             var patchedRv = patched.Obj("metadata").Str("resourceVersion");
             if (!string.IsNullOrEmpty(patchedRv) && patchedRv != existing.ResourceVersion.ToString(CultureInfo.InvariantCulture))
             {
@@ -146,9 +146,9 @@ internal sealed partial class ResourceRegistry : IDisposable
         lock (_store.Gate)
         {
             var existing = _store.Get(type.StoreKey, ns, name) ?? throw ApiErrors.NotFound(type.Group, type.Plural, name);
-            if (request.PreconditionUid is { } uid && uid != existing.Object.Uid())
+            if (request.PreconditionUid is { } uid && uid != existing.Uid)
             {
-                throw ApiErrors.Conflict(type.Group, type.Plural, name, $"Precondition failed: UID in precondition: {uid}, UID in object meta: {existing.Object.Uid()}");
+                throw ApiErrors.Conflict(type.Group, type.Plural, name, $"Precondition failed: UID in precondition: {uid}, UID in object meta: {existing.Uid}");
             }
 
             if (request.PreconditionResourceVersion is { } rv && rv != existing.ResourceVersion.ToString(CultureInfo.InvariantCulture))

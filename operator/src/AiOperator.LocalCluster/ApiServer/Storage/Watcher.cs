@@ -32,8 +32,10 @@ internal sealed class Watcher
 
     public bool Closed { get; private set; }
 
-    public bool Matches(JsonObject obj) =>
-        (Namespace is null || (AiOperator.LocalCluster.ApiServer.Json.JsonTree.AsString(obj["metadata"]?["namespace"]) ?? "") == Namespace) && _filter(obj);
+    // Namespace from the stored reference and no tree for a watch without selectors: most watches
+    // (informers) have none, and a tree parsed per event per watcher is what the store avoids keeping.
+    public bool Matches(StoredObject stored) =>
+        (Namespace is null || stored.Ref.Namespace == Namespace) && (ReferenceEquals(_filter, ObjectStore.Everything) || _filter(stored.Object));
 
     // Selector transitions become ADDED/DELETED, like the watch cache does for filtered watches.
     public void Deliver(HistoryEntry entry)
@@ -43,11 +45,11 @@ internal sealed class Watcher
             return;
         }
 
-        var now = Matches(entry.Object.Object);
+        var now = Matches(entry.Object);
         string? type = entry.Type;
         if (entry.Type == "MODIFIED" && entry.Previous is not null)
         {
-            var before = Matches(entry.Previous.Object);
+            var before = Matches(entry.Previous);
             type = (before, now) switch
             {
                 (true, true) => "MODIFIED",

@@ -9,8 +9,32 @@ namespace AiOperator.LocalCluster.Simulation.Informers;
 // RetryOnConflict. Returns the written pod, or null when the pod is gone or nothing changed.
 internal static class PodStatusUpdater
 {
-    public static async Task<V1Pod?> UpdateAsync(IKubernetes client, string ns, string name, Func<V1Pod, bool> mutate, CancellationToken ct)
+    // cached: the caller's informer copy, tried first as the base of the write (as the kubelet writes from
+    // its own pod cache): a write based on it succeeds only if its resourceVersion is still current, i.e.
+    // it is what a GET would return. A 409, a missing copy, or "nothing to change" on the copy (the server
+    // may have moved on) falls back to reading the pod.
+    public static async Task<V1Pod?> UpdateAsync(IKubernetes client, string ns, string name, Func<V1Pod, bool> mutate, CancellationToken ct, V1Pod? cached = null)
     {
+        if (cached is not null)
+        {
+            var copy = KubernetesJson.Deserialize<V1Pod>(KubernetesJson.Serialize(cached));
+            if (mutate(copy))
+            {
+                try
+                {
+                    return await client.CoreV1.ReplaceNamespacedPodStatusAsync(copy, name, ns, cancellationToken: ct);
+                }
+                catch (HttpOperationException ex) when (ex.Response.StatusCode == HttpStatusCode.Conflict)
+                {
+                    // The copy was behind: read and retry below.
+                }
+                catch (HttpOperationException ex) when (ex.Response.StatusCode == HttpStatusCode.NotFound)
+                {
+                    return null;
+                }
+            }
+        }
+
         for (var attempt = 0; ; attempt++)
         {
             V1Pod pod;

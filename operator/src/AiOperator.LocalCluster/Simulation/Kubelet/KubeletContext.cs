@@ -16,4 +16,5 @@ internal sealed record KubeletContext(
     TimeSpan BackoffMax,
     EventRecorder Events,
     TimeProvider Time,
-    ILogger Logger);
+    ILogger Logger,
+    Informer<k8s.Models.V1Pod, k8s.Models.V1PodList>? Pods = null);

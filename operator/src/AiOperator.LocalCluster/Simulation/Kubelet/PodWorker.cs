@@ -194,7 +194,7 @@ internal sealed class PodWorker(V1Pod pod, string hostIp, KubeletContext context
 
         try
         {
-            await PodStatusUpdater.UpdateAsync(context.Client, pod.Metadata.NamespaceProperty, pod.Metadata.Name, current =>
+            var written = await PodStatusUpdater.UpdateAsync(context.Client, pod.Metadata.NamespaceProperty, pod.Metadata.Name, current =>
             {
                 if (current.Metadata.Uid != Uid)
                 {
@@ -210,7 +210,13 @@ internal sealed class PodWorker(V1Pod pod, string hostIp, KubeletContext context
 
                 current.Status = status;
                 return true;
-            }, CancellationToken.None);
+            }, CancellationToken.None, context.Pods?.Get(pod.Metadata.NamespaceProperty, pod.Metadata.Name));
+            if (written is not null)
+            {
+                // The next status write starts from what this one stored, not from a copy the watch has not updated yet.
+                context.Pods?.Upsert(written);
+            }
+
             return true;
         }
         catch (HttpOperationException ex)

@@ -17,40 +17,78 @@ internal sealed class EndpointsController(
     Informer<V1Endpoints, V1EndpointsList> endpoints,
     ILogger logger)
 {
+    // Per Service, the resourceVersions (its own, its slice's, its Endpoints', its candidate pods') at
+    // which both were last found up to date: a pass skips a Service none of them changed for, instead of
+    // rebuilding and serializing a thousand slices after each pod change.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> _upToDate = new(StringComparer.Ordinal);
+
     public async Task ReconcileAsync(CancellationToken ct)
     {
-        var allPods = pods.List();
-        foreach (var service in services.List())
+        var index = new PodLabelIndex(pods.List());
+        var selecting = services.List().Where(s => s.Spec?.Selector is { Count: > 0 } && s.Metadata.DeletionTimestamp is null).ToList();
+        await ConcurrentSyncs.ForEachAsync(selecting, (service, token) => SyncAsync(service, index, token), ct);
+        var live = selecting.Select(s => $"{s.Metadata.NamespaceProperty}/{s.Metadata.Name}").ToHashSet(StringComparer.Ordinal);
+        foreach (var gone in _upToDate.Keys.Where(k => !live.Contains(k)).ToList())
         {
-            if (service.Spec?.Selector is not { Count: > 0 } || service.Metadata.DeletionTimestamp is not null)
-            {
-                continue;
-            }
+            _upToDate.TryRemove(gone, out _);
+        }
+    }
 
-            var ns = service.Metadata.NamespaceProperty;
-            var slice = ServiceEndpoints.Slice(service, allPods);
-            var existingSlice = slices.Get(ns, slice.Metadata.Name);
-            if (existingSlice is null)
-            {
-                await WriteAsync(() => client.DiscoveryV1.CreateNamespacedEndpointSliceAsync(slice, ns, cancellationToken: ct), slices.Upsert);
-            }
-            else if (Shape(existingSlice) != Shape(slice))
-            {
-                slice.Metadata.ResourceVersion = existingSlice.Metadata.ResourceVersion;
-                await WriteAsync(() => client.DiscoveryV1.ReplaceNamespacedEndpointSliceAsync(slice, slice.Metadata.Name, ns, cancellationToken: ct), slices.Upsert);
-            }
+    private async ValueTask SyncAsync(V1Service service, PodLabelIndex index, CancellationToken ct)
+    {
+        var ns = service.Metadata.NamespaceProperty;
+        var candidates = index.Candidates(ns, service.Spec.Selector);
+        var key = $"{ns}/{service.Metadata.Name}";
+        var signature = string.Join(
+            ',',
+            [
+                service.Metadata.Uid, service.Metadata.ResourceVersion,
+                slices.Get(ns, ServiceEndpoints.SliceName(service))?.Metadata.ResourceVersion,
+                endpoints.Get(ns, service.Metadata.Name)?.Metadata.ResourceVersion,
+                .. candidates.Select(p => $"{p.Metadata.Uid}:{p.Metadata.ResourceVersion}"),
+            ]);
+        if (_upToDate.TryGetValue(key, out var last) && last == signature)
+        {
+            return;
+        }
 
-            var ep = ServiceEndpoints.Endpoints(service, allPods);
-            var existingEp = endpoints.Get(ns, ep.Metadata.Name);
-            if (existingEp is null)
-            {
-                await WriteAsync(() => client.CoreV1.CreateNamespacedEndpointsAsync(ep, ns, cancellationToken: ct), endpoints.Upsert);
-            }
-            else if (KubernetesJson.Serialize(new { existingEp.Subsets }) != KubernetesJson.Serialize(new { ep.Subsets }))
-            {
-                ep.Metadata.ResourceVersion = existingEp.Metadata.ResourceVersion;
-                await WriteAsync(() => client.CoreV1.ReplaceNamespacedEndpointsAsync(ep, ep.Metadata.Name, ns, cancellationToken: ct), endpoints.Upsert);
-            }
+        var wrote = false;
+        var slice = ServiceEndpoints.Slice(service, candidates);
+        var existingSlice = slices.Get(ns, slice.Metadata.Name);
+        if (existingSlice is null)
+        {
+            wrote = true;
+            await WriteAsync(() => client.DiscoveryV1.CreateNamespacedEndpointSliceAsync(slice, ns, cancellationToken: ct), slices.Upsert);
+        }
+        else if (Shape(existingSlice) != Shape(slice))
+        {
+            wrote = true;
+            slice.Metadata.ResourceVersion = existingSlice.Metadata.ResourceVersion;
+            await WriteAsync(() => client.DiscoveryV1.ReplaceNamespacedEndpointSliceAsync(slice, slice.Metadata.Name, ns, cancellationToken: ct), slices.Upsert);
+        }
+
+        var ep = ServiceEndpoints.Endpoints(service, candidates);
+        var existingEp = endpoints.Get(ns, ep.Metadata.Name);
+        if (existingEp is null)
+        {
+            wrote = true;
+            await WriteAsync(() => client.CoreV1.CreateNamespacedEndpointsAsync(ep, ns, cancellationToken: ct), endpoints.Upsert);
+        }
+        else if (KubernetesJson.Serialize(new { existingEp.Subsets }) != KubernetesJson.Serialize(new { ep.Subsets }))
+        {
+            wrote = true;
+            ep.Metadata.ResourceVersion = existingEp.Metadata.ResourceVersion;
+            await WriteAsync(() => client.CoreV1.ReplaceNamespacedEndpointsAsync(ep, ep.Metadata.Name, ns, cancellationToken: ct), endpoints.Upsert);
+        }
+
+        // Recorded only when nothing had to be written: after a write the next pass checks the result.
+        if (wrote)
+        {
+            _upToDate.TryRemove(key, out _);
+        }
+        else
+        {
+            _upToDate[key] = signature;
         }
     }
 

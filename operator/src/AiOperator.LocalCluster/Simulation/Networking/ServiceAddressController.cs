@@ -20,6 +20,7 @@ internal sealed class ServiceAddressController(
     public async Task ReconcileAsync(CancellationToken ct)
     {
         var live = new HashSet<string>(StringComparer.Ordinal);
+        var toWrite = new List<(V1Service Service, IPAddress Address)>();
         foreach (var service in services.List())
         {
             var key = $"{service.Metadata.NamespaceProperty}/{service.Metadata.Name}/{service.Metadata.Uid}";
@@ -43,10 +44,17 @@ internal sealed class ServiceAddressController(
 
             var address = _assigned.TryGetValue(key, out var pending) ? pending : pool.Allocate();
             _assigned[key] = address;
+            toWrite.Add((service, address));
+        }
+
+        // Addresses are chosen above, one at a time; only the writes run side by side.
+        await Informers.ConcurrentSyncs.ForEachAsync(toWrite, async (item, token) =>
+        {
+            var (service, address) = item;
             var patch = new V1Patch($"{{\"spec\":{{\"clusterIP\":\"{address}\",\"clusterIPs\":[\"{address}\"]}}}}", V1Patch.PatchType.MergePatch);
             try
             {
-                var written = await client.CoreV1.PatchNamespacedServiceAsync(patch, service.Metadata.Name, service.Metadata.NamespaceProperty, cancellationToken: ct);
+                var written = await client.CoreV1.PatchNamespacedServiceAsync(patch, service.Metadata.Name, service.Metadata.NamespaceProperty, cancellationToken: token);
                 services.Upsert(written);
                 logger.LogInformation("service {Namespace}/{Name} got clusterIP {Address}", service.Metadata.NamespaceProperty, service.Metadata.Name, address);
             }
@@ -54,7 +62,7 @@ internal sealed class ServiceAddressController(
             {
                 logger.LogWarning("could not set clusterIP of {Namespace}/{Name}: {Status}", service.Metadata.NamespaceProperty, service.Metadata.Name, ex.Response.StatusCode);
             }
-        }
+        }, ct);
 
         foreach (var gone in _assigned.Keys.Where(k => !live.Contains(k)).ToList())
         {

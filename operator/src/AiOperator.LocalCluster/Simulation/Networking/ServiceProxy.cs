@@ -19,11 +19,26 @@ internal sealed class ServiceProxy(
     private readonly ConcurrentDictionary<string, ServiceListener> _listeners = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _stopping = new();
 
+    // Listener keys per Service at the resourceVersion they were opened for: a pass skips unchanged
+    // Services instead of re-deriving every key of a thousand Services after each change of one.
+    private readonly Dictionary<string, (string? ResourceVersion, List<string> Keys)> _opened = new(StringComparer.Ordinal);
+
     public Task ReconcileAsync(CancellationToken ct)
     {
         var wanted = new HashSet<string>(StringComparer.Ordinal);
+        var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var service in services.List())
         {
+            var serviceKey = $"{service.Metadata.NamespaceProperty}/{service.Metadata.Name}";
+            seen.Add(serviceKey);
+            if (_opened.TryGetValue(serviceKey, out var opened) && opened.ResourceVersion == service.Metadata.ResourceVersion)
+            {
+                wanted.UnionWith(opened.Keys);
+                continue;
+            }
+
+            var keys = new List<string>();
+            var complete = true;
             if (!IPAddress.TryParse(service.Spec?.ClusterIP, out var ip) || ip.GetAddressBytes() is not [127, _, _, _])
             {
                 continue;
@@ -38,6 +53,7 @@ internal sealed class ServiceProxy(
 
                 var key = $"{service.Metadata.NamespaceProperty}/{service.Metadata.Name}/{ip}:{port.Port}";
                 wanted.Add(key);
+                keys.Add(key);
                 if (_listeners.ContainsKey(key))
                 {
                     continue;
@@ -58,9 +74,26 @@ internal sealed class ServiceProxy(
                         failed.Dispose();
                     }
 
+                    complete = false;
+
                     logger.LogWarning("cannot listen on {Address}:{Port} for {Namespace}/{Name}: {Error}", ip, port.Port, service.Metadata.NamespaceProperty, service.Metadata.Name, ex.Message);
                 }
             }
+
+            // A listener that failed is tried again on the next pass.
+            if (complete)
+            {
+                _opened[serviceKey] = (service.Metadata.ResourceVersion, keys);
+            }
+            else
+            {
+                _opened.Remove(serviceKey);
+            }
+        }
+
+        foreach (var gone in _opened.Keys.Where(k => !seen.Contains(k)).ToList())
+        {
+            _opened.Remove(gone);
         }
 
         foreach (var key in _listeners.Keys.Where(k => !wanted.Contains(k)).ToList())

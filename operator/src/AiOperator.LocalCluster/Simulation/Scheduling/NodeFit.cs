@@ -6,7 +6,10 @@ namespace AiOperator.LocalCluster.Simulation.Scheduling;
 // profile's order) decides the node's reasons; NodeResourcesFit reports every short resource.
 internal static class NodeFit
 {
-    public static IReadOnlyList<string> Reasons(V1Pod pod, V1Node node, IEnumerable<V1Pod> podsOnNode)
+    public static IReadOnlyList<string> Reasons(V1Pod pod, V1Node node, IEnumerable<V1Pod> podsOnNode) =>
+        Reasons(pod, PodRequests.For(pod), node, NodeUsage.Of(podsOnNode));
+
+    public static IReadOnlyList<string> Reasons(V1Pod pod, IReadOnlyDictionary<string, decimal> podRequests, V1Node node, NodeUsage usage)
     {
         if (node.Spec?.Unschedulable == true
             && !(pod.Spec?.Tolerations ?? []).Any(t => Tolerations.Tolerates(t, new V1Taint { Key = "node.kubernetes.io/unschedulable", Effect = "NoSchedule" })))
@@ -25,30 +28,22 @@ internal static class NodeFit
             return ["node(s) didn't match Pod's node affinity/selector"];
         }
 
-        return InsufficientResources(pod, node, podsOnNode);
+        return InsufficientResources(podRequests, node, usage);
     }
 
-    public static IReadOnlyList<string> InsufficientResources(V1Pod pod, V1Node node, IEnumerable<V1Pod> podsOnNode)
+    public static IReadOnlyList<string> InsufficientResources(V1Pod pod, V1Node node, IEnumerable<V1Pod> podsOnNode) =>
+        InsufficientResources(PodRequests.For(pod), node, NodeUsage.Of(podsOnNode));
+
+    public static IReadOnlyList<string> InsufficientResources(IReadOnlyDictionary<string, decimal> podRequests, V1Node node, NodeUsage usage)
     {
         var allocatable = node.Status?.Allocatable ?? new Dictionary<string, ResourceQuantity>();
-        var used = new Dictionary<string, decimal>(StringComparer.Ordinal);
-        var podCount = 0;
-        foreach (var other in podsOnNode)
-        {
-            podCount++;
-            foreach (var (name, amount) in PodRequests.For(other))
-            {
-                used[name] = used.GetValueOrDefault(name) + amount;
-            }
-        }
-
         var reasons = new List<string>();
-        if (allocatable.TryGetValue("pods", out var maxPods) && podCount + 1 > maxPods.ToDecimal())
+        if (allocatable.TryGetValue("pods", out var maxPods) && usage.PodCount + 1 > maxPods.ToDecimal())
         {
             reasons.Add("Too many pods");
         }
 
-        foreach (var (name, amount) in PodRequests.For(pod).OrderBy(r => r.Key, StringComparer.Ordinal))
+        foreach (var (name, amount) in podRequests.OrderBy(r => r.Key, StringComparer.Ordinal))
         {
             if (amount <= 0)
             {
@@ -56,7 +51,7 @@ internal static class NodeFit
             }
 
             var capacity = allocatable.TryGetValue(name, out var q) ? q.ToDecimal() : 0m;
-            if (used.GetValueOrDefault(name) + amount > capacity)
+            if (usage.Requested(name) + amount > capacity)
             {
                 reasons.Add($"Insufficient {name}");
             }

@@ -5,22 +5,23 @@ namespace AiOperator.LocalCluster.Simulation.Scheduling;
 // Filter then score, as pure functions of the pod, the nodes and the pods already bound.
 internal static class PlacementPolicy
 {
-    public static SchedulingDecision Decide(V1Pod pod, IReadOnlyList<V1Node> nodes, IReadOnlyList<V1Pod> boundPods)
-    {
-        var byNode = boundPods
-            .Where(p => !string.IsNullOrEmpty(p.Spec?.NodeName) && p.Status?.Phase is not ("Succeeded" or "Failed"))
-            .GroupBy(p => p.Spec.NodeName, StringComparer.Ordinal)
-            .ToDictionary(g => g.Key, g => g.ToList(), StringComparer.Ordinal);
+    public static SchedulingDecision Decide(V1Pod pod, IReadOnlyList<V1Node> nodes, IReadOnlyList<V1Pod> boundPods) =>
+        Decide(pod, nodes, NodeUsage.ByNode(boundPods));
 
+    // usageByNode: NodeUsage.ByNode of the bound pods, kept by the caller across the pods of one pass.
+    public static SchedulingDecision Decide(V1Pod pod, IReadOnlyList<V1Node> nodes, IReadOnlyDictionary<string, NodeUsage> usageByNode)
+    {
+        var requested = PodRequests.For(pod);
+        var empty = new NodeUsage();
         var feasible = new List<(V1Node Node, double Score)>();
         var reasonCounts = new Dictionary<string, int>(StringComparer.Ordinal);
         foreach (var node in nodes)
         {
-            var onNode = byNode.GetValueOrDefault(node.Metadata.Name) ?? [];
-            var reasons = NodeFit.Reasons(pod, node, onNode);
+            var usage = usageByNode.GetValueOrDefault(node.Metadata.Name) ?? empty;
+            var reasons = NodeFit.Reasons(pod, requested, node, usage);
             if (reasons.Count == 0)
             {
-                feasible.Add((node, Score(pod, node, onNode)));
+                feasible.Add((node, Score(requested, node, usage)));
                 continue;
             }
 
@@ -54,18 +55,9 @@ internal static class PlacementPolicy
     }
 
     // LeastAllocated: spread pods, so GPU pods land on the emptiest node like the default profile.
-    private static double Score(V1Pod pod, V1Node node, List<V1Pod> onNode)
+    private static double Score(IReadOnlyDictionary<string, decimal> requested, V1Node node, NodeUsage usage)
     {
         var allocatable = node.Status?.Allocatable ?? new Dictionary<string, ResourceQuantity>();
-        var requested = PodRequests.For(pod);
-        var used = new Dictionary<string, decimal>(StringComparer.Ordinal);
-        foreach (var other in onNode)
-        {
-            foreach (var (name, amount) in PodRequests.For(other))
-            {
-                used[name] = used.GetValueOrDefault(name) + amount;
-            }
-        }
 
         var names = requested.Keys.Concat(["cpu", "memory"]).Distinct(StringComparer.Ordinal).ToList();
         var score = 0.0;
@@ -77,7 +69,7 @@ internal static class PlacementPolicy
                 continue;
             }
 
-            var free = capacity - used.GetValueOrDefault(name) - requested.GetValueOrDefault(name);
+            var free = capacity - usage.Requested(name) - requested.GetValueOrDefault(name);
             score += (double)(free / capacity);
         }
 

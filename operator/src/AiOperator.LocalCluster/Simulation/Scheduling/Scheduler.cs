@@ -20,11 +20,13 @@ internal sealed class Scheduler(
 {
     public const string Name = "default-scheduler";
 
+    // What each bound pod requests, per informer object (never mutated: writes go through copies),
+    // so a pass sums 2,000 pods' requests without parsing 2,000 pods' quantities again.
+    private readonly System.Runtime.CompilerServices.ConditionalWeakTable<V1Pod, IReadOnlyDictionary<string, decimal>> _requests = [];
+
     public async Task ReconcileAsync(CancellationToken ct)
     {
-        var nodeList = nodes.List().Where(IsReady).OrderBy(n => n.Metadata.Name, StringComparer.Ordinal).ToList();
         var all = pods.List();
-        var bound = all.Where(p => !string.IsNullOrEmpty(p.Spec?.NodeName)).ToList();
         var pending = all
             .Where(p => string.IsNullOrEmpty(p.Spec?.NodeName) && p.Metadata.DeletionTimestamp is null
                 && p.Status?.Phase is not ("Succeeded" or "Failed")
@@ -33,24 +35,61 @@ internal sealed class Scheduler(
             .ThenBy(p => p.Metadata.CreationTimestamp ?? DateTime.MinValue)
             .ThenBy(p => p.Metadata.Name, StringComparer.Ordinal)
             .ToList();
-
-        foreach (var pod in pending)
+        if (pending.Count == 0)
         {
-            var decision = PlacementPolicy.Decide(pod, nodeList, bound);
-            if (decision.NodeName is { } node)
+            // Most passes follow a status change of a running pod: nothing to place, nothing to sum.
+            return;
+        }
+
+        var nodeList = nodes.List().Where(IsReady).OrderBy(n => n.Metadata.Name, StringComparer.Ordinal).ToList();
+        var usage = NodeUsage.ByNode(all, pod => _requests.GetValue(pod, PodRequests.For));
+        var binds = new List<Task>();
+        using var slots = new SemaphoreSlim(ConcurrentSyncs.Workers);
+        try
+        {
+            foreach (var pod in pending)
             {
-                if (await BindAsync(pod, node, ct))
+                var decision = PlacementPolicy.Decide(pod, nodeList, usage);
+                if (decision.NodeName is { } node)
                 {
-                    var assumed = k8s.KubernetesJson.Deserialize<V1Pod>(k8s.KubernetesJson.Serialize(pod));
-                    assumed.Spec.NodeName = node;
-                    bound.Add(assumed);
-                    pods.Upsert(assumed);
+                    // Assumed on its node before the bind returns, as kube-scheduler's cache does: later
+                    // pods of the pass see the capacity taken while the binds run side by side.
+                    if (!usage.TryGetValue(node, out var onNode))
+                    {
+                        onNode = new NodeUsage();
+                        usage[node] = onNode;
+                    }
+
+                    onNode.Add(_requests.GetValue(pod, PodRequests.For));
+                    await slots.WaitAsync(ct);
+                    binds.Add(BindAssumedAsync(pod, node, slots, ct));
+                }
+                else
+                {
+                    await MarkUnschedulableAsync(pod, decision.UnschedulableMessage!, ct);
                 }
             }
-            else
+        }
+        finally
+        {
+            await Task.WhenAll(binds);
+        }
+    }
+
+    private async Task BindAssumedAsync(V1Pod pod, string node, SemaphoreSlim slots, CancellationToken ct)
+    {
+        try
+        {
+            if (await BindAsync(pod, node, ct))
             {
-                await MarkUnschedulableAsync(pod, decision.UnschedulableMessage!, ct);
+                var assumed = k8s.KubernetesJson.Deserialize<V1Pod>(k8s.KubernetesJson.Serialize(pod));
+                assumed.Spec.NodeName = node;
+                pods.Upsert(assumed);
             }
+        }
+        finally
+        {
+            slots.Release();
         }
     }
 

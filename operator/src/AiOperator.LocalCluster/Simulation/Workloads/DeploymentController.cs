@@ -18,38 +18,36 @@ internal sealed class DeploymentController(
     TimeProvider time,
     ILogger logger)
 {
+    // Template hashes per Deployment object seen: informer objects are never mutated (writes go
+    // through copies), and hashing a template serializes it three times.
+    private readonly System.Runtime.CompilerServices.ConditionalWeakTable<V1Deployment, string> _hashes = [];
+
     public async Task ReconcileAsync(CancellationToken ct)
     {
-        var allSets = replicaSets.List();
-        foreach (var deployment in deployments.List())
+        var setsByOwner = ControllerIndex.ByControllerUid(replicaSets.List());
+        var livePods = LivePodsByController(pods.List());
+        await ConcurrentSyncs.ForEachAsync(deployments.List().Where(d => d.Metadata.DeletionTimestamp is null), async (deployment, token) =>
         {
-            if (deployment.Metadata.DeletionTimestamp is not null)
-            {
-                continue;
-            }
-
             try
             {
-                await ReconcileOneAsync(deployment, allSets, ct);
+                await ReconcileOneAsync(deployment, setsByOwner, livePods, token);
             }
             catch (FormatException ex)
             {
                 // Invalid maxSurge/maxUnavailable: report it where the user looks, keep the rest going.
                 logger.LogWarning("{Namespace}/{Name}: {Error}", deployment.Metadata.NamespaceProperty, deployment.Metadata.Name, ex.Message);
             }
-        }
+        }, ct);
     }
 
-    private async Task ReconcileOneAsync(V1Deployment deployment, IReadOnlyList<V1ReplicaSet> allSets, CancellationToken ct)
+    private async Task ReconcileOneAsync(V1Deployment deployment, Dictionary<string, List<V1ReplicaSet>> setsByOwner, Dictionary<string, Dictionary<string, int>> livePodsByNamespace, CancellationToken ct)
     {
         var ns = deployment.Metadata.NamespaceProperty;
-        var owned = Owned(deployment, allSets);
-        var livePods = pods.List()
-            .Where(p => p.Metadata.NamespaceProperty == ns && p.Status?.Phase is not ("Succeeded" or "Failed"))
-            .SelectMany(p => p.Metadata.OwnerReferences?.Where(o => o.Controller == true).Select(o => o.Uid) ?? [])
-            .GroupBy(uid => uid, StringComparer.Ordinal)
-            .ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
-        var actions = DeploymentPlan.Compute(deployment, owned, livePods);
+        var owned = Owned(deployment, setsByOwner);
+        var livePods = livePodsByNamespace.GetValueOrDefault(ns ?? string.Empty) ?? [];
+        var hash = _hashes.GetValue(deployment, d => PodTemplateHash.Compute(d.Spec.Template));
+        var actions = DeploymentPlan.Compute(deployment, owned, livePods, hash);
+        var wrote = actions.Create is not null || actions.Changes.Count > 0 || actions.Deletes.Count > 0;
         if (actions.Create is { } create)
         {
             try
@@ -105,14 +103,18 @@ internal sealed class DeploymentController(
             }
         }
 
-        await WriteStatusAsync(deployment, ct);
+        // Status from the ReplicaSets as they are now, not as the pass began: the ReplicaSet controller
+        // writes their status meanwhile. After our own writes, from a fresh index (new ReplicaSets).
+        var current = wrote
+            ? Owned(deployment, ControllerIndex.ByControllerUid(replicaSets.List()))
+            : [.. owned.Select(rs => replicaSets.Get(ns, rs.Metadata.Name)).OfType<V1ReplicaSet>().Where(rs => rs.Metadata.DeletionTimestamp is null && owned.Any(o => o.Metadata.Uid == rs.Metadata.Uid))];
+        await WriteStatusAsync(deployment, current, hash, ct);
     }
 
-    private async Task WriteStatusAsync(V1Deployment deployment, CancellationToken ct)
+    private async Task WriteStatusAsync(V1Deployment deployment, List<V1ReplicaSet> owned, string hash, CancellationToken ct)
     {
-        var owned = Owned(deployment, replicaSets.List());
-        deployment = await SyncRevisionAnnotationAsync(deployment, owned, ct);
-        var status = DeploymentStatusCalculator.Compute(deployment, owned, time.GetUtcNow());
+        deployment = await SyncRevisionAnnotationAsync(deployment, owned, hash, ct);
+        var status = DeploymentStatusCalculator.Compute(deployment, owned, time.GetUtcNow(), hash);
         if (DeploymentStatusCalculator.SameIgnoringTimes(deployment.Status, status))
         {
             return;
@@ -131,9 +133,8 @@ internal sealed class DeploymentController(
     }
 
     // The Deployment carries the revision of its current ReplicaSet, as `kubectl rollout history` expects.
-    private async Task<V1Deployment> SyncRevisionAnnotationAsync(V1Deployment deployment, IReadOnlyList<V1ReplicaSet> owned, CancellationToken ct)
+    private async Task<V1Deployment> SyncRevisionAnnotationAsync(V1Deployment deployment, IReadOnlyList<V1ReplicaSet> owned, string hash, CancellationToken ct)
     {
-        var hash = PodTemplateHash.Compute(deployment.Spec.Template);
         var current = owned.FirstOrDefault(rs => rs.Metadata.Labels?.TryGetValue(PodTemplateHash.Label, out var h) == true && h == hash);
         if (current is null)
         {
@@ -159,8 +160,38 @@ internal sealed class DeploymentController(
         }
     }
 
-    private static List<V1ReplicaSet> Owned(V1Deployment deployment, IReadOnlyList<V1ReplicaSet> all) =>
-        [.. all.Where(rs => rs.Metadata.NamespaceProperty == deployment.Metadata.NamespaceProperty
-            && rs.Metadata.DeletionTimestamp is null
-            && rs.Metadata.OwnerReferences?.Any(o => o.Controller == true && o.Uid == deployment.Metadata.Uid) == true)];
+    private static List<V1ReplicaSet> Owned(V1Deployment deployment, Dictionary<string, List<V1ReplicaSet>> setsByOwner) =>
+        [.. ControllerIndex.Controlled(setsByOwner, deployment.Metadata.Uid, deployment.Metadata.NamespaceProperty).Where(rs => rs.Metadata.DeletionTimestamp is null)];
+
+    // Per namespace, per controller uid: pods that still exist (terminating included), unfinished.
+    private static Dictionary<string, Dictionary<string, int>> LivePodsByController(IEnumerable<V1Pod> all)
+    {
+        var result = new Dictionary<string, Dictionary<string, int>>(StringComparer.Ordinal);
+        foreach (var pod in all)
+        {
+            if (pod.Status?.Phase is "Succeeded" or "Failed")
+            {
+                continue;
+            }
+
+            foreach (var owner in pod.Metadata.OwnerReferences ?? [])
+            {
+                if (owner.Controller != true)
+                {
+                    continue;
+                }
+
+                var ns = pod.Metadata.NamespaceProperty ?? string.Empty;
+                if (!result.TryGetValue(ns, out var counts))
+                {
+                    counts = new Dictionary<string, int>(StringComparer.Ordinal);
+                    result[ns] = counts;
+                }
+
+                counts[owner.Uid] = counts.GetValueOrDefault(owner.Uid) + 1;
+            }
+        }
+
+        return result;
+    }
 }

@@ -13,10 +13,11 @@ internal static class DeploymentPlan
 
     // livePods: pods per ReplicaSet uid that still exist, terminating ones included; Recreate waits
     // for zero so old and new pods never run together. Without it, ReplicaSet status is used.
-    public static DeploymentActions Compute(V1Deployment deployment, IReadOnlyList<V1ReplicaSet> owned, IReadOnlyDictionary<string, int>? livePods = null)
+    // templateHash: PodTemplateHash.Compute of the template when the caller has it already.
+    public static DeploymentActions Compute(V1Deployment deployment, IReadOnlyList<V1ReplicaSet> owned, IReadOnlyDictionary<string, int>? livePods = null, string? templateHash = null)
     {
         var desired = deployment.Spec.Replicas ?? 1;
-        var hash = PodTemplateHash.Compute(deployment.Spec.Template);
+        var hash = templateHash ?? PodTemplateHash.Compute(deployment.Spec.Template);
         var newRs = owned.FirstOrDefault(rs => rs.Metadata.Labels?.TryGetValue(PodTemplateHash.Label, out var h) == true && h == hash);
         var olds = owned.Where(rs => rs != newRs).OrderBy(rs => rs.Metadata.CreationTimestamp ?? DateTime.MinValue).ThenBy(rs => rs.Metadata.Name, StringComparer.Ordinal).ToList();
         var maxOldRevision = olds.Select(Revision).DefaultIfEmpty(0).Max();

@@ -6,10 +6,10 @@ namespace AiOperator.LocalCluster.Simulation.Workloads;
 // lastTransitionTime only moves when the condition's status flips.
 internal static class DeploymentStatusCalculator
 {
-    public static V1DeploymentStatus Compute(V1Deployment deployment, IReadOnlyList<V1ReplicaSet> owned, DateTimeOffset now)
+    public static V1DeploymentStatus Compute(V1Deployment deployment, IReadOnlyList<V1ReplicaSet> owned, DateTimeOffset now, string? templateHash = null)
     {
         var desired = deployment.Spec.Replicas ?? 1;
-        var hash = PodTemplateHash.Compute(deployment.Spec.Template);
+        var hash = templateHash ?? PodTemplateHash.Compute(deployment.Spec.Template);
         var newRs = owned.FirstOrDefault(rs => rs.Metadata.Labels?.TryGetValue(PodTemplateHash.Label, out var h) == true && h == hash);
         var replicas = owned.Sum(rs => rs.Status?.Replicas ?? 0);
         var updated = newRs?.Status?.Replicas ?? 0;

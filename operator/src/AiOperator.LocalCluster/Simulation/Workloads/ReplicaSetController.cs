@@ -19,55 +19,51 @@ internal sealed class ReplicaSetController(
 {
     public async Task ReconcileAsync(CancellationToken ct)
     {
-        var allPods = pods.List();
-        foreach (var rs in replicaSets.List())
+        var podsByOwner = ControllerIndex.ByControllerUid(pods.List());
+        await ConcurrentSyncs.ForEachAsync(replicaSets.List().Where(rs => rs.Metadata.DeletionTimestamp is null), (rs, token) => SyncAsync(rs, podsByOwner, token), ct);
+    }
+
+    private async ValueTask SyncAsync(V1ReplicaSet rs, Dictionary<string, List<V1Pod>> podsByOwner, CancellationToken ct)
+    {
+        var owned = ControllerIndex.Controlled(podsByOwner, rs.Metadata.Uid, rs.Metadata.NamespaceProperty).ToList();
+        var active = owned.Where(PodReadiness.IsActive).ToList();
+        var desired = rs.Spec.Replicas ?? 1;
+
+        for (var i = 0; i < ReplicaSetPlan.PodsToCreate(desired, active); i++)
         {
-            if (rs.Metadata.DeletionTimestamp is not null)
+            var pod = NewPod(rs);
+            try
             {
-                continue;
+                var created = await client.CoreV1.CreateNamespacedPodAsync(pod, rs.Metadata.NamespaceProperty, cancellationToken: ct);
+                pods.Upsert(created);
+                active.Add(created);
+                events.Record(rs, "apps/v1", "ReplicaSet", "Normal", "SuccessfulCreate", $"Created pod: {created.Metadata.Name}");
+            }
+            catch (HttpOperationException ex) when (ex.Response.StatusCode is HttpStatusCode.Conflict or HttpStatusCode.Forbidden or HttpStatusCode.NotFound)
+            {
+                logger.LogDebug("creating a pod for {Namespace}/{Name} failed: {Status}", rs.Metadata.NamespaceProperty, rs.Metadata.Name, ex.Response.StatusCode);
+            }
+        }
+
+        foreach (var victim in ReplicaSetPlan.PodsToDelete(desired, active))
+        {
+            try
+            {
+                await client.CoreV1.DeleteNamespacedPodAsync(victim.Metadata.Name, victim.Metadata.NamespaceProperty, cancellationToken: ct);
+                events.Record(rs, "apps/v1", "ReplicaSet", "Normal", "SuccessfulDelete", $"Deleted pod: {victim.Metadata.Name}");
+            }
+            catch (HttpOperationException ex) when (ex.Response.StatusCode == HttpStatusCode.NotFound)
+            {
             }
 
-            var owned = allPods.Where(p => p.Metadata.NamespaceProperty == rs.Metadata.NamespaceProperty
-                && p.Metadata.OwnerReferences?.Any(o => o.Controller == true && o.Uid == rs.Metadata.Uid) == true).ToList();
-            var active = owned.Where(PodReadiness.IsActive).ToList();
-            var desired = rs.Spec.Replicas ?? 1;
+            active.Remove(victim);
+            MarkTerminating(victim);
+        }
 
-            for (var i = 0; i < ReplicaSetPlan.PodsToCreate(desired, active); i++)
-            {
-                var pod = NewPod(rs);
-                try
-                {
-                    var created = await client.CoreV1.CreateNamespacedPodAsync(pod, rs.Metadata.NamespaceProperty, cancellationToken: ct);
-                    pods.Upsert(created);
-                    active.Add(created);
-                    events.Record(rs, "apps/v1", "ReplicaSet", "Normal", "SuccessfulCreate", $"Created pod: {created.Metadata.Name}");
-                }
-                catch (HttpOperationException ex) when (ex.Response.StatusCode is HttpStatusCode.Conflict or HttpStatusCode.Forbidden or HttpStatusCode.NotFound)
-                {
-                    logger.LogDebug("creating a pod for {Namespace}/{Name} failed: {Status}", rs.Metadata.NamespaceProperty, rs.Metadata.Name, ex.Response.StatusCode);
-                }
-            }
-
-            foreach (var victim in ReplicaSetPlan.PodsToDelete(desired, active))
-            {
-                try
-                {
-                    await client.CoreV1.DeleteNamespacedPodAsync(victim.Metadata.Name, victim.Metadata.NamespaceProperty, cancellationToken: ct);
-                    events.Record(rs, "apps/v1", "ReplicaSet", "Normal", "SuccessfulDelete", $"Deleted pod: {victim.Metadata.Name}");
-                }
-                catch (HttpOperationException ex) when (ex.Response.StatusCode == HttpStatusCode.NotFound)
-                {
-                }
-
-                active.Remove(victim);
-                MarkTerminating(victim);
-            }
-
-            var status = ReplicaSetPlan.Status(rs, active, time.GetUtcNow());
-            if (!Same(rs.Status, status))
-            {
-                await WriteStatusAsync(rs, status, ct);
-            }
+        var status = ReplicaSetPlan.Status(rs, active, time.GetUtcNow());
+        if (!Same(rs.Status, status))
+        {
+            await WriteStatusAsync(rs, status, ct);
         }
     }
 
