@@ -39,7 +39,11 @@ public sealed class RequestBoundsTests
         stalled.Headers.ContentType = new("application/json");
         var slow = server.Client.PostAsync("/v2/models/m/infer", stalled);
 
-        // Until the stalled request holds the only place, others may get through; then they are refused.
+        // Kestrel drops a body that comes slower than 240 B/s once its 5 s grace is over, which frees the
+        // place: so wait until the stalled request is in (it counts as in flight before it takes the place),
+        // then ask at once. Until it holds the only place others may get through; then they are refused.
+        await Eventually.TrueAsync(async () => PrometheusText.Value(await PrometheusText.ScrapeAsync(server.Client), "aiop_inflight_requests") >= 1,
+            "the stalled request in flight", TimeSpan.FromSeconds(20), TimeSpan.FromMilliseconds(5));
         HttpResponseMessage? refused = null;
         await Eventually.TrueAsync(async () =>
         {

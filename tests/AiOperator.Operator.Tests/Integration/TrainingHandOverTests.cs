@@ -66,6 +66,27 @@ public sealed class TrainingHandOverTests(TrainingCluster fixture)
                 && serving.Count == 1 && serving[0].Metadata.Name != first.Metadata.Name;
         }, Deadline, "revision 4 serving alone");
 
+        // Let the hand-over finish first: revision 2's pods gone, every Deployment's status current, and the
+        // operator's last status write about it made (it follows the Deployments' status one event behind).
+        await Wait.UntilAsync(async () =>
+        {
+            var deployments = (await fixture.Client.AppsV1.ListNamespacedDeploymentAsync(ns)).Items;
+            var pods = (await fixture.Client.CoreV1.ListNamespacedPodAsync(ns, labelSelector: "aioperator.dev/model-deployment=served")).Items;
+            var total = deployments.Sum(d => d.Spec.Replicas ?? 0);
+            var md = await mds.GetAsync(ns, "served");
+            return deployments.All(d => d.Status?.ObservedGeneration == d.Metadata.Generation && (d.Status?.Replicas ?? 0) == (d.Spec.Replicas ?? 0)
+                    && (d.Status?.ReadyReplicas ?? 0) == (d.Spec.Replicas ?? 0))
+                && pods.Count == total
+                && md.Status is { } status && status.ObservedGeneration == md.Metadata.Generation && status.Replicas == total && status.ReadyReplicas == total;
+        }, Deadline, "the hand-over settled");
+        await Wait.UntilAsync(() =>
+        {
+            var lastWrite = fixture.Cluster.ApiServer.Requests.Snapshot()
+                .Where(r => r.UserAgent.StartsWith(op.UserAgent, StringComparison.Ordinal) && r.Namespace == ns && r.IsWrite && r.Resource != "events")
+                .Select(r => r.Time).DefaultIfEmpty(DateTimeOffset.MinValue).Max();
+            return DateTimeOffset.UtcNow - lastWrite > TimeSpan.FromSeconds(2);
+        }, Deadline, "no operator write for 2 s");
+
         // Steady state: a change to the job wakes both controllers, and neither writes to any object. (Events of the
         // rollout just finished are flushed in the background and may land after the log is cleared: not counted.)
         fixture.Cluster.ApiServer.Requests.Clear();
