@@ -15,7 +15,7 @@ namespace AiOperator.Benchmarks.Monitoring;
 // windows the autoscaler reads (stable 60 s and panic 6 s per ModelDeployment of 10 pods). The pods
 // run in a child process (FakeModelPods, the model server's own ServerMetrics), so this process's
 // CPU time and RSS are the scraper's alone; the scraping process runs with the operator's runtime
-// settings (its image's ENV DOTNET_* lines and its runtimeconfig's GC settings), as the operator would.
+// settings (its image's ENV DOTNET_* and MALLOC_* lines and its runtimeconfig's GC settings), as the operator would.
 // The default run outlasts the store's 3 min retention, so the samples kept are at their steady size.
 // Usage: dotnet AiOperator.Benchmarks.dll scraper [--pods 500] [--seconds 200] [--warmup 10]
 internal static class ScraperScenario

@@ -206,7 +206,8 @@ internal static class OperatorScaleScenario
 
         foreach (var line in File.ReadLines(dockerfile))
         {
-            if (line.StartsWith("ENV DOTNET_", StringComparison.Ordinal) && line.IndexOf('=', StringComparison.Ordinal) is var eq and > 0)
+            if ((line.StartsWith("ENV DOTNET_", StringComparison.Ordinal) || line.StartsWith("ENV MALLOC_", StringComparison.Ordinal))
+                && line.IndexOf('=', StringComparison.Ordinal) is var eq and > 0)
             {
                 yield return (line[4..eq], line[(eq + 1)..].Trim());
             }
