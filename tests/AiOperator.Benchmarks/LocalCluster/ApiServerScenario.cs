@@ -65,8 +65,10 @@ internal static class ApiServerScenario
             client.CoreV1.PatchNamespacedConfigMapAsync(new V1Patch("{\"data\":{\"v\":\"2\"}}", V1Patch.PatchType.MergePatch), $"cm-{i}", "default")));
         Report("patches (merge)", objects, patched);
 
-        await RawHttpAsync(host, objects, concurrency, config.AccessToken);
-        await FanOutAsync(host, client, watchers, watchedWrites, concurrency, config.AccessToken);
+        // The raw-HTTP phases send the same bearer token: the admin's, or the service account's current one.
+        var token = config.AccessToken ?? (config.TokenProvider is { } provider ? (await provider.GetAuthenticationHeaderAsync(CancellationToken.None)).Parameter : null);
+        await RawHttpAsync(host, objects, concurrency, token);
+        await FanOutAsync(host, client, watchers, watchedWrites, concurrency, token);
         InProcess(host, objects);
         return 0;
     }
