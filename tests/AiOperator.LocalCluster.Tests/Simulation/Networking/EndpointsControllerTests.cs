@@ -15,11 +15,7 @@ public sealed class EndpointsControllerTests
         await using var cluster = await TestCluster.StartAsync();
         var ns = await cluster.NamespaceAsync("endpoints");
         var client = cluster.Client;
-        await client.CoreV1.CreateNamespacedServiceAsync(new V1Service
-        {
-            Metadata = new V1ObjectMeta { Name = "web" },
-            Spec = new V1ServiceSpec { Selector = new Dictionary<string, string> { ["app"] = "web" }, Ports = [new V1ServicePort { Name = "http", Port = 80, TargetPort = 8080 }] },
-        }, ns);
+        await client.CoreV1.CreateNamespacedServiceAsync(WebService(), ns);
         await client.CoreV1.CreateNamespacedPodAsync(Pod("fast", "50ms"), ns);
         await client.CoreV1.CreateNamespacedPodAsync(Pod("slow", "3s"), ns);
 
@@ -43,11 +39,7 @@ public sealed class EndpointsControllerTests
         await using var cluster = await TestCluster.StartAsync();
         var ns = await cluster.NamespaceAsync("endpoints");
         var client = cluster.Client;
-        await client.CoreV1.CreateNamespacedServiceAsync(new V1Service
-        {
-            Metadata = new V1ObjectMeta { Name = "web" },
-            Spec = new V1ServiceSpec { Selector = new Dictionary<string, string> { ["app"] = "web" }, Ports = [new V1ServicePort { Name = "http", Port = 80, TargetPort = 8080 }] },
-        }, ns);
+        await client.CoreV1.CreateNamespacedServiceAsync(WebService(), ns);
         await client.CoreV1.CreateNamespacedPodAsync(Pod("fast", "50ms"), ns);
         var ready = await SliceAsync(client, ns, s => s.Endpoints?.Count(e => e.Conditions.Ready == true) == 1, "one ready");
 
@@ -72,4 +64,11 @@ public sealed class EndpointsControllerTests
     private static Task<V1EndpointSlice> SliceAsync(Kubernetes client, string ns, Func<V1EndpointSlice, bool> condition, string what) =>
         TestCluster.UntilAsync(async () =>
             (await client.DiscoveryV1.ListNamespacedEndpointSliceAsync(ns, labelSelector: $"{ServiceEndpoints.ServiceNameLabel}=web")).Items.FirstOrDefault(condition), what);
+
+    // Service "web": app=web pods, port 80 to 8080.
+    private static V1Service WebService() => new()
+    {
+        Metadata = new V1ObjectMeta { Name = "web" },
+        Spec = new V1ServiceSpec { Selector = new Dictionary<string, string> { ["app"] = "web" }, Ports = [new V1ServicePort { Name = "http", Port = 80, TargetPort = 8080 }] },
+    };
 }
