@@ -94,6 +94,7 @@ internal static class OperatorScaleScenario
 
             var loadAtStart = LoadAverage();
             var clusterCpuAtStart = CpuSeconds(Environment.ProcessId);
+            var gcAtStart = (Gen0: GC.CollectionCount(0), Gen1: GC.CollectionCount(1), Gen2: GC.CollectionCount(2), Pause: GC.GetTotalPauseDuration(), Allocated: GC.GetTotalAllocatedBytes());
             var clock = Stopwatch.StartNew();
             await Parallel.ForEachAsync(Enumerable.Range(0, count), new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (i, ct) =>
                 await generic.CreateNamespacedAsync(New(i, replicas), "bench", ct));
@@ -145,6 +146,7 @@ internal static class OperatorScaleScenario
             var self = Environment.ProcessId;
             Console.WriteLine($"| local cluster process CPU time from first create to all Ready | {CpuSeconds(self) - clusterCpuAtStart:0.0} s |");
             Console.WriteLine($"| local cluster process peak RSS (VmHWM) | {PeakRssMegabytes(self)} MB |");
+            Console.WriteLine($"| local cluster GCs (gen0 / gen1 / gen2), pause total, allocated | {GC.CollectionCount(0) - gcAtStart.Gen0} / {GC.CollectionCount(1) - gcAtStart.Gen1} / {GC.CollectionCount(2) - gcAtStart.Gen2}, {(GC.GetTotalPauseDuration() - gcAtStart.Pause).TotalSeconds:0.0} s, {(GC.GetTotalAllocatedBytes() - gcAtStart.Allocated) / (1024.0 * 1024 * 1024):0.0} GB |");
             Console.WriteLine($"| local cluster managed heap after convergence | {GC.GetGCMemoryInfo().HeapSizeBytes / (1024.0 * 1024):0} MB |");
             Console.WriteLine($"| load average (1, 5, 15 min) at first create / at the end | {loadAtStart} / {LoadAverage()} |");
             // Everything the API server answered, by client: what the simulated control plane costs it.

@@ -15,15 +15,22 @@ internal static class FieldPaths
         "name", "namespace", "uid", "resourceVersion", "generation", "creationTimestamp", "managedFields", "deletionTimestamp", "deletionGracePeriodSeconds", "selfLink",
     };
 
-    public static HashSet<string> Leaves(JsonObject obj, StructuralSchema? schema, bool builtin)
+    public static HashSet<string> Leaves(JsonObject obj, StructuralSchema? schema, bool builtin) => Leaves(obj, schema, builtin, before: null, changed: null);
+
+    // The leaf paths of obj. With `changed`, the same walk also collects the leaves whose value differs
+    // in `before` (the stored object) or that it lacks (every leaf when before is null), keeping each
+    // side's node in step: one pass instead of resolving every path again in both objects, which was
+    // most of what an update allocated.
+    public static HashSet<string> Leaves(JsonObject obj, StructuralSchema? schema, bool builtin, JsonObject? before, HashSet<string>? changed)
     {
         var paths = new HashSet<string>(StringComparer.Ordinal);
-        CollectObject(obj, "", schema, builtin, isRoot: true, inMetadata: false, paths);
+        CollectObject(obj, before, before is not null, "", schema, builtin, isRoot: true, inMetadata: false, paths, changed);
         return paths;
     }
 
-    private static void CollectObject(JsonObject obj, string prefix, StructuralSchema? schema, bool builtin, bool isRoot, bool inMetadata, HashSet<string> paths)
+    private static void CollectObject(JsonObject obj, JsonNode? old, bool oldFound, string prefix, StructuralSchema? schema, bool builtin, bool isRoot, bool inMetadata, HashSet<string> paths, HashSet<string>? changed)
     {
+        var oldObject = oldFound ? old as JsonObject : null;
         foreach (var (key, value) in obj)
         {
             if ((isRoot && key is "apiVersion" or "kind") || (inMetadata && SystemMetadata.Contains(key)))
@@ -31,42 +38,71 @@ internal static class FieldPaths
                 continue;
             }
 
+            JsonNode? oldChild = null;
+            var childFound = oldObject is not null && oldObject.TryGetPropertyValue(key, out oldChild);
             var path = Join(prefix, "f:" + key);
             var childSchema = MergeKeys.Child(schema, key);
             switch (value)
             {
                 case JsonObject child when child.Count > 0:
-                    CollectObject(child, path, childSchema, builtin, false, isRoot && key == "metadata", paths);
+                    CollectObject(child, oldChild, childFound, path, childSchema, builtin, false, isRoot && key == "metadata", paths, changed);
                     break;
                 case JsonArray list:
                     var strategy = MergeKeys.For(key, list, null, childSchema, builtin, inMetadata);
+                    var oldList = childFound ? oldChild as JsonArray : null;
                     if (strategy.Kind == ListStrategyKind.MergeByKey && list.All(i => i is JsonObject o && o.ContainsKey(strategy.Key!)))
                     {
                         foreach (var item in list.Cast<JsonObject>())
                         {
                             var itemPath = Join(path, ItemKey(strategy.Key!, item));
-                            paths.Add(Join(itemPath, "."));
-                            CollectObject(item, itemPath, childSchema?.Items, builtin, false, false, paths);
+                            var oldItem = oldList is null ? null : FindByKey(oldList, strategy.Key!, item[strategy.Key!]);
+                            Add(Join(itemPath, "."), paths, changed, isChanged: oldItem is null);
+                            CollectObject(item, oldItem, oldItem is not null, itemPath, childSchema?.Items, builtin, false, false, paths, changed);
                         }
                     }
                     else if (strategy.Kind == ListStrategyKind.Set)
                     {
                         foreach (var item in list)
                         {
-                            paths.Add(Join(path, "v:" + (item?.ToJsonString() ?? "null")));
+                            // A null member counts as present wherever the list is (as Resolve reads "v:null").
+                            var present = childFound && (item is null || (oldList is not null && oldList.Any(o => JsonNode.DeepEquals(o, item))));
+                            Add(Join(path, "v:" + (item?.ToJsonString() ?? "null")), paths, changed, isChanged: !present);
                         }
                     }
                     else
                     {
-                        paths.Add(path);
+                        Add(path, paths, changed, isChanged: !childFound || !JsonNode.DeepEquals(oldChild, list));
                     }
 
                     break;
                 default:
-                    paths.Add(path);
+                    Add(path, paths, changed, isChanged: !childFound || !JsonNode.DeepEquals(oldChild, value));
                     break;
             }
         }
+    }
+
+    private static void Add(string path, HashSet<string> paths, HashSet<string>? changed, bool isChanged)
+    {
+        paths.Add(path);
+        if (isChanged)
+        {
+            changed?.Add(path);
+        }
+    }
+
+    // The item of a keyed list whose merge key equals `keyValue` (what a "k:" segment names).
+    private static JsonObject? FindByKey(JsonArray list, string key, JsonNode? keyValue)
+    {
+        foreach (var candidate in list)
+        {
+            if (candidate is JsonObject item && JsonNode.DeepEquals(item[key], keyValue))
+            {
+                return item;
+            }
+        }
+
+        return null;
     }
 
     public static string ItemKey(string key, JsonObject item) =>

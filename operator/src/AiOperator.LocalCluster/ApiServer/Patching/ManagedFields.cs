@@ -62,22 +62,8 @@ internal static class ManagedFields
     public static void RecordUpdate(JsonObject? before, JsonObject after, string manager, string apiVersion, string time, string? subresource, StructuralSchema? schema, bool builtin)
     {
         var entries = before is null ? [] : Read(before);
-        var leaves = FieldPaths.Leaves(after, schema, builtin);
         var changed = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var path in leaves)
-        {
-            if (before is null)
-            {
-                changed.Add(path);
-                continue;
-            }
-
-            var (found, old) = FieldPaths.Resolve(before, path);
-            if (!found || (!path.EndsWith('.') && !JsonNode.DeepEquals(old, FieldPaths.Resolve(after, path).Value)))
-            {
-                changed.Add(path);
-            }
-        }
+        var leaves = FieldPaths.Leaves(after, schema, builtin, before, changed);
 
         var removedAny = false;
         foreach (var entry in entries)
