@@ -188,7 +188,7 @@ internal sealed class SimulatedControlPlane : IAsyncDisposable, ApiServer.IPodPo
 
     private void StartLoop(string name, Func<CancellationToken, Task> reconcile, params IInformer[] informers)
     {
-        var loop = new ReconcileLoop(name, reconcile, _time, Resync, _loggers.CreateLogger($"AiOperator.LocalCluster.{name}"));
+        var loop = new ReconcileLoop(name, reconcile, _time, Resync, ReconcileLoop.DefaultMinInterval, _loggers.CreateLogger($"AiOperator.LocalCluster.{name}"));
         _loops.Add(loop);
         _running.Add(Task.Run(() => loop.RunAsync(informers, _stop.Token)));
     }

@@ -4,8 +4,13 @@ namespace AiOperator.LocalCluster.Simulation.Informers;
 
 // Level-triggered: any change pulses the loop, which reconciles everything it owns; a periodic
 // resync retries failed writes without needing per-key bookkeeping (the cluster is small).
-internal sealed class ReconcileLoop(string name, Func<CancellationToken, Task> reconcileAll, TimeProvider time, TimeSpan resync, ILogger logger) : IDisposable
+// Passes start at most once per `minInterval`: a change after a quiet spell is handled at once, while
+// a burst of changes (thousands of pod updates at scale) is taken by one pass each interval instead of
+// one whole-cluster walk per event.
+internal sealed class ReconcileLoop(string name, Func<CancellationToken, Task> reconcileAll, TimeProvider time, TimeSpan resync, TimeSpan minInterval, ILogger logger) : IDisposable
 {
+    public static readonly TimeSpan DefaultMinInterval = TimeSpan.FromMilliseconds(25);
+
     public void Dispose() => _pulse.Dispose();
 
     private readonly SemaphoreSlim _pulse = new(0, 1);
@@ -40,6 +45,7 @@ internal sealed class ReconcileLoop(string name, Func<CancellationToken, Task> r
 
         while (!ct.IsCancellationRequested)
         {
+            var started = time.GetTimestamp();
             try
             {
                 await reconcileAll(ct);
@@ -66,6 +72,19 @@ internal sealed class ReconcileLoop(string name, Func<CancellationToken, Task> r
             catch (OperationCanceledException)
             {
                 return;
+            }
+
+            var sinceStart = time.GetElapsedTime(started);
+            if (sinceStart < minInterval)
+            {
+                try
+                {
+                    await Task.Delay(minInterval - sinceStart, time, ct);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
             }
         }
     }
