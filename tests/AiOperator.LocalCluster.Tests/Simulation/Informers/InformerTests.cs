@@ -35,6 +35,22 @@ public sealed class InformerTests
         Assert.True(changes >= 6);
     }
 
+    [Fact]
+    public void Passes_between_changes_share_one_list_and_a_change_shows_in_the_next()
+    {
+        var informer = new Informer<V1Pod, V1PodList>("pods", (_, _, _) => Task.FromException<HttpOperationResponse<V1PodList>>(new InvalidOperationException("not used")), TimeProvider.System, NullLogger.Instance);
+        informer.Apply(WatchEventType.Added, Pod("a", "u1", "1"));
+        var first = informer.List();
+        Assert.Same(first, informer.List());
+
+        informer.Apply(WatchEventType.Added, Pod("b", "u2", "2"));
+        Assert.Equal(["a", "b"], informer.List().Select(p => p.Metadata.Name).Order(StringComparer.Ordinal));
+        Assert.Single(first);
+
+        informer.Apply(WatchEventType.Deleted, Pod("a", "u1", "3"));
+        Assert.Equal(["b"], informer.List().Select(p => p.Metadata.Name));
+    }
+
     private static V1Pod Pod(string name, string uid, string rv) => new()
     {
         Metadata = new V1ObjectMeta { Name = name, NamespaceProperty = "ns", Uid = uid, ResourceVersion = rv },

@@ -23,6 +23,8 @@ internal sealed class Informer<T, TList>(
     private readonly ConcurrentDictionary<string, string> _tombstones = new(StringComparer.Ordinal);
     private readonly TaskCompletionSource _synced = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly List<Action> _subscribers = [];
+    private long _version;
+    private volatile Snapshot? _snapshot;
 
     public string Resource => resource;
 
@@ -36,7 +38,21 @@ internal sealed class Informer<T, TList>(
         }
     }
 
-    public IReadOnlyList<T> List() => [.. _items.Values];
+    // Controllers list the whole cache on every pass. ConcurrentDictionary.Values locks every bucket
+    // and copies; between changes the passes share one copy instead. The version is read before the
+    // copy is taken, so a change made while copying leaves the copy stale-marked, never current.
+    public IReadOnlyList<T> List()
+    {
+        var version = Volatile.Read(ref _version);
+        if (_snapshot is { } snapshot && snapshot.Version == version)
+        {
+            return snapshot.Items;
+        }
+
+        T[] items = [.. _items.Select(pair => pair.Value)];
+        _snapshot = new Snapshot(version, items);
+        return items;
+    }
 
     public T? Get(string? ns, string name) => _items.TryGetValue(Key(ns, name), out var item) ? item : null;
 
@@ -150,6 +166,7 @@ internal sealed class Informer<T, TList>(
 
     private void Notify()
     {
+        Interlocked.Increment(ref _version);
         Action[] subscribers;
         lock (_subscribers)
         {
@@ -170,4 +187,6 @@ internal sealed class Informer<T, TList>(
     private static string Key(V1ObjectMeta meta) => Key(meta.NamespaceProperty, meta.Name);
 
     private static string Key(string? ns, string name) => $"{ns}/{name}";
+
+    private sealed record Snapshot(long Version, T[] Items);
 }
