@@ -13,7 +13,8 @@ internal static class BenchmarkEntry
             case "restpath":
                 return await ModelServer.RestPathProfile.RunAsync(args[1..]);
             case "operator":
-                return await Operator.OperatorScaleScenario.RunAsync(args[1..]);
+                return await Operator.AiopLocalRuntimeSettings.RelaunchWithThemAsync(args) ??
+                    await Operator.OperatorScaleScenario.RunAsync(args[1..]);
             case "rollout":
                 return await Rollouts.RolloutScenario.RunAsync(args[1..]);
             case "autoscaler":

@@ -71,6 +71,11 @@ internal static class OperatorScaleScenario
         };
         // The runtime settings the operator image ships (its Dockerfile's ENV DOTNET_* lines), then any
         // extra knobs for this run as "K=V;K=V" in AIOP_BENCH_OPERATOR_ENV.
+        foreach (var name in AiopLocalRuntimeSettings.Names)
+        {
+            start.Environment.Remove(name);
+        }
+
         var runtimeSettings = ShippedRuntimeSettings().ToList();
         foreach (var pair in (Environment.GetEnvironmentVariable("AIOP_BENCH_OPERATOR_ENV") ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries))
         {
