@@ -12,13 +12,22 @@ internal static class PodStatusUpdater
     // cached: the caller's informer copy, tried first as the base of the write (as the kubelet writes from
     // its own pod cache): a write based on it succeeds only if its resourceVersion is still current, i.e.
     // it is what a GET would return. A 409, a missing copy, or "nothing to change" on the copy (the server
-    // may have moved on) falls back to reading the pod.
-    public static async Task<V1Pod?> UpdateAsync(IKubernetes client, string ns, string name, Func<V1Pod, bool> mutate, CancellationToken ct, V1Pod? cached = null)
+    // may have moved on) falls back to reading the pod. lastWritten: the resourceVersion the caller's own
+    // last write returned; a copy still at it is the server's state as far as the caller knows, so
+    // nothing to change on it is the answer, without a read (most of the kubelet's wake-ups change nothing).
+    public static async Task<V1Pod?> UpdateAsync(IKubernetes client, string ns, string name, Func<V1Pod, bool> mutate, CancellationToken ct, V1Pod? cached = null, string? lastWritten = null)
     {
         if (cached is not null)
         {
             var copy = KubernetesJson.Deserialize<V1Pod>(KubernetesJson.Serialize(cached));
-            if (mutate(copy))
+            if (!mutate(copy))
+            {
+                if (lastWritten is not null && cached.Metadata.ResourceVersion == lastWritten)
+                {
+                    return null;
+                }
+            }
+            else
             {
                 try
                 {

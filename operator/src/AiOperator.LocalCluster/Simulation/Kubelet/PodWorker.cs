@@ -19,6 +19,9 @@ internal sealed class PodWorker(V1Pod pod, string hostIp, KubeletContext context
     private readonly List<ContainerWorker> _containers = [];
     private volatile bool _initialized;
     private readonly Lock _lock = new();
+
+    // The resourceVersion of this worker's last status write (PodStatusUpdater skips a read when nothing changed since).
+    private string? _lastWritten;
     private TimeSpan _grace = TimeSpan.FromSeconds(pod.Spec.TerminationGracePeriodSeconds ?? 30);
     private bool _deleteWhenStopped;
 
@@ -210,9 +213,10 @@ internal sealed class PodWorker(V1Pod pod, string hostIp, KubeletContext context
 
                 current.Status = status;
                 return true;
-            }, CancellationToken.None, context.Pods?.Get(pod.Metadata.NamespaceProperty, pod.Metadata.Name));
+            }, CancellationToken.None, context.Pods?.Get(pod.Metadata.NamespaceProperty, pod.Metadata.Name), _lastWritten);
             if (written is not null)
             {
+                _lastWritten = written.Metadata.ResourceVersion;
                 // The next status write starts from what this one stored, not from a copy the watch has not updated yet.
                 context.Pods?.Upsert(written);
             }
