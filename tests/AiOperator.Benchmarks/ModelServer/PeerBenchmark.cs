@@ -22,6 +22,9 @@ namespace AiOperator.Benchmarks.ModelServer;
 /// </summary>
 internal static class PeerBenchmark
 {
+    // Extra model-server flags for our server (--server-flags "--intra-op-spinning false"), after the defaults.
+    private static string[] ServerFlags = [];
+
     private const string Mlp = "MLP 256-512-10";
     private const string ResNet = "ResNet18";
     private static readonly int[] MlpConnections = [1, 2, 4, 8];
@@ -34,6 +37,7 @@ internal static class PeerBenchmark
         var output = Arg(args, "--out");
         var useWrk = (Arg(args, "--client") ?? (WrkClient.Available() ? "wrk" : "dotnet")) == "wrk";
         var threads = CpuLimit.Detect();
+        ServerFlags = (Arg(args, "--server-flags") ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries);
         var dir = Path.Combine(Path.GetTempPath(), "aiop-bench-models");
         var work = Directory.CreateTempSubdirectory("aiop-peer-bench-");
         var load = new Load(useWrk, seconds, work.FullName);
@@ -278,12 +282,12 @@ internal static class PeerBenchmark
 
         public static async Task<OurServer> StartAsync(string model, int threads)
         {
-            var options = new ServerOptions
-            {
-                ModelUri = model, ModelName = "bench", Host = "127.0.0.1", HttpPort = 0, GrpcPort = 0, IntraOpThreads = threads,
-                ExecutionProvider = ExecutionProviderKind.Cpu,
-                TerminationLogPath = Path.Combine(Path.GetTempPath(), "aiop-bench-termination.log"),
-            };
+            // The server's own flag parser, so --server-flags takes what the model server's command line does.
+            var options = ServerOptionsParser.Parse(
+                ["--model-uri", model, "--model-name", "bench", "--host", "127.0.0.1", "--http-port", "0", "--grpc-port", "0",
+                    "--intra-op-threads", threads.ToString(CultureInfo.InvariantCulture), "--execution-provider", "cpu",
+                    "--termination-log", Path.Combine(Path.GetTempPath(), "aiop-bench-termination.log"), .. ServerFlags],
+                new Dictionary<string, string>(), threads);
             var app = ServerApp.Build(options, TimeProvider.System, l => l.SetMinimumLevel(LogLevel.Warning));
             await app.StartAsync();
             var server = new OurServer(app);

@@ -30,7 +30,15 @@ public sealed class ServerOptionsParserTests
         Assert.Equal(new string('a', 64), o.Sha256);
         Assert.Equal(3, o.IntraOpThreads);
         Assert.Equal(64L * 1024 * 1024, o.MaxRequestBytes);
+        Assert.False(o.IntraOpSpinning);
     }
+
+    [Theory]
+    [InlineData("true", true)]
+    [InlineData("1", true)]
+    [InlineData("False", false)]
+    public void Intra_op_spinning_is_a_boolean(string value, bool expected) =>
+        Assert.Equal(expected, ServerOptionsParser.Parse(["--model-uri", "m", "--intra-op-spinning", value], NoEnv, 1).IntraOpSpinning);
 
     [Fact]
     public void Environment_is_used_and_flags_win()
@@ -56,6 +64,7 @@ public sealed class ServerOptionsParserTests
     [InlineData(new[] { "--model-uri", "m", "--model-name", "a/b" }, "--model-name 'a/b' is invalid")]
     [InlineData(new[] { "--model-uri", "m", "--sha256", "abc" }, "--sha256 must be 64 hexadecimal characters")]
     [InlineData(new[] { "--model-uri", "m", "--bogus", "1" }, "unknown option --bogus")]
+    [InlineData(new[] { "--model-uri", "m", "--intra-op-spinning", "sometimes" }, "--intra-op-spinning 'sometimes' is invalid")]
     [InlineData(new[] { "--model-uri" }, "--model-uri needs a value")]
     [InlineData(new[] { "model.onnx" }, "unexpected argument 'model.onnx'")]
     [InlineData(new[] { "--model-uri", "m", "--max-request-bytes", "10" }, "--max-request-bytes '10' is invalid")]

@@ -13,6 +13,12 @@ internal sealed record ServerOptions
     public int GrpcPort { get; init; } = 8001;
     public ExecutionProviderKind ExecutionProvider { get; init; } = ExecutionProviderKind.Auto;
     public int IntraOpThreads { get; init; } = 1;
+    /// <summary>
+    /// Whether ONNX Runtime's idle intra-op threads spin for work (its session.intra_op.allow_spinning). Off by
+    /// default: a spinning thread holds a core the HTTP side needs (on 2 cores it put a 3-4 ms tail on every
+    /// hundredth request) and burns a pod's CPU quota while idle (docs/benchmarks.md, issue 13).
+    /// </summary>
+    public bool IntraOpSpinning { get; init; }
     public GraphOptimization GraphOptimization { get; init; } = GraphOptimization.All;
     public int MaxBatchSize { get; init; } = 8;
     public int MaxQueueDelayMicroseconds { get; init; } = 2000;

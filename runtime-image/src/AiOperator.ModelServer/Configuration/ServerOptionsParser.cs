@@ -8,7 +8,7 @@ internal static class ServerOptionsParser
     private static readonly string[] Known =
     [
         "model-uri", "model-name", "model-version", "sha256", "host", "http-port", "grpc-port", "execution-provider",
-        "intra-op-threads", "graph-optimization-level", "max-batch-size", "max-queue-delay-us", "max-queue-size",
+        "intra-op-threads", "intra-op-spinning", "graph-optimization-level", "max-batch-size", "max-queue-delay-us", "max-queue-size",
         "max-request-bytes", "max-concurrent-reads", "max-model-bytes", "instance-count", "drain-timeout-seconds", "drain-delay-seconds",
         "download-timeout-seconds", "model-cache-dir", "termination-log",
     ];
@@ -85,6 +85,7 @@ internal static class ServerOptionsParser
         "grpc-port" => o with { GrpcPort = Int(name, value, 0, 65535) },
         "execution-provider" => o with { ExecutionProvider = Provider(value) },
         "intra-op-threads" => o with { IntraOpThreads = Int(name, value, 1, 1024) },
+        "intra-op-spinning" => o with { IntraOpSpinning = Bool(name, value) },
         "graph-optimization-level" => o with { GraphOptimization = Optimization(value) },
         "max-batch-size" => o with { MaxBatchSize = Int(name, value, 1, 4096) },
         "max-queue-delay-us" => o with { MaxQueueDelayMicroseconds = Int(name, value, 0, 10_000_000) },
@@ -137,6 +138,13 @@ internal static class ServerOptionsParser
         "extended" => GraphOptimization.Extended,
         "all" => GraphOptimization.All,
         _ => throw Bad("graph-optimization-level", value, "one of disabled, basic, extended, all"),
+    };
+
+    private static bool Bool(string name, string value) => value.ToLowerInvariant() switch
+    {
+        "true" or "1" => true,
+        "false" or "0" => false,
+        _ => throw Bad(name, value, "true or false"),
     };
 
     private static int Int(string name, string value, int min, int max) => (int)Long(name, value, min, max);

@@ -36,7 +36,7 @@ internal sealed class ModelLoader(ModelState state, IHttpClientFactory httpFacto
             OnnxModel model;
             try
             {
-                model = OnnxModel.Load(path, o.ExecutionProvider, o.IntraOpThreads, o.GraphOptimization, m => log.LogWarning("{Message}", m));
+                model = OnnxModel.Load(path, o.ExecutionProvider, o.IntraOpThreads, o.GraphOptimization, m => log.LogWarning("{Message}", m), o.IntraOpSpinning);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {

@@ -31,7 +31,7 @@ internal sealed class OnnxModel : IModelRunner, IDisposable
     public string ActiveProvider { get; }
 
     /// <summary>Creates the session, trying the providers <paramref name="kind"/> allows in order.</summary>
-    public static OnnxModel Load(string path, ExecutionProviderKind kind, int intraOpThreads, GraphOptimization optimization, Action<string> log)
+    public static OnnxModel Load(string path, ExecutionProviderKind kind, int intraOpThreads, GraphOptimization optimization, Action<string> log, bool intraOpSpinning = false)
     {
         var attempts = kind switch
         {
@@ -58,6 +58,7 @@ internal sealed class OnnxModel : IModelRunner, IDisposable
                 },
                 LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR,
             };
+            options.AddSessionConfigEntry("session.intra_op.allow_spinning", intraOpSpinning ? "1" : "0");
             try
             {
                 switch (provider)
