@@ -25,6 +25,8 @@ internal static class PeerBenchmark
     // Extra model-server flags for our server (--server-flags "--intra-op-spinning false"), after the defaults.
     private static string[] ServerFlags = [];
 
+    private static string ExtraFlags() => ServerFlags.Length > 0 ? " plus " + string.Join(' ', ServerFlags) : "";
+
     private const string Mlp = "MLP 256-512-10";
     private const string ResNet = "ResNet18";
     private static readonly int[] MlpConnections = [1, 2, 4, 8];
@@ -147,7 +149,7 @@ internal static class PeerBenchmark
     private static string Render(List<LoadResult> results, int threads, int seconds, int rounds, bool wrk)
     {
         var sb = new StringBuilder();
-        sb.AppendLine(CultureInfo.InvariantCulture, $"Machine: {Environment.ProcessorCount} cores visible, {threads} intra-op threads (both servers and raw), {RuntimeInformation.OSDescription}, .NET {Environment.Version}; each row the median of {rounds} alternating round(s) of {seconds} s, requests summed over rounds; CPU execution provider; our server with its defaults (max batch 8, queue delay 2 ms).");
+        sb.AppendLine(CultureInfo.InvariantCulture, $"Machine: {Environment.ProcessorCount} cores visible, {threads} intra-op threads (both servers and raw), {RuntimeInformation.OSDescription}, .NET {Environment.Version}; each row the median of {rounds} alternating round(s) of {seconds} s, requests summed over rounds; CPU execution provider; our server with its defaults (max batch 8, queue delay 2 ms){ExtraFlags()}.");
         sb.AppendLine(CultureInfo.InvariantCulture, $"Clients: REST rows {(wrk ? "wrk -t1 (its own process)" : "closed-loop HttpClient in the benchmark process")}; gRPC rows a closed-loop Grpc.Net.Client in the benchmark process (which also hosts our server), beside a JSON REST row from the same process's HttpClient; raw rows closed-loop callers of one in-process InferenceSession.");
         sb.AppendLine();
         sb.AppendLine("| model | target (client) | connections | throughput (req/s) | p50 (ms) | p99 (ms) | requests | errors |");
