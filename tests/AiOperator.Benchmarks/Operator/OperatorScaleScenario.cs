@@ -162,6 +162,20 @@ internal static class OperatorScaleScenario
                 Console.WriteLine($"| - {group.Key} | {group.Count()} |");
             }
 
+            // Refused requests (409s are retried writes), and every request about the first object refused
+            // with a 409, in order: who else wrote it.
+            foreach (var group in all.Where(r => r.StatusCode >= 300).GroupBy(r => $"{r.UserAgent.Split('/')[0]} {r.Verb} {r.Resource}{(r.Subresource.Length > 0 ? "/" + r.Subresource : "")} {r.StatusCode}").OrderByDescending(g => g.Count()).Take(10))
+            {
+                Console.WriteLine($"| - answered {group.Key} | {group.Count()} |");
+            }
+
+            if (all.FirstOrDefault(r => r.StatusCode == 409) is { } conflict)
+            {
+                var history = all.Where(r => r.Resource == conflict.Resource && r.Namespace == conflict.Namespace && r.Name == conflict.Name)
+                    .Select(r => $"{r.Time:HH:mm:ss.fff} {r.UserAgent.Split('/')[0]} {r.Verb}{(r.Subresource.Length > 0 ? " " + r.Subresource : "")} {r.StatusCode}");
+                Console.WriteLine($"requests about {conflict.Resource} {conflict.Namespace}/{conflict.Name}, the first refused with 409: {string.Join("; ", history)}");
+            }
+
             if (Environment.GetEnvironmentVariable("AIOP_BENCH_MAPPINGS") == "1")
             {
                 PrintLargestMappings(op.Id);

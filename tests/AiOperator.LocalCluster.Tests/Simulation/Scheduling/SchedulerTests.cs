@@ -35,6 +35,29 @@ public sealed class SchedulerTests
     }
 
     [Fact]
+    public async Task The_kubelet_writes_a_bound_pod_from_what_the_api_server_stored_not_from_the_schedulers_assumption()
+    {
+        // The scheduler's assumed placement is its own. Had it been put in the informer the kubelet shares,
+        // the kubelet would start the pod from a copy with the node set and the resourceVersion from
+        // before the binding, and its first status write would be refused (409).
+        await using var cluster = await TestCluster.StartAsync();
+        var ns = await cluster.NamespaceAsync("assume");
+        var names = Enumerable.Range(0, 8).Select(i => $"p{i}").ToList();
+        foreach (var name in names)
+        {
+            await cluster.Client.CoreV1.CreateNamespacedPodAsync(Pod(name, 1), ns);
+        }
+
+        foreach (var name in names)
+        {
+            await cluster.PodAsync(ns, name, p => p.Status?.Phase == "Running", $"{name} running");
+        }
+
+        var refused = cluster.Cluster.ApiServer.Requests.Snapshot().Where(r => r.Namespace == ns && r.Resource == "pods" && r.StatusCode == 409);
+        Assert.Empty(refused.Select(r => $"{r.Verb} {r.Name}/{r.Subresource} by {r.UserAgent}"));
+    }
+
+    [Fact]
     public async Task Taints_selectors_and_mig_pools_are_honoured()
     {
         await using var cluster = await TestCluster.StartAsync(o => o with

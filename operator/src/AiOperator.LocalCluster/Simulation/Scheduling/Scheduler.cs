@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Net;
 using AiOperator.LocalCluster.Simulation.Informers;
 using k8s;
@@ -24,6 +25,11 @@ internal sealed class Scheduler(
     // so a pass sums 2,000 pods' requests without parsing 2,000 pods' quantities again.
     private readonly System.Runtime.CompilerServices.ConditionalWeakTable<V1Pod, IReadOnlyDictionary<string, decimal>> _requests = [];
 
+    // Pods this scheduler bound whose binding the pod informer does not show yet, by uid (kube-scheduler's
+    // assume cache). Private: the informer is shared with the kubelet, which must see only what the API
+    // server stored; a copy with the node set but the old resourceVersion made its first write a 409.
+    private readonly ConcurrentDictionary<string, (V1Pod Pod, string Node)> _assumed = new(StringComparer.Ordinal);
+
     public async Task ReconcileAsync(CancellationToken ct)
     {
         var all = pods.List();
@@ -35,6 +41,18 @@ internal sealed class Scheduler(
             .ThenBy(p => p.Metadata.CreationTimestamp ?? DateTime.MinValue)
             .ThenBy(p => p.Metadata.Name, StringComparer.Ordinal)
             .ToList();
+        if (!_assumed.IsEmpty)
+        {
+            // An assumed pod the informer no longer lists as pending is bound there (or gone): forget it.
+            var stillPending = pending.Select(p => p.Metadata.Uid).ToHashSet(StringComparer.Ordinal);
+            foreach (var uid in _assumed.Keys.Where(uid => !stillPending.Contains(uid)).ToList())
+            {
+                _assumed.TryRemove(uid, out _);
+            }
+
+            pending.RemoveAll(p => _assumed.ContainsKey(p.Metadata.Uid));
+        }
+
         if (pending.Count == 0)
         {
             // Most passes follow a status change of a running pod: nothing to place, nothing to sum.
@@ -43,6 +61,10 @@ internal sealed class Scheduler(
 
         var nodeList = nodes.List().Where(IsReady).OrderBy(n => n.Metadata.Name, StringComparer.Ordinal).ToList();
         var usage = NodeUsage.ByNode(all, pod => _requests.GetValue(pod, PodRequests.For));
+        foreach (var (pod, node) in _assumed.Values)
+        {
+            Take(usage, node, pod);
+        }
         var binds = new List<Task>();
         using var slots = new SemaphoreSlim(ConcurrentSyncs.Workers);
         try
@@ -54,13 +76,7 @@ internal sealed class Scheduler(
                 {
                     // Assumed on its node before the bind returns, as kube-scheduler's cache does: later
                     // pods of the pass see the capacity taken while the binds run side by side.
-                    if (!usage.TryGetValue(node, out var onNode))
-                    {
-                        onNode = new NodeUsage();
-                        usage[node] = onNode;
-                    }
-
-                    onNode.Add(_requests.GetValue(pod, PodRequests.For));
+                    Take(usage, node, pod);
                     await slots.WaitAsync(ct);
                     binds.Add(BindAssumedAsync(pod, node, slots, ct));
                 }
@@ -76,15 +92,24 @@ internal sealed class Scheduler(
         }
     }
 
+    private void Take(Dictionary<string, NodeUsage> usage, string node, V1Pod pod)
+    {
+        if (!usage.TryGetValue(node, out var onNode))
+        {
+            onNode = new NodeUsage();
+            usage[node] = onNode;
+        }
+
+        onNode.Add(_requests.GetValue(pod, PodRequests.For));
+    }
+
     private async Task BindAssumedAsync(V1Pod pod, string node, SemaphoreSlim slots, CancellationToken ct)
     {
         try
         {
             if (await BindAsync(pod, node, ct))
             {
-                var assumed = k8s.KubernetesJson.Deserialize<V1Pod>(k8s.KubernetesJson.Serialize(pod));
-                assumed.Spec.NodeName = node;
-                pods.Upsert(assumed);
+                _assumed[pod.Metadata.Uid] = (pod, node);
             }
         }
         finally
