@@ -65,6 +65,7 @@ internal sealed class Scheduler(
         {
             Take(usage, node, pod);
         }
+
         var binds = new List<Task>();
         using var slots = new SemaphoreSlim(ConcurrentSyncs.Workers);
         try
