@@ -149,7 +149,7 @@ internal static class PeerBenchmark
     private static string Render(List<LoadResult> results, int threads, int seconds, int rounds, bool wrk)
     {
         var sb = new StringBuilder();
-        sb.AppendLine(CultureInfo.InvariantCulture, $"Machine: {Environment.ProcessorCount} cores visible, {threads} intra-op threads (both servers and raw), {RuntimeInformation.OSDescription}, .NET {Environment.Version}; each row the median of {rounds} alternating round(s) of {seconds} s, requests summed over rounds; CPU execution provider; our server with its defaults (max batch 8, queue delay 2 ms){ExtraFlags()}.");
+        sb.AppendLine(CultureInfo.InvariantCulture, $"Machine: {Environment.ProcessorCount} cores visible, {threads} intra-op threads (the peer and raw; our server by its default: the same, or 1 for a model whose warm run takes under 1 ms), {RuntimeInformation.OSDescription}, .NET {Environment.Version}; each row the median of {rounds} alternating round(s) of {seconds} s, requests summed over rounds; CPU execution provider; our server with its defaults (max batch 8, queue delay 2 ms){ExtraFlags()}.");
         sb.AppendLine(CultureInfo.InvariantCulture, $"Clients: REST rows {(wrk ? "wrk -t1 (its own process)" : "closed-loop HttpClient in the benchmark process")}; gRPC rows a closed-loop Grpc.Net.Client in the benchmark process (which also hosts our server), beside a JSON REST row from the same process's HttpClient; raw rows closed-loop callers of one in-process InferenceSession.");
         sb.AppendLine();
         sb.AppendLine("| model | target (client) | connections | throughput (req/s) | p50 (ms) | p99 (ms) | requests | errors |");
@@ -287,7 +287,7 @@ internal static class PeerBenchmark
             // The server's own flag parser, so --server-flags takes what the model server's command line does.
             var options = ServerOptionsParser.Parse(
                 ["--model-uri", model, "--model-name", "bench", "--host", "127.0.0.1", "--http-port", "0", "--grpc-port", "0",
-                    "--intra-op-threads", threads.ToString(CultureInfo.InvariantCulture), "--execution-provider", "cpu",
+                    "--execution-provider", "cpu",
                     "--termination-log", Path.Combine(Path.GetTempPath(), "aiop-bench-termination.log"), .. ServerFlags],
                 new Dictionary<string, string>(), threads);
             var app = ServerApp.Build(options, TimeProvider.System, l => l.SetMinimumLevel(LogLevel.Warning));

@@ -13,6 +13,8 @@ internal sealed record ServerOptions
     public int GrpcPort { get; init; } = 8001;
     public ExecutionProviderKind ExecutionProvider { get; init; } = ExecutionProviderKind.Auto;
     public int IntraOpThreads { get; init; } = 1;
+    /// <summary>True when the count came from --intra-op-threads or its variable, not the CPU limit: a model then keeps it as given.</summary>
+    public bool IntraOpThreadsGiven { get; init; }
     /// <summary>
     /// Whether ONNX Runtime's idle intra-op threads spin for work (its session.intra_op.allow_spinning). Off by
     /// default: a spinning thread holds a core the HTTP side needs (on 2 cores it put a 3-4 ms tail on every

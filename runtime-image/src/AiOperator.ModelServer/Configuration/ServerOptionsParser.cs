@@ -84,7 +84,7 @@ internal static class ServerOptionsParser
         "http-port" => o with { HttpPort = Int(name, value, 0, 65535) },
         "grpc-port" => o with { GrpcPort = Int(name, value, 0, 65535) },
         "execution-provider" => o with { ExecutionProvider = Provider(value) },
-        "intra-op-threads" => o with { IntraOpThreads = Int(name, value, 1, 1024) },
+        "intra-op-threads" => o with { IntraOpThreads = Int(name, value, 1, 1024), IntraOpThreadsGiven = true },
         "intra-op-spinning" => o with { IntraOpSpinning = Bool(name, value) },
         "graph-optimization-level" => o with { GraphOptimization = Optimization(value) },
         "max-batch-size" => o with { MaxBatchSize = Int(name, value, 1, 4096) },
