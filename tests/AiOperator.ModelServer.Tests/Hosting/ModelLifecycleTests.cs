@@ -2,6 +2,7 @@ using System.Net;
 using System.Security.Cryptography;
 using System.Text.Json.Nodes;
 using AiOperator.ModelServer.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
 using Xunit;
 
 namespace AiOperator.ModelServer.Tests.Hosting;
@@ -41,6 +42,25 @@ public sealed class ModelLifecycleTests
         Assert.Contains("aiop_model_load_failure{model=\"m\",version=\"1\",reason=\"", metrics, StringComparison.Ordinal);
         Assert.Contains("aiop_model_ready{model=\"m\",version=\"1\"} 0", metrics, StringComparison.Ordinal);
         Assert.Contains(reasonPart, await File.ReadAllTextAsync(server.Options.TerminationLogPath!), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(false, 1)]
+    [InlineData(true, 2)]
+    public async Task A_small_model_is_reloaded_with_one_intra_op_thread_unless_the_count_was_given(bool given, int expected)
+    {
+        // Fake time stands still, so every warm run reads as instant: the reload path runs on any machine
+        // load (the threshold itself is IntraOpThreadChoiceTests' subject).
+        await using var server = await RunningServer.StartAsync(
+            RunningServer.For(TestModels.Mlp()) with { IntraOpThreads = 2, IntraOpThreadsGiven = given, ExecutionProvider = AiOperator.ModelServer.Configuration.ExecutionProviderKind.Cpu },
+            time: new Microsoft.Extensions.Time.Testing.FakeTimeProvider());
+        var model = server.Services.GetRequiredService<AiOperator.ModelServer.Hosting.ModelState>().Model!;
+        Assert.Equal(expected, model.IntraOpThreads);
+
+        // The served session is the one kept, not the one disposed.
+        var data = string.Join(",", Enumerable.Repeat("0.5", 64));
+        using var infer = await server.Client.PostAsync("/v2/models/m/infer", new StringContent($$"""{"inputs":[{"name":"x","shape":[1,64],"datatype":"FP32","data":[{{data}}]}]}"""));
+        Assert.Equal(HttpStatusCode.OK, infer.StatusCode);
     }
 
     [Fact]

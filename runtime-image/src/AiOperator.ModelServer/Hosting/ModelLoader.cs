@@ -44,7 +44,6 @@ internal sealed class ModelLoader(ModelState state, IHttpClientFactory httpFacto
                 throw new ModelLoadException($"ONNX Runtime could not load the model: {ex.Message}", ex);
             }
 
-            var threads = o.IntraOpThreads;
             try
             {
                 model.WarmUp();
@@ -55,10 +54,9 @@ internal sealed class ModelLoader(ModelState state, IHttpClientFactory httpFacto
                     var single = OnnxModel.Load(path, ExecutionProviderKind.Cpu, chosen, o.GraphOptimization, m => log.LogWarning("{Message}", m), o.IntraOpSpinning);
                     model.Dispose();
                     model = single;
-                    threads = chosen;
                     model.WarmUp();
                     log.LogInformation("Model {Model} runs in {Micros:0} us: reloaded with {Threads} intra-op thread instead of {Configured} (a model this small loses more to waking threads than it gains from splitting operators; --intra-op-threads keeps a count)",
-                        o.ModelName, warmRun.TotalMicroseconds, threads, o.IntraOpThreads);
+                        o.ModelName, warmRun.TotalMicroseconds, chosen, o.IntraOpThreads);
                 }
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
@@ -75,7 +73,7 @@ internal sealed class ModelLoader(ModelState state, IHttpClientFactory httpFacto
                 state.Metrics, time);
             state.SetReady(model, scheduler);
             log.LogInformation("Model {Model} version {Version} ready on {Provider}; batching {Batching} (max {MaxBatch}), {Instances} instance(s), {Threads} intra-op thread(s)",
-                o.ModelName, o.ModelVersion, model.ActiveProvider, batching, o.MaxBatchSize, instances, threads);
+                o.ModelName, o.ModelVersion, model.ActiveProvider, batching, o.MaxBatchSize, instances, model.IntraOpThreads);
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {

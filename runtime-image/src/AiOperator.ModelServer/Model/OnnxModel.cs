@@ -18,10 +18,11 @@ internal sealed class OnnxModel : IModelRunner, IDisposable
     private readonly InferenceSession _session;
     private readonly RunOptions _runOptions = new();
 
-    private OnnxModel(InferenceSession session, string provider)
+    private OnnxModel(InferenceSession session, string provider, int intraOpThreads)
     {
         _session = session;
         ActiveProvider = provider;
+        IntraOpThreads = intraOpThreads;
         Signature = ReadSignature(session);
     }
 
@@ -29,6 +30,9 @@ internal sealed class OnnxModel : IModelRunner, IDisposable
 
     /// <summary>The execution provider actually in use: CUDA, TensorRT or CPU.</summary>
     public string ActiveProvider { get; }
+
+    /// <summary>The intra-op thread count the session was created with.</summary>
+    public int IntraOpThreads { get; }
 
     /// <summary>Creates the session, trying the providers <paramref name="kind"/> allows in order.</summary>
     public static OnnxModel Load(string path, ExecutionProviderKind kind, int intraOpThreads, GraphOptimization optimization, Action<string> log, bool intraOpSpinning = false)
@@ -74,7 +78,7 @@ internal sealed class OnnxModel : IModelRunner, IDisposable
                 }
 
                 var session = new InferenceSession(path, options);
-                return new OnnxModel(session, provider);
+                return new OnnxModel(session, provider, intraOpThreads);
             }
             catch (OnnxRuntimeException ex) when (provider != attempts[^1])
             {
