@@ -13,7 +13,7 @@ namespace AiOperator.Benchmarks.Operator;
 // API server's request log) and the operator's peak RSS. The operator runs as its own process
 // (the real aiop-operator) so its memory is its own; cluster and operator share the machine's cores.
 // The local cluster runs inside this benchmark process, so this process's own peak RSS and CPU time are
-// the cluster's side (plus the small cost of the benchmark's creates and Ready polls).
+// the cluster's side (plus the small cost of the benchmark's creates and its watch for Ready).
 // Usage: dotnet run -c Release --project tests/AiOperator.Benchmarks -- operator [count=1000] [--replicas 1]
 internal static class OperatorScaleScenario
 {
@@ -100,13 +100,16 @@ internal static class OperatorScaleScenario
             var loadAtStart = LoadAverage();
             var clusterCpuAtStart = CpuSeconds(Environment.ProcessId);
             var gcAtStart = (Gen0: GC.CollectionCount(0), Gen1: GC.CollectionCount(1), Gen2: GC.CollectionCount(2), Pause: GC.GetTotalPauseDuration(), Allocated: GC.GetTotalAllocatedBytes());
-            var clock = Stopwatch.StartNew();
+            var clock = new Stopwatch();
+            using var stopWatching = new CancellationTokenSource();
+            var readyWatch = new ReadyWatch(client, "bench", count, clock);
+            var watching = readyWatch.RunAsync(stopWatching.Token);
+            clock.Start();
             await Parallel.ForEachAsync(Enumerable.Range(0, count), new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (i, ct) =>
                 await generic.CreateNamespacedAsync(New(i, replicas), "bench", ct));
             var applied = clock.Elapsed;
 
-            var ready = 0;
-            while (ready < count)
+            while (!readyWatch.Reached.IsCompleted)
             {
                 if (op.HasExited)
                 {
@@ -116,18 +119,21 @@ internal static class OperatorScaleScenario
 
                 if (clock.Elapsed > TimeSpan.FromMinutes(15))
                 {
-                    Console.Error.WriteLine($"gave up after 15 minutes: {ready}/{count} Ready");
+                    Console.Error.WriteLine($"gave up after 15 minutes: {readyWatch.ReadyCount}/{count} Ready");
                     return 1;
                 }
 
-                // Once a second: each poll decodes every ModelDeployment in this process, the one whose
-                // CPU time is reported as the cluster's (every 250 ms it was about a tenth of it).
-                await Task.Delay(1000);
-                var list = await client.CustomObjects.ListNamespacedCustomObjectAsync<ModelDeploymentList>(GroupVersion.Group, GroupVersion.Version, "bench", ModelDeployment.Plural);
-                ready = list.Items.Count(m => m.Status?.Phase == ModelDeploymentPhase.Ready);
+                if (watching.IsFaulted)
+                {
+                    await watching;
+                }
+
+                await Task.WhenAny(readyWatch.Reached, Task.Delay(1000));
             }
 
-            var allReady = clock.Elapsed;
+            await stopWatching.CancelAsync();
+            await watching;
+            var allReady = await readyWatch.Reached;
             var writes = cluster.ApiServer.Requests.Snapshot().Where(r => r.IsWrite && r.UserAgent.StartsWith("aioperator", StringComparison.Ordinal)).ToList();
             var peakRss = PeakRssMegabytes(op.Id);
             Console.WriteLine();

@@ -252,6 +252,24 @@ public sealed class CrudTests(ApiServerFixture fixture) : IClassFixture<ApiServe
         Assert.Equal("2", pruned.Data["shared"]);
     }
 
+    // What informers that drop managedFields (kube-controller-manager's, the simulated components') rely
+    // on: an update whose body has no managedFields keeps the stored ones and adds the writer's.
+    [Fact]
+    public async Task An_update_without_managed_fields_keeps_the_stored_ones()
+    {
+        var ns = await fixture.NewNamespaceAsync();
+        var configMap = ConfigMap("kept");
+        configMap.Data["untouched"] = "x";
+        var created = await Client.CoreV1.CreateNamespacedConfigMapAsync(configMap, ns, fieldManager: "creator");
+        Assert.Contains(created.Metadata.ManagedFields, m => m.Manager == "creator");
+
+        created.Metadata.ManagedFields = null;
+        created.Data["k"] = "2";
+        var updated = await Client.CoreV1.ReplaceNamespacedConfigMapAsync(created, "kept", ns, fieldManager: "editor");
+        Assert.Contains(updated.Metadata.ManagedFields, m => m.Manager == "creator" && m.Operation == "Update");
+        Assert.Contains(updated.Metadata.ManagedFields, m => m.Manager == "editor" && m.Operation == "Update");
+    }
+
     [Fact]
     public async Task Dry_run_answers_like_a_write_but_stores_nothing()
     {

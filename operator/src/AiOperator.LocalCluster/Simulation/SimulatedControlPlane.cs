@@ -24,7 +24,6 @@ internal sealed class SimulatedControlPlane : IAsyncDisposable, ApiServer.IPodPo
     private readonly TimeProvider _time;
     private readonly CancellationTokenSource _stop = new();
     private readonly List<Task> _running = [];
-    private readonly List<ReconcileLoop> _loops = [];
     private readonly ProbeRunner _probes;
     private Kubelet.Kubelet? _kubelet;
     private ServiceProxy? _proxy;
@@ -152,11 +151,6 @@ internal sealed class SimulatedControlPlane : IAsyncDisposable, ApiServer.IPodPo
 
         _addresses?.Dispose();
 
-        foreach (var loop in _loops)
-        {
-            loop.Dispose();
-        }
-
         _probes.Dispose();
         _client.Dispose();
         _watchClient.Dispose();
@@ -189,7 +183,6 @@ internal sealed class SimulatedControlPlane : IAsyncDisposable, ApiServer.IPodPo
     private void StartLoop(string name, Func<CancellationToken, Task> reconcile, params IInformer[] informers)
     {
         var loop = new ReconcileLoop(name, reconcile, _time, Resync, ReconcileLoop.DefaultMinInterval, _loggers.CreateLogger($"AiOperator.LocalCluster.{name}"));
-        _loops.Add(loop);
         _running.Add(Task.Run(() => loop.RunAsync(informers, _stop.Token)));
     }
 

@@ -51,6 +51,21 @@ public sealed class InformerTests
         Assert.Equal(["b"], informer.List().Select(p => p.Metadata.Name));
     }
 
+    [Fact]
+    public void Objects_enter_the_cache_without_managed_fields()
+    {
+        var informer = new Informer<V1Pod, V1PodList>("pods", (_, _, _) => Task.FromException<HttpOperationResponse<V1PodList>>(new InvalidOperationException("not used")), TimeProvider.System, NullLogger.Instance);
+        var watched = Pod("a", "u1", "1");
+        watched.Metadata.ManagedFields = [new V1ManagedFieldsEntry { Manager = "kubectl", Operation = "Update" }];
+        informer.Apply(WatchEventType.Added, watched);
+        Assert.Null(informer.Get("ns", "a")!.Metadata.ManagedFields);
+
+        var written = Pod("b", "u2", "2");
+        written.Metadata.ManagedFields = [new V1ManagedFieldsEntry { Manager = "kubelet", Operation = "Update" }];
+        informer.Upsert(written);
+        Assert.Null(informer.Get("ns", "b")!.Metadata.ManagedFields);
+    }
+
     private static V1Pod Pod(string name, string uid, string rv) => new()
     {
         Metadata = new V1ObjectMeta { Name = name, NamespaceProperty = "ns", Uid = uid, ResourceVersion = rv },

@@ -18,7 +18,7 @@ public sealed class ReconcileLoopTests
         var passes = Channel.CreateUnbounded<int>();
         var count = 0;
         var informer = new SyncedInformer();
-        using var loop = new ReconcileLoop("test", _ => { passes.Writer.TryWrite(++count); return Task.CompletedTask; }, time, TimeSpan.FromHours(1), MinInterval, NullLogger.Instance);
+        var loop = new ReconcileLoop("test", _ => { passes.Writer.TryWrite(++count); return Task.CompletedTask; }, time, TimeSpan.FromHours(1), MinInterval, NullLogger.Instance);
         using var stop = new CancellationTokenSource();
         var running = loop.RunAsync([informer], stop.Token);
 

@@ -9,6 +9,9 @@ namespace AiOperator.LocalCluster.Simulation.Informers;
 
 // A small list+watch cache, like client-go's informer: the simulated controllers read from it and
 // write to the API server, so they behave like real out-of-process control-plane components.
+// Objects enter it without metadata.managedFields, as kube-controller-manager's and kube-scheduler's
+// informers drop them (none of these controllers reads them, and every deep copy would carry them);
+// an update sent without managedFields leaves the stored ones as they are.
 internal sealed class Informer<T, TList>(
     string resource,
     Func<bool, string?, CancellationToken, Task<HttpOperationResponse<TList>>> listOrWatch,
@@ -65,6 +68,7 @@ internal sealed class Informer<T, TList>(
             return;
         }
 
+        StripManagedFields(item);
         _items.AddOrUpdate(Key(item.Metadata), item, (_, old) => IsOlder(item, old) ? old : item);
         Notify();
     }
@@ -89,6 +93,7 @@ internal sealed class Informer<T, TList>(
                 {
                     var key = Key(item.Metadata);
                     keys.Add(key);
+                    StripManagedFields(item);
                     _items[key] = item;
                 }
 
@@ -146,6 +151,7 @@ internal sealed class Informer<T, TList>(
         switch (type)
         {
             case WatchEventType.Added or WatchEventType.Modified:
+                StripManagedFields(item);
                 _items.AddOrUpdate(Key(item.Metadata), item, (_, old) => IsOlder(item, old) ? old : item);
                 break;
             case WatchEventType.Deleted:
@@ -178,6 +184,8 @@ internal sealed class Informer<T, TList>(
             subscriber();
         }
     }
+
+    private static void StripManagedFields(T item) => item.Metadata.ManagedFields = null;
 
     private static bool IsOlder(T candidate, T current) =>
         long.TryParse(candidate.Metadata.ResourceVersion, NumberStyles.None, CultureInfo.InvariantCulture, out var a)
