@@ -19,6 +19,15 @@ public sealed class PlacementPolicyTests
     }
 
     [Fact]
+    public void Equally_free_nodes_go_to_the_first_name_whatever_their_order()
+    {
+        var nodes = new[] { TestObjects.GpuNode("n3", 4), TestObjects.GpuNode("n1", 4), TestObjects.GpuNode("n2", 4) };
+
+        Assert.Equal("n1", PlacementPolicy.Decide(TestObjects.Pod("p", 1), nodes, []).NodeName);
+        Assert.Equal("n1", PlacementPolicy.Decide(TestObjects.Pod("p", 1), nodes.Reverse().ToArray(), []).NodeName);
+    }
+
+    [Fact]
     public void Unschedulable_message_matches_the_real_scheduler()
     {
         var nodes = new[] { TestObjects.GpuNode("n1", 4), TestObjects.GpuNode("n2", 4), TestObjects.GpuNode("n3", 4) };

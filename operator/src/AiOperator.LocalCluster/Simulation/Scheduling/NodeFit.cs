@@ -36,27 +36,35 @@ internal static class NodeFit
 
     public static IReadOnlyList<string> InsufficientResources(IReadOnlyDictionary<string, decimal> podRequests, V1Node node, NodeUsage usage)
     {
-        var allocatable = node.Status?.Allocatable ?? new Dictionary<string, ResourceQuantity>();
-        var reasons = new List<string>();
-        if (allocatable.TryGetValue("pods", out var maxPods) && usage.PodCount + 1 > maxPods.ToDecimal())
+        var allocatable = NodeAllocatable.Of(node);
+        List<string>? reasons = null;
+        if (allocatable.TryGetValue("pods", out var maxPods) && usage.PodCount + 1 > maxPods)
         {
-            reasons.Add("Too many pods");
+            (reasons ??= []).Add("Too many pods");
         }
 
-        foreach (var (name, amount) in podRequests.OrderBy(r => r.Key, StringComparer.Ordinal))
+        // Most nodes fit most pods: the ordered walk (for the message's order) only when one does not.
+        var anyShort = false;
+        foreach (var (name, amount) in podRequests)
         {
-            if (amount <= 0)
+            if (amount > 0 && usage.Requested(name) + amount > allocatable.GetValueOrDefault(name))
             {
-                continue;
-            }
-
-            var capacity = allocatable.TryGetValue(name, out var q) ? q.ToDecimal() : 0m;
-            if (usage.Requested(name) + amount > capacity)
-            {
-                reasons.Add($"Insufficient {name}");
+                anyShort = true;
+                break;
             }
         }
 
-        return reasons;
+        if (anyShort)
+        {
+            foreach (var (name, amount) in podRequests.OrderBy(r => r.Key, StringComparer.Ordinal))
+            {
+                if (amount > 0 && usage.Requested(name) + amount > allocatable.GetValueOrDefault(name))
+                {
+                    (reasons ??= []).Add($"Insufficient {name}");
+                }
+            }
+        }
+
+        return reasons ?? (IReadOnlyList<string>)[];
     }
 }

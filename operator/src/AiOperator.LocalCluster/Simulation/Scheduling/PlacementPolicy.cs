@@ -12,8 +12,10 @@ internal static class PlacementPolicy
     public static SchedulingDecision Decide(V1Pod pod, IReadOnlyList<V1Node> nodes, IReadOnlyDictionary<string, NodeUsage> usageByNode)
     {
         var requested = PodRequests.For(pod);
+        var scored = ScoredResources(requested);
         var empty = new NodeUsage();
-        var feasible = new List<(V1Node Node, double Score)>();
+        V1Node? best = null;
+        var bestScore = double.NegativeInfinity;
         var reasonCounts = new Dictionary<string, int>(StringComparer.Ordinal);
         foreach (var node in nodes)
         {
@@ -21,7 +23,14 @@ internal static class PlacementPolicy
             var reasons = NodeFit.Reasons(pod, requested, node, usage);
             if (reasons.Count == 0)
             {
-                feasible.Add((node, Score(requested, node, usage)));
+                // Highest score wins; a tie goes to the first name in ordinal order.
+                var score = Score(requested, scored, node, usage);
+                if (best is null || score > bestScore || (score == bestScore && string.CompareOrdinal(node.Metadata.Name, best.Metadata.Name) < 0))
+                {
+                    best = node;
+                    bestScore = score;
+                }
+
                 continue;
             }
 
@@ -31,13 +40,9 @@ internal static class PlacementPolicy
             }
         }
 
-        if (feasible.Count > 0)
-        {
-            var best = feasible.OrderByDescending(f => f.Score).ThenBy(f => f.Node.Metadata.Name, StringComparer.Ordinal).First();
-            return SchedulingDecision.Bind(best.Node.Metadata.Name);
-        }
-
-        return SchedulingDecision.Unschedulable(UnschedulableMessage(nodes.Count, reasonCounts));
+        return best is not null
+            ? SchedulingDecision.Bind(best.Metadata.Name)
+            : SchedulingDecision.Unschedulable(UnschedulableMessage(nodes.Count, reasonCounts));
     }
 
     // "0/3 nodes are available: 1 node(s) had untolerated taint {nvidia.com/gpu: }, 2 Insufficient nvidia.com/gpu."
@@ -54,16 +59,18 @@ internal static class PlacementPolicy
         return $"0/{nodeCount} nodes are available: {string.Join(", ", parts)}.";
     }
 
-    // LeastAllocated: spread pods, so GPU pods land on the emptiest node like the default profile.
-    private static double Score(IReadOnlyDictionary<string, decimal> requested, V1Node node, NodeUsage usage)
-    {
-        var allocatable = node.Status?.Allocatable ?? new Dictionary<string, ResourceQuantity>();
+    // The resources LeastAllocated scores: what the pod requests, and always cpu and memory.
+    private static string[] ScoredResources(IReadOnlyDictionary<string, decimal> requested) =>
+        [.. requested.Keys.Concat(["cpu", "memory"]).Distinct(StringComparer.Ordinal)];
 
-        var names = requested.Keys.Concat(["cpu", "memory"]).Distinct(StringComparer.Ordinal).ToList();
+    // LeastAllocated: spread pods, so GPU pods land on the emptiest node like the default profile.
+    private static double Score(IReadOnlyDictionary<string, decimal> requested, string[] names, V1Node node, NodeUsage usage)
+    {
+        var allocatable = NodeAllocatable.Of(node);
         var score = 0.0;
         foreach (var name in names)
         {
-            var capacity = allocatable.TryGetValue(name, out var q) ? q.ToDecimal() : 0m;
+            var capacity = allocatable.GetValueOrDefault(name);
             if (capacity <= 0)
             {
                 continue;
@@ -73,6 +80,6 @@ internal static class PlacementPolicy
             score += (double)(free / capacity);
         }
 
-        return score / names.Count;
+        return score / names.Length;
     }
 }
