@@ -44,6 +44,25 @@ public sealed class ManagedFieldsTests
     }
 
     [Fact]
+    public void An_entry_an_update_does_not_touch_is_written_back_as_stored()
+    {
+        // The creator's entry as a real API server might have stored it: keys in its own order.
+        var before = Obj("""{"metadata":{"managedFields":[{"manager":"creator","operation":"Update","apiVersion":"v1","time":"t0","fieldsType":"FieldsV1","fieldsV1":{"f:data":{"f:b":{},"f:a":{}}}}]},"data":{"a":"1","b":"1"},"status":{"s":"1"}}""");
+        var after = Obj("""{"data":{"a":"1","b":"1"},"status":{"s":"2"}}""");
+        ManagedFields.RecordUpdate(before, after, "kubelet", "v1", "t1", "status", null, true);
+
+        var written = after["metadata"]!["managedFields"]!.AsArray();
+        Assert.True(JsonNode.DeepEquals(before["metadata"]!["managedFields"]![0], written[0]));
+        Assert.Equal("""{"f:data":{"f:b":{},"f:a":{}}}""", written[0]!["fieldsV1"]!.ToJsonString());
+        Assert.Equal("kubelet", (string?)written[1]!["manager"]);
+
+        // Once an update takes one of its fields, the entry is rebuilt from what it still owns.
+        var next = Obj("""{"data":{"a":"1","b":"2"},"status":{"s":"2"}}""");
+        ManagedFields.RecordUpdate(after, next, "editor", "v1", "t2", null, null, true);
+        Assert.Equal([".data.a"], ManagedFields.Read(next).Single(e => e.Manager == "creator").Paths.Select(FieldPaths.Display));
+    }
+
+    [Fact]
     public void Apply_conflicts_name_the_field_and_owner_and_force_takes_it_over()
     {
         var live = ManagedFields.Apply(null, Obj("""{"spec":{"replicas":1,"paused":false}}"""), "alice", false, "apps/v1", "t0", null, true);

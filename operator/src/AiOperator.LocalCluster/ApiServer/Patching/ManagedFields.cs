@@ -14,13 +14,18 @@ internal static class ManagedFields
         var entries = new List<ManagedEntry>();
         foreach (var node in obj.Obj("metadata").Arr("managedFields") ?? [])
         {
+            var paths = FieldPaths.FromFieldsV1(node.Obj("fieldsV1"));
             entries.Add(new ManagedEntry(
                 node.Str("manager") ?? "",
                 node.Str("operation") ?? "Update",
                 node.Str("apiVersion") ?? "",
                 node.Str("time") ?? "",
                 node.Str("subresource"),
-                FieldPaths.FromFieldsV1(node.Obj("fieldsV1"))));
+                paths)
+            {
+                Stored = node,
+                StoredCount = paths.Count,
+            });
         }
 
         return entries;
@@ -38,6 +43,12 @@ internal static class ManagedFields
         var array = new JsonArray();
         foreach (var entry in entries)
         {
+            if (entry.Unchanged)
+            {
+                array.Add(entry.Stored!.DeepClone());
+                continue;
+            }
+
             var node = new JsonObject
             {
                 ["manager"] = entry.Manager,
