@@ -105,6 +105,35 @@ public sealed class KubeApiTests
         Assert.True(cluster.Metrics.RestRequests.Value("GET", "200") >= 1);
     }
 
+    [Fact]
+    public async Task Lists_and_watches_for_caches_skip_managed_fields_and_a_get_keeps_them()
+    {
+        await using var cluster = await TestCluster.StartAsync();
+        var created = await cluster.Api.CreateAsync(ConfigMaps, ConfigMap(cluster, "m"), CancellationToken.None);
+        Assert.NotEmpty(created.Metadata.ManagedFields);
+
+        var list = await cluster.Api.ListAsync<V1ConfigMap>(ConfigMaps, cluster.Namespace, new ListRequest(), CancellationToken.None);
+        var listed = Assert.Single(list.Items, c => c.Metadata.Name == "m");
+        Assert.Equal("v", listed.Data["a"]);
+        Assert.Null(listed.Metadata.ManagedFields);
+
+        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        await using var events = cluster.Api.WatchAsync<V1ConfigMap>(ConfigMaps, cluster.Namespace, new WatchRequest(list.ResourceVersion, 60), stop.Token).GetAsyncEnumerator(stop.Token);
+        await cluster.Api.PatchAsync<V1ConfigMap>(ConfigMaps, cluster.Namespace, "m", new KubePatch(PatchType.Merge, """{"data":{"b":"2"}}"""), CancellationToken.None);
+        do
+        {
+            Assert.True(await events.MoveNextAsync());
+        }
+        while (events.Current.Type == WatchEventType.Bookmark);
+
+        Assert.Equal(WatchEventType.Modified, events.Current.Type);
+        Assert.Equal("2", events.Current.Object.Data["b"]);
+        Assert.Null(events.Current.Object.Metadata.ManagedFields);
+
+        var read = await cluster.Api.GetAsync<V1ConfigMap>(ConfigMaps, cluster.Namespace, "m", CancellationToken.None);
+        Assert.NotEmpty(read!.Metadata.ManagedFields);
+    }
+
     private static V1ConfigMap ConfigMap(TestCluster cluster, string name) =>
         new() { Metadata = new V1ObjectMeta { Name = name, NamespaceProperty = cluster.Namespace }, Data = new Dictionary<string, string> { ["a"] = "v" } };
 }

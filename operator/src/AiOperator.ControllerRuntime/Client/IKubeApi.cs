@@ -6,10 +6,15 @@ namespace AiOperator.ControllerRuntime.Client;
 /// <summary>The REST calls the framework makes; every call is counted and transient failures are retried.</summary>
 public interface IKubeApi
 {
+    /// <summary>Lists for an informer cache: items come without metadata.managedFields (see <see cref="WatchAsync{T}"/>).</summary>
     Task<KubeList<T>> ListAsync<T>(ResourceKind kind, string? ns, ListRequest request, CancellationToken cancellationToken)
         where T : class, IKubernetesObject<V1ObjectMeta>;
 
-    /// <summary>One watch connection; ends when the server closes it, throws <see cref="KubeApiException"/> on ERROR events.</summary>
+    /// <summary>
+    /// One watch connection; ends when the server closes it, throws <see cref="KubeApiException"/> on ERROR events.
+    /// Objects come without metadata.managedFields: they feed informer caches, which drop them as
+    /// kube-controller-manager's do, so they are skipped while decoding instead of decoded and dropped.
+    /// </summary>
     IAsyncEnumerable<WatchEvent<T>> WatchAsync<T>(ResourceKind kind, string? ns, WatchRequest request, CancellationToken cancellationToken)
         where T : class, IKubernetesObject<V1ObjectMeta>;
 

@@ -4,6 +4,7 @@ using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using AiOperator.ControllerRuntime.Informers;
 using AiOperator.ControllerRuntime.Metrics;
 using k8s;
 using k8s.Models;
@@ -243,7 +244,7 @@ public sealed class KubeApi : IKubeApi, IDisposable
         T item;
         try
         {
-            item = Stamp(kind, KubernetesJson.Deserialize<T>(obj));
+            item = Stamp(kind, ObjectJson.WithoutManagedFields<T>(obj));
         }
         catch (JsonException ex)
         {
@@ -287,7 +288,7 @@ public sealed class KubeApi : IKubeApi, IDisposable
         failure = null;
         try
         {
-            return KubernetesJson.Deserialize<T>(element);
+            return ObjectJson.WithoutManagedFields<T>(element);
         }
         catch (JsonException ex)
         {

@@ -12,6 +12,11 @@ internal static class ObjectJson
 {
     private static readonly JsonSerializerOptions Options = CaptureOptions();
 
+    // The same settings, reading past metadata.managedFields without decoding it (a fieldsV1 tree is
+    // parsed into a JsonDocument per entry, often the largest part of a watched object). For informer
+    // caches, which drop managedFields as kube-controller-manager's do: none of our controllers reads them.
+    private static readonly JsonSerializerOptions WithoutManagedFieldsOptions = SkippingManagedFields(Options);
+
     public static byte[] ToUtf8<T>(T obj)
         where T : class =>
         JsonSerializer.SerializeToUtf8Bytes(obj, TypeInfo<T>.Value);
@@ -19,6 +24,32 @@ internal static class ObjectJson
     public static T FromUtf8<T>(ReadOnlySpan<byte> json)
         where T : class =>
         JsonSerializer.Deserialize(json, TypeInfo<T>.Value) ?? throw new JsonException($"{typeof(T).Name}: the cached JSON is null");
+
+    /// <summary>Decodes a listed or watched object for a cache: metadata.managedFields is skipped, not decoded.</summary>
+    public static T WithoutManagedFields<T>(JsonElement element)
+        where T : class =>
+        element.Deserialize(LeanTypeInfo<T>.Value) ?? throw new JsonException($"{typeof(T).Name}: the object is null");
+
+    private static JsonSerializerOptions SkippingManagedFields(JsonSerializerOptions options)
+    {
+        var resolver = options.TypeInfoResolver ?? throw new InvalidOperationException("KubernetesJson's options have no type info resolver");
+        return new JsonSerializerOptions(options)
+        {
+            TypeInfoResolver = resolver.WithAddedModifier(info =>
+            {
+                if (info.Type == typeof(k8s.Models.V1ObjectMeta))
+                {
+                    for (var i = info.Properties.Count - 1; i >= 0; i--)
+                    {
+                        if (info.Properties[i].Name == "managedFields")
+                        {
+                            info.Properties.RemoveAt(i);
+                        }
+                    }
+                }
+            }),
+        };
+    }
 
     // KubernetesJson keeps its options internal; AddJsonOptions hands them to a callback at once.
     private static JsonSerializerOptions CaptureOptions()
@@ -31,5 +62,10 @@ internal static class ObjectJson
     private static class TypeInfo<T>
     {
         public static readonly JsonTypeInfo<T> Value = (JsonTypeInfo<T>)Options.GetTypeInfo(typeof(T));
+    }
+
+    private static class LeanTypeInfo<T>
+    {
+        public static readonly JsonTypeInfo<T> Value = (JsonTypeInfo<T>)WithoutManagedFieldsOptions.GetTypeInfo(typeof(T));
     }
 }
