@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Reflection;
 using k8s.Models;
 
@@ -14,6 +15,14 @@ public sealed record ResourceKind(string Group, string Version, string Kind, str
     public static ResourceKind For(Type type)
     {
         ArgumentNullException.ThrowIfNull(type);
+        return Known.GetOrAdd(type, Read);
+    }
+
+    // Writers ask for their kind on every write: the attribute is read by reflection once per type.
+    private static readonly ConcurrentDictionary<Type, ResourceKind> Known = new();
+
+    private static ResourceKind Read(Type type)
+    {
         var entity = type.GetCustomAttribute<KubernetesEntityAttribute>()
             ?? throw new ArgumentException($"{type.Name} has no [KubernetesEntity] attribute, so its REST path is unknown.", nameof(type));
         if (string.IsNullOrEmpty(entity.Kind) || string.IsNullOrEmpty(entity.ApiVersion) || string.IsNullOrEmpty(entity.PluralName))

@@ -10,7 +10,9 @@ namespace AiOperator.ControllerRuntime.Reconciliation;
 /// </summary>
 internal sealed class RecentCreates(TimeProvider timeProvider, TimeSpan window)
 {
+    private const int MinSweep = 256;
     private readonly ConcurrentDictionary<string, DateTimeOffset> _created = new(StringComparer.Ordinal);
+    private int _sweepAbove = MinSweep;
 
     public static string Key(ResourceKind kind, string? ns, string? name) => $"{kind.Group}/{kind.Plural}/{ns}/{name}";
 
@@ -19,8 +21,10 @@ internal sealed class RecentCreates(TimeProvider timeProvider, TimeSpan window)
         var now = timeProvider.GetUtcNow();
         _created[key] = now + window;
 
-        // Keep the map small without a timer: sweep expired entries now and then.
-        if (_created.Count > 256)
+        // Keep the map small without a timer: sweep expired entries once it has doubled since the last
+        // sweep. A fixed threshold swept the whole map on every create once a burst of thousands of
+        // creates fell inside one window.
+        if (_created.Count > Volatile.Read(ref _sweepAbove))
         {
             foreach (var (k, v) in _created)
             {
@@ -29,6 +33,8 @@ internal sealed class RecentCreates(TimeProvider timeProvider, TimeSpan window)
                     _created.TryRemove(k, out _);
                 }
             }
+
+            Volatile.Write(ref _sweepAbove, Math.Max(MinSweep, 2 * _created.Count));
         }
     }
 
@@ -49,4 +55,6 @@ internal sealed class RecentCreates(TimeProvider timeProvider, TimeSpan window)
     }
 
     public void Forget(string key) => _created.TryRemove(key, out _);
+
+    internal int Count => _created.Count;
 }
