@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using System.Text.Json.Serialization.Metadata;
 using k8s;
 
@@ -20,6 +21,10 @@ internal static class ObjectJson
     public static byte[] ToUtf8<T>(T obj)
         where T : class =>
         JsonSerializer.SerializeToUtf8Bytes(obj, TypeInfo<T>.Value);
+
+    /// <summary>A value as a JSON tree with KubernetesClient's settings (null stays null).</summary>
+    public static JsonNode? ToNode(object? value) =>
+        value is null ? null : JsonSerializer.SerializeToNode(value, value.GetType(), Options);
 
     public static T FromUtf8<T>(ReadOnlySpan<byte> json)
         where T : class =>

@@ -21,7 +21,7 @@ public sealed class StatusWriter(IKubeApi api, StatusEchoes? echoes = null)
     {
         ArgumentNullException.ThrowIfNull(cached);
         ArgumentNullException.ThrowIfNull(desiredStatus);
-        var desired = JsonNode.Parse(KubernetesJson.Serialize(desiredStatus));
+        var desired = ObjectJson.ToNode(desiredStatus);
         var diff = Diff(cached, desired);
         if (diff is null)
         {
@@ -45,17 +45,26 @@ public sealed class StatusWriter(IKubeApi api, StatusEchoes? echoes = null)
     /// <summary>The status merge patch, or null when the cached status already equals desired (pure).</summary>
     public static JsonObject? StatusPatch<T>(T cached, object desiredStatus)
         where T : class, IKubernetesObject<V1ObjectMeta> =>
-        Diff(cached, JsonNode.Parse(KubernetesJson.Serialize(desiredStatus)));
+        Diff(cached, ObjectJson.ToNode(desiredStatus));
 
     /// <summary>The status of an object as JSON, in the form <see cref="StatusEchoes"/> compares.</summary>
     public static JsonNode? StatusOf<T>(T obj)
         where T : class, IKubernetesObject<V1ObjectMeta> =>
         JsonNode.Parse(ObjectJson.ToUtf8(obj))?["status"];
 
+    // Only the status is serialized, not the whole object around it (most reconciles write nothing, and
+    // this comparison is how they find out).
     private static JsonObject? Diff<T>(T cached, JsonNode? desired)
         where T : class, IKubernetesObject<V1ObjectMeta>
     {
-        var current = JsonNode.Parse(KubernetesJson.Serialize(cached))?["status"];
+        var current = StatusProperty<T>.Info is { } status
+            ? ObjectJson.ToNode(status.GetValue(cached))
+            : JsonNode.Parse(ObjectJson.ToUtf8(cached))?["status"];
         return JsonMergeDiff.Full(current, desired);
+    }
+
+    private static class StatusProperty<T>
+    {
+        public static readonly System.Reflection.PropertyInfo? Info = typeof(T).GetProperty("Status");
     }
 }
