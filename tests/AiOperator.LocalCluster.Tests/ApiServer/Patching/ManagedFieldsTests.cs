@@ -63,6 +63,34 @@ public sealed class ManagedFieldsTests
     }
 
     [Fact]
+    public void A_status_write_owns_what_it_changed_in_the_status_and_drops_owners_of_what_it_removed()
+    {
+        var before = Obj("""{"spec":{"a":"1"},"status":{"phase":"Pending","old":"x"}}""");
+        ManagedFields.RecordUpdate(null, before, "creator", "v1", "t0", null, null, true);
+        var first = Obj("""{"spec":{"a":"1"},"status":{"phase":"Pending","old":"x"}}""");
+        first["metadata"] = before["metadata"]!.DeepClone();
+        var after = Obj("""{"spec":{"a":"1"},"status":{"phase":"Running"}}""");
+        after["metadata"] = before["metadata"]!.DeepClone();
+        ManagedFields.RecordUpdate(first, after, "kubelet", "v1", "t1", "status", null, true);
+
+        var entries = ManagedFields.Read(after);
+        Assert.Equal([".spec.a"], entries.Single(e => e.Manager == "creator").Paths.Select(FieldPaths.Display));
+        var kubelet = entries.Single(e => e.Manager == "kubelet");
+        Assert.Equal("status", kubelet.Subresource);
+        Assert.Equal([".status.phase"], kubelet.Paths.Select(FieldPaths.Display));
+    }
+
+    [Fact]
+    public void Paths_under_a_field_are_the_field_and_its_descendants_only()
+    {
+        Assert.True(FieldPaths.IsUnder("f:status", "status"));
+        Assert.True(FieldPaths.IsUnder("f:status\nf:phase", "status"));
+        Assert.False(FieldPaths.IsUnder("f:statusx", "status"));
+        Assert.False(FieldPaths.IsUnder("f:spec\nf:status", "status"));
+        Assert.False(FieldPaths.IsUnder("f:stat", "status"));
+    }
+
+    [Fact]
     public void Apply_conflicts_name_the_field_and_owner_and_force_takes_it_over()
     {
         var live = ManagedFields.Apply(null, Obj("""{"spec":{"replicas":1,"paused":false}}"""), "alice", false, "apps/v1", "t0", null, true);

@@ -28,6 +28,29 @@ internal static class FieldPaths
         return paths;
     }
 
+    // The same, for the leaves under one non-empty top-level object only (the status of a status-subresource
+    // write, which changes nothing else): null when obj has no such object, for the caller to walk it all.
+    public static HashSet<string>? LeavesUnder(string field, JsonObject obj, StructuralSchema? schema, bool builtin, JsonObject? before, HashSet<string>? changed)
+    {
+        if (obj[field] is not JsonObject { Count: > 0 } child)
+        {
+            return null;
+        }
+
+        JsonNode? oldChild = null;
+        var found = before is not null && before.TryGetPropertyValue(field, out oldChild);
+        var paths = new HashSet<string>(StringComparer.Ordinal);
+        CollectObject(child, oldChild, found, "f:" + field, MergeKeys.Child(schema, field), builtin, isRoot: false, inMetadata: false, paths, changed);
+        return paths;
+    }
+
+    // True for "f:<field>" itself and every path below it.
+    public static bool IsUnder(string path, string field) =>
+        path.Length >= field.Length + 2
+        && path.StartsWith("f:", StringComparison.Ordinal)
+        && string.CompareOrdinal(path, 2, field, 0, field.Length) == 0
+        && (path.Length == field.Length + 2 || path[field.Length + 2] == '\n');
+
     private static void CollectObject(JsonObject obj, JsonNode? old, bool oldFound, string prefix, StructuralSchema? schema, bool builtin, bool isRoot, bool inMetadata, HashSet<string> paths, HashSet<string>? changed)
     {
         var oldObject = oldFound ? old as JsonObject : null;

@@ -74,12 +74,15 @@ internal static class ManagedFields
     {
         var entries = before is null ? [] : Read(before);
         var changed = new HashSet<string>(StringComparer.Ordinal);
-        var leaves = FieldPaths.Leaves(after, schema, builtin, before, changed);
+        // A status-subresource write changes the status and nothing else: only that subtree is walked, and
+        // only the owned paths in it can have vanished.
+        var statusOnly = subresource == "status" ? FieldPaths.LeavesUnder("status", after, schema, builtin, before, changed) : null;
+        var leaves = statusOnly ?? FieldPaths.Leaves(after, schema, builtin, before, changed);
 
         var removedAny = false;
         foreach (var entry in entries)
         {
-            removedAny |= entry.Paths.RemoveWhere(p => !leaves.Contains(p) && !FieldPaths.Resolve(after, p).Found) > 0;
+            removedAny |= entry.Paths.RemoveWhere(p => (statusOnly is null || FieldPaths.IsUnder(p, "status")) && !leaves.Contains(p) && !FieldPaths.Resolve(after, p).Found) > 0;
             if (changed.Count > 0)
             {
                 removedAny |= entry.Paths.RemoveWhere(p => changed.Contains(p) && !(entry.Manager == manager && entry.Operation == "Update")) > 0;
