@@ -168,6 +168,25 @@ public sealed class BadInputTests(ApiServerFixture fixture) : IClassFixture<ApiS
     }
 
     [Fact]
+    public async Task A_chunked_body_without_a_length_is_read_and_one_over_3_MiB_is_413()
+    {
+        var ns = await fixture.NewNamespaceAsync();
+        async Task<HttpStatusCode> SendChunkedAsync(string body)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, new Uri($"/api/v1/namespaces/{ns}/configmaps", UriKind.Relative)) { Content = new StringContent(body, Encoding.UTF8, "application/json") };
+            request.Headers.TransferEncodingChunked = true;
+            using var response = await fixture.Http.SendAsync(request);
+            return response.StatusCode;
+        }
+
+        var big = new string('x', (3 * 1024 * 1024) + 10);
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, await SendChunkedAsync("{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"big\"},\"data\":{\"a\":\"" + big + "\"}}"));
+        Assert.Equal(HttpStatusCode.Created, await SendChunkedAsync("""{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"small"},"data":{"a":"1"}}"""));
+        var read = await fixture.Client.CoreV1.ReadNamespacedConfigMapAsync("small", ns);
+        Assert.Equal("1", read.Data["a"]);
+    }
+
+    [Fact]
     public async Task Bad_query_parameters_are_400()
     {
         var ns = await fixture.NewNamespaceAsync();

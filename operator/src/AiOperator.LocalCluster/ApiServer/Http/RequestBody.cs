@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -16,22 +17,50 @@ internal static class RequestBody
 
     public static async Task<byte[]> ReadAsync(HttpRequest request, long limit, CancellationToken ct)
     {
-        if (request.ContentLength is { } length && length > limit)
+        if (request.ContentLength is { } length)
         {
-            throw ApiErrors.TooLarge(limit);
-        }
-
-        using var buffer = new MemoryStream();
-        var chunk = new byte[16 * 1024];
-        int read;
-        while ((read = await request.Body.ReadAsync(chunk, ct)) > 0)
-        {
-            if (buffer.Length + read > limit)
+            if (length > limit)
             {
                 throw ApiErrors.TooLarge(limit);
             }
 
-            buffer.Write(chunk, 0, read);
+            // The usual case: the size is declared (and checked above), so the body is read into an array of
+            // exactly that size, without a growing buffer and a final copy (Kestrel refuses a body that
+            // differs from its Content-Length).
+            var body = new byte[length];
+            var filled = 0;
+            while (filled < body.Length)
+            {
+                var n = await request.Body.ReadAsync(body.AsMemory(filled), ct);
+                if (n == 0)
+                {
+                    throw ApiErrors.BadRequest("the request body ended before its Content-Length");
+                }
+
+                filled += n;
+            }
+
+            return body;
+        }
+
+        using var buffer = new MemoryStream();
+        var chunk = ArrayPool<byte>.Shared.Rent(16 * 1024);
+        try
+        {
+            int read;
+            while ((read = await request.Body.ReadAsync(chunk, ct)) > 0)
+            {
+                if (buffer.Length + read > limit)
+                {
+                    throw ApiErrors.TooLarge(limit);
+                }
+
+                buffer.Write(chunk, 0, read);
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(chunk);
         }
 
         return buffer.ToArray();
