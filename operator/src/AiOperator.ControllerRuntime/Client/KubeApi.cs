@@ -218,9 +218,14 @@ public sealed class KubeApi : IKubeApi, IDisposable
 
     private static string WithQuery(string path, List<string> query) => query.Count == 0 ? path : $"{path}?{string.Join('&', query)}";
 
-    private static WatchEvent<T> DecodeWatchEvent<T>(ResourceKind kind, ReadOnlySpan<byte> line, ControllerMetrics metrics)
+    internal static WatchEvent<T> DecodeWatchEvent<T>(ResourceKind kind, ReadOnlySpan<byte> line, ControllerMetrics metrics)
         where T : class, IKubernetesObject<V1ObjectMeta>
     {
+        if (DecodeInOnePass<T>(kind, line) is { } usual)
+        {
+            return usual;
+        }
+
         var reader = new Utf8JsonReader(line);
         using var document = JsonDocument.ParseValue(ref reader);
         var root = document.RootElement;
@@ -262,6 +267,66 @@ public sealed class KubeApi : IKubeApi, IDisposable
         }
 
         return new WatchEvent<T>(type, item, item.Metadata?.ResourceVersion ?? string.Empty);
+    }
+
+    // The usual event, {"type":"ADDED|MODIFIED|DELETED|BOOKMARK","object":{...}} with the type first, decoded
+    // in one pass over the line instead of a JsonDocument and a second pass over its object. Anything else
+    // (an ERROR, another order or casing, extra fields, an object that does not decode) is null here and
+    // takes the document path, which reports it.
+    private static WatchEvent<T>? DecodeInOnePass<T>(ResourceKind kind, ReadOnlySpan<byte> line)
+        where T : class, IKubernetesObject<V1ObjectMeta>
+    {
+        var reader = new Utf8JsonReader(line);
+        try
+        {
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject
+                || !reader.Read() || reader.TokenType != JsonTokenType.PropertyName || !reader.ValueTextEquals("type"u8)
+                || !reader.Read() || reader.TokenType != JsonTokenType.String)
+            {
+                return null;
+            }
+
+            WatchEventType type;
+            if (reader.ValueTextEquals("ADDED"u8))
+            {
+                type = WatchEventType.Added;
+            }
+            else if (reader.ValueTextEquals("MODIFIED"u8))
+            {
+                type = WatchEventType.Modified;
+            }
+            else if (reader.ValueTextEquals("DELETED"u8))
+            {
+                type = WatchEventType.Deleted;
+            }
+            else if (reader.ValueTextEquals("BOOKMARK"u8))
+            {
+                type = WatchEventType.Bookmark;
+            }
+            else
+            {
+                return null;
+            }
+
+            if (!reader.Read() || reader.TokenType != JsonTokenType.PropertyName || !reader.ValueTextEquals("object"u8)
+                || !reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+            {
+                return null;
+            }
+
+            var item = ObjectJson.WithoutManagedFields<T>(ref reader);
+            if (!reader.Read() || reader.TokenType != JsonTokenType.EndObject)
+            {
+                return null;
+            }
+
+            Stamp(kind, item);
+            return new WatchEvent<T>(type, item, item.Metadata?.ResourceVersion ?? string.Empty);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
     }
 
     // Name, namespace, uid and resourceVersion of an object that failed to decode, and the failing field as a path.

@@ -35,6 +35,11 @@ internal static class ObjectJson
         where T : class =>
         element.Deserialize(LeanTypeInfo<T>.Value) ?? throw new JsonException($"{typeof(T).Name}: the object is null");
 
+    /// <summary>The same, reading the object the reader is at (its StartObject token) and leaving it on the EndObject.</summary>
+    public static T WithoutManagedFields<T>(ref Utf8JsonReader reader)
+        where T : class =>
+        JsonSerializer.Deserialize(ref reader, LeanTypeInfo<T>.Value) ?? throw new JsonException($"{typeof(T).Name}: the object is null");
+
     private static JsonSerializerOptions SkippingManagedFields(JsonSerializerOptions options)
     {
         var resolver = options.TypeInfoResolver ?? throw new InvalidOperationException("KubernetesJson's options have no type info resolver");
