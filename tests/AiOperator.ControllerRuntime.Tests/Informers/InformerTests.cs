@@ -67,6 +67,39 @@ public sealed class InformerTests
     }
 
     [Fact]
+    public async Task A_change_says_whether_the_owners_changed_and_the_previous_copy_shows_the_old_owner()
+    {
+        await using var cluster = await TestCluster.StartAsync();
+        var informer = new Informer<V1ConfigMap>(cluster.Api, Fast with { Namespaces = [cluster.Namespace] }, metrics: cluster.Metrics);
+        var events = new ConcurrentQueue<InformerEvent<V1ConfigMap>>();
+        informer.AddHandler(events.Enqueue);
+        using var stop = new CancellationTokenSource();
+        var run = informer.RunAsync(stop.Token);
+        await informer.WaitForSyncAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(20));
+
+        // Owners that exist: the garbage collector removes a child whose owner does not.
+        var a = await cluster.User.CoreV1.CreateNamespacedConfigMapAsync(new V1ConfigMap { Metadata = new V1ObjectMeta { Name = "owner-a" } }, cluster.Namespace);
+        var b = await cluster.User.CoreV1.CreateNamespacedConfigMapAsync(new V1ConfigMap { Metadata = new V1ObjectMeta { Name = "owner-b" } }, cluster.Namespace);
+        static V1OwnerReference Owner(V1ConfigMap owner) => new() { ApiVersion = "v1", Kind = "ConfigMap", Name = owner.Metadata.Name, Uid = owner.Metadata.Uid };
+        var child = await cluster.User.CoreV1.CreateNamespacedConfigMapAsync(
+            new V1ConfigMap { Metadata = new V1ObjectMeta { Name = "child", OwnerReferences = [Owner(a)] } }, cluster.Namespace);
+        child.Metadata.Labels = new Dictionary<string, string> { ["x"] = "1" };
+        child = await cluster.User.CoreV1.ReplaceNamespacedConfigMapAsync(child, "child", cluster.Namespace);
+        child.Metadata.OwnerReferences = [Owner(b)];
+        await cluster.User.CoreV1.ReplaceNamespacedConfigMapAsync(child, "child", cluster.Namespace);
+        await Eventually.TrueAsync(() => events.Count(e => e.Type == InformerEventType.Modified && e.Object.Metadata.Name == "child") >= 2, "both changes seen");
+
+        var modified = events.Where(e => e.Type == InformerEventType.Modified && e.Object.Metadata.Name == "child").ToList();
+        Assert.False(modified[0].OwnersMayHaveChanged);
+        Assert.True(modified[1].OwnersMayHaveChanged);
+        Assert.Equal(a.Metadata.Uid, modified[1].Previous!.Metadata.OwnerReferences.Single().Uid);
+        Assert.Equal(b.Metadata.Uid, modified[1].Object.Metadata.OwnerReferences.Single().Uid);
+        Assert.False(events.Single(e => e.Type == InformerEventType.Added && e.Object.Metadata.Name == "child").OwnersMayHaveChanged);
+        await stop.CancelAsync();
+        await run.WaitAsync(TimeSpan.FromSeconds(10));
+    }
+
+    [Fact]
     public async Task A_dropped_watch_resumes_from_its_resource_version_without_relisting()
     {
         await using var cluster = await TestCluster.StartAsync();

@@ -215,19 +215,19 @@ public sealed class Informer<T> : IInformer
         UpdateUndecodableGauge();
         foreach (var deleted in changes.Deleted)
         {
-            _cache.Remove(ObjectKey.Of(deleted));
+            _cache.Take(ObjectKey.Of(deleted));
             Dispatch(new InformerEvent<T>(InformerEventType.Deleted, deleted, null));
         }
 
         foreach (var added in changes.Added)
         {
-            _cache.Upsert(added);
+            _cache.Put(added);
             Dispatch(new InformerEvent<T>(InformerEventType.Added, added, null));
         }
 
         foreach (var (old, updated) in changes.Updated)
         {
-            _cache.Upsert(updated);
+            _cache.Put(updated);
             Dispatch(new InformerEvent<T>(InformerEventType.Modified, updated, old));
         }
 
@@ -288,12 +288,16 @@ public sealed class Informer<T> : IInformer
             case WatchEventType.Added:
             case WatchEventType.Modified:
                 var current = Transform(change.Object);
-                var old = _cache.Upsert(current);
-                Dispatch(new InformerEvent<T>(old is null ? InformerEventType.Added : InformerEventType.Modified, current, old));
+                var old = _cache.Put(current);
+                Dispatch(old is null
+                    ? new InformerEvent<T>(InformerEventType.Added, current, null)
+                    : new InformerEvent<T>(InformerEventType.Modified, current, () => ResourceCache<T>.Decode(old), !SameOwners(old, current)));
                 break;
             case WatchEventType.Deleted:
-                var removed = _cache.Remove(ObjectKey.Of(change.Object));
-                Dispatch(new InformerEvent<T>(InformerEventType.Deleted, change.Object, removed));
+                var removed = _cache.Take(ObjectKey.Of(change.Object));
+                Dispatch(removed is null
+                    ? new InformerEvent<T>(InformerEventType.Deleted, change.Object, null)
+                    : new InformerEvent<T>(InformerEventType.Deleted, change.Object, () => ResourceCache<T>.Decode(removed), !SameOwners(removed, change.Object)));
                 break;
             default:
                 // BOOKMARK: only its resourceVersion matters, recorded by the caller.
@@ -372,6 +376,9 @@ public sealed class Informer<T> : IInformer
         {
         }
     }
+
+    private static bool SameOwners(CachedObject entry, T obj) =>
+        entry.OwnerUids.SequenceEqual((obj.Metadata.OwnerReferences ?? []).Select(o => o.Uid), StringComparer.Ordinal);
 
     private void Dispatch(InformerEvent<T> change)
     {

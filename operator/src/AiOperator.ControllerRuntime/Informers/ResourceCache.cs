@@ -78,6 +78,19 @@ public sealed class ResourceCache<T> : IResourceCache<T>
     /// <summary>Stores the object and returns the one it replaced.</summary>
     public T? Upsert(T obj)
     {
+        var old = Put(obj);
+        return old is null ? null : Decode(old);
+    }
+
+    public T? Remove(ObjectKey key)
+    {
+        var old = Take(key);
+        return old is null ? null : Decode(old);
+    }
+
+    /// <summary>Stores the object and returns the replaced entry undecoded (the informer decodes it only if a handler asks).</summary>
+    internal CachedObject? Put(T obj)
+    {
         ArgumentNullException.ThrowIfNull(obj);
         var key = ObjectKey.Of(obj);
         var entry = new CachedObject(
@@ -100,21 +113,18 @@ public sealed class ResourceCache<T> : IResourceCache<T>
             }
         }
 
-        return old is null ? null : Decode(old);
+        return old;
     }
 
-    public T? Remove(ObjectKey key)
+    internal CachedObject? Take(ObjectKey key)
     {
-        CachedObject? old;
         lock (_lock)
         {
-            old = RemoveLocked(key);
+            return RemoveLocked(key);
         }
-
-        return old is null ? null : Decode(old);
     }
 
-    private static T Decode(CachedObject entry) => ObjectJson.FromUtf8<T>(entry.Json);
+    internal static T Decode(CachedObject entry) => ObjectJson.FromUtf8<T>(entry.Json);
 
     private static List<T> DecodeAll(List<CachedObject> entries)
     {

@@ -82,7 +82,7 @@ public sealed class Controller<T> : IController
             EnqueueOwners(e.Object.Metadata, ownerKind, controllerOnly);
 
             // A child moved from one owner to another: the old owner must look again too.
-            if (e.Previous is { } previous && !ReferenceEquals(previous, e.Object))
+            if (e.OwnersMayHaveChanged && e.Previous is { } previous && !ReferenceEquals(previous, e.Object))
             {
                 EnqueueOwners(previous.Metadata, ownerKind, controllerOnly);
             }
