@@ -126,6 +126,17 @@ public sealed class BadInputTests(ApiServerFixture fixture) : IClassFixture<ApiS
     }
 
     [Fact]
+    public async Task Strict_validation_names_an_unknown_field_inside_a_list_by_its_index()
+    {
+        var ns = await fixture.NewNamespaceAsync();
+        var (code, status) = await SendAsync(HttpMethod.Post, $"/api/v1/namespaces/{ns}/pods?fieldValidation=Strict",
+            """{"apiVersion":"v1","kind":"Pod","metadata":{"name":"p","labels":{"app":"x"}},"spec":{"containers":[{"name":"c","image":"i"},{"name":"d","image":"i","colour":"red"}]}}""");
+        Assert.Equal(HttpStatusCode.BadRequest, code);
+        Assert.Contains("unknown field \"spec.containers[1].colour\"", (string?)status["message"], StringComparison.Ordinal);
+        await AssertServerAnswersAsync(ns);
+    }
+
+    [Fact]
     public async Task Strict_validation_of_a_custom_resource_names_the_unknown_field()
     {
         await TestCrds.RegisterAsync(fixture.Client);

@@ -34,7 +34,10 @@ internal sealed class TypeShape
 
     // Unknown fields go to `unknown`; values of the wrong JSON type (which a typed client could not
     // decode) go to `typeErrors`, phrased like Go's encoding/json.
-    public void Check(JsonNode? node, string path, List<string> unknown, List<string>? typeErrors)
+    public void Check(JsonNode? node, string path, List<string> unknown, List<string>? typeErrors) =>
+        Check(node, new Trail(path), unknown, typeErrors);
+
+    private void Check(JsonNode? node, Trail at, List<string> unknown, List<string>? typeErrors)
     {
         if (node is null)
         {
@@ -43,38 +46,45 @@ internal sealed class TypeShape
 
         if (typeErrors is not null && TypeMismatch(node) is { } actual)
         {
-            typeErrors.Add($"json: cannot unmarshal {actual} into Go struct field .{path} of type {Expected}");
+            typeErrors.Add($"json: cannot unmarshal {actual} into Go struct field .{at} of type {Expected}");
             return;
         }
 
         switch (Kind)
         {
             case ShapeKind.Object when node is JsonObject obj:
+                var atRoot = at.IsEmpty;
                 foreach (var (key, child) in obj)
                 {
-                    var childPath = path.Length == 0 ? key : $"{path}.{key}";
+                    at.Push(key, Trail.Step.Field);
                     if (Fields.TryGetValue(key, out var shape))
                     {
-                        shape.Check(child, childPath, unknown, typeErrors);
+                        shape.Check(child, at, unknown, typeErrors);
                     }
-                    else if (!(path.Length == 0 && key is "apiVersion" or "kind"))
+                    else if (!(atRoot && key is "apiVersion" or "kind"))
                     {
-                        unknown.Add(childPath);
+                        unknown.Add(at.ToString());
                     }
+
+                    at.Pop();
                 }
 
                 break;
             case ShapeKind.Map when node is JsonObject map:
                 foreach (var (key, child) in map)
                 {
-                    Element?.Check(child, $"{path}.{key}", unknown, typeErrors);
+                    at.Push(key, Trail.Step.MapKey);
+                    Element?.Check(child, at, unknown, typeErrors);
+                    at.Pop();
                 }
 
                 break;
             case ShapeKind.List when node is JsonArray list:
                 for (var i = 0; i < list.Count; i++)
                 {
-                    Element?.Check(list[i], $"{path}[{i}]", unknown, typeErrors);
+                    at.Push(i);
+                    Element?.Check(list[i], at, unknown, typeErrors);
+                    at.Pop();
                 }
 
                 break;
