@@ -7,6 +7,9 @@ namespace AiOperator.ControllerRuntime.Client;
 /// <summary>Where a kind lives in the REST API: group, version, kind and plural resource name.</summary>
 public sealed record ResourceKind(string Group, string Version, string Kind, string Plural, bool Namespaced = true)
 {
+    // Writers ask for their kind on every write: the attribute is read by reflection once per type.
+    private static readonly ConcurrentDictionary<Type, ResourceKind> Known = new();
+
     public string ApiVersion => Group.Length == 0 ? Version : $"{Group}/{Version}";
 
     /// <summary>Reads the kind from the type's [KubernetesEntity] attribute (built-in models and our CR types carry one).</summary>
@@ -17,9 +20,6 @@ public sealed record ResourceKind(string Group, string Version, string Kind, str
         ArgumentNullException.ThrowIfNull(type);
         return Known.GetOrAdd(type, Read);
     }
-
-    // Writers ask for their kind on every write: the attribute is read by reflection once per type.
-    private static readonly ConcurrentDictionary<Type, ResourceKind> Known = new();
 
     private static ResourceKind Read(Type type)
     {

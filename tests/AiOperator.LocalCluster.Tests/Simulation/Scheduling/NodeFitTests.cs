@@ -21,6 +21,18 @@ public sealed class NodeFitTests
     }
 
     [Fact]
+    public void Every_short_resource_is_named_in_name_order()
+    {
+        var node = TestObjects.GpuNode("n1", gpus: 1);
+        node.Status.Allocatable["cpu"] = new ResourceQuantity("1");
+
+        var reasons = NodeFit.Reasons(TestObjects.Pod("p", 2, cpu: "2"), node, []);
+
+        Assert.Equal(["Insufficient cpu", "Insufficient nvidia.com/gpu"], reasons);
+        Assert.Empty(NodeFit.Reasons(TestObjects.Pod("q", 1, cpu: "1"), node, []));
+    }
+
+    [Fact]
     public void Requests_default_to_limits_and_init_containers_take_the_max()
     {
         var pod = TestObjects.Pod("p", 2, cpu: "1");

@@ -43,26 +43,20 @@ internal static class NodeFit
             (reasons ??= []).Add("Too many pods");
         }
 
-        // Most nodes fit most pods: the ordered walk (for the message's order) only when one does not.
-        var anyShort = false;
+        // Most nodes fit most pods: the short resources are sorted (the message's order) only when there are any.
+        List<string>? shortOf = null;
         foreach (var (name, amount) in podRequests)
         {
             if (amount > 0 && usage.Requested(name) + amount > allocatable.GetValueOrDefault(name))
             {
-                anyShort = true;
-                break;
+                (shortOf ??= []).Add(name);
             }
         }
 
-        if (anyShort)
+        if (shortOf is not null)
         {
-            foreach (var (name, amount) in podRequests.OrderBy(r => r.Key, StringComparer.Ordinal))
-            {
-                if (amount > 0 && usage.Requested(name) + amount > allocatable.GetValueOrDefault(name))
-                {
-                    (reasons ??= []).Add($"Insufficient {name}");
-                }
-            }
+            shortOf.Sort(StringComparer.Ordinal);
+            (reasons ??= []).AddRange(shortOf.Select(name => $"Insufficient {name}"));
         }
 
         return reasons ?? (IReadOnlyList<string>)[];
