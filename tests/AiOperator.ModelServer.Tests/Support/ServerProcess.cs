@@ -1,7 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
 using System.Text;
 
 namespace AiOperator.ModelServer.Tests.Support;
@@ -26,8 +24,38 @@ internal sealed class ServerProcess : IAsyncDisposable
 
     public static async Task<ServerProcess> StartAsync(params string[] args)
     {
-        var port = FreePort();
-        var grpcPort = FreePort();
+        // A port can still be taken between choosing it and the server binding it; a fresh pair is tried
+        // then rather than failing the test on something that is not the server's fault.
+        for (var attempt = 1; ; attempt++)
+        {
+            var server = Launch(args, LoopbackPort.Free(), LoopbackPort.Free());
+            try
+            {
+                await Eventually.TrueAsync(async () => server._process.HasExited || (await server.Client.GetAsync("/v2/health/ready")).IsSuccessStatusCode, "server process ready", TimeSpan.FromSeconds(60));
+            }
+            catch
+            {
+                await server.DisposeAsync();
+                throw;
+            }
+
+            if (!server._process.HasExited)
+            {
+                return server;
+            }
+
+            await server._process.WaitForExitAsync();   // the output is complete only once the process has gone
+            var output = server.Output;
+            await server.DisposeAsync();
+            if (attempt == 3 || !output.Contains("address already in use", StringComparison.OrdinalIgnoreCase))
+            {
+                throw new InvalidOperationException("server exited: " + output);
+            }
+        }
+    }
+
+    private static ServerProcess Launch(string[] args, int port, int grpcPort)
+    {
         var info = new ProcessStartInfo("dotnet")
         {
             RedirectStandardOutput = true,
@@ -46,9 +74,6 @@ internal sealed class ServerProcess : IAsyncDisposable
         process.ErrorDataReceived += (_, e) => server.Append(e.Data);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        await Eventually.TrueAsync(async () => process.HasExited
-            ? throw new InvalidOperationException("server exited: " + server.Output)
-            : (await server.Client.GetAsync("/v2/health/ready")).IsSuccessStatusCode, "server process ready", TimeSpan.FromSeconds(60));
         return server;
     }
 
@@ -79,12 +104,5 @@ internal sealed class ServerProcess : IAsyncDisposable
                 _output.AppendLine(line);
             }
         }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

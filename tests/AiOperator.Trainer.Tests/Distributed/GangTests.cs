@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using AiOperator.Testing;
 using AiOperator.Trainer.Distributed;
 using AiOperator.Trainer.Network;
 using AiOperator.Trainer.Tests.Support;
@@ -129,7 +130,7 @@ public sealed class GangTests
     [Fact]
     public async Task A_member_started_first_waits_for_rank_0()
     {
-        var port = FreePort.Next();
+        var port = LoopbackPort.Free();
         var settings = Gang.Settings(2);
         var log = new LineLog();
         await using var member = new GangMember(1, "127.0.0.1", port, settings, log, TimeProvider.System);
@@ -145,7 +146,7 @@ public sealed class GangTests
     [Fact]
     public async Task Rank_0_without_an_address_listens_everywhere_and_members_find_it_by_name()
     {
-        var port = FreePort.Next();
+        var port = LoopbackPort.Free();
         var settings = Gang.Settings(2);
         await using var leader = GangLeader.Listen(null, port, settings, TextWriter.Null, TimeProvider.System);
         await using var member = new GangMember(1, "localhost", port, settings, TextWriter.Null, TimeProvider.System);
@@ -167,7 +168,7 @@ public sealed class GangTests
         Assert.Equal("rendezvous timed out after 1s: rank(s) 2 never joined", ex.Message);
         await Assert.ThrowsAsync<GangBrokenException>(() => oneStart);
 
-        await using var lonely = new GangMember(1, "127.0.0.1", FreePort.Next(), settings, TextWriter.Null, TimeProvider.System);
+        await using var lonely = new GangMember(1, "127.0.0.1", LoopbackPort.Free(), settings, TextWriter.Null, TimeProvider.System);
         ex = await Assert.ThrowsAsync<GangBrokenException>(() => lonely.StartAsync(null, default));
         Assert.Contains("could not be reached within 1s", ex.Message, StringComparison.Ordinal);
     }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text.Json;
+using AiOperator.Testing;
 using AiOperator.Trainer.Hosting;
 using AiOperator.Trainer.Tests.Support;
 using Microsoft.ML.OnnxRuntime;
@@ -18,7 +19,7 @@ public sealed class TrainerProcessTests
     public async Task A_two_process_gang_writes_the_model_metrics_and_termination_message()
     {
         using var dir = new TempDirectory();
-        var port = FreePort.Next();
+        var port = LoopbackPort.Free();
         // Rank 1 first: it must wait for rank 0 rather than fail. MASTER_ADDR is a name here, as in a
         // cluster: rank 1 resolves it, rank 0 listens on its pod address.
         using var rank1 = TrainerProcess.Start(Env(port, 1, dir, masterAddress: "localhost"));
@@ -61,7 +62,7 @@ public sealed class TrainerProcessTests
     public async Task Killing_a_worker_breaks_the_gang_and_the_restarted_gang_resumes_from_the_checkpoint()
     {
         using var dir = new TempDirectory();
-        var port = FreePort.Next();
+        var port = LoopbackPort.Free();
         using (var rank0 = TrainerProcess.Start(Env(port, 0, dir), "--step-delay-ms", "10", "--checkpoint-interval", "20"))
         using (var rank1 = TrainerProcess.Start(Env(port, 1, dir), "--step-delay-ms", "10", "--checkpoint-interval", "20"))
         {
@@ -98,7 +99,7 @@ public sealed class TrainerProcessTests
     public async Task A_worker_whose_rank_0_dies_exits_with_the_gang_broken_code()
     {
         using var dir = new TempDirectory();
-        var port = FreePort.Next();
+        var port = LoopbackPort.Free();
         using var rank0 = TrainerProcess.Start(Env(port, 0, dir), "--step-delay-ms", "10");
         using var rank1 = TrainerProcess.Start(Env(port, 1, dir), "--step-delay-ms", "10");
         await rank0.WaitForLineAsync("checkpoint step 50 written", Patience);

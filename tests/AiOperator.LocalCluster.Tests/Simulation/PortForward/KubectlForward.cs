@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text;
+using AiOperator.Testing;
 
 namespace AiOperator.LocalCluster.Tests.Simulation.PortForward;
 
@@ -20,7 +21,7 @@ internal sealed class KubectlForward : IDisposable
 
     public static async Task<KubectlForward> StartAsync(TestCluster cluster, string ns, string target, int remotePort, bool webSockets = true)
     {
-        var port = KubectlPortForwardTests.FreePort();
+        var port = LoopbackPort.Free();
         var info = new ProcessStartInfo("/usr/bin/kubectl") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var arg in new[] { "--kubeconfig", cluster.Cluster.KubeconfigPath, "port-forward", "-n", ns, target, $"{port}:{remotePort}" })
         {

@@ -1,6 +1,5 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
+using AiOperator.Testing;
 using k8s;
 using k8s.Models;
 using Xunit;
@@ -72,7 +71,7 @@ public sealed class KubectlPortForwardTests
             Assert.Contains("failed to connect to", output, StringComparison.Ordinal);
         }
 
-        var (exitCode, refused) = cluster.Kubectl("port-forward", "-n", ns, "pod/simulated", $"{FreePort()}:80");
+        var (exitCode, refused) = cluster.Kubectl("port-forward", "-n", ns, "pod/simulated", $"{LoopbackPort.Free()}:80");
         Assert.NotEqual(0, exitCode);
         Assert.Contains("runs simulated containers only", refused, StringComparison.Ordinal);
     }
@@ -101,11 +100,4 @@ public sealed class KubectlPortForwardTests
             ],
         },
     };
-
-    internal static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }
