@@ -9,16 +9,18 @@ public sealed class BatchingTests
     [Fact]
     public async Task Concurrent_requests_equal_sequential_ones_and_batch_metrics_move()
     {
-        // Batches form only from requests that queue while the slot is busy: a long run (4,096 rows through
+        // Batches form only from requests that queue while the slot is busy: a long run (8,192 rows through
         // 16 MB of weights on one thread, a second or more) holds the slot first, so the 48 requests released
-        // during it queue however slowly a loaded machine sends them.
+        // during it queue however slowly a loaded machine sends them. Their bodies are built beforehand: on
+        // an idle machine the run was once over before 48 bodies had been serialised.
         var model = TestModels.Mlp(inputs: 512, hidden: 8192, outputs: 16);
         await using var server = await RunningServer.StartAsync(RunningServer.For(model) with { MaxBatchSize = 16, MaxQueueDelayMicroseconds = 50_000 });
         var random = new Random(7);
         var requests = Enumerable.Range(0, 48).Select(i => TestTensor.Random("x", "FP32", [random.Next(1, 4), 512], 100 + i)).ToList();
         var expected = requests.Select(r => ReferenceRuntime.Run(model, [r]).Single()).ToList();
 
-        var blockerInput = TestTensor.Random("x", "FP32", [4096, 512], 99);
+        var bodies = requests.Select((r, i) => OipClient.Request([r], binaryInputs: i % 2 == 0, binaryOutputs: i % 3 == 0)).ToList();
+        var blockerInput = TestTensor.Random("x", "FP32", [8192, 512], 99);
         var blocker = OipClient.InferAsync(server.Client, "m", [blockerInput], binaryInputs: true, binaryOutputs: true);
         await Eventually.TrueAsync(async () => PrometheusText.Value(await PrometheusText.ScrapeAsync(server.Client), "aiop_busy_ratio") > 0,
             "long request running", TimeSpan.FromSeconds(30));
@@ -27,11 +29,12 @@ public sealed class BatchingTests
         var tasks = requests.Select((r, i) => Task.Run(async () =>
         {
             await start.WaitAsync();
-            return await OipClient.InferAsync(server.Client, "m", [r], binaryInputs: i % 2 == 0, binaryOutputs: i % 3 == 0);
+            using var response = await server.Client.PostAsync("/v2/models/m/infer", bodies[i]);
+            return (await OipClient.ReadAsync(response)).Outputs;
         })).ToList();
         start.Release(requests.Count);
         var results = await Task.WhenAll(tasks);
-        Assert.Equal(new long[] { 4096, 16 }, (await blocker).Single().Shape);
+        Assert.Equal(new long[] { 8192, 16 }, (await blocker).Single().Shape);
 
         for (var i = 0; i < requests.Count; i++)
         {
@@ -42,7 +45,7 @@ public sealed class BatchingTests
         var executions = PrometheusText.Value(metrics, "nv_inference_exec_count");
         var inferences = PrometheusText.Value(metrics, "nv_inference_count");
         // Warm-up does not count; every row of every request (and of the blocker) does.
-        Assert.Equal(requests.Sum(r => r.Shape[0]) + 4096, inferences);
+        Assert.Equal(requests.Sum(r => r.Shape[0]) + 8192, inferences);
         Assert.True(executions < requests.Count + 1, $"expected batching to need fewer than {requests.Count + 1} executions, got {executions}");
         Assert.Equal(executions, PrometheusText.Value(metrics, "aiop_batch_size_count"));
         Assert.True(PrometheusText.Value(metrics, "aiop_batch_size_bucket", "le=\"1\"") < executions, "some executions must hold more than one row");

@@ -38,6 +38,7 @@ internal sealed class InferenceScheduler : IAsyncDisposable
         _time = time;
         _slotCount = Math.Max(1, options.Instances);
         _freeSlots = _slotCount;
+        ExecutionThreads.Reserve(_slotCount);
     }
 
     /// <summary>
@@ -103,8 +104,10 @@ internal sealed class InferenceScheduler : IAsyncDisposable
     /// <summary>Refuses new requests, runs every queued one, and returns when all slots are idle.</summary>
     public async ValueTask DisposeAsync()
     {
+        bool closing;
         lock (_gate)
         {
+            closing = !_closed;
             _closed = true;
             if (_freeSlots == _slotCount)
             {
@@ -113,6 +116,10 @@ internal sealed class InferenceScheduler : IAsyncDisposable
         }
 
         await _drained.Task;
+        if (closing)
+        {
+            ExecutionThreads.Release(_slotCount);
+        }
     }
 
     // The slot stays taken when work is queued: a pool thread runs the queued batches with it, so the

@@ -1,5 +1,7 @@
+using System.Buffers;
 using System.Buffers.Binary;
 using System.Globalization;
+using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
 using AiOperator.ModelServer.Model;
@@ -26,6 +28,24 @@ internal static class InferRequestParser
         var json = jsonLength is { } len ? body[..len] : body;
         var binary = jsonLength is { } l ? body[l..] : ReadOnlyMemory<byte>.Empty;
 
+        // Numeric data arrays are read from the bytes directly; JsonDocument gets the rest.
+        var numeric = NumericDataArrays.Find(json, MaxJsonDepth);
+        var envelope = numeric?.Envelope();
+        try
+        {
+            return Parse(envelope is { } e ? e.Buffer.AsMemory(0, e.Length) : json, numeric, binary, signature, modelName);
+        }
+        finally
+        {
+            if (envelope is { } e)
+            {
+                ArrayPool<byte>.Shared.Return(e.Buffer);
+            }
+        }
+    }
+
+    private static InferRequest Parse(ReadOnlyMemory<byte> json, NumericDataArrays? numeric, ReadOnlyMemory<byte> binary, ModelSignature signature, string modelName)
+    {
         JsonDocument document;
         try
         {
@@ -63,7 +83,7 @@ internal static class InferRequestParser
                 }
             }
 
-            var inputs = ParseInputs(root, binary, signature, modelName);
+            var inputs = ParseInputs(root, numeric, binary, signature, modelName);
             try
             {
                 var outputs = ParseOutputs(root, signature, modelName, defaultBinary);
@@ -81,7 +101,7 @@ internal static class InferRequestParser
         }
     }
 
-    private static List<InferenceTensor> ParseInputs(JsonElement root, ReadOnlyMemory<byte> binary, ModelSignature signature, string modelName)
+    private static List<InferenceTensor> ParseInputs(JsonElement root, NumericDataArrays? numeric, ReadOnlyMemory<byte> binary, ModelSignature signature, string modelName)
     {
         if (!root.TryGetProperty("inputs", out var inputsElement) || inputsElement.ValueKind != JsonValueKind.Array)
         {
@@ -92,8 +112,10 @@ internal static class InferRequestParser
         try
         {
             var offset = 0;
+            var index = -1;
             foreach (var input in inputsElement.EnumerateArray())
             {
+                index++;
                 RequireObject(input, "inputs[]");
                 var name = RequiredString(input, "name", "inputs[].name");
                 var spec = signature.FindInput(name)
@@ -159,7 +181,9 @@ internal static class InferRequestParser
                 }
                 else if (hasData)
                 {
-                    result.Add(FromJson(name, type, shape, count, data));
+                    result.Add(numeric?.For(index) is { } numbers
+                        ? FromNumbers(name, type, shape, count, numbers.Array.Span, numbers.Count)
+                        : FromJson(name, type, shape, count, data));
                 }
                 else
                 {
@@ -325,6 +349,38 @@ internal static class InferRequestParser
         return tensor;
     }
 
+    // The data array NumericDataArrays found: the same checks and messages as FromJson.
+    private static InferenceTensor FromNumbers(string name, TensorElementType type, long[] shape, long count, ReadOnlySpan<byte> array, long found)
+    {
+        if (found != count)
+        {
+            throw InferenceException.BadRequest(
+                $"input '{name}': shape {FormatDims(shape)} needs {count} elements, but 'data' has {found}");
+        }
+
+        if (type == TensorElementType.String)
+        {
+            return count == 0
+                ? InferenceTensor.Text(name, shape, [])
+                : throw InferenceException.BadRequest($"input '{name}': BYTES element 0 must be a string");
+        }
+
+        var size = OipDatatype.ElementSize(type);
+        var tensor = InferenceTensor.RentNumeric(name, type, shape, checked((int)(count * size)));
+        try
+        {
+            var invalid = JsonNumberArray.Write(array, type, size, tensor.Data.AsSpan());
+            return invalid < 0
+                ? tensor
+                : throw InferenceException.BadRequest($"input '{name}': element {invalid} is not a valid {OipDatatype.Name(type)} value");
+        }
+        catch
+        {
+            tensor.Dispose();
+            throw;
+        }
+    }
+
     private static InferenceTensor FromJson(string name, TensorElementType type, long[] shape, long count, JsonElement data)
     {
         if (data.ValueKind != JsonValueKind.Array)
@@ -435,77 +491,23 @@ internal static class InferRequestParser
         }
     }
 
-    private static bool TryWrite(TensorElementType type, JsonElement v, Span<byte> dst)
+    private static bool TryWrite(TensorElementType type, JsonElement v, Span<byte> dst) => v.ValueKind switch
     {
-        switch (type)
-        {
-            case TensorElementType.Bool:
-                if (v.ValueKind is not (JsonValueKind.True or JsonValueKind.False))
-                {
-                    return false;
-                }
-
-                dst[0] = v.ValueKind == JsonValueKind.True ? (byte)1 : (byte)0;
-                return true;
-            case TensorElementType.UInt8:
-                return Integer(v, 0, byte.MaxValue, out var u8) && Put(dst, (byte)u8);
-            case TensorElementType.Int8:
-                return Integer(v, sbyte.MinValue, sbyte.MaxValue, out var i8) && Put(dst, (byte)(sbyte)i8);
-            case TensorElementType.UInt16:
-                return Integer(v, 0, ushort.MaxValue, out var u16) && BinaryPrimitives.TryWriteUInt16LittleEndian(dst, (ushort)u16);
-            case TensorElementType.Int16:
-                return Integer(v, short.MinValue, short.MaxValue, out var i16) && BinaryPrimitives.TryWriteInt16LittleEndian(dst, (short)i16);
-            case TensorElementType.UInt32:
-                return Integer(v, 0, uint.MaxValue, out var u32) && BinaryPrimitives.TryWriteUInt32LittleEndian(dst, (uint)u32);
-            case TensorElementType.Int32:
-                return Integer(v, int.MinValue, int.MaxValue, out var i32) && BinaryPrimitives.TryWriteInt32LittleEndian(dst, (int)i32);
-            case TensorElementType.Int64:
-                return v.ValueKind == JsonValueKind.Number && v.TryGetInt64(out var i64) && BinaryPrimitives.TryWriteInt64LittleEndian(dst, i64);
-            case TensorElementType.UInt64:
-                return v.ValueKind == JsonValueKind.Number && v.TryGetUInt64(out var u64) && BinaryPrimitives.TryWriteUInt64LittleEndian(dst, u64);
-            case TensorElementType.Float16:
-                return Float(v, out var h) && BinaryPrimitives.TryWriteHalfLittleEndian(dst, (Half)h);
-            case TensorElementType.BFloat16:
-                return Single(v, out var b) && BinaryPrimitives.TryWriteUInt16LittleEndian(dst, BFloat16Bits.FromSingle(b));
-            case TensorElementType.Float:
-                return Single(v, out var f) && BinaryPrimitives.TryWriteSingleLittleEndian(dst, f);
-            case TensorElementType.Double:
-                return Float(v, out var d) && BinaryPrimitives.TryWriteDoubleLittleEndian(dst, d);
-            default:
-                return false;
-        }
-    }
-
-    private static bool Integer(JsonElement v, long min, long max, out long value)
-    {
-        value = 0;
-        return v.ValueKind == JsonValueKind.Number && v.TryGetInt64(out value) && value >= min && value <= max;
-    }
+        JsonValueKind.Number => JsonNumber.TryWrite(type, JsonMarshal.GetRawUtf8Value(v), dst),
+        JsonValueKind.True or JsonValueKind.False => type == TensorElementType.Bool && Put(dst, v.ValueKind == JsonValueKind.True ? (byte)1 : (byte)0),
+        JsonValueKind.String => TryWriteNonFinite(type, v.GetString(), dst),
+        _ => false,
+    };
 
     // Non-finite values have no JSON number form; they travel as the strings JavaScript uses.
-    private static bool Float(JsonElement v, out double value)
+    private static bool TryWriteNonFinite(TensorElementType type, string? s, Span<byte> dst) => NonFinite(s, out var d) && type switch
     {
-        value = 0;
-        return v.ValueKind switch
-        {
-            JsonValueKind.Number => v.TryGetDouble(out value),
-            JsonValueKind.String => NonFinite(v.GetString(), out value),
-            _ => false,
-        };
-    }
-
-    private static bool Single(JsonElement v, out float value)
-    {
-        value = 0;
-        if (v.ValueKind == JsonValueKind.String)
-        {
-            var ok = NonFinite(v.GetString(), out var d);
-            value = (float)d;
-            return ok;
-        }
-
-        return v.ValueKind == JsonValueKind.Number && v.TryGetSingle(out value) && float.IsFinite(value);
-    }
+        TensorElementType.Float => BinaryPrimitives.TryWriteSingleLittleEndian(dst, (float)d),
+        TensorElementType.Double => BinaryPrimitives.TryWriteDoubleLittleEndian(dst, d),
+        TensorElementType.Float16 => BinaryPrimitives.TryWriteHalfLittleEndian(dst, (Half)d),
+        TensorElementType.BFloat16 => BinaryPrimitives.TryWriteUInt16LittleEndian(dst, BFloat16Bits.FromSingle((float)d)),
+        _ => false,
+    };
 
     private static bool NonFinite(string? s, out double value)
     {
