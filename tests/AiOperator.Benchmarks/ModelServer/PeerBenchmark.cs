@@ -16,9 +16,10 @@ namespace AiOperator.Benchmarks.ModelServer;
 /// <summary>
 /// Side by side in one run: our server (defaults, in this process) against the onnxruntime-node OIP
 /// server (peer/server.js, a child process) and raw in-process ONNX Runtime. REST load comes from wrk
-/// (its own process; --client dotnet uses the in-process HttpClient instead), gRPC load from a
-/// Grpc.Net.Client closed loop in this process. Servers alternate round by round; rows are medians.
-/// Run: dotnet run -c Release --project tests/AiOperator.Benchmarks -- peer [--seconds 10] [--rounds 3] [--only mlp|resnet18] [--client wrk|dotnet] [--out file.md]
+/// (its own process; --client dotnet uses the in-process HttpClient instead), gRPC load from h2load
+/// (its own process; --grpc-client dotnet, or h2load missing, uses a Grpc.Net.Client closed loop in this
+/// process). Servers alternate round by round; rows are medians.
+/// Run: dotnet run -c Release --project tests/AiOperator.Benchmarks -- peer [--seconds 10] [--rounds 3] [--only mlp|resnet18] [--client wrk|dotnet] [--grpc-client h2load|dotnet] [--out file.md]
 /// </summary>
 internal static class PeerBenchmark
 {
@@ -38,11 +39,12 @@ internal static class PeerBenchmark
         var only = Arg(args, "--only");
         var output = Arg(args, "--out");
         var useWrk = (Arg(args, "--client") ?? (WrkClient.Available() ? "wrk" : "dotnet")) == "wrk";
+        var useH2load = (Arg(args, "--grpc-client") ?? (H2loadClient.Available() ? "h2load" : "dotnet")) == "h2load";
         var threads = CpuLimit.Detect();
         ServerFlags = (Arg(args, "--server-flags") ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries);
         var dir = Path.Combine(Path.GetTempPath(), "aiop-bench-models");
         var work = Directory.CreateTempSubdirectory("aiop-peer-bench-");
-        var load = new Load(useWrk, seconds, work.FullName);
+        var load = new Load(useWrk, useH2load, seconds, work.FullName);
         var rows = new List<List<LoadResult>>();
         try
         {
@@ -62,7 +64,7 @@ internal static class PeerBenchmark
         }
 
         var results = rows.Select(Median).ToList();
-        var markdown = Render(results, threads, seconds, rounds, useWrk);
+        var markdown = Render(results, threads, seconds, rounds, useWrk, useH2load);
         Console.WriteLine(markdown);
         if (output is not null)
         {
@@ -80,10 +82,11 @@ internal static class PeerBenchmark
         using var peer = await PeerProcess.StartAsync(model, threads);
         var oursJson = load.Rest(ours.HttpPort, json, null);
         var peerJson = load.Rest(peer.Port, json, null);
-        // gRPC load comes from an in-process .NET client; the same client's JSON REST figure sits beside it.
-        var oursJsonDotnet = load.UseWrk ? load.Rest(ours.HttpPort, json, null, useWrk: false) : null;
+        // gRPC load from an in-process .NET client gets the same client's JSON REST figure beside it.
+        var oursJsonDotnet = load.UseWrk && !load.UseH2load ? load.Rest(ours.HttpPort, json, null, useWrk: false) : null;
         await oursJson.Warm();
         await peerJson.Warm();
+        await load.WarmGrpc(ours, "x", shape);
 
         var byKey = new Dictionary<string, List<LoadResult>>();
         void Add(LoadResult r) => (byKey.TryGetValue($"{r.Target}|{r.Concurrency}", out var l) ? l : byKey[$"{r.Target}|{r.Concurrency}"] = []).Add(r);
@@ -99,7 +102,7 @@ internal static class PeerBenchmark
                 }
             }
 
-            Add(await load.Grpc(Mlp, "ours, gRPC raw contents", ours.GrpcPort, "x", shape, 8));
+            Add(await load.Grpc(Mlp, "ours, gRPC raw contents", ours, "x", shape, 8));
             if (oursJsonDotnet is not null)
             {
                 Add(await oursJsonDotnet.Measure(Mlp, "ours, JSON REST", 8));
@@ -121,6 +124,7 @@ internal static class PeerBenchmark
         var oursBinary = load.Rest(ours.HttpPort, binary, headerLength);
         await oursJson.Warm();
         await peerJson.Warm();
+        await load.WarmGrpc(ours, "Input247", shape);
 
         var byKey = new Dictionary<string, List<LoadResult>>();
         void Add(LoadResult r) => (byKey.TryGetValue($"{r.Target}|{r.Concurrency}", out var l) ? l : byKey[$"{r.Target}|{r.Concurrency}"] = []).Add(r);
@@ -134,7 +138,7 @@ internal static class PeerBenchmark
 
             Add(await ModelServerBenchmark.Raw(ResNet, model, shape, threads, 8, load.Warmup, load.Duration));
             Add(await oursBinary.Measure(ResNet, "ours, binary extension", 8));
-            Add(await load.Grpc(ResNet, "ours, gRPC raw contents", ours.GrpcPort, "Input247", shape, 8));
+            Add(await load.Grpc(ResNet, "ours, gRPC raw contents", ours, "Input247", shape, 8));
         }
 
         rows.AddRange(byKey.Values);
@@ -146,17 +150,20 @@ internal static class PeerBenchmark
         return ordered[ordered.Count / 2] with { Requests = rounds.Sum(r => r.Requests), Errors = rounds.Sum(r => r.Errors) };
     }
 
-    private static string Render(List<LoadResult> results, int threads, int seconds, int rounds, bool wrk)
+    private static string Render(List<LoadResult> results, int threads, int seconds, int rounds, bool wrk, bool h2load)
     {
         var sb = new StringBuilder();
         sb.AppendLine(CultureInfo.InvariantCulture, $"Machine: {Environment.ProcessorCount} cores visible, {threads} intra-op threads (the peer and raw; our server by its default: the same, or 1 for a model whose warm run takes under 1 ms), {RuntimeInformation.OSDescription}, .NET {Environment.Version}; each row the median of {rounds} alternating round(s) of {seconds} s, requests summed over rounds; CPU execution provider; our server with its defaults (max batch 8, queue delay 2 ms){ExtraFlags()}.");
-        sb.AppendLine(CultureInfo.InvariantCulture, $"Clients: REST rows {(wrk ? "wrk -t1 (its own process)" : "closed-loop HttpClient in the benchmark process")}; gRPC rows a closed-loop Grpc.Net.Client in the benchmark process (which also hosts our server), beside a JSON REST row from the same process's HttpClient; raw rows closed-loop callers of one in-process InferenceSession.");
+        var grpcClient = h2load
+            ? "h2load -t1 -m1 (its own process; it reports no percentiles, and gRPC failures are counted from our server's metrics)"
+            : "a closed-loop Grpc.Net.Client in the benchmark process (which also hosts our server), beside a JSON REST row from the same process's HttpClient";
+        sb.AppendLine(CultureInfo.InvariantCulture, $"Clients: REST rows {(wrk ? "wrk -t1 (its own process)" : "closed-loop HttpClient in the benchmark process")}; gRPC rows {grpcClient}; raw rows closed-loop callers of one in-process InferenceSession.");
         sb.AppendLine();
         sb.AppendLine("| model | target (client) | connections | throughput (req/s) | p50 (ms) | p99 (ms) | requests | errors |");
         sb.AppendLine("|---|---|---:|---:|---:|---:|---:|---:|");
         foreach (var r in results)
         {
-            sb.AppendLine(CultureInfo.InvariantCulture, $"| {r.Model} | {r.Target} | {r.Concurrency} | {r.Throughput:0.0} | {r.P50Ms:0.00} | {r.P99Ms:0.00} | {r.Requests} | {r.Errors} |");
+            sb.AppendLine(CultureInfo.InvariantCulture, $"| {r.Model} | {r.Target} | {r.Concurrency} | {r.Throughput:0.0} | {Ms(r.P50Ms)} | {Ms(r.P99Ms)} | {r.Requests} | {r.Errors} |");
         }
 
         sb.AppendLine();
@@ -197,14 +204,16 @@ internal static class PeerBenchmark
         return sb.ToString();
     }
 
+    private static string Ms(double ms) => double.IsNaN(ms) ? "n/a" : ms.ToString("0.00", CultureInfo.InvariantCulture);
+
     private static string? Arg(string[] args, string name)
     {
         var i = Array.IndexOf(args, name);
         return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
     }
 
-    /// <summary>How this run drives load: wrk or HttpClient for REST, Grpc.Net.Client for gRPC.</summary>
-    private sealed record Load(bool UseWrk, int Seconds, string WorkDir)
+    /// <summary>How this run drives load: wrk or HttpClient for REST, h2load or Grpc.Net.Client for gRPC.</summary>
+    private sealed record Load(bool UseWrk, bool UseH2load, int Seconds, string WorkDir)
     {
         public TimeSpan Duration => TimeSpan.FromSeconds(Seconds);
 
@@ -212,16 +221,27 @@ internal static class PeerBenchmark
 
         public RestLoad Rest(int port, byte[] body, int? headerLength, bool? useWrk = null) => new(this with { UseWrk = useWrk ?? UseWrk }, port, body, headerLength);
 
-        public async Task<LoadResult> Grpc(string model, string target, int port, string input, long[] shape, int concurrency)
+        /// <summary>Runs gRPC load once, unmeasured, so the HTTP/2 and gRPC paths are compiled before the rounds.</summary>
+        public Task WarmGrpc(OurServer server, string input, long[] shape) => Grpc("warm-up", "warm-up", server, input, shape, 4, warmup: true);
+
+        public async Task<LoadResult> Grpc(string model, string target, OurServer server, string input, long[] shape, int concurrency, bool warmup = false)
         {
-            using var channel = global::Grpc.Net.Client.GrpcChannel.ForAddress($"http://127.0.0.1:{port}");
-            var stub = new GRPCInferenceService.GRPCInferenceServiceClient(channel);
             var message = new ModelInferRequest { ModelName = "bench" };
             var tensor = new ModelInferRequest.Types.InferInputTensor { Name = input, Datatype = "FP32" };
             tensor.Shape.AddRange(shape);
             message.Inputs.Add(tensor);
             message.RawInputContents.Add(ByteString.CopyFrom(ModelServerBenchmark.Input(shape)));
-            return await LoadRunner.RunAsync(model, target + " (Grpc.Net.Client)", concurrency, Warmup, Duration, _ => async () =>
+            if (UseH2load)
+            {
+                var frame = H2loadClient.Frame(WorkDir, $"grpc-{input}", message.ToByteArray());
+                var failedBefore = server.FailedRequests();
+                var result = await H2loadClient.RunAsync(model, target, $"http://127.0.0.1:{server.GrpcPort}/inference.GRPCInferenceService/ModelInfer", frame, concurrency, warmup ? 2 : Seconds);
+                return result with { Errors = result.Errors + server.FailedRequests() - failedBefore };
+            }
+
+            using var channel = global::Grpc.Net.Client.GrpcChannel.ForAddress($"http://127.0.0.1:{server.GrpcPort}");
+            var stub = new GRPCInferenceService.GRPCInferenceServiceClient(channel);
+            return await LoadRunner.RunAsync(model, target + " (Grpc.Net.Client)", concurrency, Warmup, warmup ? Warmup : Duration, _ => async () =>
                 (await stub.ModelInferAsync(message)).RawOutputContents.Count == 1);
         }
     }
@@ -281,6 +301,9 @@ internal static class PeerBenchmark
         public int HttpPort => app.Services.GetRequiredService<ServerEndpoints>().HttpPort;
 
         public int GrpcPort => app.Services.GetRequiredService<ServerEndpoints>().GrpcPort;
+
+        /// <summary>Failed inference requests so far, REST and gRPC alike (nv_inference_request_failure).</summary>
+        public long FailedRequests() => app.Services.GetRequiredService<ModelState>().Metrics.Failure;
 
         public static async Task<OurServer> StartAsync(string model, int threads)
         {
