@@ -222,7 +222,7 @@ internal static class PeerBenchmark
         public RestLoad Rest(int port, byte[] body, int? headerLength, bool? useWrk = null) => new(this with { UseWrk = useWrk ?? UseWrk }, port, body, headerLength);
 
         /// <summary>Runs gRPC load once, unmeasured, so the HTTP/2 and gRPC paths are compiled before the rounds.</summary>
-        public Task WarmGrpc(OurServer server, string input, long[] shape) => Grpc("warm-up", "warm-up", server, input, shape, 4, warmup: true);
+        public Task<LoadResult> WarmGrpc(OurServer server, string input, long[] shape) => Grpc("warm-up", "warm-up", server, input, shape, 4, warmup: true);
 
         public async Task<LoadResult> Grpc(string model, string target, OurServer server, string input, long[] shape, int concurrency, bool warmup = false)
         {
