@@ -235,7 +235,7 @@ internal static class PeerBenchmark
             {
                 var frame = H2loadClient.Frame(WorkDir, $"grpc-{input}", message.ToByteArray());
                 var failedBefore = server.FailedRequests();
-                var result = await H2loadClient.RunAsync(model, target, $"http://127.0.0.1:{server.GrpcPort}/inference.GRPCInferenceService/ModelInfer", frame, concurrency, warmup ? 2 : Seconds);
+                var result = await H2loadClient.RunAsync(model, target, $"http://127.0.0.1:{server.GrpcPort}/inference.GRPCInferenceService/ModelInfer", frame, concurrency, warmup ? 4 : Seconds);
                 return result with { Errors = result.Errors + server.FailedRequests() - failedBefore };
             }
 
