@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Text.RegularExpressions;
 
@@ -29,24 +28,10 @@ internal static partial class H2loadClient
     public static async Task<LoadResult> RunAsync(string model, string target, string url, string framePath, int connections, int seconds)
     {
         var h2load = Find() ?? throw new InvalidOperationException("h2load is not installed (apt-get install nghttp2-client)");
-        var info = new ProcessStartInfo(h2load) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var a in new[] { "-D", seconds.ToString(CultureInfo.InvariantCulture), "-c", connections.ToString(CultureInfo.InvariantCulture), "-m", "1", "-t", "1",
-            "-d", framePath, "-H", "content-type: application/grpc", "-H", "te: trailers", url })
-        {
-            info.ArgumentList.Add(a);
-        }
-
-        using var process = Process.Start(info) ?? throw new InvalidOperationException("h2load did not start");
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(seconds + 60));
-        await process.WaitForExitAsync(deadline.Token);
-        var output = await stdout;
-        if (process.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"h2load exited with {process.ExitCode}: {await stderr}{output}");
-        }
-
+        var output = await LoadTool.RunAsync(h2load,
+            ["-D", seconds.ToString(CultureInfo.InvariantCulture), "-c", connections.ToString(CultureInfo.InvariantCulture), "-m", "1", "-t", "1",
+                "-d", framePath, "-H", "content-type: application/grpc", "-H", "te: trailers", url],
+            seconds);
         return Parse(model, target + " (h2load)", connections, output);
     }
 
@@ -62,9 +47,7 @@ internal static partial class H2loadClient
         return new LoadResult(model, target, connections, rps, double.NaN, double.NaN, Group("done"), Group("failed") + Group("errored") + Group("timeout") + non2xx);
     }
 
-    private static string? Find() =>
-        (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':', StringSplitOptions.RemoveEmptyEntries)
-            .Select(d => Path.Combine(d, "h2load")).FirstOrDefault(File.Exists);
+    private static string? Find() => LoadTool.Find("h2load");
 
     [GeneratedRegex(@"finished in [\d.]+\w+, ([\d.]+) req/s")]
     private static partial Regex Finished();

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Text.RegularExpressions;
 
@@ -28,28 +27,7 @@ internal static partial class WrkClient
     public static async Task<LoadResult> RunAsync(string model, string target, string url, string script, int connections, int seconds)
     {
         var wrk = Find() ?? throw new InvalidOperationException("wrk is not installed (apt-get install wrk), or pass --client dotnet");
-        var info = new ProcessStartInfo(wrk)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var a in new[] { "-t1", $"-c{connections}", $"-d{seconds}s", "--timeout", "30s", "--latency", "-s", script, url })
-        {
-            info.ArgumentList.Add(a);
-        }
-
-        using var process = Process.Start(info) ?? throw new InvalidOperationException("wrk did not start");
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(seconds + 60));
-        await process.WaitForExitAsync(deadline.Token);
-        var output = await stdout;
-        if (process.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"wrk exited with {process.ExitCode}: {await stderr}{output}");
-        }
-
+        var output = await LoadTool.RunAsync(wrk, ["-t1", $"-c{connections}", $"-d{seconds}s", "--timeout", "30s", "--latency", "-s", script, url], seconds);
         return Parse(model, target + " (wrk)", connections, output);
     }
 
@@ -78,9 +56,7 @@ internal static partial class WrkClient
         return new LoadResult(model, target, connections, rps, Latency("50"), Latency("99"), requests, errors);
     }
 
-    private static string? Find() =>
-        (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':', StringSplitOptions.RemoveEmptyEntries)
-            .Select(d => Path.Combine(d, "wrk")).FirstOrDefault(File.Exists);
+    private static string? Find() => LoadTool.Find("wrk");
 
     [GeneratedRegex(@"Requests/sec:\s+([\d.]+)")]
     private static partial Regex RequestsPerSecond();
