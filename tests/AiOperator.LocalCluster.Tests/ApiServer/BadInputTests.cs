@@ -1,7 +1,9 @@
 using System.Net;
 using System.Net.Http.Headers;
+using System.Net.Sockets;
 using System.Text;
 using System.Text.Json.Nodes;
+using AiOperator.Testing;
 using k8s;
 using Xunit;
 
@@ -195,6 +197,27 @@ public sealed class BadInputTests(ApiServerFixture fixture) : IClassFixture<ApiS
         Assert.Equal(HttpStatusCode.Created, await SendChunkedAsync("""{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"small"},"data":{"a":"1"}}"""));
         var read = await fixture.Client.CoreV1.ReadNamespacedConfigMapAsync("small", ns);
         Assert.Equal("1", read.Data["a"]);
+    }
+
+    [Fact]
+    public async Task A_client_gone_in_the_middle_of_its_body_is_recorded_as_such_not_as_an_internal_error()
+    {
+        var ns = await fixture.NewNamespaceAsync();
+        using (var socket = new Socket(SocketType.Stream, ProtocolType.Tcp))
+        {
+            await socket.ConnectAsync(fixture.Host.Url.Host, fixture.Host.Url.Port);
+            await socket.SendAsync(Encoding.ASCII.GetBytes(
+                $"POST /api/v1/namespaces/{ns}/configmaps HTTP/1.1\r\nHost: {fixture.Host.Url.Authority}\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{{\"apiVersion\":\"v1\""));
+            socket.Shutdown(SocketShutdown.Send);   // the body stops 982 bytes short, and the client is done
+        }
+
+        // A body that broke off is the client's error (400; 499 if the server already saw the client leave),
+        // not a 500 logged with a stack trace as an internal error.
+        var record = await Eventually.ValueAsync(
+            () => Task.FromResult(fixture.Host.Requests.Snapshot().FirstOrDefault(r => r.Namespace == ns && r.Verb == "create")),
+            "the abandoned create in the request log", TimeSpan.FromSeconds(20));
+        Assert.Contains(record!.StatusCode, new[] { 400, 499 });
+        await AssertServerAnswersAsync(ns);
     }
 
     [Fact]

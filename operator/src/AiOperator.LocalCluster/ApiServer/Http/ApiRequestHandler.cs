@@ -103,6 +103,18 @@ internal sealed partial class ApiRequestHandler : IDisposable
         {
             // The client went away; nothing to answer.
         }
+        catch (BadHttpRequestException ex)
+        {
+            // Kestrel's word for a body that broke off or broke its framing: a client that went away in the
+            // middle of its upload, or one that sent less than its Content-Length. The client's error, not an
+            // internal one (it used to be logged with a stack trace as one, e.g. for in-process clients
+            // cancelled at shutdown).
+            if (!ctx.RequestAborted.IsCancellationRequested)
+            {
+                await WriteErrorAsync(ctx, new ApiException(ex.StatusCode, ex.StatusCode == 413 ? "RequestEntityTooLarge" : "BadRequest",
+                    $"the request body could not be read: {ex.Message}"));
+            }
+        }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             LogInternalError(_logger, info.Verb, info.Resource, ex);
