@@ -55,6 +55,18 @@ public sealed class StatusWriterTests
     private static V1DeploymentCondition ToDeploymentCondition(V1Condition c) =>
         new() { Type = c.Type, Status = c.Status, Reason = c.Reason, Message = c.Message, LastTransitionTime = c.LastTransitionTime };
 
+    [Fact]
+    public void The_status_alone_serializes_as_it_does_inside_the_whole_object()
+    {
+        var deployment = Deployment(ready: 2, Conditions.Set(null, "Available", true, "MinimumReplicasAvailable", "", null, Now));
+        Assert.Equal(
+            System.Text.Json.Nodes.JsonNode.Parse(k8s.KubernetesJson.Serialize(deployment))?["status"]?.ToJsonString(),
+            StatusWriter.StatusOf(deployment)?.ToJsonString());
+
+        deployment.Status = null;
+        Assert.Null(StatusWriter.StatusOf(deployment));
+    }
+
     private static V1Deployment Deployment(int ready, IEnumerable<V1Condition> conditions) => new()
     {
         Metadata = new V1ObjectMeta { Name = "web", NamespaceProperty = "ns", Generation = 4, ResourceVersion = "9" },

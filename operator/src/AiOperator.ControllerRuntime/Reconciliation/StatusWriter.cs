@@ -48,20 +48,19 @@ public sealed class StatusWriter(IKubeApi api, StatusEchoes? echoes = null)
         Diff(cached, ObjectJson.ToNode(desiredStatus));
 
     /// <summary>The status of an object as JSON, in the form <see cref="StatusEchoes"/> compares.</summary>
+    /// <remarks>
+    /// Only the status is serialized, not the whole object around it: this runs for every reconcile (most
+    /// write nothing, and the comparison is how they find out) and for every primary event (echo check).
+    /// </remarks>
     public static JsonNode? StatusOf<T>(T obj)
         where T : class, IKubernetesObject<V1ObjectMeta> =>
-        JsonNode.Parse(ObjectJson.ToUtf8(obj))?["status"];
+        StatusProperty<T>.Info is { } status
+            ? ObjectJson.ToNode(status.GetValue(obj))
+            : JsonNode.Parse(ObjectJson.ToUtf8(obj))?["status"];
 
-    // Only the status is serialized, not the whole object around it (most reconciles write nothing, and
-    // this comparison is how they find out).
     private static JsonObject? Diff<T>(T cached, JsonNode? desired)
-        where T : class, IKubernetesObject<V1ObjectMeta>
-    {
-        var current = StatusProperty<T>.Info is { } status
-            ? ObjectJson.ToNode(status.GetValue(cached))
-            : JsonNode.Parse(ObjectJson.ToUtf8(cached))?["status"];
-        return JsonMergeDiff.Full(current, desired);
-    }
+        where T : class, IKubernetesObject<V1ObjectMeta> =>
+        JsonMergeDiff.Full(StatusOf(cached), desired);
 
     private static class StatusProperty<T>
     {
