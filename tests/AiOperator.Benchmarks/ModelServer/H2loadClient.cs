@@ -17,10 +17,15 @@ internal static partial class H2loadClient
     /// <summary>Writes <paramref name="message"/> as one gRPC frame: uncompressed flag, 4-byte big-endian length, the bytes.</summary>
     public static string Frame(string dir, string name, byte[] message)
     {
+        var path = Path.Combine(dir, name + ".grpc");
+        if (File.Exists(path))
+        {
+            return path;   // written by an earlier round of this run (the directory is the run's own)
+        }
+
         var frame = new byte[5 + message.Length];
         System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(frame.AsSpan(1), (uint)message.Length);
         message.CopyTo(frame, 5);
-        var path = Path.Combine(dir, name + ".grpc");
         File.WriteAllBytes(path, frame);
         return path;
     }
