@@ -133,6 +133,9 @@ public sealed class ControllerTests
 
         release.Set();
         await Eventually.TrueAsync(() => informer.Cache.Get("ns", "d")?.Metadata.ResourceVersion == "8", "all updates seen");
+
+        // Handlers run after the cache is updated, so the last update's key may not be queued yet.
+        await Eventually.TrueAsync(() => controller.Queue.Count >= expected.Length, "the expected number of keys queued");
         var queued = new List<string>();
         while (controller.Queue.Count > 0)
         {
