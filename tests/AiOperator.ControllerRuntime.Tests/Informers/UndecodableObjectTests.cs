@@ -53,7 +53,9 @@ public sealed class UndecodableObjectTests
 
         // A change that cannot be read: reported, and the last good version stays (no spurious delete).
         await PatchSizeAsync(cluster, "w", "\"x\"");
-        await Eventually.TrueAsync(() => informer.Undecodable.Any(u => u.Name == "w"), "w tracked as undecodable");
+        // The failure is tracked first; the handler runs and the gauge is set after it, so wait on the last of them.
+        await Eventually.TrueAsync(() => cluster.Metrics.UndecodableObjects.Value("widgets") >= 2, "w tracked as undecodable");
+        Assert.Contains(informer.Undecodable, u => u.Name == "w");
         Assert.Equal(1, informer.Cache.Get(cluster.Namespace, "w")!.Spec.Size);
         Assert.Equal(2, cluster.Metrics.UndecodableObjects.Value("widgets"));
         lock (reported)
