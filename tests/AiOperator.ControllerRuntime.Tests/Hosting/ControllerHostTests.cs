@@ -38,6 +38,12 @@ public sealed class ControllerHostTests
         await Eventually.TrueAsync(() => services.Cache.Get(cluster.Namespace, "web") is not null, "service created for the config map");
         Assert.True(host.IsLeader);
 
+        // The watch can bring the Service into the cache before the create's response: before the server logs the
+        // request (it does so after answering) and before the reconcile that sent it returns and is counted.
+        await Eventually.TrueAsync(
+            () => ServiceCreates(cluster) == 1 && cluster.Metrics.ReconcileTotal.Value("exposer", "success") >= 1,
+            "the create logged and its reconcile counted");
+
         using var http = new HttpClient { BaseAddress = host.ProbeAddress };
         Assert.Equal(HttpStatusCode.OK, (await http.GetAsync(new Uri("/healthz", UriKind.Relative))).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await http.GetAsync(new Uri("/readyz", UriKind.Relative))).StatusCode);
