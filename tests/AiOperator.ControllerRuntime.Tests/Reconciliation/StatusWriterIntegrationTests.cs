@@ -30,7 +30,12 @@ public sealed class StatusWriterIntegrationTests
 
         var widget = new Widget { Metadata = new V1ObjectMeta { Name = "w", NamespaceProperty = cluster.Namespace }, Spec = new WidgetSpec { Size = 3 } };
         await cluster.Api.CreateAsync(AiOperator.ControllerRuntime.Client.ResourceKind.For<Widget>(), widget, CancellationToken.None);
-        await Eventually.TrueAsync(() => widgets.Cache.Get(cluster.Namespace, "w")?.Status?.ObservedGeneration == 1, "status written for generation 1");
+        // The server logs a request after answering it, and the watch can deliver the write before that, and before
+        // the reconcile that sent it returns and is counted: wait for all three.
+        await Eventually.TrueAsync(
+            () => widgets.Cache.Get(cluster.Namespace, "w")?.Status?.ObservedGeneration == 1 && StatusPatches(cluster) >= 1
+                && cluster.Metrics.ReconcileTotal.Value("widget", "success") >= 1,
+            "status written for generation 1");
         var first = widgets.Cache.Get(cluster.Namespace, "w")!.Status!;
         Assert.Equal(3, first.Size);
         Assert.Equal(1, StatusPatches(cluster));
@@ -45,7 +50,9 @@ public sealed class StatusWriterIntegrationTests
         // A spec change: generation 2, status follows, the condition keeps its transition time (still True).
         await cluster.Api.PatchAsync<Widget>(AiOperator.ControllerRuntime.Client.ResourceKind.For<Widget>(), cluster.Namespace, "w",
             new AiOperator.ControllerRuntime.Client.KubePatch(AiOperator.ControllerRuntime.Client.PatchType.Merge, """{"spec":{"size":5}}"""), CancellationToken.None);
-        await Eventually.TrueAsync(() => widgets.Cache.Get(cluster.Namespace, "w")?.Status?.ObservedGeneration == 2, "status written for generation 2");
+        await Eventually.TrueAsync(
+            () => widgets.Cache.Get(cluster.Namespace, "w")?.Status?.ObservedGeneration == 2 && StatusPatches(cluster) >= 2,
+            "status written for generation 2");
         var second = widgets.Cache.Get(cluster.Namespace, "w")!.Status!;
         Assert.Equal(5, second.Size);
         Assert.Equal(first.Conditions![0].LastTransitionTime, second.Conditions![0].LastTransitionTime);
