@@ -41,7 +41,8 @@ public sealed class BatchingTests
             expected[i].AssertEqual(results[i].Single());
         }
 
-        var metrics = await PrometheusText.ScrapeAsync(server.Client);
+        var metrics = await PrometheusText.ScrapeWhenAsync(server.Client, m => PrometheusText.Value(m, "nv_inference_request_success") >= requests.Count + 1,
+            "every request counted as finished");
         var executions = PrometheusText.Value(metrics, "nv_inference_exec_count");
         var inferences = PrometheusText.Value(metrics, "nv_inference_count");
         // Warm-up does not count; every row of every request (and of the blocker) does.

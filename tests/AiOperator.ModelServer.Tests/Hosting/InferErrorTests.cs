@@ -150,7 +150,9 @@ public sealed class InferErrorTests : IAsyncLifetime
 
         var ok = TestTensor.Random("x", "FP32", [1, 3], 2);
         ReferenceRuntime.Run(TestModels.ReshapeTo(1, 3), [ok])[0].AssertEqual((await OipClient.InferAsync(server.Client, "m", [ok])).Single());
-        var metrics = await PrometheusText.ScrapeAsync(server.Client);
+        var metrics = await PrometheusText.ScrapeWhenAsync(server.Client,
+            m => PrometheusText.Value(m, "nv_inference_request_failure") >= 1 && PrometheusText.Value(m, "nv_inference_request_success") >= 1,
+            "both requests counted as finished");
         Assert.Equal(1, PrometheusText.Value(metrics, "nv_inference_request_failure"));
         Assert.Equal(1, PrometheusText.Value(metrics, "nv_inference_request_success"));
     }

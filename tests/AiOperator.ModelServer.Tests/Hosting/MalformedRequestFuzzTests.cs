@@ -42,7 +42,10 @@ public sealed class MalformedRequestFuzzTests
         var inputs = Inputs();
         var after = await OipClient.InferAsync(server.Client, "m", inputs);
         ReferenceRuntime.Run(TestModels.MultiIo(), inputs)[0].AssertEqual(after[0]);
-        var metrics = await PrometheusText.ScrapeAsync(server.Client);
+        // A request leaves the in-flight gauge before it is counted, so once all are counted none may be in flight.
+        var metrics = await PrometheusText.ScrapeWhenAsync(server.Client,
+            m => PrometheusText.Value(m, "nv_inference_request_failure") >= Requests && PrometheusText.Value(m, "nv_inference_request_success") >= 1,
+            "every request counted as finished");
         Assert.Equal(Requests, PrometheusText.Value(metrics, "nv_inference_request_failure"));
         Assert.Equal(0, PrometheusText.Value(metrics, "aiop_inflight_requests"));
     }
@@ -83,7 +86,9 @@ public sealed class MalformedRequestFuzzTests
         var expected = ReferenceRuntime.Run(model, [s, v]);
         expected[0].AssertEqual(after[0]);
         expected[1].AssertEqual(after[1]);
-        Assert.Equal(count, PrometheusText.Value(await PrometheusText.ScrapeAsync(server.Client), "nv_inference_request_failure"));
+        var metrics = await PrometheusText.ScrapeWhenAsync(server.Client, m => PrometheusText.Value(m, "nv_inference_request_failure") >= count,
+            "every request counted as finished");
+        Assert.Equal(count, PrometheusText.Value(metrics, "nv_inference_request_failure"));
     }
 
     /// <summary>A request whose declared shapes never match the data it carries (or whose data is broken).</summary>

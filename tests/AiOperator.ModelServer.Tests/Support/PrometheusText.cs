@@ -26,6 +26,18 @@ internal static class PrometheusText
     public static async Task<Dictionary<string, double>> ScrapeAsync(HttpClient client) =>
         Parse(await client.GetStringAsync("/metrics"));
 
+    /// <summary>
+    /// Scrapes until <paramref name="counted"/> holds and returns that scrape. The server counts an HTTP request as
+    /// finished after writing its answer, whose Content-Length lets the client return with it first; so a scrape
+    /// right after the last answer may not count it yet.
+    /// </summary>
+    public static async Task<Dictionary<string, double>> ScrapeWhenAsync(HttpClient client, Func<Dictionary<string, double>, bool> counted, string what)
+    {
+        Dictionary<string, double>? metrics = null;
+        await Eventually.TrueAsync(async () => counted(metrics = await ScrapeAsync(client)), what);
+        return metrics!;
+    }
+
     /// <summary>The value of the single series whose key starts with name{ (or equals name).</summary>
     public static double Value(Dictionary<string, double> metrics, string name, string? labelContains = null) =>
         metrics.Single(kv => (kv.Key == name || kv.Key.StartsWith(name + "{", StringComparison.Ordinal))
