@@ -9,7 +9,7 @@ public sealed class DrainTests
 {
     [Theory]
     [InlineData(0)]
-    [InlineData(3)]
+    [InlineData(10)]
     public async Task Sigterm_loses_no_in_flight_request(int drainDelaySeconds)
     {
         var model = TestModels.Mlp(inputs: 512, hidden: 16384, outputs: 16);
@@ -39,11 +39,14 @@ public sealed class DrainTests
         server.Terminate();
         if (drainDelaySeconds > 0)
         {
+            // Readiness turns false at once, but noticing it, and the requests below that must arrive while the delay
+            // lasts, take HTTP round trips to a process sharing a loaded machine: half the delay for the first, half
+            // for the rest (3 s, with 2 s to see readiness drop, left a loaded machine no room).
             await Eventually.TrueAsync(async () =>
             {
                 using var ready = await server.Client.GetAsync("/v2/health/ready");
                 return ready.StatusCode == HttpStatusCode.ServiceUnavailable;
-            }, "readiness false after SIGTERM", TimeSpan.FromSeconds(2));
+            }, "readiness false after SIGTERM", TimeSpan.FromSeconds(drainDelaySeconds / 2.0));
             Assert.False((await grpc.ServerReadyAsync(new AiOperator.ModelServer.Grpc.Protocol.ServerReadyRequest())).Ready);
 
             // During the delay a request that still arrives (a proxy not yet updated, a pinned connection) is
