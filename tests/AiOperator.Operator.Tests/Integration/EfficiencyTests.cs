@@ -26,6 +26,16 @@ public sealed class EfficiencyTests(OperatorCluster fixture)
         Assert.All(mine.Where(r => r.IsWrite && r.Resource == "modeldeployments"), r => Assert.Equal("status", r.Subresource));
         Assert.DoesNotContain(mine, r => r.Verb == "get" && r.Resource is not ("customresourcedefinitions" or "leases"));
 
+        // Let first convergence finish before the log is cleared: the "Ready" Event is queued when Ready is written and
+        // posted in the background, a status write may follow the Deployment's status one event behind, and the server
+        // logs a write only after answering it, so any of them can land after Ready is seen. Writes that never stop
+        // still fail here, by the deadline.
+        await Wait.UntilAsync(() =>
+        {
+            var lastWrite = Operator(op, ns).Where(r => r.IsWrite).Select(r => r.Time).DefaultIfEmpty(DateTimeOffset.MinValue).Max();
+            return DateTimeOffset.UtcNow - lastWrite > TimeSpan.FromSeconds(2);
+        }, Deadline, "no operator write for 2 s");
+
         // Steady state: resyncs (every second here) and an unrelated label change reconcile without writing.
         fixture.Cluster.ApiServer.Requests.Clear();
         var before = op.Reconciles;
