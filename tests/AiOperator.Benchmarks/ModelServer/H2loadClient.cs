@@ -5,7 +5,8 @@ namespace AiOperator.Benchmarks.ModelServer;
 
 /// <summary>
 /// Drives a gRPC unary load with h2load (nghttp2's HTTP/2 load generator, Debian package nghttp2-client):
-/// one thread, N connections with one stream each, every request the same length-prefixed message. It
+/// one thread, N connections with M concurrent streams each (a gRPC channel multiplexes its concurrent calls
+/// over one connection), every request the same length-prefixed message. It
 /// runs as its own process, so unlike an in-process Grpc.Net.Client it does not share the server's
 /// runtime. h2load counts HTTP status only; gRPC failures (HTTP 200 with a grpc-status trailer) are
 /// counted by the caller from the server's metrics. h2load reports no latency percentiles.
@@ -30,14 +31,15 @@ internal static partial class H2loadClient
         return path;
     }
 
-    public static async Task<LoadResult> RunAsync(string model, string target, string url, string framePath, int connections, int seconds)
+    public static async Task<LoadResult> RunAsync(string model, string target, string url, string framePath, int connections, int streams, int seconds)
     {
         var h2load = Find() ?? throw new InvalidOperationException("h2load is not installed (apt-get install nghttp2-client)");
         var output = await LoadTool.RunAsync(h2load,
-            ["-D", seconds.ToString(CultureInfo.InvariantCulture), "-c", connections.ToString(CultureInfo.InvariantCulture), "-m", "1", "-t", "1",
-                "-d", framePath, "-H", "content-type: application/grpc", "-H", "te: trailers", url],
+            ["-D", seconds.ToString(CultureInfo.InvariantCulture), "-c", connections.ToString(CultureInfo.InvariantCulture), "-m", streams.ToString(CultureInfo.InvariantCulture),
+                "-t", "1", "-d", framePath, "-H", "content-type: application/grpc", "-H", "te: trailers", url],
             seconds);
-        return Parse(model, target + " (h2load)", connections, output);
+        var client = streams == 1 ? "h2load" : $"h2load, {connections} connection x {streams} streams";
+        return Parse(model, $"{target} ({client})", connections * streams, output);
     }
 
     /// <summary>Reads h2load's summary: req/s from "finished in", the request counts and the failures.</summary>

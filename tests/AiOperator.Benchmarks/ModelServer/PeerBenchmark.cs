@@ -103,6 +103,12 @@ internal static class PeerBenchmark
             }
 
             Add(await load.Grpc(Mlp, "ours, gRPC raw contents", ours, "x", shape, 8));
+            if (load.UseH2load)
+            {
+                // What one gRPC channel does with 8 concurrent calls: one HTTP/2 connection carrying 8 streams.
+                Add(await load.Grpc(Mlp, "ours, gRPC raw contents", ours, "x", shape, 8, streams: 8));
+            }
+
             if (oursJsonDotnet is not null)
             {
                 Add(await oursJsonDotnet.Measure(Mlp, "ours, JSON REST", 8));
@@ -139,6 +145,10 @@ internal static class PeerBenchmark
             Add(await ModelServerBenchmark.Raw(ResNet, model, shape, threads, 8, load.Warmup, load.Duration));
             Add(await oursBinary.Measure(ResNet, "ours, binary extension", 8));
             Add(await load.Grpc(ResNet, "ours, gRPC raw contents", ours, "Input247", shape, 8));
+            if (load.UseH2load)
+            {
+                Add(await load.Grpc(ResNet, "ours, gRPC raw contents", ours, "Input247", shape, 8, streams: 8));
+            }
         }
 
         rows.AddRange(byKey.Values);
@@ -155,7 +165,7 @@ internal static class PeerBenchmark
         var sb = new StringBuilder();
         sb.AppendLine(CultureInfo.InvariantCulture, $"Machine: {Environment.ProcessorCount} cores visible, {threads} intra-op threads (the peer and raw; our server by its default: the same, or 1 for a model whose warm run takes under 1 ms), {RuntimeInformation.OSDescription}, .NET {Environment.Version}; each row the median of {rounds} alternating round(s) of {seconds} s, requests summed over rounds; CPU execution provider; our server with its defaults (max batch 8, queue delay 2 ms){ExtraFlags()}.");
         var grpcClient = h2load
-            ? "h2load -t1 -m1 (its own process; it reports no percentiles, and gRPC failures are counted from our server's metrics)"
+            ? "h2load -t1 (its own process), 8 connections of one stream each, and one connection of 8 streams as a gRPC channel carries concurrent calls; it reports no percentiles, and gRPC failures are counted from our server's metrics"
             : "a closed-loop Grpc.Net.Client in the benchmark process (which also hosts our server), beside a JSON REST row from the same process's HttpClient";
         sb.AppendLine(CultureInfo.InvariantCulture, $"Clients: REST rows {(wrk ? "wrk -t1 (its own process)" : "closed-loop HttpClient in the benchmark process")}; gRPC rows {grpcClient}; raw rows closed-loop callers of one in-process InferenceSession.");
         sb.AppendLine();
@@ -184,20 +194,18 @@ internal static class PeerBenchmark
 
         if (Find(ResNet, "raw ONNX Runtime", 8) is { Throughput: > 0 } raw)
         {
-            foreach (var target in new[] { "ours, binary extension", "ours, gRPC raw contents" })
+            foreach (var s in results.Where(r => r.Model == ResNet && r.Concurrency == 8 && r.Target.StartsWith("ours, ", StringComparison.Ordinal)
+                && !r.Target.StartsWith("ours, JSON", StringComparison.Ordinal)))
             {
-                if (Find(ResNet, target, 8) is { } s)
-                {
-                    sb.AppendLine(CultureInfo.InvariantCulture, $"- {ResNet}, {target["ours, ".Length..]}, 8 concurrent: {100 * s.Throughput / raw.Throughput:0.0} % of raw in-process ONNX Runtime.");
-                }
+                sb.AppendLine(CultureInfo.InvariantCulture, $"- {ResNet}, {s.Target["ours, ".Length..]}, 8 concurrent: {100 * s.Throughput / raw.Throughput:0.0} % of raw in-process ONNX Runtime.");
             }
         }
 
-        if (Find(Mlp, "ours, gRPC", 8) is { } g)
+        foreach (var g in results.Where(r => r.Model == Mlp && r.Concurrency == 8 && r.Target.StartsWith("ours, gRPC", StringComparison.Ordinal)))
         {
             foreach (var j in results.Where(r => r.Model == Mlp && r.Concurrency == 8 && r.Throughput > 0 && r.Target.StartsWith("ours, JSON REST", StringComparison.Ordinal)))
             {
-                sb.AppendLine(CultureInfo.InvariantCulture, $"- {Mlp}, 8 concurrent: gRPC gives {g.Throughput / j.Throughput:0.00}x the throughput of {j.Target}.");
+                sb.AppendLine(CultureInfo.InvariantCulture, $"- {Mlp}, 8 concurrent: {g.Target["ours, ".Length..]} gives {g.Throughput / j.Throughput:0.00}x the throughput of {j.Target}.");
             }
         }
 
@@ -224,7 +232,11 @@ internal static class PeerBenchmark
         /// <summary>Runs gRPC load once, unmeasured, so the HTTP/2 and gRPC paths are compiled before the rounds.</summary>
         public Task<LoadResult> WarmGrpc(OurServer server, string input, long[] shape) => Grpc("warm-up", "warm-up", server, input, shape, 4, warmup: true);
 
-        public async Task<LoadResult> Grpc(string model, string target, OurServer server, string input, long[] shape, int concurrency, bool warmup = false)
+        /// <summary>
+        /// gRPC load of <paramref name="concurrency"/> concurrent calls; with h2load, <paramref name="streams"/> of them
+        /// share each connection (1: a connection per call). Grpc.Net.Client always multiplexes them over one channel.
+        /// </summary>
+        public async Task<LoadResult> Grpc(string model, string target, OurServer server, string input, long[] shape, int concurrency, bool warmup = false, int streams = 1)
         {
             var message = new ModelInferRequest { ModelName = "bench" };
             var tensor = new ModelInferRequest.Types.InferInputTensor { Name = input, Datatype = "FP32" };
@@ -235,7 +247,8 @@ internal static class PeerBenchmark
             {
                 var frame = H2loadClient.Frame(WorkDir, $"grpc-{input}", message.ToByteArray());
                 var failedBefore = server.FailedRequests();
-                var result = await H2loadClient.RunAsync(model, target, $"http://127.0.0.1:{server.GrpcPort}/inference.GRPCInferenceService/ModelInfer", frame, concurrency, warmup ? 4 : Seconds);
+                var result = await H2loadClient.RunAsync(model, target, $"http://127.0.0.1:{server.GrpcPort}/inference.GRPCInferenceService/ModelInfer", frame,
+                    concurrency / streams, streams, warmup ? 4 : Seconds);
                 return result with { Errors = result.Errors + server.FailedRequests() - failedBefore };
             }
 

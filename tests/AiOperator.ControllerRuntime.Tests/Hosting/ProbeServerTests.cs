@@ -138,9 +138,11 @@ public sealed class ProbeServerTests : IAsyncLifetime
     public async Task Stops_listening_when_disposed()
     {
         var address = _server.Address!;
-        await _server.DisposeAsync();
+        var disposed = _server;
+        // The replacement (for the class's own cleanup) binds while the old one still holds its port, so it cannot get that port.
         _server = new ProbeServer(IPAddress.Loopback, 0, () => new HealthReport(true, []), _ => Task.FromResult(new HealthReport(true, [])), _metrics, _time);
         await _server.StartAsync(CancellationToken.None);
+        await disposed.DisposeAsync();
 
         using var client = new TcpClient();
         await Assert.ThrowsAnyAsync<SocketException>(() => client.ConnectAsync(address.Host, address.Port));

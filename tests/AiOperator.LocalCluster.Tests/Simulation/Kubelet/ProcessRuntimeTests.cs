@@ -53,8 +53,7 @@ public sealed partial class ProcessRuntimeTests
             }, "answer through the Service's clusterIP");
             Assert.Equal("hello from echo-0\n", viaService);
 
-            var (code, logs) = cluster.Kubectl("-n", ns, "logs", "echo-0");
-            Assert.True(code == 0, logs);
+            var logs = await LogsWithAsync(cluster, ns, "echo-0", "GET /ready -> 200");
             Assert.Contains($"listening on {pod.Status.PodIP}:8080", logs, StringComparison.Ordinal);
             Assert.Contains("env GREETING=hi", logs, StringComparison.Ordinal);
             Assert.Contains($"env UPSTREAM=http://{clusterIp}:80/x", logs, StringComparison.Ordinal);
@@ -189,8 +188,7 @@ public sealed partial class ProcessRuntimeTests
 
         var ready = await cluster.PodAsync(ns, "slow", p => p.Status?.Conditions?.Any(c => c.Type == "Ready" && c.Status == "True") == true, "ready after startup");
         Assert.Equal(0, ready.Status.ContainerStatuses.Single().RestartCount);
-        var (code, logs) = cluster.Kubectl("-n", ns, "logs", "slow");
-        Assert.True(code == 0, logs);
+        var logs = await LogsWithAsync(cluster, ns, "slow", "GET /healthz");
         var firstHealthz = logs.IndexOf("GET /healthz", StringComparison.Ordinal);
         var firstReady = logs.IndexOf("GET /ready -> 200", StringComparison.Ordinal);
         Assert.True(firstReady >= 0 && firstHealthz > firstReady, logs);
@@ -238,6 +236,15 @@ public sealed partial class ProcessRuntimeTests
             ],
         },
     };
+
+    // The process prints a probe's line before it answers, but the kubelet copies its output to the log from a
+    // reader thread of its own, so the line can reach the log file after the probe's answer has made the pod Ready.
+    private static Task<string> LogsWithAsync(TestCluster cluster, string ns, string pod, string line) =>
+        TestCluster.UntilAsync(() =>
+        {
+            var (code, logs) = cluster.Kubectl("-n", ns, "logs", pod);
+            return Task.FromResult(code == 0 && logs.Contains(line, StringComparison.Ordinal) ? logs : null);
+        }, $"kubectl logs {pod} shows \"{line}\"");
 
     private static int Pid(string logs) => int.Parse(PidPattern().Match(logs).Groups[1].Value, CultureInfo.InvariantCulture);
 
