@@ -42,6 +42,8 @@ public sealed class InferRequestParserTests
 
     [Theory]
     [InlineData("FP32", "[1, 2, 1e39]", "input 'x': element 2 is not a valid FP32 value")]
+    [InlineData("FP64", "[1, 1e400, 3]", "input 'x': element 1 is not a valid FP64 value")]
+    [InlineData("FP16", "[[1], [70000], [3]]", "input 'x': element 1 is not a valid FP16 value")]
     [InlineData("INT32", "[1, 2.5, 3]", "input 'x': element 1 is not a valid INT32 value")]
     [InlineData("UINT8", "[[1], [256], [3]]", "input 'x': element 1 is not a valid UINT8 value")]
     [InlineData("BOOL", "[1, 0, 1]", "input 'x': element 0 is not a valid BOOL value")]
@@ -86,6 +88,7 @@ public sealed class InferRequestParserTests
         TensorElementType.Int64 => random.NextInt64(long.MinValue, long.MaxValue).ToString(CultureInfo.InvariantCulture),
         TensorElementType.Int32 => random.Next(int.MinValue, int.MaxValue).ToString(CultureInfo.InvariantCulture),
         TensorElementType.UInt8 => random.Next(0, 256).ToString(CultureInfo.InvariantCulture),
+        TensorElementType.Float16 => (random.NextDouble() * 131_000 - 65_500).ToString(random.Next(2) == 0 ? "R" : "E10", CultureInfo.InvariantCulture),
         _ => (random.NextDouble() * 2e6 - 1e6).ToString(random.Next(2) == 0 ? "R" : "E10", CultureInfo.InvariantCulture),
     };
 

@@ -63,10 +63,33 @@ public sealed class JsonNumberTests
     [InlineData("4294967296", TensorElementType.UInt32)]
     [InlineData("1e39", TensorElementType.Float)]
     [InlineData("1e39", TensorElementType.BFloat16)]
+    [InlineData("1e400", TensorElementType.Double)]
+    [InlineData("-1e309", TensorElementType.Double)]
+    [InlineData("65520", TensorElementType.Float16)]
+    [InlineData("-1e5", TensorElementType.Float16)]
     [InlineData("1", TensorElementType.Bool)]
     [InlineData("1", TensorElementType.String)]
     public void Values_outside_the_type_are_refused(string number, TensorElementType type) =>
         Assert.False(JsonNumber.TryWrite(type, Encoding.UTF8.GetBytes(number), new byte[8]));
+
+    [Theory]
+    [InlineData("65504", 65504.0)]
+    [InlineData("65519", 65504.0)]
+    [InlineData("-65519.99", -65504.0)]
+    public void Half_keeps_what_rounds_to_its_largest_value(string number, double expected)
+    {
+        var bytes = new byte[2];
+        Assert.True(JsonNumber.TryWrite(TensorElementType.Float16, Encoding.UTF8.GetBytes(number), bytes));
+        Assert.Equal((Half)expected, BitConverter.ToHalf(bytes));
+    }
+
+    [Fact]
+    public void Double_keeps_its_largest_value()
+    {
+        var bytes = new byte[8];
+        Assert.True(JsonNumber.TryWrite(TensorElementType.Double, "1.7976931348623157e308"u8, bytes));
+        Assert.Equal(double.MaxValue, BitConverter.ToDouble(bytes));
+    }
 
     private static void AssertAsBefore(string number)
     {

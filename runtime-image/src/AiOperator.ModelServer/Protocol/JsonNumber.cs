@@ -42,10 +42,13 @@ internal static class JsonNumber
             case TensorElementType.Float:
                 var f = ToSingle(token, fast, negative, mantissa, exponent);
                 return float.IsFinite(f) && BinaryPrimitives.TryWriteSingleLittleEndian(destination, f);
+            // A number too large for the type is refused, not stored as infinity: infinity is sent as the string "Infinity".
             case TensorElementType.Double:
-                return BinaryPrimitives.TryWriteDoubleLittleEndian(destination, ToDouble(token, fast, negative, mantissa, exponent));
+                var d = ToDouble(token, fast, negative, mantissa, exponent);
+                return double.IsFinite(d) && BinaryPrimitives.TryWriteDoubleLittleEndian(destination, d);
             case TensorElementType.Float16:
-                return BinaryPrimitives.TryWriteHalfLittleEndian(destination, (Half)ToDouble(token, fast, negative, mantissa, exponent));
+                var h = (Half)ToDouble(token, fast, negative, mantissa, exponent);
+                return Half.IsFinite(h) && BinaryPrimitives.TryWriteHalfLittleEndian(destination, h);
             case TensorElementType.BFloat16:
                 var b = ToSingle(token, fast, negative, mantissa, exponent);
                 return float.IsFinite(b) && BinaryPrimitives.TryWriteUInt16LittleEndian(destination, BFloat16Bits.FromSingle(b));
