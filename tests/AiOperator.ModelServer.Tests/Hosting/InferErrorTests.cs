@@ -134,9 +134,9 @@ public sealed class InferErrorTests : IAsyncLifetime
     public async Task Wrong_method_and_unknown_route_are_json_errors()
     {
         using var get = await _server.Client.GetAsync("/v2/models/m/infer");
-        await ErrorAssert.IsErrorAsync(get, HttpStatusCode.MethodNotAllowed);
+        await ErrorAssert.IsErrorAsync(get, HttpStatusCode.MethodNotAllowed, "method GET is not allowed on /v2/models/m/infer");
         using var missing = await _server.Client.GetAsync("/v3/nothing");
-        await ErrorAssert.IsErrorAsync(missing, HttpStatusCode.NotFound);
+        await ErrorAssert.IsErrorAsync(missing, HttpStatusCode.NotFound, "no route for GET /v3/nothing");
     }
 
     [Fact]

@@ -17,16 +17,20 @@ internal static class OipEndpoints
 
     public static void Map(WebApplication app)
     {
+        // Singletons taken once here rather than bound per request: a service parameter would make every
+        // request create (and dispose) a DI scope for them.
+        var s = app.Services.GetRequiredService<ModelState>();
+        var t = app.Services.GetRequiredService<TimeProvider>();
         app.MapGet("/v2", ServerMetadata);
         app.MapGet("/v2/health/live", (HttpContext ctx) => WriteJson(ctx, 200, w => w.WriteBoolean("live", true)));
-        app.MapGet("/v2/health/ready", (HttpContext ctx, ModelState s) => WriteJson(ctx, s.Ready ? 200 : 503, w => w.WriteBoolean("ready", s.Ready)));
-        app.MapGet("/v2/models/{name}", (HttpContext ctx, ModelState s, string name) => ModelMetadata(ctx, s, name, null));
-        app.MapGet("/v2/models/{name}/versions/{version}", (HttpContext ctx, ModelState s, string name, string version) => ModelMetadata(ctx, s, name, version));
-        app.MapGet("/v2/models/{name}/ready", (HttpContext ctx, ModelState s, string name) => ModelReady(ctx, s, name, null));
-        app.MapGet("/v2/models/{name}/versions/{version}/ready", (HttpContext ctx, ModelState s, string name, string version) => ModelReady(ctx, s, name, version));
-        app.MapPost("/v2/models/{name}/infer", (HttpContext ctx, ModelState s, TimeProvider t, string name) => Infer(ctx, s, t, name, null));
-        app.MapPost("/v2/models/{name}/versions/{version}/infer", (HttpContext ctx, ModelState s, TimeProvider t, string name, string version) => Infer(ctx, s, t, name, version));
-        app.MapGet("/metrics", async (HttpContext ctx, ModelState s) =>
+        app.MapGet("/v2/health/ready", (HttpContext ctx) => WriteJson(ctx, s.Ready ? 200 : 503, w => w.WriteBoolean("ready", s.Ready)));
+        app.MapGet("/v2/models/{name}", (HttpContext ctx, string name) => ModelMetadata(ctx, s, name, null));
+        app.MapGet("/v2/models/{name}/versions/{version}", (HttpContext ctx, string name, string version) => ModelMetadata(ctx, s, name, version));
+        app.MapGet("/v2/models/{name}/ready", (HttpContext ctx, string name) => ModelReady(ctx, s, name, null));
+        app.MapGet("/v2/models/{name}/versions/{version}/ready", (HttpContext ctx, string name, string version) => ModelReady(ctx, s, name, version));
+        app.MapPost("/v2/models/{name}/infer", (HttpContext ctx, string name) => Infer(ctx, s, t, name, null));
+        app.MapPost("/v2/models/{name}/versions/{version}/infer", (HttpContext ctx, string name, string version) => Infer(ctx, s, t, name, version));
+        app.MapGet("/metrics", async (HttpContext ctx) =>
         {
             ctx.Response.ContentType = "text/plain; version=0.0.4; charset=utf-8";
             await ctx.Response.WriteAsync(s.Metrics.Render());

@@ -22,6 +22,9 @@ internal static class ServerApp
         });
         builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
         builder.Logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Information);
+        // This category only has per-request lines at Information and Debug, but while any level of it is on,
+        // ASP.NET Core starts an Activity (trace and span ids, an async-local) for every request to scope them.
+        builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.None);
         logging?.Invoke(builder.Logging);
 
         var endpoints = new ServerEndpoints();
@@ -92,16 +95,22 @@ internal static class ServerApp
             {
                 app.Logger.LogError(ex, "Unhandled error on {Path}", ctx.Request.Path.Value);
                 await OipEndpoints.WriteError(ctx, 500, "internal error");
+                return;
+            }
+
+            // An error status with no body yet (no route, a wrong method) gets the OIP error body, as every
+            // error of the endpoints has. (UseStatusCodePages does the same at a cost to every request.)
+            if (ctx.Response is { HasStarted: false, StatusCode: >= 400 and < 600, ContentLength: null, ContentType: null })
+            {
+                await OipEndpoints.WriteError(ctx, ctx.Response.StatusCode, ctx.Response.StatusCode switch
+                {
+                    404 => $"no route for {ctx.Request.Method} {Truncate(ctx.Request.Path.Value)}",
+                    405 => $"method {ctx.Request.Method} is not allowed on {Truncate(ctx.Request.Path.Value)}",
+                    413 => $"request body is larger than the limit of {options.MaxRequestBytes} bytes",
+                    _ => $"HTTP {ctx.Response.StatusCode}",
+                });
             }
         });
-        app.UseStatusCodePages(ctx => OipEndpoints.WriteError(ctx.HttpContext, ctx.HttpContext.Response.StatusCode,
-            ctx.HttpContext.Response.StatusCode switch
-            {
-                404 => $"no route for {ctx.HttpContext.Request.Method} {Truncate(ctx.HttpContext.Request.Path.Value)}",
-                405 => $"method {ctx.HttpContext.Request.Method} is not allowed on {Truncate(ctx.HttpContext.Request.Path.Value)}",
-                413 => $"request body is larger than the limit of {options.MaxRequestBytes} bytes",
-                _ => $"HTTP {ctx.HttpContext.Response.StatusCode}",
-            }));
         OipEndpoints.Map(app);
         app.MapGrpcService<InferenceGrpcService>();
         return app;
