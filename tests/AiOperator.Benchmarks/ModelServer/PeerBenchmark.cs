@@ -7,14 +7,11 @@ using AiOperator.ModelServer.Configuration;
 using AiOperator.ModelServer.Grpc.Protocol;
 using AiOperator.ModelServer.Hosting;
 using Google.Protobuf;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace AiOperator.Benchmarks.ModelServer;
 
 /// <summary>
-/// Side by side in one run: our server (defaults, in this process) against the onnxruntime-node OIP
+/// Side by side in one run: our server (the aiop-model-server executable with its defaults, a child process) against the onnxruntime-node OIP
 /// server (peer/server.js, a child process) and raw in-process ONNX Runtime. REST load comes from wrk
 /// (its own process; --client dotnet uses the in-process HttpClient instead), gRPC load from h2load
 /// (its own process; --grpc-client dotnet, or h2load missing, uses a Grpc.Net.Client closed loop in this
@@ -78,7 +75,7 @@ internal static class PeerBenchmark
     {
         var shape = new long[] { 1, 256 };
         var (_, json) = ModelServerBenchmark.JsonRequest(shape);
-        await using var ours = await OurServer.StartAsync(model, threads);
+        await using var ours = await ServerProcess.StartAsync(model, ServerFlags);
         using var peer = await PeerProcess.StartAsync(model, threads);
         var oursJson = load.Rest(ours.HttpPort, json, null);
         var peerJson = load.Rest(peer.Port, json, null);
@@ -123,7 +120,7 @@ internal static class PeerBenchmark
         var shape = new long[] { 1, 3, 224, 224 };
         var (_, json) = ModelServerBenchmark.JsonRequest(shape);
         var (headerLength, binary) = ModelServerBenchmark.BinaryRequest(shape);
-        await using var ours = await OurServer.StartAsync(model, threads);
+        await using var ours = await ServerProcess.StartAsync(model, ServerFlags);
         using var peer = await PeerProcess.StartAsync(model, threads);
         var oursJson = load.Rest(ours.HttpPort, json, null);
         var peerJson = load.Rest(peer.Port, json, null);
@@ -163,10 +160,10 @@ internal static class PeerBenchmark
     private static string Render(List<LoadResult> results, int threads, int seconds, int rounds, bool wrk, bool h2load)
     {
         var sb = new StringBuilder();
-        sb.AppendLine(CultureInfo.InvariantCulture, $"Machine: {Environment.ProcessorCount} cores visible, {threads} intra-op threads (the peer and raw; our server by its default: the same, or 1 for a model whose warm run takes under 1 ms), {RuntimeInformation.OSDescription}, .NET {Environment.Version}; each row the median of {rounds} alternating round(s) of {seconds} s, requests summed over rounds; CPU execution provider; our server with its defaults (max batch 8, queue delay 2 ms){ExtraFlags()}.");
+        sb.AppendLine(CultureInfo.InvariantCulture, $"Machine: {Environment.ProcessorCount} cores visible, {threads} intra-op threads (the peer and raw; our server by its default: the same, or 1 for a model whose warm run takes under 1 ms), {RuntimeInformation.OSDescription}, .NET {Environment.Version}; each row the median of {rounds} alternating round(s) of {seconds} s, requests summed over rounds; CPU execution provider; our server the aiop-model-server process with its defaults (max batch 8, queue delay 2 ms){ExtraFlags()}.");
         var grpcClient = h2load
             ? "h2load -t1 (its own process), 8 connections of one stream each, and one connection of 8 streams as a gRPC channel carries concurrent calls; it reports no percentiles, and gRPC failures are counted from our server's metrics"
-            : "a closed-loop Grpc.Net.Client in the benchmark process (which also hosts our server), beside a JSON REST row from the same process's HttpClient";
+            : "a closed-loop Grpc.Net.Client in the benchmark process, beside a JSON REST row from the same process's HttpClient";
         sb.AppendLine(CultureInfo.InvariantCulture, $"Clients: REST rows {(wrk ? "wrk -t1 (its own process)" : "closed-loop HttpClient in the benchmark process")}; gRPC rows {grpcClient}; raw rows closed-loop callers of one in-process InferenceSession.");
         sb.AppendLine();
         sb.AppendLine("| model | target (client) | connections | throughput (req/s) | p50 (ms) | p99 (ms) | requests | errors |");
@@ -230,13 +227,13 @@ internal static class PeerBenchmark
         public RestLoad Rest(int port, byte[] body, int? headerLength, bool? useWrk = null) => new(this with { UseWrk = useWrk ?? UseWrk }, port, body, headerLength);
 
         /// <summary>Runs gRPC load once, unmeasured, so the HTTP/2 and gRPC paths are compiled before the rounds.</summary>
-        public Task<LoadResult> WarmGrpc(OurServer server, string input, long[] shape) => Grpc("warm-up", "warm-up", server, input, shape, 4, warmup: true);
+        public Task<LoadResult> WarmGrpc(ServerProcess server, string input, long[] shape) => Grpc("warm-up", "warm-up", server, input, shape, 4, warmup: true);
 
         /// <summary>
         /// gRPC load of <paramref name="concurrency"/> concurrent calls; with h2load, <paramref name="streams"/> of them
         /// share each connection (1: a connection per call). Grpc.Net.Client always multiplexes them over one channel.
         /// </summary>
-        public async Task<LoadResult> Grpc(string model, string target, OurServer server, string input, long[] shape, int concurrency, bool warmup = false, int streams = 1)
+        public async Task<LoadResult> Grpc(string model, string target, ServerProcess server, string input, long[] shape, int concurrency, bool warmup = false, int streams = 1)
         {
             var message = new ModelInferRequest { ModelName = "bench" };
             var tensor = new ModelInferRequest.Types.InferInputTensor { Name = input, Datatype = "FP32" };
@@ -246,10 +243,10 @@ internal static class PeerBenchmark
             if (UseH2load)
             {
                 var frame = H2loadClient.Frame(WorkDir, $"grpc-{input}", message.ToByteArray());
-                var failedBefore = server.FailedRequests();
+                var failedBefore = await server.FailedRequestsAsync();
                 var result = await H2loadClient.RunAsync(model, target, $"http://127.0.0.1:{server.GrpcPort}/inference.GRPCInferenceService/ModelInfer", frame,
                     concurrency / streams, streams, warmup ? 4 : Seconds);
-                return result with { Errors = result.Errors + server.FailedRequests() - failedBefore };
+                return result with { Errors = result.Errors + await server.FailedRequestsAsync() - failedBefore };
             }
 
             using var channel = global::Grpc.Net.Client.GrpcChannel.ForAddress($"http://127.0.0.1:{server.GrpcPort}");
@@ -305,50 +302,6 @@ internal static class PeerBenchmark
             }
 
             return WrkClient.Script(load.WorkDir, name, path, headers);
-        }
-    }
-
-    /// <summary>Our server in this process with its default scheduling, on free loopback ports.</summary>
-    private sealed class OurServer(WebApplication app) : IAsyncDisposable
-    {
-        public int HttpPort => app.Services.GetRequiredService<ServerEndpoints>().HttpPort;
-
-        public int GrpcPort => app.Services.GetRequiredService<ServerEndpoints>().GrpcPort;
-
-        /// <summary>Failed inference requests so far, REST and gRPC alike (nv_inference_request_failure).</summary>
-        public long FailedRequests() => app.Services.GetRequiredService<ModelState>().Metrics.Failure;
-
-        public static async Task<OurServer> StartAsync(string model, int threads)
-        {
-            // The server's own flag parser, so --server-flags takes what the model server's command line does.
-            var options = ServerOptionsParser.Parse(
-                ["--model-uri", model, "--model-name", "bench", "--host", "127.0.0.1", "--http-port", "0", "--grpc-port", "0",
-                    "--execution-provider", "cpu",
-                    "--termination-log", Path.Combine(Path.GetTempPath(), "aiop-bench-termination.log"), .. ServerFlags],
-                new Dictionary<string, string>(), threads);
-            var app = ServerApp.Build(options, TimeProvider.System, l => l.SetMinimumLevel(LogLevel.Warning));
-            await app.StartAsync();
-            var server = new OurServer(app);
-            using var client = new HttpClient();
-            var deadline = DateTime.UtcNow.AddMinutes(2);
-            while (!(await client.GetAsync($"http://127.0.0.1:{server.HttpPort}/v2/models/bench/ready")).IsSuccessStatusCode)
-            {
-                if (DateTime.UtcNow > deadline)
-                {
-                    await server.DisposeAsync();
-                    throw new TimeoutException("our server did not become ready");
-                }
-
-                await Task.Delay(50);
-            }
-
-            return server;
-        }
-
-        public async ValueTask DisposeAsync()
-        {
-            await app.StopAsync();
-            await app.DisposeAsync();
         }
     }
 }
