@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Net;
 using AiOperator.ModelServer.Tests.Support;
 using Xunit;
 
@@ -25,5 +26,23 @@ public sealed class ProgramTests
         Assert.Equal(2, process.ExitCode);
         Assert.Equal("aiop-model-server: --http-port 'eighty' is invalid: expected an integer from 0 to 65535", (await stderr).Trim());
         Assert.Contains("--http-port 'eighty' is invalid", await File.ReadAllTextAsync(terminationLog), StringComparison.Ordinal);
+    }
+
+    // The runtime makes one socket engine thread (".NET Sockets") per core when completions run inline, and one
+    // per 30 cores otherwise, so the thread count tells the modes apart on a machine of 2 to 30 cores.
+    [Theory]
+    [InlineData(null)]
+    [InlineData("0")]
+    public async Task Socket_completions_run_inline_unless_the_environment_says_otherwise(string? setting)
+    {
+        Assert.True(Environment.ProcessorCount is > 1 and < 31, $"needs 2-30 cores to tell the modes apart, has {Environment.ProcessorCount}");
+        var environment = setting is null ? new Dictionary<string, string>() : new Dictionary<string, string> { ["DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS"] = setting };
+        await using var server = await ServerProcess.StartAsync(environment, "--model-uri", TestModels.Mlp(), "--model-name", "m");
+        using var live = await server.Client.GetAsync("/v2/health/live");
+        Assert.Equal(HttpStatusCode.OK, live.StatusCode);
+
+        var engines = Directory.GetDirectories($"/proc/{server.Process.Id}/task")
+            .Count(task => File.ReadAllText(Path.Combine(task, "comm")).Trim() == ".NET Sockets");
+        Assert.Equal(setting is null ? Environment.ProcessorCount : 1, engines);
     }
 }

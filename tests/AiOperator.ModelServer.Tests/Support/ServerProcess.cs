@@ -22,13 +22,16 @@ internal sealed class ServerProcess : IAsyncDisposable
     public string Output { get { lock (_output) { return _output.ToString(); } } }
     public Process Process => _process;
 
-    public static async Task<ServerProcess> StartAsync(params string[] args)
+    public static Task<ServerProcess> StartAsync(params string[] args) => StartAsync(new Dictionary<string, string>(), args);
+
+    /// <summary>Starts the server with <paramref name="environment"/> added to the test process's own.</summary>
+    public static async Task<ServerProcess> StartAsync(IReadOnlyDictionary<string, string> environment, params string[] args)
     {
         // A port can still be taken between choosing it and the server binding it; a fresh pair is tried
         // then rather than failing the test on something that is not the server's fault.
         for (var attempt = 1; ; attempt++)
         {
-            var server = Launch(args, LoopbackPort.Free(), LoopbackPort.Free());
+            var server = Launch(environment, args, LoopbackPort.Free(), LoopbackPort.Free());
             try
             {
                 await Eventually.TrueAsync(async () => server._process.HasExited || (await server.Client.GetAsync("/v2/health/ready")).IsSuccessStatusCode, "server process ready", TimeSpan.FromSeconds(60));
@@ -54,7 +57,7 @@ internal sealed class ServerProcess : IAsyncDisposable
         }
     }
 
-    private static ServerProcess Launch(string[] args, int port, int grpcPort)
+    private static ServerProcess Launch(IReadOnlyDictionary<string, string> environment, string[] args, int port, int grpcPort)
     {
         var info = new ProcessStartInfo("dotnet")
         {
@@ -62,6 +65,11 @@ internal sealed class ServerProcess : IAsyncDisposable
             RedirectStandardError = true,
             WorkingDirectory = AppContext.BaseDirectory,
         };
+        foreach (var (name, value) in environment)
+        {
+            info.Environment[name] = value;
+        }
+
         info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "aiop-model-server.dll"));
         foreach (var a in args.Concat(["--host", "127.0.0.1", "--http-port", port.ToString(CultureInfo.InvariantCulture), "--grpc-port", grpcPort.ToString(CultureInfo.InvariantCulture), "--intra-op-threads", "1"]))
         {
