@@ -92,7 +92,8 @@ public sealed class StatusWriterIntegrationTests
         var kind = AiOperator.ControllerRuntime.Client.ResourceKind.For<Widget>();
         var host = new ControllerHost(cluster.Api, new ControllerHostOptions { ProbePort = null, Namespaces = [cluster.Namespace] }, cluster.Metrics);
         var widgets = host.Informer<Widget>(new InformerOptions { Namespaces = [cluster.Namespace], ReconnectRate = 20, ReconnectBurst = 5 });
-        host.AddController<Widget>("widget", new WidgetReconciler(widgets.Cache, host.Status));
+        var reconciler = new WidgetReconciler(widgets.Cache, host.Status);
+        host.AddController<Widget>("widget", reconciler);
         host.RequireCrds(WidgetCrd.Name);
         using var stop = new CancellationTokenSource();
         var run = host.RunAsync(stop.Token);
@@ -106,7 +107,10 @@ public sealed class StatusWriterIntegrationTests
         // A label change as a barrier: one reconcile for the create, one for the label, none for the echo.
         await cluster.Api.PatchAsync<Widget>(kind, cluster.Namespace, "w",
             new AiOperator.ControllerRuntime.Client.KubePatch(AiOperator.ControllerRuntime.Client.PatchType.Merge, """{"metadata":{"labels":{"team":"a"}}}"""), CancellationToken.None);
-        await Eventually.TrueAsync(() => cluster.Metrics.ReconcileTotal.Value("widget", "success") >= 2, "reconciled after the label change");
+        // The label's reconcile must be the second call: an echo reconciled in between would make it the third.
+        await Eventually.TrueAsync(() => reconciler.LabelSeenAtCall > 0 && cluster.Metrics.ReconcileTotal.Value("widget", "success") >= 2,
+            "reconciled after the label change");
+        Assert.Equal(2, reconciler.LabelSeenAtCall);
         Assert.Equal(2, cluster.Metrics.ReconcileTotal.Value("widget", "success"));
 
         // Someone else rewrites the status: that is reconciled, and the controller puts its status back.
@@ -125,6 +129,10 @@ public sealed class StatusWriterIntegrationTests
     {
         private static readonly DateTimeOffset Epoch = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
         private int _calls;
+        private int _labelSeenAtCall;
+
+        /// <summary>The number of the first call that saw a "team" label on the widget; 0 until one did.</summary>
+        public int LabelSeenAtCall => Volatile.Read(ref _labelSeenAtCall);
 
         public async Task<ReconcileResult> ReconcileAsync(ObjectKey key, CancellationToken cancellationToken)
         {
@@ -134,8 +142,14 @@ public sealed class StatusWriterIntegrationTests
                 return ReconcileResult.Done;
             }
 
+            var call = Interlocked.Increment(ref _calls);
+            if (widget.Metadata.Labels?.ContainsKey("team") == true)
+            {
+                Interlocked.CompareExchange(ref _labelSeenAtCall, call, 0);
+            }
+
             // A clock that moves on every call: only a status flip may move lastTransitionTime.
-            var now = Epoch.AddMinutes(Interlocked.Increment(ref _calls));
+            var now = Epoch.AddMinutes(call);
             var generation = widget.Metadata.Generation;
             var desired = new WidgetStatus
             {
