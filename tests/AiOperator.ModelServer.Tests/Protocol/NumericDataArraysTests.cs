@@ -17,9 +17,10 @@ public sealed class NumericDataArraysTests
         Assert.Equal(
             """{"id":"data","inputs":[{"name":"a","data":[],"shape":[2]},{"name":"s","data":["x"]},{"data" : [],"name":"b"}],"outputs":[{"name":"data"}]}""",
             Encoding.UTF8.GetString(buffer, 0, length));
-        Assert.Equal(("[1,2]", 2L), Shown(found.For(0)));
+        Assert.Equal(("[1,2]", 2L, false), Shown(found.For(0)));   // flat: scanned, checked as it is converted
         Assert.Null(found.For(1));
-        Assert.Equal(("[[3],[4,5]]", 3L), Shown(found.For(2)));
+        Assert.Equal(("[[3],[4,5]]", 3L, true), Shown(found.For(2)));   // nested: checked by the grammar walk
+        Assert.True(found.AllGrammatical());
     }
 
     [Theory]
@@ -39,9 +40,19 @@ public sealed class NumericDataArraysTests
         Assert.NotNull(found);
         Assert.Null(found.For(0));
         Assert.Null(found.For(1));
-        Assert.Equal(("[1]", 1L), Shown(found.For(2)));
+        Assert.Equal(("[1]", 1L, false), Shown(found.For(2)));
     }
 
-    private static (string, long)? Shown((ReadOnlyMemory<byte> Array, long Count)? numbers) =>
-        numbers is { } n ? (Encoding.UTF8.GetString(n.Array.Span), n.Count) : null;
+    [Fact]
+    public void A_flat_array_that_is_not_json_is_found_and_then_told_apart()
+    {
+        var found = NumericDataArrays.Find("""{"inputs":[{"name":"a","data":[1,2]},{"name":"b","data":[1,,2]}]}"""u8.ToArray(), InferRequestParser.MaxJsonDepth);
+
+        Assert.NotNull(found);
+        Assert.Equal(("[1,,2]", 3L, false), Shown(found.For(1)));   // the commas' count; the grammar is checked later
+        Assert.False(found.AllGrammatical());
+    }
+
+    private static (string, long, bool)? Shown((ReadOnlyMemory<byte> Array, long Count, bool Checked)? numbers) =>
+        numbers is { } n ? (Encoding.UTF8.GetString(n.Array.Span), n.Count, n.Checked) : null;
 }

@@ -30,17 +30,25 @@ internal static class InferRequestParser
 
         // Numeric data arrays are read from the bytes directly; JsonDocument gets the rest.
         var numeric = NumericDataArrays.Find(json, MaxJsonDepth);
-        var envelope = numeric?.Envelope();
+        if (numeric is null)
+        {
+            return Parse(json, null, binary, signature, modelName);
+        }
+
+        var (buffer, length) = numeric.Envelope();
         try
         {
-            return Parse(envelope is { } e ? e.Buffer.AsMemory(0, e.Length) : json, numeric, binary, signature, modelName);
+            return Parse(buffer.AsMemory(0, length), numeric, binary, signature, modelName);
+        }
+        catch (InferenceException) when (!numeric.AllGrammatical())
+        {
+            // A flat array was only scanned and is not JSON: System.Text.Json reads the whole request and
+            // says where, as it does for any other request that is not JSON.
+            return Parse(json, null, binary, signature, modelName);
         }
         finally
         {
-            if (envelope is { } e)
-            {
-                ArrayPool<byte>.Shared.Return(e.Buffer);
-            }
+            ArrayPool<byte>.Shared.Return(buffer);
         }
     }
 
@@ -182,7 +190,7 @@ internal static class InferRequestParser
                 else if (hasData)
                 {
                     result.Add(numeric?.For(index) is { } numbers
-                        ? FromNumbers(name, type, shape, count, numbers.Array.Span, numbers.Count)
+                        ? FromNumbers(name, type, shape, count, numbers.Array.Span, numbers.Count, numbers.Checked)
                         : FromJson(name, type, shape, count, data));
                 }
                 else
@@ -350,7 +358,9 @@ internal static class InferRequestParser
     }
 
     // The data array NumericDataArrays found: the same checks and messages as FromJson.
-    private static InferenceTensor FromNumbers(string name, TensorElementType type, long[] shape, long count, ReadOnlySpan<byte> array, long found)
+    // An array not yet checked (a flat one) is checked as it is converted; when it is not JSON the request
+    // is refused here and Parse hands it whole to System.Text.Json.
+    private static InferenceTensor FromNumbers(string name, TensorElementType type, long[] shape, long count, ReadOnlySpan<byte> array, long found, bool grammarChecked)
     {
         if (found != count)
         {
@@ -369,7 +379,16 @@ internal static class InferRequestParser
         var tensor = InferenceTensor.RentNumeric(name, type, shape, checked((int)(count * size)));
         try
         {
-            var invalid = JsonNumberArray.Write(array, type, size, tensor.Data.AsSpan());
+            long invalid;
+            if (grammarChecked)
+            {
+                invalid = JsonNumberArray.Write(array, type, size, tensor.Data.AsSpan());
+            }
+            else if (!JsonNumberArray.TryWriteChecked(array, type, size, tensor.Data.AsSpan(0, tensor.ByteLength), out invalid))
+            {
+                throw InferenceException.BadRequest($"input '{name}': 'data' is not a JSON array of numbers");
+            }
+
             return invalid < 0
                 ? tensor
                 : throw InferenceException.BadRequest($"input '{name}': element {invalid} is not a valid {OipDatatype.Name(type)} value");

@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Globalization;
+using System.Numerics;
 using Microsoft.ML.OnnxRuntime.Tensors;
 
 namespace AiOperator.ModelServer.Protocol;
@@ -19,6 +20,8 @@ internal static class JsonNumber
         1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
         1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
     ];
+
+    private static readonly ulong[] PowersOfTenInteger = [1, 10, 100, 1_000, 10_000, 100_000, 1_000_000, 10_000_000, 100_000_000];
 
     /// <summary>Writes the token as an element of <paramref name="type"/>; false when it is not a valid value of it.</summary>
     public static bool TryWrite(TensorElementType type, ReadOnlySpan<byte> token, Span<byte> destination)
@@ -79,6 +82,136 @@ internal static class JsonNumber
         var start = position;
         var fast = TrySplit(json, ref position, out var negative, out var mantissa, out var exponent);
         return ToSingle(json[start..position], fast, negative, mantissa, exponent);
+    }
+
+    /// <summary>
+    /// Reads the JSON number at <paramref name="position"/> as a float (±infinity beyond its range, as
+    /// <c>float.Parse</c>) and moves past it, checking it against the JSON grammar on the way; false when
+    /// no number of the grammar starts there. What follows the number is the caller's to check ("01"
+    /// reads as 0 followed by a stray "1").
+    /// </summary>
+    public static bool TryReadSingle(ReadOnlySpan<byte> json, ref int position, out float value)
+    {
+        value = 0;
+        var start = position;
+        var i = position;
+        var negative = i < json.Length && json[i] == '-';
+        if (negative)
+        {
+            i++;
+        }
+
+        if (i >= json.Length || (uint)(json[i] - '0') > 9)
+        {
+            return false;
+        }
+
+        ulong mantissa = 0;
+        var exponent = 0;
+        var fast = true;
+        if (json[i] == '0')
+        {
+            i++;   // a leading zero stands alone
+        }
+        else
+        {
+            i = AccumulateDigits(json, i, ref mantissa, ref fast, out _);
+        }
+
+        if (i < json.Length && json[i] == '.')
+        {
+            var fractionStart = i + 1;
+            i = AccumulateDigits(json, fractionStart, ref mantissa, ref fast, out var taken);
+            if (i == fractionStart)
+            {
+                return false;
+            }
+
+            exponent -= taken;
+        }
+
+        if (i < json.Length && (json[i] | 0x20) == 'e')
+        {
+            i++;
+            var negativeExponent = i < json.Length && json[i] == '-';
+            if (i < json.Length && json[i] is (byte)'-' or (byte)'+')
+            {
+                i++;
+            }
+
+            var digitsStart = i;
+            var e = 0;
+            for (; i < json.Length && (uint)(json[i] - '0') <= 9; i++)
+            {
+                e = Math.Min((e * 10) + (json[i] - '0'), 100_000);   // far past any fast-path exponent, never overflowing
+            }
+
+            if (i == digitsStart)
+            {
+                return false;
+            }
+
+            exponent += negativeExponent ? -e : e;
+        }
+
+        position = i;
+        fast &= mantissa <= 1UL << 53 && exponent is >= -22 and <= 22;
+        value = ToSingle(json[start..i], fast, negative, mantissa, exponent);
+        return true;
+    }
+
+    // Adds the digits at i to the mantissa, eight at a time where the bytes allow (SWAR: one 64-bit load,
+    // a check that all eight are digits, three multiplies); returns one past the last digit, with the
+    // number of digits taken into the mantissa in taken. Past 2^53 the mantissa stops growing and the
+    // number leaves the fast path (fast = false): the full parse then reads the token itself.
+    private static int AccumulateDigits(ReadOnlySpan<byte> json, int i, ref ulong mantissa, ref bool fast, out int taken)
+    {
+        taken = 0;
+        // Below 10^11, mantissa * 10^8 + 99,999,999 stays below 2^64.
+        while (i + 8 <= json.Length && mantissa < 100_000_000_000UL)
+        {
+            var chunk = BinaryPrimitives.ReadUInt64LittleEndian(json[i..]) ^ 0x3030303030303030UL;
+            // A byte is a digit when its value less '0' is at most 9: no high nibble, and none after adding 6.
+            // A carry out of a non-digit byte can only touch bytes after it, which are not counted.
+            var notDigit = (chunk | (chunk + 0x0606060606060606UL)) & 0xF0F0F0F0F0F0F0F0UL;
+            var digits = notDigit == 0 ? 8 : BitOperations.TrailingZeroCount(notDigit) >> 3;
+            if (digits == 0)
+            {
+                return i;
+            }
+
+            // The first `digits` bytes moved to the top; the zero bytes below act as leading zeros.
+            mantissa = (mantissa * PowersOfTenInteger[digits]) + EightDigits(chunk << (8 * (8 - digits)));
+            taken += digits;
+            i += digits;
+            if (digits < 8)
+            {
+                return i;
+            }
+        }
+
+        for (; i < json.Length && (uint)(json[i] - '0') <= 9; i++)
+        {
+            if (mantissa > 1UL << 53)
+            {
+                fast = false;   // the rest only moves the scan on
+                continue;
+            }
+
+            mantissa = (mantissa * 10) + (uint)(json[i] - '0');
+            taken++;
+        }
+
+        return i;
+    }
+
+    // Eight digit values (0-9, the first in the lowest byte) as one number.
+    private static ulong EightDigits(ulong chunk)
+    {
+        chunk = (chunk * 10) + (chunk >> 8);
+        chunk = ((chunk & 0x000000FF000000FFUL) * (100 + (1_000_000UL << 32))
+            + (((chunk >> 16) & 0x000000FF000000FFUL) * (1 + (10_000UL << 32)))) >> 32;
+        return chunk;
     }
 
     /// <summary>The correctly rounded double; ±infinity beyond its range, as <c>double.Parse</c>.</summary>

@@ -7,16 +7,19 @@ namespace AiOperator.ModelServer.Protocol;
 /// The numeric <c>inputs[i].data</c> arrays of a JSON infer request, found before the request is parsed
 /// so that System.Text.Json only sees the envelope: tokenising 150,528 numbers into a JsonDocument cost
 /// more than converting them. <see cref="Envelope"/> is the request with each such array written as
-/// <c>[]</c>; the parser takes the array's elements from <see cref="For"/>.
+/// <c>[]</c>; the parser takes the array's elements from <see cref="For"/>. A flat array is only scanned
+/// here (its grammar is checked as it is converted); <see cref="AllGrammatical"/> checks the ones not yet
+/// converted when the request is refused, so that an array that is not JSON still sends the whole request
+/// to System.Text.Json and its message.
 /// </summary>
 internal sealed class NumericDataArrays
 {
     private static readonly ReadOnlyMemory<byte> EmptyArray = "[]"u8.ToArray();
 
     private readonly ReadOnlyMemory<byte> _json;
-    private readonly List<(int Input, int Start, int End, long Count)> _arrays;
+    private readonly List<(int Input, int Start, int End, long Count, bool Checked)> _arrays;
 
-    private NumericDataArrays(ReadOnlyMemory<byte> json, List<(int Input, int Start, int End, long Count)> arrays)
+    private NumericDataArrays(ReadOnlyMemory<byte> json, List<(int Input, int Start, int End, long Count, bool Checked)> arrays)
     {
         _json = json;
         _arrays = arrays;
@@ -29,7 +32,7 @@ internal sealed class NumericDataArrays
     /// </summary>
     public static NumericDataArrays? Find(ReadOnlyMemory<byte> json, int maxDepth)
     {
-        var arrays = new List<(int Input, int Start, int End, long Count)>();
+        var arrays = new List<(int Input, int Start, int End, long Count, bool Checked)>();
         var options = new JsonReaderOptions { MaxDepth = maxDepth };
         var reader = new Utf8JsonReader(json.Span, options);
         var offset = 0;   // where the reader's position 0 lies in json, less the "[]" it was given in front
@@ -75,9 +78,10 @@ internal sealed class NumericDataArrays
                         }
 
                         // The data array sits at depth 4 of the document; nested arrays may use the rest.
-                        if (JsonNumberArray.TryMeasure(span, start, maxDepth - 3, out var end, out var count))
+                        var flat = JsonNumberArray.TryScanFlat(span, start, out var end, out var count);
+                        if (flat || JsonNumberArray.TryMeasure(span, start, maxDepth - 3, out end, out count))
                         {
-                            arrays.Add((input, start, end, count));
+                            arrays.Add((input, start, end, count, !flat));
                             var state = reader.CurrentState;
                             var first = new ByteSegment(EmptyArray);
                             var last = first.Append(json[end..]);
@@ -128,17 +132,34 @@ internal sealed class NumericDataArrays
         return (buffer, length);
     }
 
-    /// <summary>The numeric data array of the input at <paramref name="index"/> in <c>inputs</c>, if it had one.</summary>
-    public (ReadOnlyMemory<byte> Array, long Count)? For(int index)
+    /// <summary>
+    /// The numeric data array of the input at <paramref name="index"/> in <c>inputs</c>, if it had one, and
+    /// whether its grammar was checked (false: a flat array only scanned, whose count is its commas').
+    /// </summary>
+    public (ReadOnlyMemory<byte> Array, long Count, bool Checked)? For(int index)
     {
         foreach (var a in _arrays)
         {
             if (a.Input == index)
             {
-                return (_json[a.Start..a.End], a.Count);
+                return (_json[a.Start..a.End], a.Count, a.Checked);
             }
         }
 
         return null;
+    }
+
+    /// <summary>Whether every array is JSON, checking the grammar of those only scanned; for refused requests only.</summary>
+    public bool AllGrammatical()
+    {
+        foreach (var a in _arrays)
+        {
+            if (!a.Checked && !JsonNumberArray.TryMeasure(_json.Span[a.Start..a.End], 0, 1, out _, out _))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 }
