@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using AiOperator.ModelServer.Tests.Support;
+using AiOperator.Testing;
 using Xunit;
 
 namespace AiOperator.ModelServer.Tests;
@@ -37,7 +38,7 @@ public sealed class ProgramTests
     {
         Assert.True(Environment.ProcessorCount is > 1 and < 31, $"needs 2-30 cores to tell the modes apart, has {Environment.ProcessorCount}");
         var environment = setting is null ? new Dictionary<string, string>() : new Dictionary<string, string> { ["DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS"] = setting };
-        await using var server = await ServerProcess.StartAsync(environment, "--model-uri", TestModels.Mlp(), "--model-name", "m");
+        await using var server = await ModelServerProcess.StartAsync(["--model-uri", TestModels.Mlp(), "--model-name", "m", "--intra-op-threads", "1"], environment);
         using var live = await server.Client.GetAsync("/v2/health/live");
         Assert.Equal(HttpStatusCode.OK, live.StatusCode);
 

@@ -6,6 +6,7 @@ using System.Text;
 using AiOperator.ModelServer.Configuration;
 using AiOperator.ModelServer.Grpc.Protocol;
 using AiOperator.ModelServer.Hosting;
+using AiOperator.Testing;
 using Google.Protobuf;
 
 namespace AiOperator.Benchmarks.ModelServer;
@@ -71,11 +72,31 @@ internal static class PeerBenchmark
         return results.Any(r => r.Errors > 0) ? 1 : 0;
     }
 
+    // Our server as users run it, named "bench" as the load drivers expect.
+    private static Task<ModelServerProcess> StartOursAsync(string model) => ModelServerProcess.StartAsync(
+        ["--model-uri", model, "--model-name", "bench", "--execution-provider", "cpu",
+            "--termination-log", Path.Combine(Path.GetTempPath(), "aiop-bench-termination.log"), .. ServerFlags]);
+
+    /// <summary>Failed inference requests so far, REST and gRPC alike (nv_inference_request_failure, every series).</summary>
+    private static async Task<long> FailedRequestsAsync(ModelServerProcess server)
+    {
+        var total = 0.0;
+        foreach (var line in (await server.Client.GetStringAsync(new Uri("/metrics", UriKind.Relative))).Split('\n'))
+        {
+            if (line.StartsWith("nv_inference_request_failure", StringComparison.Ordinal))
+            {
+                total += double.Parse(line[(line.LastIndexOf(' ') + 1)..], CultureInfo.InvariantCulture);
+            }
+        }
+
+        return (long)total;
+    }
+
     private static async Task MlpRounds(List<List<LoadResult>> rows, Load load, string model, int threads, int rounds)
     {
         var shape = new long[] { 1, 256 };
         var (_, json) = ModelServerBenchmark.JsonRequest(shape);
-        await using var ours = await ServerProcess.StartAsync(model, ServerFlags);
+        await using var ours = await StartOursAsync(model);
         using var peer = await PeerProcess.StartAsync(model, threads);
         var oursJson = load.Rest(ours.HttpPort, json, null);
         var peerJson = load.Rest(peer.Port, json, null);
@@ -120,7 +141,7 @@ internal static class PeerBenchmark
         var shape = new long[] { 1, 3, 224, 224 };
         var (_, json) = ModelServerBenchmark.JsonRequest(shape);
         var (headerLength, binary) = ModelServerBenchmark.BinaryRequest(shape);
-        await using var ours = await ServerProcess.StartAsync(model, ServerFlags);
+        await using var ours = await StartOursAsync(model);
         using var peer = await PeerProcess.StartAsync(model, threads);
         var oursJson = load.Rest(ours.HttpPort, json, null);
         var peerJson = load.Rest(peer.Port, json, null);
@@ -227,13 +248,13 @@ internal static class PeerBenchmark
         public RestLoad Rest(int port, byte[] body, int? headerLength, bool? useWrk = null) => new(this with { UseWrk = useWrk ?? UseWrk }, port, body, headerLength);
 
         /// <summary>Runs gRPC load once, unmeasured, so the HTTP/2 and gRPC paths are compiled before the rounds.</summary>
-        public Task<LoadResult> WarmGrpc(ServerProcess server, string input, long[] shape) => Grpc("warm-up", "warm-up", server, input, shape, 4, warmup: true);
+        public Task<LoadResult> WarmGrpc(ModelServerProcess server, string input, long[] shape) => Grpc("warm-up", "warm-up", server, input, shape, 4, warmup: true);
 
         /// <summary>
         /// gRPC load of <paramref name="concurrency"/> concurrent calls; with h2load, <paramref name="streams"/> of them
         /// share each connection (1: a connection per call). Grpc.Net.Client always multiplexes them over one channel.
         /// </summary>
-        public async Task<LoadResult> Grpc(string model, string target, ServerProcess server, string input, long[] shape, int concurrency, bool warmup = false, int streams = 1)
+        public async Task<LoadResult> Grpc(string model, string target, ModelServerProcess server, string input, long[] shape, int concurrency, bool warmup = false, int streams = 1)
         {
             var message = new ModelInferRequest { ModelName = "bench" };
             var tensor = new ModelInferRequest.Types.InferInputTensor { Name = input, Datatype = "FP32" };
@@ -243,10 +264,10 @@ internal static class PeerBenchmark
             if (UseH2load)
             {
                 var frame = H2loadClient.Frame(WorkDir, $"grpc-{input}", message.ToByteArray());
-                var failedBefore = await server.FailedRequestsAsync();
+                var failedBefore = await FailedRequestsAsync(server);
                 var result = await H2loadClient.RunAsync(model, target, $"http://127.0.0.1:{server.GrpcPort}/inference.GRPCInferenceService/ModelInfer", frame,
                     concurrency / streams, streams, warmup ? 4 : Seconds);
-                return result with { Errors = result.Errors + await server.FailedRequestsAsync() - failedBefore };
+                return result with { Errors = result.Errors + await FailedRequestsAsync(server) - failedBefore };
             }
 
             using var channel = global::Grpc.Net.Client.GrpcChannel.ForAddress($"http://127.0.0.1:{server.GrpcPort}");

@@ -1,5 +1,6 @@
 using System.Net;
 using AiOperator.ModelServer.Tests.Support;
+using AiOperator.Testing;
 using Xunit;
 
 namespace AiOperator.ModelServer.Tests.Hosting;
@@ -17,9 +18,9 @@ public sealed class DrainTests
         // execution slot, so the requests after it queue; a long queue delay keeps them queued when the
         // signal arrives. One intra-op thread: with a thread per core the run's length would depend on the
         // machine, and a short one lets the queue drain before it has filled.
-        await using var server = await ServerProcess.StartAsync("--model-uri", model, "--model-name", "m", "--max-batch-size", "64",
+        await using var server = await ModelServerProcess.StartAsync(["--model-uri", model, "--model-name", "m", "--max-batch-size", "64",
             "--intra-op-threads", "1", "--max-queue-delay-us", "1500000",
-            "--drain-delay-seconds", drainDelaySeconds.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            "--drain-delay-seconds", drainDelaySeconds.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
         var blocker = OipClient.InferAsync(server.Client, "m", [TestTensor.Random("x", "FP32", [4096, 512], 99)], binaryInputs: true, binaryOutputs: true);
         await Eventually.TrueAsync(async () => PrometheusText.Value(await PrometheusText.ScrapeAsync(server.Client), "aiop_busy_ratio") > 0,
             "long request running", TimeSpan.FromSeconds(30));
