@@ -181,7 +181,7 @@ internal static class PeerBenchmark
     private static string Render(List<LoadResult> results, int threads, int seconds, int rounds, bool wrk, bool h2load)
     {
         var sb = new StringBuilder();
-        sb.AppendLine(CultureInfo.InvariantCulture, $"Machine: {Environment.ProcessorCount} cores visible, {threads} intra-op threads (the peer and raw; our server by its default: the same, or 1 for a model whose warm run takes under 1 ms), {RuntimeInformation.OSDescription}, .NET {Environment.Version}; each row the median of {rounds} alternating round(s) of {seconds} s, requests summed over rounds; CPU execution provider; our server the aiop-model-server process with its defaults (max batch 8, queue delay 2 ms){ExtraFlags()}.");
+        sb.AppendLine(CultureInfo.InvariantCulture, $"Machine: {Environment.ProcessorCount} cores visible, {threads} intra-op threads (the peer and raw; our server by its default: the same divided among its concurrent executions, or 1 for a model whose warm run takes under 1 ms), {RuntimeInformation.OSDescription}, .NET {Environment.Version}; each row the median of {rounds} alternating round(s) of {seconds} s, requests summed over rounds; CPU execution provider; our server the aiop-model-server process with its defaults (max batch 8, queue delay 2 ms){ExtraFlags()}.");
         var grpcClient = h2load
             ? "h2load -t1 (its own process), 8 connections of one stream each, and one connection of 8 streams as a gRPC channel carries concurrent calls; it reports no percentiles, and gRPC failures are counted from our server's metrics"
             : "a closed-loop Grpc.Net.Client in the benchmark process, beside a JSON REST row from the same process's HttpClient";

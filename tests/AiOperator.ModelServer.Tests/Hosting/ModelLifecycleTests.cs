@@ -63,6 +63,24 @@ public sealed class ModelLifecycleTests
         Assert.Equal(HttpStatusCode.OK, infer.StatusCode);
     }
 
+    [Theory]
+    [InlineData(false, 1, 1)]   // no batching: two runs at once, a core each
+    [InlineData(false, 8, 2)]   // batching: one run at a time keeps both
+    [InlineData(true, 1, 2)]
+    public async Task A_large_model_run_twice_at_once_shares_the_cores_unless_the_count_was_given(bool given, int maxBatchSize, int expected)
+    {
+        // Every reading of the fake clock moves it 5 ms on, so every warm run reads as a large model's.
+        await using var server = await RunningServer.StartAsync(
+            RunningServer.For(TestModels.Mlp()) with
+            {
+                IntraOpThreads = 2, IntraOpThreadsGiven = given, MaxBatchSize = maxBatchSize,
+                ExecutionProvider = AiOperator.ModelServer.Configuration.ExecutionProviderKind.Cpu,
+            },
+            time: new Microsoft.Extensions.Time.Testing.FakeTimeProvider { AutoAdvanceAmount = TimeSpan.FromMilliseconds(5) });
+        var model = server.Services.GetRequiredService<AiOperator.ModelServer.Hosting.ModelState>().Model!;
+        Assert.Equal(expected, model.IntraOpThreads);
+    }
+
     [Fact]
     public async Task Sha256_mismatch_refuses_to_become_ready()
     {

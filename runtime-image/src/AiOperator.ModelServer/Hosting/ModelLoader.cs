@@ -48,15 +48,15 @@ internal sealed class ModelLoader(ModelState state, IHttpClientFactory httpFacto
             {
                 model.WarmUp();
                 var warmRun = WarmRun(model);
-                var chosen = IntraOpThreadChoice.For(o.IntraOpThreads, o.IntraOpThreadsGiven, model.ActiveProvider, warmRun);
+                var (chosen, why) = IntraOpThreadChoice.For(o.IntraOpThreads, o.IntraOpThreadsGiven, model.ActiveProvider, warmRun, Instances(o, model));
                 if (chosen != o.IntraOpThreads)
                 {
-                    var single = OnnxModel.Load(path, ExecutionProviderKind.Cpu, chosen, o.GraphOptimization, m => log.LogWarning("{Message}", m), o.IntraOpSpinning);
+                    var reloaded = OnnxModel.Load(path, ExecutionProviderKind.Cpu, chosen, o.GraphOptimization, m => log.LogWarning("{Message}", m), o.IntraOpSpinning);
                     model.Dispose();
-                    model = single;
+                    model = reloaded;
                     model.WarmUp();
-                    log.LogInformation("Model {Model} runs in {Micros:0} us: reloaded with {Threads} intra-op thread instead of {Configured} (a model this small loses more to waking threads than it gains from splitting operators; --intra-op-threads keeps a count)",
-                        o.ModelName, warmRun.TotalMicroseconds, chosen, o.IntraOpThreads);
+                    log.LogInformation("Model {Model} runs in {Micros:0} us: reloaded with {Threads} intra-op thread(s) instead of {Configured}, as {Why} (--intra-op-threads keeps a count)",
+                        o.ModelName, warmRun.TotalMicroseconds, chosen, o.IntraOpThreads, why);
                 }
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
@@ -66,8 +66,8 @@ internal sealed class ModelLoader(ModelState state, IHttpClientFactory httpFacto
                     o.ModelName, FirstLine(ex.Message));
             }
 
-            var batching = o.MaxBatchSize > 1 && model.Signature.HasDynamicBatchDimension;
-            var instances = o.InstanceCount > 0 ? o.InstanceCount : batching ? 1 : 2;
+            var batching = Batching(o, model);
+            var instances = Instances(o, model);
             var scheduler = new InferenceScheduler(model,
                 new SchedulerOptions(batching, o.MaxBatchSize, TimeSpan.FromMicroseconds(o.MaxQueueDelayMicroseconds), o.MaxQueueSize, instances),
                 state.Metrics, time);
@@ -86,6 +86,12 @@ internal sealed class ModelLoader(ModelState state, IHttpClientFactory httpFacto
             log.LogError("Model {Model} failed to load: {Reason} (termination log: {Path})", o.ModelName, reason, written ?? "not written");
         }
     }
+
+    private static bool Batching(ServerOptions o, OnnxModel model) => o.MaxBatchSize > 1 && model.Signature.HasDynamicBatchDimension;
+
+    // Concurrent executions of the one session: a batching model gets its concurrency from batches, any
+    // other from two runs at once.
+    private static int Instances(ServerOptions o, OnnxModel model) => o.InstanceCount > 0 ? o.InstanceCount : Batching(o, model) ? 1 : 2;
 
     // The median of three warm runs (the first run, which allocates and plans, is already done).
     private TimeSpan WarmRun(OnnxModel model)
