@@ -152,7 +152,8 @@ internal static class ModelServerBenchmark
     {
         var options = new ServerOptions
         {
-            ModelUri = model, ModelName = "bench", Host = "127.0.0.1", HttpPort = 0, GrpcPort = 0, IntraOpThreads = threads,
+            // Given, as the raw rows' session has it: each of the server's executions with as many threads.
+            ModelUri = model, ModelName = "bench", Host = "127.0.0.1", HttpPort = 0, GrpcPort = 0, IntraOpThreads = threads, IntraOpThreadsGiven = true,
             MaxBatchSize = maxBatch, MaxQueueDelayMicroseconds = 2000, ExecutionProvider = ExecutionProviderKind.Cpu, InstanceCount = instances,
             TerminationLogPath = Path.Combine(Path.GetTempPath(), "aiop-bench-termination.log"),
         };
