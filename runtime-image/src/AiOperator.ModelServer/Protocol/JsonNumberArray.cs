@@ -70,6 +70,7 @@ internal static class JsonNumberArray
         invalid = Write(array, type, elementSize, destination);
         return true;
     }
+
     /// <summary>
     /// Whether <paramref name="json"/> holds, at <paramref name="start"/>, an array of numbers and arrays
     /// of numbers no deeper than <paramref name="maxDepth"/>; if so, where it ends (one past its ']') and
