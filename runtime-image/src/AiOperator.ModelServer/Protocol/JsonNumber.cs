@@ -6,10 +6,11 @@ using Microsoft.ML.OnnxRuntime.Tensors;
 namespace AiOperator.ModelServer.Protocol;
 
 /// <summary>
-/// Converts one JSON number token (already checked against the JSON grammar) to a tensor element, with
-/// the results System.Text.Json's <c>TryGetSingle</c>/<c>TryGetDouble</c>/<c>TryGetInt64</c> give, but
-/// without their general-purpose parse: a ResNet-sized request carries 150,528 numbers, and converting
-/// them was most of its JSON cost.
+/// Converts one JSON number token to a tensor element, with the results System.Text.Json's
+/// <c>TryGetSingle</c>/<c>TryGetDouble</c>/<c>TryGetInt64</c> give, but without their general-purpose
+/// parse: a ResNet-sized request carries 150,528 numbers, and converting them was most of its JSON cost.
+/// Every reader checks the number against the JSON grammar as it splits it (one routine, eight digits
+/// per step), so a flat array can be checked and converted in the same walk.
 /// </summary>
 internal static class JsonNumber
 {
@@ -38,7 +39,11 @@ internal static class JsonNumber
     public static bool TryWrite(TensorElementType type, ReadOnlySpan<byte> json, ref int position, Span<byte> destination)
     {
         var start = position;
-        var fast = TrySplit(json, ref position, out var negative, out var mantissa, out var exponent);
+        if (!TrySplit(json, ref position, out var negative, out var mantissa, out var exponent, out var fast))
+        {
+            return false;
+        }
+
         var token = json[start..position];
         switch (type)
         {
@@ -76,14 +81,6 @@ internal static class JsonNumber
         }
     }
 
-    /// <summary>The number at <paramref name="position"/> as a float (moving past it), as <see cref="ToSingle(ReadOnlySpan{byte})"/>.</summary>
-    public static float ReadSingle(ReadOnlySpan<byte> json, ref int position)
-    {
-        var start = position;
-        var fast = TrySplit(json, ref position, out var negative, out var mantissa, out var exponent);
-        return ToSingle(json[start..position], fast, negative, mantissa, exponent);
-    }
-
     /// <summary>
     /// Reads the JSON number at <paramref name="position"/> as a float (±infinity beyond its range, as
     /// <c>float.Parse</c>) and moves past it, checking it against the JSON grammar on the way; false when
@@ -92,71 +89,14 @@ internal static class JsonNumber
     /// </summary>
     public static bool TryReadSingle(ReadOnlySpan<byte> json, ref int position, out float value)
     {
-        value = 0;
         var start = position;
-        var i = position;
-        var negative = i < json.Length && json[i] == '-';
-        if (negative)
+        if (!TrySplit(json, ref position, out var negative, out var mantissa, out var exponent, out var fast))
         {
-            i++;
-        }
-
-        if (i >= json.Length || (uint)(json[i] - '0') > 9)
-        {
+            value = 0;
             return false;
         }
 
-        ulong mantissa = 0;
-        var exponent = 0;
-        var fast = true;
-        if (json[i] == '0')
-        {
-            i++;   // a leading zero stands alone
-        }
-        else
-        {
-            i = AccumulateDigits(json, i, ref mantissa, ref fast, out _);
-        }
-
-        if (i < json.Length && json[i] == '.')
-        {
-            var fractionStart = i + 1;
-            i = AccumulateDigits(json, fractionStart, ref mantissa, ref fast, out var taken);
-            if (i == fractionStart)
-            {
-                return false;
-            }
-
-            exponent -= taken;
-        }
-
-        if (i < json.Length && (json[i] | 0x20) == 'e')
-        {
-            i++;
-            var negativeExponent = i < json.Length && json[i] == '-';
-            if (i < json.Length && json[i] is (byte)'-' or (byte)'+')
-            {
-                i++;
-            }
-
-            var digitsStart = i;
-            var e = 0;
-            for (; i < json.Length && (uint)(json[i] - '0') <= 9; i++)
-            {
-                e = Math.Min((e * 10) + (json[i] - '0'), 100_000);   // far past any fast-path exponent, never overflowing
-            }
-
-            if (i == digitsStart)
-            {
-                return false;
-            }
-
-            exponent += negativeExponent ? -e : e;
-        }
-
-        position = i;
-        fast &= mantissa <= 1UL << 53 && exponent is >= -22 and <= 22;
-        value = ToSingle(json[start..i], fast, negative, mantissa, exponent);
+        value = ToSingle(json[start..position], fast, negative, mantissa, exponent);
         return true;
     }
 
@@ -218,16 +158,16 @@ internal static class JsonNumber
     public static double ToDouble(ReadOnlySpan<byte> token)
     {
         var position = 0;
-        var fast = TrySplit(token, ref position, out var negative, out var mantissa, out var exponent);
-        return ToDouble(token, fast, negative, mantissa, exponent);
+        var split = TrySplit(token, ref position, out var negative, out var mantissa, out var exponent, out var fast);
+        return ToDouble(token, split && fast && position == token.Length, negative, mantissa, exponent);
     }
 
     /// <summary>The correctly rounded float; ±infinity beyond its range, as <c>float.Parse</c>.</summary>
     public static float ToSingle(ReadOnlySpan<byte> token)
     {
         var position = 0;
-        var fast = TrySplit(token, ref position, out var negative, out var mantissa, out var exponent);
-        return ToSingle(token, fast, negative, mantissa, exponent);
+        var split = TrySplit(token, ref position, out var negative, out var mantissa, out var exponent, out var fast);
+        return ToSingle(token, split && fast && position == token.Length, negative, mantissa, exponent);
     }
 
     private static double ToDouble(ReadOnlySpan<byte> token, bool fast, bool negative, ulong mantissa, int exponent)
@@ -302,12 +242,13 @@ internal static class JsonNumber
         return true;
     }
 
-    // Reads the grammatical JSON number at position (moving past it) as ±mantissa × 10^exponent; true when
-    // the fast path applies: at most 19 significant digits, a mantissa of at most 2^53, an exponent within ±22.
-    private static bool TrySplit(ReadOnlySpan<byte> json, ref int position, out bool negative, out ulong mantissa, out int exponent)
+    // Reads the JSON number at position (moving past it) as ±mantissa × 10^exponent, checking the JSON
+    // grammar on the way; false, the position unchanged, when no number of the grammar starts there. fast:
+    // Clinger's fast path applies (a mantissa of at most 2^53, an exponent within ±22).
+    private static bool TrySplit(ReadOnlySpan<byte> json, ref int position, out bool negative, out ulong mantissa, out int exponent, out bool fast)
     {
         var i = position;
-        negative = json[i] == '-';
+        negative = i < json.Length && json[i] == '-';
         if (negative)
         {
             i++;
@@ -315,57 +256,59 @@ internal static class JsonNumber
 
         mantissa = 0;
         exponent = 0;
-        var significant = 0;
-        var fast = true;
-        for (; i < json.Length && (uint)(json[i] - '0') <= 9; i++)
+        fast = true;
+        if (i >= json.Length || (uint)(json[i] - '0') > 9)
         {
-            fast &= Accumulate(ref mantissa, ref significant, json[i]);
+            return false;
+        }
+
+        if (json[i] == '0')
+        {
+            i++;   // a leading zero stands alone
+        }
+        else
+        {
+            i = AccumulateDigits(json, i, ref mantissa, ref fast, out _);
         }
 
         if (i < json.Length && json[i] == '.')
         {
-            for (i++; i < json.Length && (uint)(json[i] - '0') <= 9; i++)
+            var fractionStart = i + 1;
+            i = AccumulateDigits(json, fractionStart, ref mantissa, ref fast, out var taken);
+            if (i == fractionStart)
             {
-                fast &= Accumulate(ref mantissa, ref significant, json[i]);
-                exponent--;
+                return false;
             }
+
+            exponent -= taken;
         }
 
         if (i < json.Length && (json[i] | 0x20) == 'e')
         {
             i++;
-            var negativeExponent = json[i] == '-';
-            if (json[i] is (byte)'-' or (byte)'+')
+            var negativeExponent = i < json.Length && json[i] == '-';
+            if (i < json.Length && json[i] is (byte)'-' or (byte)'+')
             {
                 i++;
             }
 
+            var digitsStart = i;
             var e = 0;
             for (; i < json.Length && (uint)(json[i] - '0') <= 9; i++)
             {
                 e = Math.Min((e * 10) + (json[i] - '0'), 100_000);   // far past any fast-path exponent, never overflowing
             }
 
+            if (i == digitsStart)
+            {
+                return false;
+            }
+
             exponent += negativeExponent ? -e : e;
         }
 
         position = i;
-        return fast && mantissa <= 1UL << 53 && exponent is >= -22 and <= 22;
-    }
-
-    private static bool Accumulate(ref ulong mantissa, ref int significant, byte digit)
-    {
-        if (significant == 19)
-        {
-            return false;
-        }
-
-        mantissa = (mantissa * 10) + (uint)(digit - '0');
-        if (mantissa != 0)
-        {
-            significant++;   // leading zeros are not significant
-        }
-
+        fast &= mantissa <= 1UL << 53 && exponent is >= -22 and <= 22;
         return true;
     }
 

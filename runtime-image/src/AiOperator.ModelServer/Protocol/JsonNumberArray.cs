@@ -205,8 +205,7 @@ internal static class JsonNumberArray
                 return -1;
             }
 
-            var value = JsonNumber.ReadSingle(array, ref i);
-            if (!float.IsFinite(value))
+            if (!JsonNumber.TryReadSingle(array, ref i, out var value) || !float.IsFinite(value))
             {
                 return index;
             }
