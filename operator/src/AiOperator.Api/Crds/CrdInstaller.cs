@@ -1,10 +1,12 @@
+using System.Net;
 using k8s;
+using k8s.Autorest;
 using k8s.Models;
 
 namespace AiOperator.Api.Crds;
 
 /// <summary>
-/// Creates the project's CRDs in a cluster and waits until the API server serves them: `aiop local`
+/// Installs the project's CRDs in a cluster and waits until the API server serves them: `aiop local`
 /// and the test fixtures install them this one way.
 /// </summary>
 public static class CrdInstaller
@@ -12,8 +14,9 @@ public static class CrdInstaller
     private static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(50);
 
     /// <summary>
-    /// Creates every CRD in <see cref="AiOperatorCrds.All"/>, then polls until each is Established
-    /// (created resources are refused before that); bound the wait with the token.
+    /// Creates every CRD in <see cref="AiOperatorCrds.All"/>, or replaces one that is already there (a
+    /// restarted `aiop local` on the same state folder, whose CRDs may come from an older build), then polls
+    /// until each is Established (created resources are refused before that); bound the wait with the token.
     /// </summary>
     public static Task InstallAsync(IKubernetes client, CancellationToken cancellationToken = default) =>
         InstallAsync(client, TimeProvider.System, cancellationToken);
@@ -24,7 +27,7 @@ public static class CrdInstaller
         ArgumentNullException.ThrowIfNull(client);
         foreach (var crd in AiOperatorCrds.All)
         {
-            await client.ApiextensionsV1.CreateCustomResourceDefinitionAsync(Render(crd), cancellationToken: cancellationToken).ConfigureAwait(false);
+            await CreateOrReplaceAsync(client, Render(crd), cancellationToken).ConfigureAwait(false);
         }
 
         var names = AiOperatorCrds.All.Select(c => c.Name).ToHashSet(StringComparer.Ordinal);
@@ -38,6 +41,35 @@ public static class CrdInstaller
             }
 
             await Task.Delay(Poll, time, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    // As `kubectl apply` of the generated YAML: the stored CRD takes this build's spec. Replacing carries the
+    // stored resourceVersion, so a concurrent writer makes it fail with 409 and it is read again.
+    private static async Task CreateOrReplaceAsync(IKubernetes client, V1CustomResourceDefinition wanted, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            try
+            {
+                await client.ApiextensionsV1.CreateCustomResourceDefinitionAsync(wanted, cancellationToken: cancellationToken).ConfigureAwait(false);
+                return;
+            }
+            catch (HttpOperationException ex) when (ex.Response.StatusCode == HttpStatusCode.Conflict)
+            {
+            }
+
+            try
+            {
+                var stored = await client.ApiextensionsV1.ReadCustomResourceDefinitionAsync(wanted.Metadata.Name, cancellationToken: cancellationToken).ConfigureAwait(false);
+                wanted.Metadata.ResourceVersion = stored.Metadata.ResourceVersion;
+                await client.ApiextensionsV1.ReplaceCustomResourceDefinitionAsync(wanted, wanted.Metadata.Name, cancellationToken: cancellationToken).ConfigureAwait(false);
+                return;
+            }
+            catch (HttpOperationException ex) when (ex.Response.StatusCode is HttpStatusCode.Conflict or HttpStatusCode.NotFound)
+            {
+                // Changed or deleted since it was read: start over.
+            }
         }
     }
 
