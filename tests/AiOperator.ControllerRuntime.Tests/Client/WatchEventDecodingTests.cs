@@ -53,4 +53,22 @@ public sealed class WatchEventDecodingTests
         Assert.Equal("cm", decoded.Object.Metadata.Name);
         Assert.Equal("data.a", decoded.Undecodable!.Field);
     }
+
+    [Theory]
+    [InlineData("abc")]
+    [InlineData("1.5.5")]
+    public void A_quantity_that_does_not_parse_is_reported_by_name_and_field_without_its_value(string quantity)
+    {
+        var pods = ResourceKind.For<V1Pod>();
+        var line = Encoding.UTF8.GetBytes("""{"type":"ADDED","object":{"metadata":{"name":"p","namespace":"ns","resourceVersion":"9"},"spec":{"containers":[{"name":"c","resources":{"requests":{"cpu":"Q"}}}]}}}"""
+            .Replace("Q", quantity, StringComparison.Ordinal));
+
+        var decoded = KubeApi.DecodeWatchEvent<V1Pod>(pods, line, new ControllerMetrics());
+
+        Assert.Equal(WatchEventType.Added, decoded.Type);
+        Assert.Equal("p", decoded.Object.Metadata.Name);
+        Assert.Equal("9", decoded.ResourceVersion);
+        Assert.Equal("spec.containers[0].resources.requests.cpu", decoded.Undecodable!.Field);
+        Assert.Equal("the value is not a Kubernetes quantity", decoded.Undecodable.Error);
+    }
 }

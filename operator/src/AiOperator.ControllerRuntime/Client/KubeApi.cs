@@ -251,7 +251,7 @@ public sealed class KubeApi : IKubeApi, IDisposable
         {
             item = Stamp(kind, ObjectJson.WithoutManagedFields<T>(obj));
         }
-        catch (JsonException ex)
+        catch (Exception ex) when (ex is JsonException or FormatException or OverflowException)
         {
             // Undecodable: pass on who it is and what failed (the informer tracks it by name), and advance
             // past it, or the watch would replay it forever. Without a readable name, a bookmark is all it can be.
@@ -323,14 +323,14 @@ public sealed class KubeApi : IKubeApi, IDisposable
             Stamp(kind, item);
             return new WatchEvent<T>(type, item, item.Metadata?.ResourceVersion ?? string.Empty);
         }
-        catch (JsonException)
+        catch (Exception ex) when (ex is JsonException or FormatException or OverflowException)
         {
             return null;
         }
     }
 
     // Name, namespace, uid and resourceVersion of an object that failed to decode, and the failing field as a path.
-    private static UndecodableObject? Undecodable(JsonElement obj, JsonException ex)
+    private static UndecodableObject? Undecodable(JsonElement obj, Exception ex)
     {
         if (!obj.TryGetProperty("metadata", out var meta) || meta.ValueKind != JsonValueKind.Object
             || !meta.TryGetProperty("name", out var name) || name.ValueKind != JsonValueKind.String)
@@ -340,10 +340,12 @@ public sealed class KubeApi : IKubeApi, IDisposable
 
         static string? Text(JsonElement meta, string property) =>
             meta.TryGetProperty(property, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
-        var field = string.IsNullOrEmpty(ex.Path) ? "(object)" : ex.Path.TrimStart('$').TrimStart('.');
+        var path = (ex as JsonException)?.Path;
+        var field = string.IsNullOrEmpty(path) ? "(object)" : path.TrimStart('$').TrimStart('.');
 
-        // The serializer's message up to its "Path:" part: the expected type, never the value sent.
-        var error = ex.Message.Split(" Path:", 2)[0];
+        // The serializer's message up to its "Path:" part: the expected type, never the value sent. A value
+        // that a converter of KubernetesClient could not parse is named by its kind only: its message quotes it.
+        var error = ex is JsonException ? ex.Message.Split(" Path:", 2)[0] : $"a value does not parse ({ex.GetType().Name})";
         return new UndecodableObject(Text(meta, "namespace"), name.GetString()!, Text(meta, "uid"), Text(meta, "resourceVersion") ?? string.Empty, field, error);
     }
 
@@ -355,7 +357,7 @@ public sealed class KubeApi : IKubeApi, IDisposable
         {
             return ObjectJson.WithoutManagedFields<T>(element);
         }
-        catch (JsonException ex)
+        catch (Exception ex) when (ex is JsonException or FormatException or OverflowException)
         {
             _metrics.DecodeErrors.Inc(kind.Plural);
             failure = Undecodable(element, ex);

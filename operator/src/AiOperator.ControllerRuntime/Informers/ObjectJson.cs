@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
 using System.Text.Json.Serialization.Metadata;
 using k8s;
 
@@ -13,10 +14,11 @@ internal static class ObjectJson
 {
     private static readonly JsonSerializerOptions Options = CaptureOptions();
 
-    // The same settings, reading past metadata.managedFields without decoding it (a fieldsV1 tree is
-    // parsed into a JsonDocument per entry, often the largest part of a watched object). For informer
-    // caches, which drop managedFields as kube-controller-manager's do: none of our controllers reads them.
-    private static readonly JsonSerializerOptions WithoutManagedFieldsOptions = SkippingManagedFields(Options);
+    // The same settings for informer caches, with two changes. metadata.managedFields is read past without
+    // being decoded (a fieldsV1 tree is parsed into a JsonDocument per entry, often the largest part of a
+    // watched object; caches drop it as kube-controller-manager's do, and none of our controllers reads it).
+    // A quantity that does not parse is a decode error naming its field (StrictQuantityConverter).
+    private static readonly JsonSerializerOptions WithoutManagedFieldsOptions = ForCaches(Options);
 
     public static byte[] ToUtf8<T>(T obj)
         where T : class =>
@@ -40,10 +42,11 @@ internal static class ObjectJson
         where T : class =>
         JsonSerializer.Deserialize(ref reader, LeanTypeInfo<T>.Value) ?? throw new JsonException($"{typeof(T).Name}: the object is null");
 
-    private static JsonSerializerOptions SkippingManagedFields(JsonSerializerOptions options)
+    private static JsonSerializerOptions ForCaches(JsonSerializerOptions options)
     {
         var resolver = options.TypeInfoResolver ?? throw new InvalidOperationException("KubernetesJson's options have no type info resolver");
-        return new JsonSerializerOptions(options)
+        var quantities = (JsonConverter<k8s.Models.ResourceQuantity>)options.GetConverter(typeof(k8s.Models.ResourceQuantity));
+        var lean = new JsonSerializerOptions(options)
         {
             TypeInfoResolver = resolver.WithAddedModifier(info =>
             {
@@ -59,6 +62,10 @@ internal static class ObjectJson
                 }
             }),
         };
+
+        // Converters in the options take precedence over the one KubernetesClient names on the type.
+        lean.Converters.Insert(0, new StrictQuantityConverter(quantities));
+        return lean;
     }
 
     // KubernetesJson keeps its options internal; AddJsonOptions hands them to a callback at once.

@@ -17,6 +17,8 @@ public sealed class SchemaProcessorTests
           "note":{"type":"string","nullable":true},
           "free":{"type":"object","x-kubernetes-preserve-unknown-fields":true,"properties":{"known":{"type":"integer"}}},
           "map":{"type":"object","additionalProperties":{"type":"integer"}},
+          "requests":{"type":"object","additionalProperties":{"anyOf":[{"type":"integer"},{"type":"string"}],"x-kubernetes-int-or-string":true,
+            "pattern":"^(\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))(([KMGTPE]i)|[numkMGTPE]|([eE](\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))))?$"}},
           "any":{"type":"object","additionalProperties":true},
           "nested":{"type":"object","default":{},"properties":{"mode":{"type":"string","default":"auto"}}}}}}}
         """)!.AsObject());
@@ -57,12 +59,20 @@ public sealed class SchemaProcessorTests
     [InlineData("""{"size":"small","steps":[{},{},{}]}""", "spec.steps: Too many: 3: must have at most 2 items")]
     [InlineData("""{"size":"small","steps":[{"weight":"x"}]}""", "spec.steps[0].weight: Invalid value: \"string\": spec.steps[0].weight in body must be of type integer: \"string\"")]
     [InlineData("""{"size":"small","port":true}""", "spec.port: Invalid value: \"boolean\": spec.port in body must be of type integer or string: \"boolean\"")]
+    [InlineData("""{"size":"small","requests":{"cpu":"abc"}}""", "spec.requests.cpu: Invalid value: \"abc\": spec.requests.cpu in body should match '^(\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))(([KMGTPE]i)|[numkMGTPE]|([eE](\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))))?$'")]
     [InlineData("""{"size":"small","map":{"a":"x"}}""", "spec.map.a: Invalid value: \"string\": spec.map.a in body must be of type integer: \"string\"")]
     [InlineData("""{"size":"small","free":{"known":"x"}}""", "spec.free.known: Invalid value: \"string\": spec.free.known in body must be of type integer: \"string\"")]
     public void Violations_are_reported_with_the_field_path(string spec, string expected)
     {
         var (errors, _, _) = Run(spec);
         Assert.Equal(expected, Messages(errors));
+    }
+
+    [Fact]
+    public void An_int_or_string_quantity_is_held_to_its_pattern_only_in_its_string_form()
+    {
+        var (errors, _, _) = Run("""{"size":"small","requests":{"cpu":"500m","memory":"8Gi","gpu":2,"storage":"1e3"}}""");
+        Assert.Empty(errors);
     }
 
     [Fact]

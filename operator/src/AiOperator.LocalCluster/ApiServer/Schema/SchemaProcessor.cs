@@ -142,6 +142,12 @@ internal static class SchemaProcessor
             {
                 errors.Add(FieldError.TypeInvalid(path, Quote(TypeName(node)), $"{path} in body must be of type integer or string: {Quote(TypeName(node))}"));
             }
+            else if (kind == JsonValueKind.String)
+            {
+                // A string form is held to the string rules beside the anyOf, as kube-apiserver does: a quantity's
+                // pattern refuses `cpu: abc` at apply time, before any client has to decode it.
+                ValidateString(node.GetValue<string>(), schema, path, errors);
+            }
 
             return;
         }
