@@ -36,6 +36,23 @@ public sealed class CrdSchemaValidationTests
             $"{Path.GetFileName(file)}: expected an error at {pointer}, got {string.Join(", ", failing)}");
     }
 
+    [Fact]
+    public void No_sample_is_named_like_a_child_of_another()
+    {
+        // A ModelDeployment's Services are <name> and, while a canary runs, <name>-canary; a TrainingJob's is
+        // <name>-workers. Two samples claiming one name in a namespace would leave one of them in NameConflict.
+        var files = Directory.GetFiles(Path.Combine(RepositoryRoot.Path, "config", "samples"), "aioperator_*.yaml");
+        var claims = files.Select(f => Load(f).Instance).SelectMany(o =>
+        {
+            var ns = o.GetProperty("metadata").GetProperty("namespace").GetString();
+            var name = o.GetProperty("metadata").GetProperty("name").GetString();
+            List<string> services = o.GetProperty("kind").GetString() == "ModelDeployment" ? [name!, name + "-canary"] : [name + "-workers"];
+            return services.Select(service => (Service: $"{ns}/{service}", Owner: name));
+        }).ToList();
+        var clashes = claims.GroupBy(c => c.Service).Where(g => g.Select(c => c.Owner).Distinct().Count() > 1).Select(g => g.Key).ToList();
+        Assert.True(clashes.Count == 0, $"Service names claimed by two samples: {string.Join(", ", clashes)}");
+    }
+
     private static TheoryData<string> Files(string folder, string pattern = "*.yaml")
     {
         var data = new TheoryData<string>();

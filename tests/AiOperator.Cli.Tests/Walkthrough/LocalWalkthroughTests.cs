@@ -44,7 +44,7 @@ public sealed partial class LocalWalkthroughTests(LocalWalkthrough local) : ICla
         new("kubectl annotate mdep/resnet -n vision aioperator.dev/abort=true", StepKind.DryRunServer, Why: "steers a rollout in progress; resnet has none"),
         new("kubectl annotate mdep/resnet -n vision aioperator.dev/rollback-to=3-7f9c2d", StepKind.DryRunServer, Why: "names an example revision"),
         new("kubectl get mdep -n vision -o wide", StepKind.Run, "STABLE"),
-        new("aiop get mdep -A", StepKind.Run, "resnet-canary"),
+        new("aiop get mdep -A", StepKind.Run, "resnet-rollout"),
         new("aiop get mdep resnet -n vision --watch", StepKind.Watch, "stable"),
         new("aiop get tj mlp-train -n tabular", StepKind.Run, "mlp-train"),
         new("aiop promote resnet -n vision [--full]", StepKind.Validated, Why: "syntax with an optional flag; the canary block below runs promote --full"),
@@ -55,9 +55,9 @@ public sealed partial class LocalWalkthroughTests(LocalWalkthrough local) : ICla
         new("printf '#!/bin/sh\\nexec dotnet %s \"$@\"\\n' \"$PWD/operator/src/AiOperator.Cli/bin/Debug/net10.0/aiop.dll\" > ~/.local/bin/kubectl-aiop", StepKind.Run),
         new("chmod +x ~/.local/bin/kubectl-aiop", StepKind.Run),
         new("kubectl aiop get mdep resnet -n vision --watch", StepKind.Watch, "stable"),
-        new("kubectl patch mdep resnet-canary -n vision --type merge -p '{\"spec\":{\"model\":{\"version\":\"4\",\"uri\":\"pvc://models/resnet18/4/model.onnx\"}}}'", StepKind.Run, "patched"),
-        new("kubectl aiop get mdep resnet-canary -n vision --watch", StepKind.Watch, "canary weight"),
-        new("kubectl aiop promote resnet-canary -n vision --full", StepKind.Run),
+        new("kubectl patch mdep resnet-rollout -n vision --type merge -p '{\"spec\":{\"model\":{\"version\":\"4\",\"uri\":\"pvc://models/resnet18/4/model.onnx\"}}}'", StepKind.Run, "patched"),
+        new("kubectl aiop get mdep resnet-rollout -n vision --watch", StepKind.Watch, "canary weight"),
+        new("kubectl aiop promote resnet-rollout -n vision --full", StepKind.Run),
         new("dotnet run --project operator/src/AiOperator.Cli -- crds --output crds --copy-to config/crd/bases --copy-to charts/ai-operator/crds", StepKind.Validated,
             Why: "rewrites checked-in files; CrdGeneratorTests fails when they are stale"),
         new("dotnet run --project operator/src/AiOperator.Cli -- rbac", StepKind.Validated, Why: "rewrites checked-in files; the RBAC tests fail when they are stale"),
@@ -126,8 +126,8 @@ public sealed partial class LocalWalkthroughTests(LocalWalkthrough local) : ICla
 
         // The canary block's promote --full finishes the rollout: version 4 becomes the stable revision.
         await EventuallyAsync(
-            async () => (await local.KubectlAsync("get mdep resnet-canary -n vision -o jsonpath={.status.phase}/{.status.canaryRevision}/{.status.stableRevision}", Short)).Stdout,
-            s => s.StartsWith("Ready//4-", StringComparison.Ordinal), "resnet-canary promoted to version 4", Long);
+            async () => (await local.KubectlAsync("get mdep resnet-rollout -n vision -o jsonpath={.status.phase}/{.status.canaryRevision}/{.status.stableRevision}", Short)).Stdout,
+            s => s.StartsWith("Ready//4-", StringComparison.Ordinal), "resnet-rollout promoted to version 4", Long);
     }
 
     private async Task RunAsync(ReadmeStep step)

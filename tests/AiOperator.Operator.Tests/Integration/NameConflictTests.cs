@@ -1,3 +1,4 @@
+using AiOperator.Api.V1Alpha1;
 using AiOperator.ControllerRuntime.Reconciliation;
 using k8s;
 using k8s.Models;
@@ -46,6 +47,50 @@ public sealed class NameConflictTests(OperatorCluster fixture)
             return service?.Metadata.Labels?.ContainsKey("aioperator.dev/model-deployment") == true
                 && Conditions.Find((await mds.GetAsync(ns, "m")).Status?.Conditions, "ChildrenSynced") is null;
         }, Deadline, "our service created and the condition cleared");
+    }
+
+    [Fact]
+    public async Task A_canary_service_name_held_by_another_model_deployment_is_a_condition_told_once_only_while_needed()
+    {
+        // "m-canary" is a ModelDeployment of its own, so its Service (labelled, in the operator's cache) holds
+        // the name of m's canary Service. At rest m needs no canary Service: nothing to report.
+        var ns = await fixture.NewNamespaceAsync("canaryname");
+        await using var op = RunningOperator.Start(fixture.Config, "canaryname", namespaces: [ns]);
+        using var mds = new ModelDeploymentClient(fixture.Client);
+        await mds.CreateAsync(ModelDeploymentClient.New(ns, "m-canary", replicas: 1, gpus: 0));
+        var m = ModelDeploymentClient.New(ns, "m", replicas: 2, gpus: 0);
+        m.Spec.Rollout = new RolloutSpec { Steps = [new RolloutStep { Weight = 50, PauseSeconds = 600 }] };
+        await mds.CreateAsync(m);
+        var ready = await DeployPathTests.WaitReadyAsync(mds, ns, "m", 2);
+        await DeployPathTests.WaitReadyAsync(mds, ns, "m-canary", 1);
+        Assert.Null(Conditions.Find(ready.Status!.Conditions, "ChildrenSynced"));
+
+        // An upgrade needs the name: ChildrenSynced=False names the Service; the rollout goes on, and its own Events are not crowded out.
+        await mds.PatchAsync(ns, "m", """{"spec":{"model":{"version":"2","uri":"pvc://models/m/2/model.onnx"}}}""");
+        await Wait.UntilAsync(async () =>
+        {
+            var md = await mds.GetAsync(ns, "m");
+            var synced = Conditions.Find(md.Status?.Conditions, "ChildrenSynced");
+            return !string.IsNullOrEmpty(md.Status?.CanaryRevision) && synced is { Status: "False", Reason: "NameConflict" }
+                && synced.Message.Contains("Service m-canary", StringComparison.Ordinal);
+        }, Deadline, "a canary and ChildrenSynced=False NameConflict naming Service m-canary");
+        await ClusterEvents.WaitForReasonsAsync(fixture.Client, ns, "CanaryStarted", "NameConflict");
+
+        // Reconciles go on (pods, status); the Event is told once, not on each of them.
+        await mds.PatchAsync(ns, "m", """{"metadata":{"labels":{"touched":"1"}}}""");
+        await mds.PatchAsync(ns, "m", """{"metadata":{"labels":{"touched":"2"}}}""");
+        await mds.PatchAsync(ns, "m", """{"metadata":{"annotations":{"aioperator.dev/promote":"full"}}}""");
+        await Wait.UntilAsync(async () => await mds.GetAsync(ns, "m") is { Status.Phase: ModelDeploymentPhase.Ready } md
+            && md.Status.StableRevision != ready.Status.StableRevision, Deadline, "the canary promoted");
+        var events = await ClusterEvents.WaitForReasonsAsync(fixture.Client, ns, "Promoted");
+        var told = events.Where(e => e.InvolvedObject.Name == "m" && e.Reason == "NameConflict").ToList();
+        Assert.Equal(1, told.Sum(e => e.Count ?? 1));
+
+        // Promoted: no canary Service is needed any more, and the condition clears.
+        await Wait.UntilAsync(async () => Conditions.Find((await mds.GetAsync(ns, "m")).Status?.Conditions, "ChildrenSynced") is null,
+            Deadline, "the condition cleared once the canary Service is no longer needed");
+        Assert.Contains((await fixture.Client.CoreV1.ListNamespacedServiceAsync(ns)).Items, s => s.Metadata.Name == "m-canary"
+            && s.Metadata.Labels?["aioperator.dev/model-deployment"] == "m-canary");
     }
 
     private int ServiceCreates(string ns, int code) =>

@@ -59,6 +59,21 @@ public sealed class ChildWriteFailureTests
         Assert.Null(Conditions.Find(ChildWriteFailure.Cleared(status.Conditions), ChildWriteFailure.ConditionType));
     }
 
+    [Fact]
+    public void Children_held_by_someone_else_are_one_name_conflict_naming_each_and_none_is_no_failure()
+    {
+        Assert.Null(ChildWriteFailure.Conflicting([]));
+        var one = ChildWriteFailure.Conflicting(["Service m-canary"])!;
+        Assert.Equal(("NameConflict", "Service m-canary exists and is not owned by this ModelDeployment; left untouched: delete or rename it", false), (one.Reason, one.Message, one.Transient));
+        var two = ChildWriteFailure.Conflicting(["Service m", "PodDisruptionBudget m"])!;
+        Assert.StartsWith("Service m, PodDisruptionBudget m exist and are not owned", two.Message, StringComparison.Ordinal);
+
+        var status = one.ApplyTo(new AiOperator.Api.V1Alpha1.ModelDeploymentStatus(), 4, Now);
+        Assert.True(one.IsReportedIn(status.Conditions));
+        Assert.False(two.IsReportedIn(status.Conditions));
+        Assert.False(one.IsReportedIn(null));
+    }
+
     private static List<V1Condition> Since(TimeSpan ago) =>
         [new V1Condition { Type = ChildWriteFailure.ConditionType, Status = "False", Reason = "NameConflict", Message = "x", LastTransitionTime = (Now - ago).UtcDateTime }];
 }

@@ -50,15 +50,36 @@ internal sealed record ChildWriteFailure(string Reason, string Message, bool Tra
         return lasted < MinRetry ? MinRetry : lasted > MaxRetry ? MaxRetry : lasted;
     }
 
+    /// <summary>
+    /// Children the cache shows under our names but owned by someone else, which are left untouched: null when
+    /// there are none. Found before any write, so nothing is refused and there is nothing to retry: each
+    /// reconcile looks again, and the condition clears once the objects are deleted or renamed.
+    /// </summary>
+    public static ChildWriteFailure? Conflicting(IReadOnlyCollection<string> children) =>
+        children.Count == 0
+            ? null
+            : new("NameConflict", $"{string.Join(", ", children)} {(children.Count == 1 ? "exists" : "exist")} and {(children.Count == 1 ? "is" : "are")} not owned by this ModelDeployment; left untouched: delete or rename {(children.Count == 1 ? "it" : "them")}", Transient: false);
+
     /// <summary>The status with ChildrenSynced=False for this failure; the rest as it was.</summary>
     public ModelDeploymentStatus ApplyTo(ModelDeployment md, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(md);
         var status = ObjectCopy.Clone(md.Status ?? new ModelDeploymentStatus());
         status.Phase ??= ModelDeploymentPhase.Pending;
-        status.Conditions = Conditions.Set(status.Conditions, ConditionType, false, Reason, Message, md.Metadata.Generation, now);
+        return ApplyTo(status, md.Metadata.Generation, now);
+    }
+
+    /// <summary>The given status (changed in place) with ChildrenSynced=False for this failure.</summary>
+    public ModelDeploymentStatus ApplyTo(ModelDeploymentStatus status, long? generation, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(status);
+        status.Conditions = Conditions.Set(status.Conditions, ConditionType, false, Reason, Message, generation, now);
         return status;
     }
+
+    /// <summary>Whether these conditions already say this failure (its Event was recorded then).</summary>
+    public bool IsReportedIn(IEnumerable<V1Condition>? conditions) =>
+        Conditions.Find(conditions, ConditionType) is { Status: "False" } previous && previous.Reason == Reason && previous.Message == Message;
 
     /// <summary>Every child written: the condition goes away.</summary>
     public static List<V1Condition>? Cleared(IList<V1Condition>? conditions) =>

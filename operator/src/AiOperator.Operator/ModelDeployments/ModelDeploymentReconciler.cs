@@ -180,16 +180,23 @@ internal sealed partial class ModelDeploymentReconciler(
             LogRollout(key.Namespace, key.Name, rolloutEvent.Reason, rolloutEvent.Message);
         }
 
-        await ConvergeServicesAsync(md, decision.Canary, cancellationToken);
+        var conflicts = new List<string>();
+        await ConvergeServicesAsync(md, decision.Canary, conflicts, cancellationToken);
 
         var budget = ModelDeploymentChildren.DisruptionBudget(md, total);
         var existingBudget = disruptionBudgets.Get(key.Namespace, md.Metadata.Name);
-        var budgetIsOurs = IsOwnedOrAbsent(existingBudget, md, "PodDisruptionBudget");
-        if (budgetIsOurs && budget is not null)
+        if (!IsOwnedOrAbsent(existingBudget, md))
+        {
+            if (budget is not null)
+            {
+                conflicts.Add($"PodDisruptionBudget {existingBudget!.Metadata.Name}");
+            }
+        }
+        else if (budget is not null)
         {
             await writer.CreateOrPatchAsync(budget, existingBudget, cancellationToken);
         }
-        else if (budgetIsOurs && existingBudget is not null)
+        else if (existingBudget is not null)
         {
             await writer.DeleteAsync<V1PodDisruptionBudget>(key.Namespace, existingBudget.Metadata.Name, cancellationToken);
         }
@@ -201,26 +208,47 @@ internal sealed partial class ModelDeploymentReconciler(
             events.Record(md, EventRecorder.Normal, "Ready", $"revision {status.StableRevision}: {status.Ready} replicas ready");
         }
 
-        status.Conditions = ChildWriteFailure.Cleared(status.Conditions);
+        var conflict = ChildWriteFailure.Conflicting(conflicts);
+        status.Conditions = conflict is null ? ChildWriteFailure.Cleared(status.Conditions) : conflict.ApplyTo(status, md.Metadata.Generation, now).Conditions;
         await statusWriter.UpdateAsync(md, KstatusConditions.Apply(status, md.Metadata.Generation, now), cancellationToken);
+
+        // Told once, by the reconcile whose status write set the condition (a reconcile on a stale copy fails
+        // that write): an Event on every reconcile would use up the object's Event budget and crowd out the
+        // rollout's own Events.
+        if (conflict is not null && !conflict.IsReportedIn(md.Status?.Conditions))
+        {
+            events.Record(md, EventRecorder.Warning, conflict.Reason, conflict.Message);
+            LogWriteFailure(key.Namespace, key.Name, conflict.Reason, conflict.Message);
+        }
+
         return decision.RequeueAfter is { } after ? ReconcileResult.After(after) : ReconcileResult.Done;
     }
 
-    // The Service selects every live revision (traffic follows ready pods); <name>-canary the canary alone while one runs.
-    private async Task ConvergeServicesAsync(ModelDeployment md, string? canary, CancellationToken cancellationToken)
+    // The Service selects every live revision (traffic follows ready pods); <name>-canary the canary alone while
+    // one runs. A same-named Service of someone else's goes into conflicts when we need that name, and only then.
+    private async Task ConvergeServicesAsync(ModelDeployment md, string? canary, List<string> conflicts, CancellationToken cancellationToken)
     {
         var ns = md.Metadata.NamespaceProperty;
         var service = ModelDeploymentChildren.Service(md);
         var existingService = services.Get(ns, service.Metadata.Name);
-        if (IsOwnedOrAbsent(existingService, md, "Service"))
+        if (IsOwnedOrAbsent(existingService, md))
         {
             await writer.CreateOrPatchAsync(service, existingService, cancellationToken);
+        }
+        else
+        {
+            conflicts.Add($"Service {service.Metadata.Name}");
         }
 
         var canaryName = ModelDeploymentChildren.CanaryServiceName(md.Metadata.Name);
         var existingCanary = services.Get(ns, canaryName);
-        if (!IsOwnedOrAbsent(existingCanary, md, "Service"))
+        if (!IsOwnedOrAbsent(existingCanary, md))
         {
+            if (canary is not null)
+            {
+                conflicts.Add($"Service {canaryName}");
+            }
+
             return;
         }
 
@@ -272,17 +300,9 @@ internal sealed partial class ModelDeploymentReconciler(
     }
 
     // A same-named object someone else owns is never adopted or overwritten.
-    private bool IsOwnedOrAbsent<T>(T? child, ModelDeployment md, string kind)
-        where T : class, k8s.IKubernetesObject<V1ObjectMeta>
-    {
-        if (child is null || child.Metadata.OwnerReferences?.Any(o => o.Uid == md.Metadata.Uid && o.Controller == true) == true)
-        {
-            return true;
-        }
-
-        events.Record(md, EventRecorder.Warning, "NameConflict", $"{kind} {child.Metadata.Name} exists and is not owned by this ModelDeployment; left untouched");
-        return false;
-    }
+    private static bool IsOwnedOrAbsent<T>(T? child, ModelDeployment md)
+        where T : class, k8s.IKubernetesObject<V1ObjectMeta> =>
+        child is null || child.Metadata.OwnerReferences?.Any(o => o.Uid == md.Metadata.Uid && o.Controller == true) == true;
 
     private static ModelDeploymentStatus WaitingForModel(ModelDeployment md, DateTimeOffset now)
     {
