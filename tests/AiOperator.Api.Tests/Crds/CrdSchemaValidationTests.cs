@@ -81,6 +81,7 @@ public sealed class CrdSchemaValidationTests
     }
 
     // x-kubernetes-* are OpenAPI extensions the API server reads; a JSON-schema validator only needs the rest.
+    // OpenAPI v3.0's boolean exclusiveMinimum is a number in the JSON Schema the validator reads.
     private static void StripKubernetesExtensions(JsonNode? node)
     {
         if (node is JsonObject obj)
@@ -88,6 +89,12 @@ public sealed class CrdSchemaValidationTests
             foreach (var key in obj.Select(p => p.Key).Where(k => k.StartsWith("x-kubernetes-", StringComparison.Ordinal)).ToList())
             {
                 obj.Remove(key);
+            }
+
+            if (obj["exclusiveMinimum"] is JsonValue exclusive && exclusive.GetValueKind() == System.Text.Json.JsonValueKind.True)
+            {
+                obj["exclusiveMinimum"] = obj["minimum"]!.DeepClone();
+                obj.Remove("minimum");
             }
 
             foreach (var (_, child) in obj)

@@ -58,6 +58,19 @@ public sealed class ModelDeploymentValidatorTests
     }
 
     [Fact]
+    public void A_plain_http_uri_needs_a_sha256_as_the_model_server_does()
+    {
+        var spec = Valid();
+        spec.Model.Uri = "http://models.example/a.onnx";
+        var error = Single(spec);
+        Assert.Equal("spec.model.sha256", error.Field);
+        Assert.Contains("plain http://", error.Message, StringComparison.Ordinal);
+
+        spec.Model.Sha256 = new string('a', 64);
+        Assert.Empty(ModelDeploymentValidator.Validate(spec));
+    }
+
+    [Fact]
     public void Gate_needs_a_bound_and_min_not_above_max()
     {
         var spec = Valid();

@@ -127,7 +127,7 @@ public static class ApiReference
         {
             if (!double.IsNaN(range.Minimum))
             {
-                parts.Add("≥ " + range.Minimum.ToString(CultureInfo.InvariantCulture));
+                parts.Add((range.ExclusiveMinimum ? "> " : "≥ ") + range.Minimum.ToString(CultureInfo.InvariantCulture));
             }
 
             if (!double.IsNaN(range.Maximum))

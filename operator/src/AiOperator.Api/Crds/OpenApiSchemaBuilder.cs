@@ -77,6 +77,10 @@ public static class OpenApiSchemaBuilder
             if (!double.IsNaN(range.Minimum))
             {
                 ordered["minimum"] = Number(range.Minimum);
+                if (range.ExclusiveMinimum)
+                {
+                    ordered["exclusiveMinimum"] = true;
+                }
             }
 
             if (!double.IsNaN(range.Maximum))

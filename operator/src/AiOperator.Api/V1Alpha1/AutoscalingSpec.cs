@@ -23,8 +23,8 @@ public sealed class AutoscalingSpec
     [Description("Concurrency | RequestsPerSecond | GpuUtilization | LatencyP95Ms.")]
     public AutoscalingMetric? Metric { get; set; }
 
-    [JsonPropertyName("target"), SchemaDefault("4"), SchemaRange(minimum: 0)]
-    [Description("Target value of the metric per pod; must be greater than 0.")]
+    [JsonPropertyName("target"), SchemaDefault("4"), SchemaRange(minimum: 0, ExclusiveMinimum = true)]
+    [Description("Target value of the metric per pod; greater than 0.")]
     public double? Target { get; set; }
 
     [JsonPropertyName("scaleDownStabilizationSeconds"), SchemaDefault("300"), SchemaRange(minimum: 0, maximum: 86400)]

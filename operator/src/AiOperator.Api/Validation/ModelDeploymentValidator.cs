@@ -43,9 +43,17 @@ public static class ModelDeploymentValidator
             errors.Add(new("spec.model.uri", "one of spec.model.uri or spec.model.fromTrainingJob is required"));
         }
 
-        if (hasUri && ModelUri.TryParse(model.Uri!, out var error) is null)
+        var error = "";
+        var uri = hasUri ? ModelUri.TryParse(model.Uri!, out error) : null;
+        if (hasUri && uri is null)
         {
             errors.Add(new("spec.model.uri", error));
+        }
+        else if (uri?.Scheme == ModelUri.Http && string.IsNullOrEmpty(model.Sha256))
+        {
+            // Nothing protects a plain-http download in transit: the digest is what makes it trustworthy. The model
+            // server refuses to start without it, so a revision rolled out without it could never become ready.
+            errors.Add(new("spec.model.sha256", "required when spec.model.uri is plain http://; give the model's SHA-256 or use https://"));
         }
 
         if (model.FromTrainingJob?.Gate is { } gate)
