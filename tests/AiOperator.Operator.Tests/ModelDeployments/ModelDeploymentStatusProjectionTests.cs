@@ -55,6 +55,19 @@ public sealed class ModelDeploymentStatusProjectionTests
         Assert.Equal("http://resnet.vision.svc.cluster.local/v2/models/resnet18", status.Url);
         Assert.Equal("aioperator.dev/model-deployment=resnet", status.Selector);
         Assert.Equal(RevisionOutcome.Stable, Assert.Single(status.Revisions!).Outcome);
+        Assert.Equal(("resnet18", "3"), (status.ModelName, status.ModelVersion));
+    }
+
+    [Fact]
+    public void The_printer_columns_name_and_version_come_from_defaults_and_the_resolved_source()
+    {
+        // No spec.model.name: served under metadata.name. The version is the one of the spec's revision as the
+        // reconciler resolved it (with fromTrainingJob, the accepted job output's), not a blank spec field.
+        var md = ModelDeploymentFixtures.Resnet(replicas: 1);
+        md.Spec.Model.Name = null;
+        md.Spec.Model.Version = "7";
+        var status = Compute(md, "7-aaaaaa", 1, [Deployment("7-aaaaaa", 1, 1)], [], Now);
+        Assert.Equal(("resnet", "7"), (status.ModelName, status.ModelVersion));
     }
 
     [Fact]

@@ -14,8 +14,9 @@ public static class AiOperatorCrds
         ModelDeployment.Singular,
         [ModelDeployment.ShortName],
         [
-            new("Model", "string", ".spec.model.name", "Name served on /v2/models/{name}"),
-            new("Version", "string", ".spec.model.version", "Model version"),
+            // From status: the operator fills in what the spec leaves to defaults or to a TrainingJob.
+            new("Model", "string", ".status.modelName", "Name served on /v2/models/{name}"),
+            new("Version", "string", ".status.modelVersion", "Model version of the spec's revision"),
             new("Phase", "string", ".status.phase", "Lifecycle phase"),
             new("Ready", "string", ".status.ready", "Ready/desired replicas"),
             new("Weight", "integer", ".status.canaryWeight", "Canary weight: percent of replicas on the canary"),

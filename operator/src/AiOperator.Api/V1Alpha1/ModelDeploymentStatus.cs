@@ -35,6 +35,14 @@ public sealed class ModelDeploymentStatus
     [Description("readyReplicas/desiredReplicas, for display.")]
     public string? Ready { get; set; }
 
+    [JsonPropertyName("modelName")]
+    [Description("The name the model is served under (spec.model.name, default metadata.name), for display.")]
+    public string? ModelName { get; set; }
+
+    [JsonPropertyName("modelVersion")]
+    [Description("The model version the spec's revision serves (spec.model.version, or with fromTrainingJob the accepted job output's), for display.")]
+    public string? ModelVersion { get; set; }
+
     [JsonPropertyName("selector")]
     [Description("Label selector of all pods, for the scale subresource.")]
     public string? Selector { get; set; }

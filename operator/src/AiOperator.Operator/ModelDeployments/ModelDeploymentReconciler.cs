@@ -310,6 +310,7 @@ internal sealed partial class ModelDeploymentReconciler(
         var generation = md.Metadata.Generation;
         status.ObservedGeneration = generation;
         status.Phase = ModelDeploymentPhase.Pending;
+        status.ModelName = ModelServerPodTemplate.ModelName(md);
         status.Conditions = Conditions.Set(status.Conditions, ModelDeploymentStatusProjection.SpecValid, true, "Valid", "spec passed validation", generation, now);
         status.Conditions = Conditions.Set(status.Conditions, ModelDeploymentStatusProjection.ModelLoaded, false, "WaitingForTrainingJob",
             $"waiting for TrainingJob {md.Spec.Model.FromTrainingJob?.Name} to produce a model", generation, now);

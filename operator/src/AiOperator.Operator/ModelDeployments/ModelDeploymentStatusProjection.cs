@@ -55,6 +55,8 @@ internal static class ModelDeploymentStatusProjection
         status.ReadyReplicas = ready;
         status.DesiredReplicas = desired;
         status.Ready = $"{ready}/{desired}";
+        status.ModelName = ModelServerPodTemplate.ModelName(md);
+        status.ModelVersion = md.Spec.Model.Version;
         status.Selector = ModelDeploymentLabels.Selector(md.Metadata.Name);
         status.Url = $"http://{md.Metadata.Name}.{md.Metadata.NamespaceProperty}.svc.cluster.local/v2/models/{ModelServerPodTemplate.ModelName(md)}";
 
