@@ -11,14 +11,16 @@ public sealed class LocalCluster : IAsyncDisposable
 {
     private readonly SimulatedControlPlane _controlPlane;
     private readonly bool _ownsStateDirectory;
+    private readonly StateDirectoryLock? _stateLock;
 
-    private LocalCluster(ApiServerHost apiServer, SimulatedControlPlane controlPlane, string kubeconfigPath, string stateDirectory, bool ownsStateDirectory)
+    private LocalCluster(ApiServerHost apiServer, SimulatedControlPlane controlPlane, string kubeconfigPath, string stateDirectory, bool ownsStateDirectory, StateDirectoryLock? stateLock)
     {
         ApiServer = apiServer;
         _controlPlane = controlPlane;
         KubeconfigPath = kubeconfigPath;
         StateDirectory = stateDirectory;
         _ownsStateDirectory = ownsStateDirectory;
+        _stateLock = stateLock;
     }
 
     public ApiServerHost ApiServer { get; }
@@ -35,13 +37,25 @@ public sealed class LocalCluster : IAsyncDisposable
         Directory.CreateDirectory(state);
         var loggers = options.LoggerFactory ?? NullLoggerFactory.Instance;
 
-        var apiServer = await ApiServerHost.StartAsync(new ApiServerOptions
+        // A folder of our own is new and unique; a given one may be another running cluster's.
+        var stateLock = owns ? null : StateDirectoryLock.Acquire(state);
+        ApiServerHost apiServer;
+        try
         {
-            Port = options.ApiPort,
-            TimeProvider = options.TimeProvider,
-            Authorization = options.Authorization,
-            StateDirectory = options.PersistObjects ? Path.Combine(state, "store") : null,
-        }, ct);
+            apiServer = await ApiServerHost.StartAsync(new ApiServerOptions
+            {
+                Port = options.ApiPort,
+                TimeProvider = options.TimeProvider,
+                Authorization = options.Authorization,
+                StateDirectory = options.PersistObjects ? Path.Combine(state, "store") : null,
+            }, ct);
+        }
+        catch
+        {
+            stateLock?.Dispose();
+            throw;
+        }
+
         SimulatedControlPlane? controlPlane = null;
         try
         {
@@ -52,7 +66,7 @@ public sealed class LocalCluster : IAsyncDisposable
             apiServer.PortForwarder = controlPlane;
             await controlPlane.StartAsync(ct);
             loggers.CreateLogger<LocalCluster>().LogInformation("local cluster serving at {Url}, state in {State}", apiServer.Url, state);
-            return new LocalCluster(apiServer, controlPlane, kubeconfig, state, owns);
+            return new LocalCluster(apiServer, controlPlane, kubeconfig, state, owns, stateLock);
         }
         catch
         {
@@ -62,6 +76,7 @@ public sealed class LocalCluster : IAsyncDisposable
             }
 
             await apiServer.DisposeAsync();
+            stateLock?.Dispose();
             throw;
         }
     }
@@ -80,6 +95,7 @@ public sealed class LocalCluster : IAsyncDisposable
     {
         await _controlPlane.DisposeAsync();
         await ApiServer.DisposeAsync();
+        _stateLock?.Dispose();
         if (_ownsStateDirectory)
         {
             try

@@ -48,6 +48,23 @@ public sealed class RestartTests : IDisposable
         }
     }
 
+    [Fact]
+    public async Task A_second_cluster_on_a_folder_in_use_is_refused_naming_it_and_the_folder_is_free_again_once_the_first_stops()
+    {
+        await using (var first = await StartAsync())
+        {
+            var refused = await Assert.ThrowsAsync<IOException>(StartAsync);
+            Assert.Contains(_dir, refused.Message, StringComparison.Ordinal);
+            Assert.Contains("in use by another running local cluster", refused.Message, StringComparison.Ordinal);
+
+            // The refused start touched nothing of the running one.
+            await first.NamespaceAsync("still-served");
+        }
+
+        await using var second = await StartAsync();
+        await second.NamespaceAsync("after");
+    }
+
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
     private Task<TestCluster> StartAsync() => TestCluster.StartAsync(o => o with { CpuNodes = 1, StateDirectory = _dir, PersistObjects = true });

@@ -100,6 +100,12 @@ internal static class LocalCommand
         {
             return 130;
         }
+        catch (IOException ex)
+        {
+            // The state folder is another cluster's, or a port or file is not available.
+            await Console.Error.WriteLineAsync($"aiop local: {ex.Message}");
+            return 1;
+        }
 
         // Should the host exit before the graceful stop completes, no pod process may outlive it.
         void KillOnExit(object? sender, EventArgs e) => cluster.KillProcessesNow();
