@@ -125,6 +125,13 @@ public sealed class AdminCommandsTests : IAsyncLifetime
     {
         const string kubectl = "/usr/bin/kubectl";
         Assert.True(File.Exists(kubectl), $"{kubectl} is required by this test and is missing");
+        var status = Fixtures.Canary(_ns).Status!;
+        status.Conditions = [.. status.Conditions ?? [], new V1Condition
+        {
+            Type = "ChildrenSynced", Status = "False", Reason = "NameConflict", LastTransitionTime = DateTime.UtcNow,
+            Message = "Service resnet-canary exists and is not owned by this ModelDeployment; left untouched: delete or rename it",
+        }];
+        await WriteStatusAsync(status);
         var bin = Directory.CreateTempSubdirectory("aiop-plugin-");
         try
         {
@@ -147,6 +154,12 @@ public sealed class AdminCommandsTests : IAsyncLifetime
 
             Assert.True(process.ExitCode == 0, await stderr);
             Assert.Contains("revision 4-a1b2c3  canary weight 20% step 1", await stdout, StringComparison.Ordinal);
+
+            // Captured output has no terminal: whole lines, as the same command renders 200 columns wide in-process,
+            // not wrapped at Spectre.Console's default of 80.
+            var (_, wide, _) = await RunAsync("get", "mdep", "resnet", "-n", _ns);
+            Assert.Contains(wide.Split('\n'), line => line.TrimEnd().Length > 80);
+            Assert.Equal(wide.ReplaceLineEndings().TrimEnd(), (await stdout).ReplaceLineEndings().TrimEnd());
         }
         finally
         {

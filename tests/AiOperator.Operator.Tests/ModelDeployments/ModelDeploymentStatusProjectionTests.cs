@@ -231,5 +231,9 @@ public sealed class ModelDeploymentStatusProjectionTests
         Assert.Contains("spec.autoscaling.minReplicas", valid.Message, StringComparison.Ordinal);
         Assert.Contains("spec.rollout.steps[1].weight", valid.Message, StringComparison.Ordinal);
         Assert.Equal("3-aaaaaa", status.StableRevision);
+        Assert.Equal(("resnet18", "3"), (status.ModelName, status.ModelVersion));
+
+        md.Spec.Model = null!;
+        Assert.Equal("resnet", ModelDeploymentStatusProjection.Invalid(md, [new FieldError("spec.model", "required")], Now).ModelName);
     }
 }

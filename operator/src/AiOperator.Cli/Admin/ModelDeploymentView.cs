@@ -58,7 +58,7 @@ internal static class ModelDeploymentView
                 $"[red]last rollback[/] {PodLine.Markup(rollback.From)} → {PodLine.Markup(rollback.To)} at {rollback.At:u}: {PodLine.Markup(rollback.Reason)}"));
         }
 
-        foreach (var condition in ((IEnumerable<V1Condition>?)status.Conditions ?? []).Where(c => c.Status == "False" && c.Type is "Ready" or "ModelLoaded" or "SpecValid"))
+        foreach (var condition in ((IEnumerable<V1Condition>?)status.Conditions ?? []).Where(c => c.Status == "False" && c.Type is "Ready" or "ModelLoaded" or "SpecValid" or "ChildrenSynced"))
         {
             root.AddNode($"[yellow]{PodLine.Markup(condition.Type)}=False[/] {PodLine.Markup(condition.Reason)}: {PodLine.Markup(condition.Message)}");
         }

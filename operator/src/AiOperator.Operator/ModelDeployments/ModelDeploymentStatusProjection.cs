@@ -25,6 +25,8 @@ internal static class ModelDeploymentStatusProjection
         var generation = md.Metadata.Generation;
         status.ObservedGeneration = generation;
         status.Phase = ModelDeploymentPhase.Failed;
+        status.ModelName = md.Spec?.Model?.Name ?? md.Metadata.Name;
+        status.ModelVersion = md.Spec?.Model?.Version;
         status.Conditions = Conditions.Set(status.Conditions, SpecValid, false, "InvalidSpec", string.Join("; ", errors), generation, now);
         return status;
     }
