@@ -248,11 +248,11 @@ public sealed class TrainingJobTests(TrainingCluster fixture)
         using var __ = jobs;
         var reserved = TrainingJobClient.New(ns, "reserved", TrainingCluster.Forever);
         reserved.Spec.Env = [new V1EnvVar { Name = "WORLD_SIZE", Value = "1" }];
-        var noOutput = TrainingJobClient.New(ns, "no-output", TrainingCluster.Forever);
-        noOutput.Spec.Output = null;
+        var outsideClaim = TrainingJobClient.New(ns, "outside", TrainingCluster.Forever);
+        outsideClaim.Spec.Output!.Path = "../other/model.onnx";
         var mig = TrainingJobClient.New(ns, "mig", TrainingCluster.Forever);
         mig.Spec.Resources = new ResourcesSpec { Gpu = new GpuSpec { Count = 2, ResourceName = "nvidia.com/mig-1g.10gb" } };
-        var cases = new (TrainingJob Job, string Field)[] { (reserved, "spec.env[0].name"), (noOutput, "spec.output.claimName"), (mig, "spec.resources.gpu.count") };
+        var cases = new (TrainingJob Job, string Field)[] { (reserved, "spec.env[0].name"), (outsideClaim, "spec.output.path"), (mig, "spec.resources.gpu.count") };
         foreach (var (job, _) in cases)
         {
             await jobs.CreateAsync(job);
@@ -274,6 +274,12 @@ public sealed class TrainingJobTests(TrainingCluster fixture)
         var zero = TrainingJobClient.New(ns, "zero", TrainingCluster.Forever, workers: 0);
         var refused = await Assert.ThrowsAsync<k8s.Autorest.HttpOperationException>(() => jobs.CreateAsync(zero));
         Assert.Contains("spec.workers", refused.Response.Content, StringComparison.Ordinal);
+
+        // And a job without spec.output: the operator could not tell where the model goes.
+        var noOutput = TrainingJobClient.New(ns, "no-output", TrainingCluster.Forever);
+        noOutput.Spec.Output = null;
+        refused = await Assert.ThrowsAsync<k8s.Autorest.HttpOperationException>(() => jobs.CreateAsync(noOutput));
+        Assert.Contains("spec.output", refused.Response.Content, StringComparison.Ordinal);
 
         // So is a name too long for "<name>-worker-<rank>" (the CRD limits metadata.name).
         var longName = TrainingJobClient.New(ns, new string('a', 56), TrainingCluster.Forever);
