@@ -133,6 +133,23 @@ public sealed class TrainingJobTests(TrainingCluster fixture)
         Assert.Equal(0, bug.Status!.Restarts);
         Assert.Equal("NonRetryableExitCode", Conditions.Find(bug.Status.Conditions, "Failed")!.Reason);
 
+        // The failed workers' pods are kept for their logs; deleted by hand, they are no longer counted.
+        await WaitAsync(jobs, ns, "bug", j => j.Status?.Workers?.Failed > 0, "failed workers counted");
+        foreach (var pod in await PodsAsync(ns, "bug"))
+        {
+            try
+            {
+                await fixture.Client.CoreV1.DeleteNamespacedPodAsync(pod.Metadata.Name, ns);
+            }
+            catch (k8s.Autorest.HttpOperationException e) when (e.Response.StatusCode == System.Net.HttpStatusCode.NotFound)
+            {
+                // A worker still running when the job failed is being stopped by the operator.
+            }
+        }
+
+        var cleaned = await WaitAsync(jobs, ns, "bug", j => j.Status?.Workers is { Failed: 0, Running: 0, Pending: 0, Succeeded: 0 } && j.Status.WorkersRunning == "0/2", "no worker counted");
+        Assert.Equal(TrainingJobPhase.Failed, cleaned.Status!.Phase);
+
         var oom = await WaitAsync(jobs, ns, "oom", j => j.Status?.Phase == TrainingJobPhase.Failed, "oom Failed");
         Assert.Equal(1, oom.Status!.Restarts);
         Assert.Equal("BackoffLimitExceeded", Conditions.Find(oom.Status.Conditions, "Failed")!.Reason);
@@ -190,11 +207,16 @@ public sealed class TrainingJobTests(TrainingCluster fixture)
         await using var _ = op;
         using var __ = jobs;
         var job = TrainingJobClient.New(ns, "slow", TrainingCluster.Forever, workers: 2);
-        job.Spec.ActiveDeadlineSeconds = 2;
+        job.Spec.ActiveDeadlineSeconds = 5;
         await jobs.CreateAsync(job);
+        await WaitAsync(jobs, ns, "slow", j => j.Status?.WorkersRunning == "2/2", "both workers running before the deadline");
         var failed = await WaitAsync(jobs, ns, "slow", j => j.Status?.Phase == TrainingJobPhase.Failed, "deadline exceeded");
         Assert.Equal("DeadlineExceeded", Conditions.Find(failed.Status!.Conditions, "Failed")!.Reason);
         await Wait.UntilAsync(async () => (await PodsAsync(ns, "slow")).Count == 0, Deadline, "workers stopped");
+
+        // The workers are gone and status says so; the job stays Failed.
+        var after = await WaitAsync(jobs, ns, "slow", j => j.Status?.WorkersRunning == "0/2" && j.Status.Workers?.Running == 0 && j.Status.Workers.Pending == 0, "no worker counted");
+        Assert.Equal(TrainingJobPhase.Failed, after.Status!.Phase);
     }
 
     [Fact]

@@ -130,7 +130,7 @@ public sealed class GangDecisionTests
         var job = Running();
         job.Status!.Restarts = 2;
         var failed = With(job, Decide(job, Worker(0, 1, "Failed", exitCode: 1), Worker(1, 1)).Status);
-        foreach (var workers in new[] { Array.Empty<WorkerState>(), [Worker(0, 1), Worker(1, 1)], [Worker(0, 7, "Pending")] })
+        foreach (var workers in new WorkerState[][] { [Worker(0, 1, "Failed", exitCode: 1)], [Worker(0, 1, "Failed", exitCode: 1), Worker(1, 1, terminating: true)], [Worker(0, 1, "Failed", exitCode: 1), Worker(1, 7, "Pending")] })
         {
             var plan = Decide(failed, Now.AddHours(1), workers);
             Assert.Equal(Json(failed.Status!), Json(plan.Status));
@@ -138,12 +138,46 @@ public sealed class GangDecisionTests
             Assert.Empty(plan.Events);
         }
 
+        // Pods that turn up again are stopped, and only the counts follow them: the phase stays.
+        var reappeared = Decide(failed, Now.AddHours(1), Worker(0, 1), Worker(1, 1));
+        Assert.Equal(["ft-worker-0", "ft-worker-1"], reappeared.DeletePods.Order());
+        Assert.Equal((TrainingJobPhase.Failed, "0/2"), (reappeared.Status.Phase!.Value, reappeared.Status.WorkersRunning));
+
         // An edit of the spec is observed, nothing else.
         failed.Metadata.Generation = 2;
         failed.Spec.BackoffLimit = 10;
         var edited = Decide(failed, Now.AddHours(1));
         Assert.Equal((2L, TrainingJobPhase.Failed, 2), (edited.Status.ObservedGeneration!.Value, edited.Status.Phase!.Value, edited.Status.Restarts!.Value));
         Assert.Empty(edited.CreateRanks);
+    }
+
+    [Fact]
+    public void A_finished_job_counts_only_the_workers_still_there()
+    {
+        // The deadline tears down a running gang: status counts it as gone at once, not "2/2".
+        var job = Job();
+        job.Spec.ActiveDeadlineSeconds = 8;
+        var running = Running(job);
+        var expired = Decide(running, Now.AddSeconds(9), Worker(0, 1), Worker(1, 1));
+        Assert.Equal(TrainingJobPhase.Failed, expired.Status.Phase);
+        Assert.Equal(["ft-worker-0", "ft-worker-1"], expired.DeletePods.Order());
+        Assert.Equal(("0/2", 0, 0), (expired.Status.WorkersRunning, expired.Status.Workers!.Running!.Value, expired.Status.Workers.Pending!.Value));
+        var deadline = With(running, expired.Status);
+        Assert.Equal(Json(expired.Status), Json(Decide(deadline, Now.AddSeconds(10), Worker(0, 1, terminating: true), Worker(1, 1, "Failed", exitCode: 143, terminating: true)).Status));
+        Assert.Equal(Json(expired.Status), Json(Decide(deadline, Now.AddSeconds(11)).Status));
+
+        // ExitCode: rank 0's own error fails the job; rank 1 is stopped, rank 0's pod stays and is counted...
+        var policy = Job();
+        policy.Spec.RestartPolicy = TrainingRestartPolicy.ExitCode;
+        var failing = Decide(Running(policy), Worker(0, 1, "Failed", exitCode: 2), Worker(1, 1));
+        Assert.Equal(TrainingJobPhase.Failed, failing.Status.Phase);
+        Assert.Equal(("0/2", 0, 1), (failing.Status.WorkersRunning, failing.Status.Workers!.Running!.Value, failing.Status.Workers.Failed!.Value));
+
+        // ...until someone deletes it: the job stays Failed with nothing counted.
+        var gone = Decide(With(policy, failing.Status), Now.AddMinutes(1)).Status;
+        Assert.Equal((TrainingJobPhase.Failed, "0/2", 0, 0), (gone.Phase!.Value, gone.WorkersRunning, gone.Workers!.Running!.Value, gone.Workers.Failed!.Value));
+        Assert.Equal(failing.Status.CompletionTime, gone.CompletionTime);
+        Assert.Equal("NonRetryableExitCode", Conditions.Find(gone.Conditions, "Failed")!.Reason);
     }
 
     [Theory]

@@ -306,12 +306,13 @@ internal static class GangDecision
         var job = observed.Job;
         status.CompletionTime = Truncate(now);
         status.NextGangAt = null;
-        TrainingJobStatusProjection.SetCounts(status, gang, workers);
+        string[] deletes = [.. Unfinished(observed.Workers), .. UnfinishedReader(observed)];
+        TrainingJobStatusProjection.SetCounts(status, Remaining(gang, deletes), workers);
         TrainingJobStatusProjection.SetPhase(status, TrainingJobPhase.Failed, reason, message, job.Metadata.Generation, now);
         return new GangPlan
         {
             Status = status,
-            DeletePods = [.. Unfinished(observed.Workers), .. UnfinishedReader(observed)],
+            DeletePods = deletes,
             Events = [new PlannedEvent(EventRecorder.Warning, reason, message)],
             RequeueAfter = TtlLeft(job, status, now),
         };
@@ -349,10 +350,17 @@ internal static class GangDecision
         status.ObservedGeneration = job.Metadata.Generation;
         var ttlLeft = TtlLeft(job, status, now);
         var expired = (job.Spec.TtlSecondsAfterFinished ?? 0) > 0 && status.CompletionTime is not null && ttlLeft is null;
+        string[] deletes = expired ? [] : [.. Unfinished(observed.Workers), .. UnfinishedReader(observed)];
+
+        // The phase stays; the counts follow the pods that are left, so a torn-down gang (or a pod deleted
+        // by hand later) does not go on showing as running.
+        var workers = TrainingJobChildren.Workers(job);
+        var gang = observed.Workers.Where(w => w.Gang == (status.Attempt ?? 0) && w.Rank < workers);
+        TrainingJobStatusProjection.SetCounts(status, Remaining(gang, deletes), workers);
         return new GangPlan
         {
             Status = status,
-            DeletePods = expired ? [] : [.. Unfinished(observed.Workers), .. UnfinishedReader(observed)],
+            DeletePods = deletes,
             DeleteJob = expired,
             RequeueAfter = ttlLeft,
         };
@@ -398,6 +406,10 @@ internal static class GangDecision
         failure.ExitCode is { } code
             ? string.Create(CultureInfo.InvariantCulture, $"worker {failure.Worker} failed ({failure.Reason}, exit code {code})")
             : $"worker {failure.Worker} {(failure.Reason == "Deleted" ? "was deleted" : $"failed ({failure.Reason})")}";
+
+    // Pods this plan deletes count as going: status shows the gang as it is left, not as it was.
+    private static IEnumerable<WorkerState> Remaining(IEnumerable<WorkerState> gang, IReadOnlyCollection<string> deletes) =>
+        gang.Select(w => deletes.Contains(w.Name) ? w with { Terminating = true } : w);
 
     private static string[] Reader(GangObservation observed) =>
         observed.Reader is { Terminating: false } reader ? [reader.Name] : [];
