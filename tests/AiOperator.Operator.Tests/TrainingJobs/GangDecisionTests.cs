@@ -180,6 +180,29 @@ public sealed class GangDecisionTests
         Assert.Equal("NonRetryableExitCode", Conditions.Find(gone.Conditions, "Failed")!.Reason);
     }
 
+    [Fact]
+    public void A_restart_with_no_pod_left_to_delete_is_looked_at_again_and_starts_the_next_gang()
+    {
+        // Both workers vanished: nothing is left whose deletion would enqueue the job, and its own status
+        // write comes back as an echo, so the plan itself must bring it back.
+        var job = Running();
+        var restart = Decide(job);
+        Assert.Equal((TrainingJobPhase.Restarting, 1), (restart.Status.Phase!.Value, restart.Status.Restarts!.Value));
+        Assert.Empty(restart.DeletePods);
+        Assert.NotNull(restart.RequeueAfter);
+        Assert.True(restart.RequeueAfter <= TimeSpan.FromSeconds(1));
+
+        // Waiting for the old pods to go: looked at again too, whatever their deletion events do.
+        var restarting = With(job, restart.Status);
+        var waiting = Decide(restarting, Now.AddSeconds(1), Worker(0, 1, "Failed", terminating: true));
+        Assert.Empty(waiting.CreateRanks);
+        Assert.NotNull(waiting.RequeueAfter);
+
+        var next = Decide(restarting, Now.AddSeconds(1));
+        Assert.Equal([0, 1], next.CreateRanks);
+        Assert.Equal(2, next.Status.Attempt);
+    }
+
     [Theory]
     [InlineData(TrainingRestartPolicy.Never, 137, TrainingJobPhase.Failed)]
     [InlineData(TrainingRestartPolicy.ExitCode, 1, TrainingJobPhase.Failed)]

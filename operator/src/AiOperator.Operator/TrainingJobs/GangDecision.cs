@@ -59,7 +59,7 @@ internal static class GangDecision
 
         var open = attempt > 0 && status.NextGangAt is null && status.Phase is not (TrainingJobPhase.Suspended or TrainingJobPhase.Failed or TrainingJobPhase.Pending);
         var plan = open ? Open(observed, status, gang, workers, now) : StartNext(observed, status, workers, now);
-        return WithDeadline(plan, deadline, now);
+        return WithDeadline(WithNextGang(plan, now), deadline, now);
     }
 
     // No gang runs: old pods go first (the new gang reuses their names), then the next gang starts when its time comes.
@@ -435,6 +435,24 @@ internal static class GangDecision
         job.Spec.ActiveDeadlineSeconds is { } seconds && seconds > 0 && status.StartTime is { } start
             ? new DateTimeOffset(DateTime.SpecifyKind(start, DateTimeKind.Utc)).AddSeconds(seconds)
             : null;
+
+    // A job waiting for its next gang must be looked at again by then: its own status write does not wake it
+    // (an echo), and there may be no pod left whose deletion would.
+    private static GangPlan WithNextGang(GangPlan plan, DateTimeOffset now)
+    {
+        if (plan.Status.NextGangAt is not { } at || plan.Status.Phase is TrainingJobPhase.Failed or TrainingJobPhase.Succeeded)
+        {
+            return plan;
+        }
+
+        var left = new DateTimeOffset(DateTime.SpecifyKind(at, DateTimeKind.Utc)) - now;
+        if (left < StaleRetry)
+        {
+            left = StaleRetry;
+        }
+
+        return plan with { RequeueAfter = plan.RequeueAfter is { } after && after < left ? after : left };
+    }
 
     private static GangPlan WithDeadline(GangPlan plan, DateTimeOffset? deadline, DateTimeOffset now)
     {
