@@ -177,6 +177,51 @@ public sealed class TrainingJobTests(TrainingCluster fixture)
     }
 
     [Fact]
+    public async Task A_worker_the_api_server_refuses_is_reported_in_its_words_and_retried_without_spending_backoffLimit()
+    {
+        var (ns, op, jobs) = await StartAsync("tj-refused");
+        await using var _ = op;
+        using var __ = jobs;
+        var priorityClass = ns + "-training";
+        var job = TrainingJobClient.New(ns, "ft", TrainingCluster.Forever, workers: 2);
+        job.Spec.Scheduling = new SchedulingSpec { PriorityClassName = priorityClass };
+        job.Spec.BackoffLimit = 1;
+        await jobs.CreateAsync(job);
+        var created = false;
+        try
+        {
+            var refused = await WaitEventAsync(ns, "ft", "FailedCreate");
+            Assert.Equal("Warning", refused.Type);
+            Assert.Contains($"no PriorityClass with name {priorityClass} was found", refused.Message, StringComparison.Ordinal);
+
+            // Retried (a second gang) without counting a restart, and told in the conditions kubectl describe shows.
+            var retried = await WaitAsync(jobs, ns, "ft", j => j.Status?.Attempt >= 2, "a second gang after the refusal");
+            Assert.Equal(0, retried.Status!.Restarts);
+            Assert.Null(retried.Status.LastFailure);
+            Assert.NotEqual(TrainingJobPhase.Failed, retried.Status.Phase);
+            var synced = Conditions.Find(retried.Status.Conditions, "ChildrenSynced")!;
+            Assert.Equal(("False", "WriteForbidden"), (synced.Status, synced.Reason));
+            Assert.Contains(priorityClass, synced.Message, StringComparison.Ordinal);
+            Assert.DoesNotContain(await EventsAsync(ns), e => e.InvolvedObject.Name == "ft" && e.Reason == "WorkerFailed");
+
+            // Once the PriorityClass exists, the next retry runs the gang and the condition goes.
+            await fixture.Client.SchedulingV1.CreatePriorityClassAsync(new V1PriorityClass { Metadata = new V1ObjectMeta { Name = priorityClass }, Value = 1000 });
+            created = true;
+            var running = await WaitAsync(jobs, ns, "ft", j => j.Status?.Phase == TrainingJobPhase.Running && j.Status.WorkersRunning == "2/2", "the gang running");
+            Assert.Equal(0, running.Status!.Restarts);
+            Assert.Null(Conditions.Find(running.Status.Conditions, "ChildrenSynced"));
+        }
+        finally
+        {
+            await DeleteAndWaitGoneAsync(jobs, ns, "ft");
+            if (created)
+            {
+                await fixture.Client.SchedulingV1.DeletePriorityClassAsync(priorityClass);
+            }
+        }
+    }
+
+    [Fact]
     public async Task Suspend_creates_nothing_tears_down_and_resume_starts_a_fresh_gang()
     {
         var (ns, op, jobs) = await StartAsync("tj-suspend");

@@ -1,5 +1,7 @@
 using AiOperator.Api.V1Alpha1;
 using AiOperator.ControllerRuntime.Reconciliation;
+using AiOperator.ControllerRuntime.Events;
+using AiOperator.Operator.Status;
 using AiOperator.Operator.TrainingJobs;
 using k8s;
 using static AiOperator.Operator.Tests.TrainingJobs.TrainingJobFixtures;
@@ -201,6 +203,66 @@ public sealed class GangDecisionTests
         var next = Decide(restarting, Now.AddSeconds(1));
         Assert.Equal([0, 1], next.CreateRanks);
         Assert.Equal(2, next.Status.Attempt);
+    }
+
+    [Fact]
+    public void A_worker_the_api_server_refuses_is_reported_in_its_words_and_retried_with_backoff_without_spending_a_restart()
+    {
+        const string said = "pods \"ft-worker-0\" is forbidden: no PriorityClass with name does-not-exist was found";
+        var job = Job();
+        var created = With(job, Decide(job).Status);
+        var refusal = new WorkerCreateRefusal(1, "ft-worker-0", new ChildWriteFailure("WriteForbidden", "writing pods \"ft-worker-0\" is forbidden: " + said, false));
+        var refused = GangDecision.Decide(new GangObservation(created, [], new HashSet<int>(), CreateRefused: refusal), Now);
+
+        Assert.Equal((TrainingJobPhase.Scheduling, 0), (refused.Status.Phase!.Value, refused.Status.Restarts!.Value));
+        Assert.Null(refused.Status.LastFailure);
+        Assert.Empty(refused.CreateRanks);
+        var synced = Conditions.Find(refused.Status.Conditions, ChildWriteFailure.ConditionType)!;
+        Assert.Equal(("False", "WriteForbidden"), (synced.Status, synced.Reason));
+        Assert.Contains(said, synced.Message, StringComparison.Ordinal);
+        var scheduled = Conditions.Find(refused.Status.Conditions, "Scheduled")!;
+        Assert.Equal("FailedCreate", scheduled.Reason);
+        Assert.Contains(said, scheduled.Message, StringComparison.Ordinal);
+        var warning = Assert.Single(refused.Events);
+        Assert.Equal((EventRecorder.Warning, "FailedCreate"), (warning.Type, warning.Reason));
+        Assert.Contains(said, warning.Message, StringComparison.Ordinal);
+        Assert.Equal(Now.AddSeconds(10).UtcDateTime, refused.Status.NextGangAt);
+        Assert.Equal(TimeSpan.FromSeconds(10), refused.RequeueAfter);
+
+        // The retry comes at its time, as gang 2; refused again, it waits longer (as long again as the refusals have lasted).
+        var waiting = With(job, refused.Status);
+        Assert.Empty(Decide(waiting, Now.AddSeconds(5)).CreateRanks);
+        var retry = Decide(waiting, Now.AddSeconds(10));
+        Assert.Equal([0, 1], retry.CreateRanks);
+        Assert.Equal((2, 0), (retry.Status.Attempt!.Value, retry.Status.Restarts!.Value));
+        var again = GangDecision.Decide(new GangObservation(With(job, retry.Status), [], new HashSet<int>(), CreateRefused: refusal with { Gang = 2 }), Now.AddSeconds(10));
+        Assert.Equal(TimeSpan.FromSeconds(10), again.RequeueAfter);
+        var third = Decide(With(job, again.Status), Now.AddSeconds(20));
+        var refusedLonger = GangDecision.Decide(new GangObservation(With(job, third.Status), [], new HashSet<int>(), CreateRefused: refusal with { Gang = 3 }), Now.AddSeconds(30));
+        Assert.Equal(TimeSpan.FromSeconds(30), refusedLonger.RequeueAfter);
+        Assert.Equal(0, refusedLonger.Status.Restarts);
+
+        // Accepted at last: the gang runs and the condition goes.
+        var fourth = With(job, Decide(With(job, refusedLonger.Status), Now.AddSeconds(60)).Status);
+        var accepted = Decide(fourth, Now.AddSeconds(61), Worker(0, 4), Worker(1, 4));
+        Assert.Equal(TrainingJobPhase.Running, accepted.Status.Phase);
+        Assert.Null(Conditions.Find(accepted.Status.Conditions, ChildWriteFailure.ConditionType));
+    }
+
+    [Fact]
+    public void A_refused_worker_tears_down_the_ranks_already_created()
+    {
+        var job = Job(workers: 3);
+        var created = With(job, Decide(job).Status);
+        var refusal = new WorkerCreateRefusal(1, "ft-worker-1", new ChildWriteFailure("WriteRejected", "the API server refused pods \"ft-worker-1\": quota exceeded", false));
+        var plan = GangDecision.Decide(new GangObservation(created, [Worker(0, 1, "Pending", scheduled: false)], new HashSet<int>(), CreateRefused: refusal), Now);
+        Assert.Equal(["ft-worker-0"], plan.DeletePods);
+        Assert.Equal((0, "0/3"), (plan.Status.Restarts!.Value, plan.Status.WorkersRunning));
+
+        // A refusal of an earlier gang says nothing about this one: a pod missing now was deleted.
+        var running = Running();
+        var stale = GangDecision.Decide(new GangObservation(running, [Worker(0, 1)], new HashSet<int>(), CreateRefused: refusal with { Gang = 0 }), Now);
+        Assert.Equal((TrainingJobPhase.Restarting, "Deleted"), (stale.Status.Phase!.Value, stale.Status.LastFailure!.Reason));
     }
 
     [Theory]

@@ -53,7 +53,7 @@ internal sealed partial class ModelDeploymentReconciler(
             _refused.TryRemove(key, out _);
             return result;
         }
-        catch (KubeApiException ex) when (ChildWriteFailure.Classify(ex) is { } failure && modelDeployments.Get(key.Namespace, key.Name) is { } md)
+        catch (KubeApiException ex) when (ChildWriteFailure.Classify(ex, ModelDeployment.KindName) is { } failure && modelDeployments.Get(key.Namespace, key.Name) is { } md)
         {
             var retry = await ReportWriteFailureAsync(md, failure, cancellationToken);
             if (failure.Transient)
@@ -260,7 +260,10 @@ internal sealed partial class ModelDeploymentReconciler(
 
         try
         {
-            await statusWriter.UpdateAsync(md, failure.ApplyTo(md, now), cancellationToken);
+            var status = ObjectCopy.Clone(md.Status ?? new ModelDeploymentStatus());
+            status.Phase ??= ModelDeploymentPhase.Pending;
+            status.Conditions = failure.SetOn(status.Conditions, md.Metadata.Generation, now);
+            await statusWriter.UpdateAsync(md, status, cancellationToken);
         }
         catch (KubeApiException ex) when (failure.Transient)
         {

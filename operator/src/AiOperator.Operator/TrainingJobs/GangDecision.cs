@@ -2,6 +2,7 @@ using System.Globalization;
 using AiOperator.Api.V1Alpha1;
 using AiOperator.ControllerRuntime.Events;
 using AiOperator.ControllerRuntime.Reconciliation;
+using AiOperator.Operator.Status;
 
 namespace AiOperator.Operator.TrainingJobs;
 
@@ -125,6 +126,14 @@ internal static class GangDecision
         TrainingJobStatusProjection.SetCounts(status, gang, workers);
         var byRank = gang.GroupBy(w => w.Rank).ToDictionary(g => g.Key, g => g.First());
 
+        if (observed.CreateRefused is { } refused && refused.Gang == attempt)
+        {
+            return CreateRefused(observed, status, gang, old, refused, now);
+        }
+
+        // The API server took every pod of this gang: a refusal reported for an earlier one is over.
+        status.Conditions = ChildWriteFailure.Cleared(status.Conditions);
+
         if (FirstFailure(byRank, workers, observed.CreatesInFlight, now) is { } failure)
         {
             status.LastFailure = failure;
@@ -207,6 +216,31 @@ internal static class GangDecision
             EnsureService = true,
             DeletePods = [.. gang.Where(w => !w.Terminating).Select(w => w.Name).Concat(old)],
             Events = [new PlannedEvent(EventRecorder.Warning, "GangScheduleTimeout", text)],
+            RequeueAfter = retryIn,
+        };
+    }
+
+    // A worker the API server would not create (a missing PriorityClass, a quota, an admission webhook) never ran:
+    // no restart is spent. As the Job controller does with FailedCreate, it is reported in the API server's words
+    // and retried with backoff; the gang goes first, so a partial one holds no GPUs meanwhile.
+    private static GangPlan CreateRefused(GangObservation observed, TrainingJobStatus status, List<WorkerState> gang, List<string> old, WorkerCreateRefusal refused, DateTimeOffset now)
+    {
+        var job = observed.Job;
+        var generation = job.Metadata.Generation;
+        var retryIn = ChildWriteFailure.RetryAfter(status.Conditions, now);
+        status.NextGangAt = Truncate(now + retryIn);
+        status.Conditions = refused.Failure.SetOn(status.Conditions, generation, now);
+        var text = string.Create(CultureInfo.InvariantCulture,
+            $"gang {status.Attempt}: worker pod {refused.Pod} could not be created, retrying in {retryIn.TotalSeconds:0}s: {refused.Failure.Message}");
+        TrainingJobStatusProjection.SetPhase(status, TrainingJobPhase.Scheduling, "FailedCreate", text, generation, now);
+        string[] deletes = [.. gang.Where(w => !w.Terminating).Select(w => w.Name).Concat(old)];
+        TrainingJobStatusProjection.SetCounts(status, Remaining(gang, deletes), TrainingJobChildren.Workers(job));
+        return new GangPlan
+        {
+            Status = status,
+            EnsureService = true,
+            DeletePods = deletes,
+            Events = [new PlannedEvent(EventRecorder.Warning, "FailedCreate", text)],
             RequeueAfter = retryIn,
         };
     }

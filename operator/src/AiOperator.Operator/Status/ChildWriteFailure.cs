@@ -1,15 +1,14 @@
-using AiOperator.Api.V1Alpha1;
 using AiOperator.ControllerRuntime.Client;
-using AiOperator.ControllerRuntime.Informers;
 using AiOperator.ControllerRuntime.Reconciliation;
 using k8s.Models;
 
-namespace AiOperator.Operator.ModelDeployments;
+namespace AiOperator.Operator.Status;
 
 /// <summary>
 /// A write of a child that the API server refused for a reason retrying soon cannot fix (a same-named object
-/// we do not own, an invalid or forbidden object), or that keeps failing: reported on the ModelDeployment as
-/// the ChildrenSynced=False condition and an Event, retried on a capped schedule instead of hot (pure).
+/// we do not own, an invalid or forbidden object), or that keeps failing: reported on the owner (ModelDeployment
+/// or TrainingJob) as the ChildrenSynced=False condition in the API server's words and an Event, retried on a
+/// capped schedule instead of hot (pure).
 /// </summary>
 internal sealed record ChildWriteFailure(string Reason, string Message, bool Transient)
 {
@@ -19,7 +18,7 @@ internal sealed record ChildWriteFailure(string Reason, string Message, bool Tra
     private static readonly TimeSpan MaxRetry = TimeSpan.FromMinutes(5);
 
     /// <summary>Null for a stale-cache conflict (an ordinary requeue fixes it); otherwise what to report.</summary>
-    public static ChildWriteFailure? Classify(KubeApiException ex)
+    public static ChildWriteFailure? Classify(KubeApiException ex, string ownerKind)
     {
         ArgumentNullException.ThrowIfNull(ex);
         var what = Describe(ex);
@@ -29,7 +28,7 @@ internal sealed record ChildWriteFailure(string Reason, string Message, bool Tra
             // Children are cached only when they carry our label, so a same-named object without it is
             // invisible until the create fails; recreating it will never succeed while that object exists.
             409 when ex.Status?.Reason == "AlreadyExists" => new("NameConflict",
-                $"{what} already exists and is not managed by this ModelDeployment; delete or rename it (the API server said: {said})", Transient: false),
+                $"{what} already exists and is not managed by this {ownerKind}; delete or rename it (the API server said: {said})", Transient: false),
             409 => null,
             403 => new("WriteForbidden", $"writing {what} is forbidden: {said}", Transient: false),
             400 or 404 or 422 => new("WriteRejected", $"the API server refused {what}: {said}", Transient: false),
@@ -50,15 +49,9 @@ internal sealed record ChildWriteFailure(string Reason, string Message, bool Tra
         return lasted < MinRetry ? MinRetry : lasted > MaxRetry ? MaxRetry : lasted;
     }
 
-    /// <summary>The status with ChildrenSynced=False for this failure; the rest as it was.</summary>
-    public ModelDeploymentStatus ApplyTo(ModelDeployment md, DateTimeOffset now)
-    {
-        ArgumentNullException.ThrowIfNull(md);
-        var status = ObjectCopy.Clone(md.Status ?? new ModelDeploymentStatus());
-        status.Phase ??= ModelDeploymentPhase.Pending;
-        status.Conditions = Conditions.Set(status.Conditions, ConditionType, false, Reason, Message, md.Metadata.Generation, now);
-        return status;
-    }
+    /// <summary>The conditions with ChildrenSynced=False for this failure; the others as they were.</summary>
+    public List<V1Condition> SetOn(IEnumerable<V1Condition>? conditions, long? generation, DateTimeOffset now) =>
+        Conditions.Set(conditions, ConditionType, false, Reason, Message, generation, now);
 
     /// <summary>Every child written: the condition goes away.</summary>
     public static List<V1Condition>? Cleared(IList<V1Condition>? conditions) =>
