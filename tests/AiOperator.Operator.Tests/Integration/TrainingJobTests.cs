@@ -133,6 +133,23 @@ public sealed class TrainingJobTests(TrainingCluster fixture)
         Assert.Equal(0, bug.Status!.Restarts);
         Assert.Equal("NonRetryableExitCode", Conditions.Find(bug.Status.Conditions, "Failed")!.Reason);
 
+        // The failed workers' pods are kept for their logs; deleted by hand, they are no longer counted.
+        await WaitAsync(jobs, ns, "bug", j => j.Status?.Workers?.Failed > 0, "failed workers counted");
+        foreach (var pod in await PodsAsync(ns, "bug"))
+        {
+            try
+            {
+                await fixture.Client.CoreV1.DeleteNamespacedPodAsync(pod.Metadata.Name, ns);
+            }
+            catch (k8s.Autorest.HttpOperationException e) when (e.Response.StatusCode == System.Net.HttpStatusCode.NotFound)
+            {
+                // A worker still running when the job failed is being stopped by the operator.
+            }
+        }
+
+        var cleaned = await WaitAsync(jobs, ns, "bug", j => j.Status?.Workers is { Failed: 0, Running: 0, Pending: 0, Succeeded: 0 } && j.Status.WorkersRunning == "0/2", "no worker counted");
+        Assert.Equal(TrainingJobPhase.Failed, cleaned.Status!.Phase);
+
         var oom = await WaitAsync(jobs, ns, "oom", j => j.Status?.Phase == TrainingJobPhase.Failed, "oom Failed");
         Assert.Equal(1, oom.Status!.Restarts);
         Assert.Equal("BackoffLimitExceeded", Conditions.Find(oom.Status.Conditions, "Failed")!.Reason);
@@ -157,6 +174,51 @@ public sealed class TrainingJobTests(TrainingCluster fixture)
         var after = await PodsAsync(ns, "ft");
         Assert.Equal(["2", "2"], after.Select(p => p.Metadata.Labels["aioperator.dev/gang"]));
         Assert.Empty(after.Select(p => p.Metadata.Uid).Intersect(before.Select(p => p.Metadata.Uid)));
+    }
+
+    [Fact]
+    public async Task A_worker_the_api_server_refuses_is_reported_in_its_words_and_retried_without_spending_backoffLimit()
+    {
+        var (ns, op, jobs) = await StartAsync("tj-refused");
+        await using var _ = op;
+        using var __ = jobs;
+        var priorityClass = ns + "-training";
+        var job = TrainingJobClient.New(ns, "ft", TrainingCluster.Forever, workers: 2);
+        job.Spec.Scheduling = new SchedulingSpec { PriorityClassName = priorityClass };
+        job.Spec.BackoffLimit = 1;
+        await jobs.CreateAsync(job);
+        var created = false;
+        try
+        {
+            var refused = await WaitEventAsync(ns, "ft", "FailedCreate");
+            Assert.Equal("Warning", refused.Type);
+            Assert.Contains($"no PriorityClass with name {priorityClass} was found", refused.Message, StringComparison.Ordinal);
+
+            // Retried (a second gang) without counting a restart, and told in the conditions kubectl describe shows.
+            var retried = await WaitAsync(jobs, ns, "ft", j => j.Status?.Attempt >= 2, "a second gang after the refusal");
+            Assert.Equal(0, retried.Status!.Restarts);
+            Assert.Null(retried.Status.LastFailure);
+            Assert.NotEqual(TrainingJobPhase.Failed, retried.Status.Phase);
+            var synced = Conditions.Find(retried.Status.Conditions, "ChildrenSynced")!;
+            Assert.Equal(("False", "WriteForbidden"), (synced.Status, synced.Reason));
+            Assert.Contains(priorityClass, synced.Message, StringComparison.Ordinal);
+            Assert.DoesNotContain(await EventsAsync(ns), e => e.InvolvedObject.Name == "ft" && e.Reason == "WorkerFailed");
+
+            // Once the PriorityClass exists, the next retry runs the gang and the condition goes.
+            await fixture.Client.SchedulingV1.CreatePriorityClassAsync(new V1PriorityClass { Metadata = new V1ObjectMeta { Name = priorityClass }, Value = 1000 });
+            created = true;
+            var running = await WaitAsync(jobs, ns, "ft", j => j.Status?.Phase == TrainingJobPhase.Running && j.Status.WorkersRunning == "2/2", "the gang running");
+            Assert.Equal(0, running.Status!.Restarts);
+            Assert.Null(Conditions.Find(running.Status.Conditions, "ChildrenSynced"));
+        }
+        finally
+        {
+            await DeleteAndWaitGoneAsync(jobs, ns, "ft");
+            if (created)
+            {
+                await fixture.Client.SchedulingV1.DeletePriorityClassAsync(priorityClass);
+            }
+        }
     }
 
     [Fact]
@@ -190,11 +252,16 @@ public sealed class TrainingJobTests(TrainingCluster fixture)
         await using var _ = op;
         using var __ = jobs;
         var job = TrainingJobClient.New(ns, "slow", TrainingCluster.Forever, workers: 2);
-        job.Spec.ActiveDeadlineSeconds = 2;
+        job.Spec.ActiveDeadlineSeconds = 5;
         await jobs.CreateAsync(job);
+        await WaitAsync(jobs, ns, "slow", j => j.Status?.WorkersRunning == "2/2", "both workers running before the deadline");
         var failed = await WaitAsync(jobs, ns, "slow", j => j.Status?.Phase == TrainingJobPhase.Failed, "deadline exceeded");
         Assert.Equal("DeadlineExceeded", Conditions.Find(failed.Status!.Conditions, "Failed")!.Reason);
         await Wait.UntilAsync(async () => (await PodsAsync(ns, "slow")).Count == 0, Deadline, "workers stopped");
+
+        // The workers are gone and status says so; the job stays Failed.
+        var after = await WaitAsync(jobs, ns, "slow", j => j.Status?.WorkersRunning == "0/2" && j.Status.Workers?.Running == 0 && j.Status.Workers.Pending == 0, "no worker counted");
+        Assert.Equal(TrainingJobPhase.Failed, after.Status!.Phase);
     }
 
     [Fact]
@@ -248,11 +315,11 @@ public sealed class TrainingJobTests(TrainingCluster fixture)
         using var __ = jobs;
         var reserved = TrainingJobClient.New(ns, "reserved", TrainingCluster.Forever);
         reserved.Spec.Env = [new V1EnvVar { Name = "WORLD_SIZE", Value = "1" }];
-        var noOutput = TrainingJobClient.New(ns, "no-output", TrainingCluster.Forever);
-        noOutput.Spec.Output = null;
+        var outsideClaim = TrainingJobClient.New(ns, "outside", TrainingCluster.Forever);
+        outsideClaim.Spec.Output!.Path = "../other/model.onnx";
         var mig = TrainingJobClient.New(ns, "mig", TrainingCluster.Forever);
         mig.Spec.Resources = new ResourcesSpec { Gpu = new GpuSpec { Count = 2, ResourceName = "nvidia.com/mig-1g.10gb" } };
-        var cases = new (TrainingJob Job, string Field)[] { (reserved, "spec.env[0].name"), (noOutput, "spec.output.claimName"), (mig, "spec.resources.gpu.count") };
+        var cases = new (TrainingJob Job, string Field)[] { (reserved, "spec.env[0].name"), (outsideClaim, "spec.output.path"), (mig, "spec.resources.gpu.count") };
         foreach (var (job, _) in cases)
         {
             await jobs.CreateAsync(job);
@@ -274,6 +341,12 @@ public sealed class TrainingJobTests(TrainingCluster fixture)
         var zero = TrainingJobClient.New(ns, "zero", TrainingCluster.Forever, workers: 0);
         var refused = await Assert.ThrowsAsync<k8s.Autorest.HttpOperationException>(() => jobs.CreateAsync(zero));
         Assert.Contains("spec.workers", refused.Response.Content, StringComparison.Ordinal);
+
+        // And a job without spec.output: the operator could not tell where the model goes.
+        var noOutput = TrainingJobClient.New(ns, "no-output", TrainingCluster.Forever);
+        noOutput.Spec.Output = null;
+        refused = await Assert.ThrowsAsync<k8s.Autorest.HttpOperationException>(() => jobs.CreateAsync(noOutput));
+        Assert.Contains("spec.output", refused.Response.Content, StringComparison.Ordinal);
 
         // So is a name too long for "<name>-worker-<rank>" (the CRD limits metadata.name).
         var longName = TrainingJobClient.New(ns, new string('a', 56), TrainingCluster.Forever);

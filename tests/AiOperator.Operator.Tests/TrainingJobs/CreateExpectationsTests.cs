@@ -1,3 +1,4 @@
+using AiOperator.Operator.Status;
 using AiOperator.Operator.TrainingJobs;
 using Microsoft.Extensions.Time.Testing;
 
@@ -27,5 +28,22 @@ public sealed class CreateExpectationsTests
         expectations.Created("uid", 2, 1);
         Assert.Equal([1], expectations.InFlight("uid", 2, []));
         Assert.Empty(expectations.InFlight("uid", 1, []));
+    }
+
+    [Fact]
+    public void A_refused_create_is_told_for_its_gang_only_and_forgotten_with_the_job()
+    {
+        var expectations = new CreateExpectations(new FakeTimeProvider());
+        var refusal = new WorkerCreateRefusal(2, "ft-worker-0", new ChildWriteFailure("WriteForbidden", "no", false));
+        expectations.Refused("uid", refusal);
+        Assert.Equal(refusal, expectations.RefusalOf("uid", 2));
+        Assert.Null(expectations.RefusalOf("uid", 1));
+        Assert.Null(expectations.RefusalOf("other", 2));
+        Assert.Null(expectations.RefusalOf("uid", 3));
+        Assert.Null(expectations.RefusalOf("uid", 2));
+
+        expectations.Refused("uid", refusal);
+        expectations.Forget("uid");
+        Assert.Null(expectations.RefusalOf("uid", 2));
     }
 }

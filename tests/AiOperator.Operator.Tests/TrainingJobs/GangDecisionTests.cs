@@ -1,5 +1,7 @@
 using AiOperator.Api.V1Alpha1;
 using AiOperator.ControllerRuntime.Reconciliation;
+using AiOperator.ControllerRuntime.Events;
+using AiOperator.Operator.Status;
 using AiOperator.Operator.TrainingJobs;
 using k8s;
 using static AiOperator.Operator.Tests.TrainingJobs.TrainingJobFixtures;
@@ -130,7 +132,7 @@ public sealed class GangDecisionTests
         var job = Running();
         job.Status!.Restarts = 2;
         var failed = With(job, Decide(job, Worker(0, 1, "Failed", exitCode: 1), Worker(1, 1)).Status);
-        foreach (var workers in new[] { Array.Empty<WorkerState>(), [Worker(0, 1), Worker(1, 1)], [Worker(0, 7, "Pending")] })
+        foreach (var workers in new WorkerState[][] { [Worker(0, 1, "Failed", exitCode: 1)], [Worker(0, 1, "Failed", exitCode: 1), Worker(1, 1, terminating: true)], [Worker(0, 1, "Failed", exitCode: 1), Worker(1, 7, "Pending")] })
         {
             var plan = Decide(failed, Now.AddHours(1), workers);
             Assert.Equal(Json(failed.Status!), Json(plan.Status));
@@ -138,12 +140,129 @@ public sealed class GangDecisionTests
             Assert.Empty(plan.Events);
         }
 
+        // Pods that turn up again are stopped, and only the counts follow them: the phase stays.
+        var reappeared = Decide(failed, Now.AddHours(1), Worker(0, 1), Worker(1, 1));
+        Assert.Equal(["ft-worker-0", "ft-worker-1"], reappeared.DeletePods.Order());
+        Assert.Equal((TrainingJobPhase.Failed, "0/2"), (reappeared.Status.Phase!.Value, reappeared.Status.WorkersRunning));
+
         // An edit of the spec is observed, nothing else.
         failed.Metadata.Generation = 2;
         failed.Spec.BackoffLimit = 10;
         var edited = Decide(failed, Now.AddHours(1));
         Assert.Equal((2L, TrainingJobPhase.Failed, 2), (edited.Status.ObservedGeneration!.Value, edited.Status.Phase!.Value, edited.Status.Restarts!.Value));
         Assert.Empty(edited.CreateRanks);
+    }
+
+    [Fact]
+    public void A_finished_job_counts_only_the_workers_still_there()
+    {
+        // The deadline tears down a running gang: status counts it as gone at once, not "2/2".
+        var job = Job();
+        job.Spec.ActiveDeadlineSeconds = 8;
+        var running = Running(job);
+        var expired = Decide(running, Now.AddSeconds(9), Worker(0, 1), Worker(1, 1));
+        Assert.Equal(TrainingJobPhase.Failed, expired.Status.Phase);
+        Assert.Equal(["ft-worker-0", "ft-worker-1"], expired.DeletePods.Order());
+        Assert.Equal(("0/2", 0, 0), (expired.Status.WorkersRunning, expired.Status.Workers!.Running!.Value, expired.Status.Workers.Pending!.Value));
+        var deadline = With(running, expired.Status);
+        Assert.Equal(Json(expired.Status), Json(Decide(deadline, Now.AddSeconds(10), Worker(0, 1, terminating: true), Worker(1, 1, "Failed", exitCode: 143, terminating: true)).Status));
+        Assert.Equal(Json(expired.Status), Json(Decide(deadline, Now.AddSeconds(11)).Status));
+
+        // ExitCode: rank 0's own error fails the job; rank 1 is stopped, rank 0's pod stays and is counted...
+        var policy = Job();
+        policy.Spec.RestartPolicy = TrainingRestartPolicy.ExitCode;
+        var failing = Decide(Running(policy), Worker(0, 1, "Failed", exitCode: 2), Worker(1, 1));
+        Assert.Equal(TrainingJobPhase.Failed, failing.Status.Phase);
+        Assert.Equal(("0/2", 0, 1), (failing.Status.WorkersRunning, failing.Status.Workers!.Running!.Value, failing.Status.Workers.Failed!.Value));
+
+        // ...until someone deletes it: the job stays Failed with nothing counted.
+        var gone = Decide(With(policy, failing.Status), Now.AddMinutes(1)).Status;
+        Assert.Equal((TrainingJobPhase.Failed, "0/2", 0, 0), (gone.Phase!.Value, gone.WorkersRunning, gone.Workers!.Running!.Value, gone.Workers.Failed!.Value));
+        Assert.Equal(failing.Status.CompletionTime, gone.CompletionTime);
+        Assert.Equal("NonRetryableExitCode", Conditions.Find(gone.Conditions, "Failed")!.Reason);
+    }
+
+    [Fact]
+    public void A_restart_with_no_pod_left_to_delete_is_looked_at_again_and_starts_the_next_gang()
+    {
+        // Both workers vanished: nothing is left whose deletion would enqueue the job, and its own status
+        // write comes back as an echo, so the plan itself must bring it back.
+        var job = Running();
+        var restart = Decide(job);
+        Assert.Equal((TrainingJobPhase.Restarting, 1), (restart.Status.Phase!.Value, restart.Status.Restarts!.Value));
+        Assert.Empty(restart.DeletePods);
+        Assert.NotNull(restart.RequeueAfter);
+        Assert.True(restart.RequeueAfter <= TimeSpan.FromSeconds(1));
+
+        // Waiting for the old pods to go: looked at again too, whatever their deletion events do.
+        var restarting = With(job, restart.Status);
+        var waiting = Decide(restarting, Now.AddSeconds(1), Worker(0, 1, "Failed", terminating: true));
+        Assert.Empty(waiting.CreateRanks);
+        Assert.NotNull(waiting.RequeueAfter);
+
+        var next = Decide(restarting, Now.AddSeconds(1));
+        Assert.Equal([0, 1], next.CreateRanks);
+        Assert.Equal(2, next.Status.Attempt);
+    }
+
+    [Fact]
+    public void A_worker_the_api_server_refuses_is_reported_in_its_words_and_retried_with_backoff_without_spending_a_restart()
+    {
+        const string said = "pods \"ft-worker-0\" is forbidden: no PriorityClass with name does-not-exist was found";
+        var job = Job();
+        var created = With(job, Decide(job).Status);
+        var refusal = new WorkerCreateRefusal(1, "ft-worker-0", new ChildWriteFailure("WriteForbidden", "writing pods \"ft-worker-0\" is forbidden: " + said, false));
+        var refused = GangDecision.Decide(new GangObservation(created, [], new HashSet<int>(), CreateRefused: refusal), Now);
+
+        Assert.Equal((TrainingJobPhase.Scheduling, 0), (refused.Status.Phase!.Value, refused.Status.Restarts!.Value));
+        Assert.Null(refused.Status.LastFailure);
+        Assert.Empty(refused.CreateRanks);
+        var synced = Conditions.Find(refused.Status.Conditions, ChildWriteFailure.ConditionType)!;
+        Assert.Equal(("False", "WriteForbidden"), (synced.Status, synced.Reason));
+        Assert.Contains(said, synced.Message, StringComparison.Ordinal);
+        var scheduled = Conditions.Find(refused.Status.Conditions, "Scheduled")!;
+        Assert.Equal("FailedCreate", scheduled.Reason);
+        Assert.Contains(said, scheduled.Message, StringComparison.Ordinal);
+        var warning = Assert.Single(refused.Events);
+        Assert.Equal((EventRecorder.Warning, "FailedCreate"), (warning.Type, warning.Reason));
+        Assert.Contains(said, warning.Message, StringComparison.Ordinal);
+        Assert.Equal(Now.AddSeconds(10).UtcDateTime, refused.Status.NextGangAt);
+        Assert.Equal(TimeSpan.FromSeconds(10), refused.RequeueAfter);
+
+        // The retry comes at its time, as gang 2; refused again, it waits longer (as long again as the refusals have lasted).
+        var waiting = With(job, refused.Status);
+        Assert.Empty(Decide(waiting, Now.AddSeconds(5)).CreateRanks);
+        var retry = Decide(waiting, Now.AddSeconds(10));
+        Assert.Equal([0, 1], retry.CreateRanks);
+        Assert.Equal((2, 0), (retry.Status.Attempt!.Value, retry.Status.Restarts!.Value));
+        var again = GangDecision.Decide(new GangObservation(With(job, retry.Status), [], new HashSet<int>(), CreateRefused: refusal with { Gang = 2 }), Now.AddSeconds(10));
+        Assert.Equal(TimeSpan.FromSeconds(10), again.RequeueAfter);
+        var third = Decide(With(job, again.Status), Now.AddSeconds(20));
+        var refusedLonger = GangDecision.Decide(new GangObservation(With(job, third.Status), [], new HashSet<int>(), CreateRefused: refusal with { Gang = 3 }), Now.AddSeconds(30));
+        Assert.Equal(TimeSpan.FromSeconds(30), refusedLonger.RequeueAfter);
+        Assert.Equal(0, refusedLonger.Status.Restarts);
+
+        // Accepted at last: the gang runs and the condition goes.
+        var fourth = With(job, Decide(With(job, refusedLonger.Status), Now.AddSeconds(60)).Status);
+        var accepted = Decide(fourth, Now.AddSeconds(61), Worker(0, 4), Worker(1, 4));
+        Assert.Equal(TrainingJobPhase.Running, accepted.Status.Phase);
+        Assert.Null(Conditions.Find(accepted.Status.Conditions, ChildWriteFailure.ConditionType));
+    }
+
+    [Fact]
+    public void A_refused_worker_tears_down_the_ranks_already_created()
+    {
+        var job = Job(workers: 3);
+        var created = With(job, Decide(job).Status);
+        var refusal = new WorkerCreateRefusal(1, "ft-worker-1", new ChildWriteFailure("WriteRejected", "the API server refused pods \"ft-worker-1\": quota exceeded", false));
+        var plan = GangDecision.Decide(new GangObservation(created, [Worker(0, 1, "Pending", scheduled: false)], new HashSet<int>(), CreateRefused: refusal), Now);
+        Assert.Equal(["ft-worker-0"], plan.DeletePods);
+        Assert.Equal((0, "0/3"), (plan.Status.Restarts!.Value, plan.Status.WorkersRunning));
+
+        // A refusal of an earlier gang says nothing about this one: a pod missing now was deleted.
+        var running = Running();
+        var stale = GangDecision.Decide(new GangObservation(running, [Worker(0, 1)], new HashSet<int>(), CreateRefused: refusal with { Gang = 0 }), Now);
+        Assert.Equal((TrainingJobPhase.Restarting, "Deleted"), (stale.Status.Phase!.Value, stale.Status.LastFailure!.Reason));
     }
 
     [Theory]

@@ -24,9 +24,9 @@ public sealed class TrainingJobStatusProjectionTests
     public void Counts_are_of_one_gang_and_ignore_terminating_pods()
     {
         var status = new TrainingJobStatus();
-        TrainingJobStatusProjection.SetCounts(status, [Worker(0, 1), Worker(1, 1, "Pending"), Worker(2, 1, "Succeeded"), Worker(3, 1, terminating: true)], 4);
+        TrainingJobStatusProjection.SetCounts(status, [Worker(0, 1), Worker(1, 1, "Pending"), Worker(2, 1, "Succeeded"), Worker(3, 1, terminating: true), Worker(4, 1, "Failed", terminating: true)], 5);
         Assert.Equal((1, 1, 1, 0), (status.Workers!.Running!.Value, status.Workers.Pending!.Value, status.Workers.Succeeded!.Value, status.Workers.Failed!.Value));
-        Assert.Equal("1/4", status.WorkersRunning);
+        Assert.Equal("1/5", status.WorkersRunning);
     }
 
     [Fact]

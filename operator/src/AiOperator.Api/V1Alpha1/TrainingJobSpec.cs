@@ -68,7 +68,7 @@ public sealed class TrainingJobSpec
     [Description("Checkpoint claim mounted into every worker.")]
     public CheckpointSpec? Checkpoint { get; set; }
 
-    [JsonPropertyName("output")]
+    [JsonPropertyName("output"), RequiredField]
     [Description("Where rank 0 writes the model (and optional metrics.json beside it).")]
     public OutputSpec? Output { get; set; }
 }

@@ -9,7 +9,7 @@ public sealed class TrainingJobStatus
 {
     [JsonPropertyName("observedGeneration")] [Description("The spec generation this status describes.")] public long? ObservedGeneration { get; set; }
     [JsonPropertyName("phase")] [Description("Pending | Scheduling | Running | Restarting | Succeeded | Failed | Suspended.")] public TrainingJobPhase? Phase { get; set; }
-    [JsonPropertyName("conditions")] [Description("Scheduled, Running, Succeeded, Failed, Suspended, SpecValid.")] public IList<V1Condition>? Conditions { get; set; }
+    [JsonPropertyName("conditions")] [Description("Scheduled, Running, Succeeded, Failed, Suspended, SpecValid; ChildrenSynced=False while the API server refuses a worker pod.")] public IList<V1Condition>? Conditions { get; set; }
     [JsonPropertyName("workers")] [Description("Workers by state.")] public WorkerCounts? Workers { get; set; }
     [JsonPropertyName("workersRunning")] [Description("running/workers, for display.")] public string? WorkersRunning { get; set; }
     [JsonPropertyName("restarts")] [Description("Whole-gang restarts so far.")] public int? Restarts { get; set; }

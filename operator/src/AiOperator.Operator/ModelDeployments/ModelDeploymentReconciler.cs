@@ -53,7 +53,7 @@ internal sealed partial class ModelDeploymentReconciler(
             _refused.TryRemove(key, out _);
             return result;
         }
-        catch (KubeApiException ex) when (ChildWriteFailure.Classify(ex) is { } failure && modelDeployments.Get(key.Namespace, key.Name) is { } md)
+        catch (KubeApiException ex) when (ChildWriteFailure.Classify(ex, ModelDeployment.KindName) is { } failure && modelDeployments.Get(key.Namespace, key.Name) is { } md)
         {
             var retry = await ReportWriteFailureAsync(md, failure, cancellationToken);
             if (failure.Transient)
@@ -208,8 +208,8 @@ internal sealed partial class ModelDeploymentReconciler(
             events.Record(md, EventRecorder.Normal, "Ready", $"revision {status.StableRevision}: {status.Ready} replicas ready");
         }
 
-        var conflict = ChildWriteFailure.Conflicting(conflicts);
-        status.Conditions = conflict is null ? ChildWriteFailure.Cleared(status.Conditions) : conflict.ApplyTo(status, md.Metadata.Generation, now).Conditions;
+        var conflict = ChildWriteFailure.Conflicting(conflicts, ModelDeployment.KindName);
+        status.Conditions = conflict is null ? ChildWriteFailure.Cleared(status.Conditions) : conflict.SetOn(status.Conditions, md.Metadata.Generation, now);
         await statusWriter.UpdateAsync(md, KstatusConditions.Apply(status, md.Metadata.Generation, now), cancellationToken);
 
         // Told once, by the reconcile whose status write set the condition (a reconcile on a stale copy fails
@@ -288,7 +288,10 @@ internal sealed partial class ModelDeploymentReconciler(
 
         try
         {
-            await statusWriter.UpdateAsync(md, failure.ApplyTo(md, now), cancellationToken);
+            var status = ObjectCopy.Clone(md.Status ?? new ModelDeploymentStatus());
+            status.Phase ??= ModelDeploymentPhase.Pending;
+            status.Conditions = failure.SetOn(status.Conditions, md.Metadata.Generation, now);
+            await statusWriter.UpdateAsync(md, status, cancellationToken);
         }
         catch (KubeApiException ex) when (failure.Transient)
         {

@@ -5,7 +5,9 @@ namespace AiOperator.Operator.TrainingJobs;
 /// <summary>
 /// Worker pods this operator created that its cache has not shown yet (client-go's "expectations"): without
 /// it a reconcile running before the watch event lands would take a just-created pod for a deleted one.
-/// In memory only: after a restart the cache is freshly listed, so a missing pod really is missing.
+/// Likewise a create the API server refused, so that its missing pod is not taken for a deleted one either.
+/// In memory only: after a restart the cache is freshly listed, so a missing pod really is missing (a refusal
+/// is acted on by the reconcile right after it, which writes it into status).
 /// </summary>
 internal sealed class CreateExpectations(TimeProvider timeProvider)
 {
@@ -13,6 +15,7 @@ internal sealed class CreateExpectations(TimeProvider timeProvider)
     private static readonly TimeSpan Window = TimeSpan.FromSeconds(30);
 
     private readonly ConcurrentDictionary<string, Entry> _byJob = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, WorkerCreateRefusal> _refused = new(StringComparer.Ordinal);
 
     public void Created(string jobUid, int gang, int rank)
     {
@@ -70,7 +73,29 @@ internal sealed class CreateExpectations(TimeProvider timeProvider)
         }
     }
 
-    public void Forget(string jobUid) => _byJob.TryRemove(jobUid, out _);
+    public void Refused(string jobUid, WorkerCreateRefusal refusal) => _refused[jobUid] = refusal;
+
+    /// <summary>The refused create of this gang, if there was one; one of an earlier gang is forgotten.</summary>
+    public WorkerCreateRefusal? RefusalOf(string jobUid, int gang)
+    {
+        if (!_refused.TryGetValue(jobUid, out var refusal))
+        {
+            return null;
+        }
+
+        if (refusal.Gang < gang)
+        {
+            _refused.TryRemove(new KeyValuePair<string, WorkerCreateRefusal>(jobUid, refusal));
+        }
+
+        return refusal.Gang == gang ? refusal : null;
+    }
+
+    public void Forget(string jobUid)
+    {
+        _byJob.TryRemove(jobUid, out _);
+        _refused.TryRemove(jobUid, out _);
+    }
 
     private sealed record Entry(int Gang, Dictionary<int, DateTimeOffset> Ranks);
 }

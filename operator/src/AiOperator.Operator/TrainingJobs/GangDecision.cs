@@ -2,6 +2,7 @@ using System.Globalization;
 using AiOperator.Api.V1Alpha1;
 using AiOperator.ControllerRuntime.Events;
 using AiOperator.ControllerRuntime.Reconciliation;
+using AiOperator.Operator.Status;
 
 namespace AiOperator.Operator.TrainingJobs;
 
@@ -59,7 +60,7 @@ internal static class GangDecision
 
         var open = attempt > 0 && status.NextGangAt is null && status.Phase is not (TrainingJobPhase.Suspended or TrainingJobPhase.Failed or TrainingJobPhase.Pending);
         var plan = open ? Open(observed, status, gang, workers, now) : StartNext(observed, status, workers, now);
-        return WithDeadline(plan, deadline, now);
+        return WithDeadline(WithNextGang(plan, now), deadline, now);
     }
 
     // No gang runs: old pods go first (the new gang reuses their names), then the next gang starts when its time comes.
@@ -124,6 +125,14 @@ internal static class GangDecision
         gang = [.. gang.Where(w => w.Rank < workers)];
         TrainingJobStatusProjection.SetCounts(status, gang, workers);
         var byRank = gang.GroupBy(w => w.Rank).ToDictionary(g => g.Key, g => g.First());
+
+        if (observed.CreateRefused is { } refused && refused.Gang == attempt)
+        {
+            return CreateRefused(observed, status, gang, old, refused, now);
+        }
+
+        // The API server took every pod of this gang: a refusal reported for an earlier one is over.
+        status.Conditions = ChildWriteFailure.Cleared(status.Conditions);
 
         if (FirstFailure(byRank, workers, observed.CreatesInFlight, now) is { } failure)
         {
@@ -207,6 +216,31 @@ internal static class GangDecision
             EnsureService = true,
             DeletePods = [.. gang.Where(w => !w.Terminating).Select(w => w.Name).Concat(old)],
             Events = [new PlannedEvent(EventRecorder.Warning, "GangScheduleTimeout", text)],
+            RequeueAfter = retryIn,
+        };
+    }
+
+    // A worker the API server would not create (a missing PriorityClass, a quota, an admission webhook) never ran:
+    // no restart is spent. As the Job controller does with FailedCreate, it is reported in the API server's words
+    // and retried with backoff; the gang goes first, so a partial one holds no GPUs meanwhile.
+    private static GangPlan CreateRefused(GangObservation observed, TrainingJobStatus status, List<WorkerState> gang, List<string> old, WorkerCreateRefusal refused, DateTimeOffset now)
+    {
+        var job = observed.Job;
+        var generation = job.Metadata.Generation;
+        var retryIn = ChildWriteFailure.RetryAfter(status.Conditions, now);
+        status.NextGangAt = Truncate(now + retryIn);
+        status.Conditions = refused.Failure.SetOn(status.Conditions, generation, now);
+        var text = string.Create(CultureInfo.InvariantCulture,
+            $"gang {status.Attempt}: worker pod {refused.Pod} could not be created, retrying in {retryIn.TotalSeconds:0}s: {refused.Failure.Message}");
+        TrainingJobStatusProjection.SetPhase(status, TrainingJobPhase.Scheduling, "FailedCreate", text, generation, now);
+        string[] deletes = [.. gang.Where(w => !w.Terminating).Select(w => w.Name).Concat(old)];
+        TrainingJobStatusProjection.SetCounts(status, Remaining(gang, deletes), TrainingJobChildren.Workers(job));
+        return new GangPlan
+        {
+            Status = status,
+            EnsureService = true,
+            DeletePods = deletes,
+            Events = [new PlannedEvent(EventRecorder.Warning, "FailedCreate", text)],
             RequeueAfter = retryIn,
         };
     }
@@ -306,12 +340,13 @@ internal static class GangDecision
         var job = observed.Job;
         status.CompletionTime = Truncate(now);
         status.NextGangAt = null;
-        TrainingJobStatusProjection.SetCounts(status, gang, workers);
+        string[] deletes = [.. Unfinished(observed.Workers), .. UnfinishedReader(observed)];
+        TrainingJobStatusProjection.SetCounts(status, Remaining(gang, deletes), workers);
         TrainingJobStatusProjection.SetPhase(status, TrainingJobPhase.Failed, reason, message, job.Metadata.Generation, now);
         return new GangPlan
         {
             Status = status,
-            DeletePods = [.. Unfinished(observed.Workers), .. UnfinishedReader(observed)],
+            DeletePods = deletes,
             Events = [new PlannedEvent(EventRecorder.Warning, reason, message)],
             RequeueAfter = TtlLeft(job, status, now),
         };
@@ -349,10 +384,17 @@ internal static class GangDecision
         status.ObservedGeneration = job.Metadata.Generation;
         var ttlLeft = TtlLeft(job, status, now);
         var expired = (job.Spec.TtlSecondsAfterFinished ?? 0) > 0 && status.CompletionTime is not null && ttlLeft is null;
+        string[] deletes = expired ? [] : [.. Unfinished(observed.Workers), .. UnfinishedReader(observed)];
+
+        // The phase stays; the counts follow the pods that are left, so a torn-down gang (or a pod deleted
+        // by hand later) does not go on showing as running.
+        var workers = TrainingJobChildren.Workers(job);
+        var gang = observed.Workers.Where(w => w.Gang == (status.Attempt ?? 0) && w.Rank < workers);
+        TrainingJobStatusProjection.SetCounts(status, Remaining(gang, deletes), workers);
         return new GangPlan
         {
             Status = status,
-            DeletePods = expired ? [] : [.. Unfinished(observed.Workers), .. UnfinishedReader(observed)],
+            DeletePods = deletes,
             DeleteJob = expired,
             RequeueAfter = ttlLeft,
         };
@@ -399,6 +441,10 @@ internal static class GangDecision
             ? string.Create(CultureInfo.InvariantCulture, $"worker {failure.Worker} failed ({failure.Reason}, exit code {code})")
             : $"worker {failure.Worker} {(failure.Reason == "Deleted" ? "was deleted" : $"failed ({failure.Reason})")}";
 
+    // Pods this plan deletes count as going: status shows the gang as it is left, not as it was.
+    private static IEnumerable<WorkerState> Remaining(IEnumerable<WorkerState> gang, IReadOnlyCollection<string> deletes) =>
+        gang.Select(w => deletes.Contains(w.Name) ? w with { Terminating = true } : w);
+
     private static string[] Reader(GangObservation observed) =>
         observed.Reader is { Terminating: false } reader ? [reader.Name] : [];
 
@@ -423,6 +469,24 @@ internal static class GangDecision
         job.Spec.ActiveDeadlineSeconds is { } seconds && seconds > 0 && status.StartTime is { } start
             ? new DateTimeOffset(DateTime.SpecifyKind(start, DateTimeKind.Utc)).AddSeconds(seconds)
             : null;
+
+    // A job waiting for its next gang must be looked at again by then: its own status write does not wake it
+    // (an echo), and there may be no pod left whose deletion would.
+    private static GangPlan WithNextGang(GangPlan plan, DateTimeOffset now)
+    {
+        if (plan.Status.NextGangAt is not { } at || plan.Status.Phase is TrainingJobPhase.Failed or TrainingJobPhase.Succeeded)
+        {
+            return plan;
+        }
+
+        var left = new DateTimeOffset(DateTime.SpecifyKind(at, DateTimeKind.Utc)) - now;
+        if (left < StaleRetry)
+        {
+            left = StaleRetry;
+        }
+
+        return plan with { RequeueAfter = plan.RequeueAfter is { } after && after < left ? after : left };
+    }
 
     private static GangPlan WithDeadline(GangPlan plan, DateTimeOffset? deadline, DateTimeOffset now)
     {

@@ -3,5 +3,7 @@ using AiOperator.Api.V1Alpha1;
 namespace AiOperator.Operator.TrainingJobs;
 
 /// <summary>What a reconcile saw: the job, its worker pods (every gang), ranks of the current gang this
-/// operator created but the cache has not shown yet, and the output reader pod if there is one.</summary>
-internal sealed record GangObservation(TrainingJob Job, IReadOnlyList<WorkerState> Workers, IReadOnlySet<int> CreatesInFlight, OutputReaderState? Reader = null);
+/// operator created but the cache has not shown yet, the output reader pod if there is one, and a worker
+/// create of the current gang the API server refused.</summary>
+internal sealed record GangObservation(
+    TrainingJob Job, IReadOnlyList<WorkerState> Workers, IReadOnlySet<int> CreatesInFlight, OutputReaderState? Reader = null, WorkerCreateRefusal? CreateRefused = null);

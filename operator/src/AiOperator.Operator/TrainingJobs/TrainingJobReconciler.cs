@@ -65,7 +65,8 @@ internal sealed partial class TrainingJobReconciler(
         var inFlight = _expectations.InFlight(job.Metadata.Uid, attempt, workers.Where(w => w.Gang == attempt).Select(w => w.Rank));
         var readerPod = pods.Get(key.Namespace, TrainingJobChildren.OutputReaderName(job));
         var reader = readerPod?.Metadata.OwnerReferences?.Any(o => o.Uid == job.Metadata.Uid && o.Controller == true) == true ? OutputReaderState.From(readerPod) : null;
-        var plan = GangDecision.Decide(new GangObservation(job, workers, inFlight, reader), now);
+        var refused = _expectations.RefusalOf(job.Metadata.Uid, attempt);
+        var plan = GangDecision.Decide(new GangObservation(job, workers, inFlight, reader, refused), now);
 
         // Status first: it is guarded by the cached resourceVersion, so a plan made from a stale copy fails here (409, retried) before it touches a pod.
         await statusWriter.UpdateAsync(job, KstatusConditions.Apply(plan.Status, job.Metadata.Generation, now), cancellationToken);
@@ -104,13 +105,21 @@ internal sealed partial class TrainingJobReconciler(
         var gang = plan.Status.Attempt ?? 0;
         foreach (var rank in plan.CreateRanks)
         {
+            var pod = TrainingJobChildren.WorkerPod(job, rank, gang);
             try
             {
-                await writer.CreateAsync(TrainingJobChildren.WorkerPod(job, rank, gang), cancellationToken);
+                await writer.CreateAsync(pod, cancellationToken);
             }
             catch (KubeApiException e) when (e.IsConflict)
             {
                 // The same gang's pod already exists (a retried reconcile): it counts as created.
+            }
+            catch (KubeApiException e) when (ChildWriteFailure.Classify(e, TrainingJob.KindName) is { } failure)
+            {
+                // The rest of the gang would be refused alike; the next reconcile reports it and plans the retry.
+                _expectations.Refused(job.Metadata.Uid, new WorkerCreateRefusal(gang, pod.Metadata.Name, failure));
+                LogCreateRefused(key.Namespace, key.Name, pod.Metadata.Name, e.StatusCode, failure.Message);
+                return ReconcileResult.RequeueWithBackoff;
             }
 
             _expectations.Created(job.Metadata.Uid, gang, rank);
@@ -139,6 +148,9 @@ internal sealed partial class TrainingJobReconciler(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "TrainingJob {Namespace}/{Name} refused: {Problems}")]
     private partial void LogInvalid(string @namespace, string name, string problems);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "TrainingJob {Namespace}/{Name}: the API server refused worker pod {Pod} ({Code}): {Problem}")]
+    private partial void LogCreateRefused(string @namespace, string name, string pod, int code, string problem);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "TrainingJob {Namespace}/{Name}: created gang {Gang} of {Workers} workers")]
     private partial void LogGangCreated(string @namespace, string name, int gang, int workers);

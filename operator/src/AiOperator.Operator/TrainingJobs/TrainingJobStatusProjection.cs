@@ -57,11 +57,14 @@ internal static class TrainingJobStatusProjection
     public static void SetCounts(TrainingJobStatus status, IEnumerable<WorkerState> gang, int workers)
     {
         ArgumentNullException.ThrowIfNull(status);
-        var list = gang.ToList();
-        var running = list.Count(w => w.Phase == "Running" && !w.Terminating);
+
+        // A pod being deleted is counted as gone: otherwise the counts would change once more when it
+        // reports its last phase on the way out, and a torn-down gang would read as still there.
+        var list = gang.Where(w => !w.Terminating).ToList();
+        var running = list.Count(w => w.Phase == "Running");
         status.Workers = new WorkerCounts
         {
-            Pending = list.Count(w => w.Phase == "Pending" && !w.Terminating),
+            Pending = list.Count(w => w.Phase == "Pending"),
             Running = running,
             Succeeded = list.Count(w => w.Phase == "Succeeded"),
             Failed = list.Count(w => w.Phase == "Failed"),

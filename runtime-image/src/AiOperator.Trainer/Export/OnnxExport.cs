@@ -35,7 +35,7 @@ internal static class OnnxExport
             .Message(5, Initializer("b1", [Mlp.Hidden], parameters[Mlp.B1..Mlp.W2]))
             .Message(5, Initializer("W2", [Mlp.Hidden, Mlp.Classes], parameters[Mlp.W2..Mlp.B2]))
             .Message(5, Initializer("b2", [Mlp.Classes], parameters[Mlp.B2..]))
-            .String(10, "Two-moons classifier: class probabilities for 2 input features.")
+            .String(10, "Two-Gaussian-clouds classifier: class probabilities for 2 input features.")
             .Message(11, TensorValue(InputName, Mlp.Inputs))
             .Message(12, TensorValue(OutputName, Mlp.Classes));
 

@@ -1,15 +1,14 @@
-using AiOperator.Api.V1Alpha1;
 using AiOperator.ControllerRuntime.Client;
-using AiOperator.ControllerRuntime.Informers;
 using AiOperator.ControllerRuntime.Reconciliation;
 using k8s.Models;
 
-namespace AiOperator.Operator.ModelDeployments;
+namespace AiOperator.Operator.Status;
 
 /// <summary>
 /// A write of a child that the API server refused for a reason retrying soon cannot fix (a same-named object
-/// we do not own, an invalid or forbidden object), or that keeps failing: reported on the ModelDeployment as
-/// the ChildrenSynced=False condition and an Event, retried on a capped schedule instead of hot (pure).
+/// we do not own, an invalid or forbidden object), or that keeps failing: reported on the owner (ModelDeployment
+/// or TrainingJob) as the ChildrenSynced=False condition in the API server's words and an Event, retried on a
+/// capped schedule instead of hot (pure).
 /// </summary>
 internal sealed record ChildWriteFailure(string Reason, string Message, bool Transient)
 {
@@ -19,7 +18,7 @@ internal sealed record ChildWriteFailure(string Reason, string Message, bool Tra
     private static readonly TimeSpan MaxRetry = TimeSpan.FromMinutes(5);
 
     /// <summary>Null for a stale-cache conflict (an ordinary requeue fixes it); otherwise what to report.</summary>
-    public static ChildWriteFailure? Classify(KubeApiException ex)
+    public static ChildWriteFailure? Classify(KubeApiException ex, string ownerKind)
     {
         ArgumentNullException.ThrowIfNull(ex);
         var what = Describe(ex);
@@ -29,7 +28,7 @@ internal sealed record ChildWriteFailure(string Reason, string Message, bool Tra
             // Children are cached only when they carry our label, so a same-named object without it is
             // invisible until the create fails; recreating it will never succeed while that object exists.
             409 when ex.Status?.Reason == "AlreadyExists" => new("NameConflict",
-                $"{what} already exists and is not managed by this ModelDeployment; delete or rename it (the API server said: {said})", Transient: false),
+                $"{what} already exists and is not managed by this {ownerKind}; delete or rename it (the API server said: {said})", Transient: false),
             409 => null,
             403 => new("WriteForbidden", $"writing {what} is forbidden: {said}", Transient: false),
             400 or 404 or 422 => new("WriteRejected", $"the API server refused {what}: {said}", Transient: false),
@@ -55,27 +54,14 @@ internal sealed record ChildWriteFailure(string Reason, string Message, bool Tra
     /// there are none. Found before any write, so nothing is refused and there is nothing to retry: each
     /// reconcile looks again, and the condition clears once the objects are deleted or renamed.
     /// </summary>
-    public static ChildWriteFailure? Conflicting(IReadOnlyCollection<string> children) =>
+    public static ChildWriteFailure? Conflicting(IReadOnlyCollection<string> children, string ownerKind) =>
         children.Count == 0
             ? null
-            : new("NameConflict", $"{string.Join(", ", children)} {(children.Count == 1 ? "exists" : "exist")} and {(children.Count == 1 ? "is" : "are")} not owned by this ModelDeployment; left untouched: delete or rename {(children.Count == 1 ? "it" : "them")}", Transient: false);
+            : new("NameConflict", $"{string.Join(", ", children)} {(children.Count == 1 ? "exists" : "exist")} and {(children.Count == 1 ? "is" : "are")} not owned by this {ownerKind}; left untouched: delete or rename {(children.Count == 1 ? "it" : "them")}", Transient: false);
 
-    /// <summary>The status with ChildrenSynced=False for this failure; the rest as it was.</summary>
-    public ModelDeploymentStatus ApplyTo(ModelDeployment md, DateTimeOffset now)
-    {
-        ArgumentNullException.ThrowIfNull(md);
-        var status = ObjectCopy.Clone(md.Status ?? new ModelDeploymentStatus());
-        status.Phase ??= ModelDeploymentPhase.Pending;
-        return ApplyTo(status, md.Metadata.Generation, now);
-    }
-
-    /// <summary>The given status (changed in place) with ChildrenSynced=False for this failure.</summary>
-    public ModelDeploymentStatus ApplyTo(ModelDeploymentStatus status, long? generation, DateTimeOffset now)
-    {
-        ArgumentNullException.ThrowIfNull(status);
-        status.Conditions = Conditions.Set(status.Conditions, ConditionType, false, Reason, Message, generation, now);
-        return status;
-    }
+    /// <summary>The conditions with ChildrenSynced=False for this failure; the others as they were.</summary>
+    public List<V1Condition> SetOn(IEnumerable<V1Condition>? conditions, long? generation, DateTimeOffset now) =>
+        Conditions.Set(conditions, ConditionType, false, Reason, Message, generation, now);
 
     /// <summary>Whether these conditions already say this failure (its Event was recorded then).</summary>
     public bool IsReportedIn(IEnumerable<V1Condition>? conditions) =>

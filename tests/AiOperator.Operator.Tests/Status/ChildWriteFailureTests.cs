@@ -1,9 +1,9 @@
 using AiOperator.ControllerRuntime.Client;
 using AiOperator.ControllerRuntime.Reconciliation;
-using AiOperator.Operator.ModelDeployments;
+using AiOperator.Operator.Status;
 using k8s.Models;
 
-namespace AiOperator.Operator.Tests.ModelDeployments;
+namespace AiOperator.Operator.Tests.Status;
 
 public sealed class ChildWriteFailureTests
 {
@@ -16,17 +16,18 @@ public sealed class ChildWriteFailureTests
         {
             Code = 409, Reason = "AlreadyExists", Message = "services \"m\" already exists", Details = new V1StatusDetails { Name = "m", Kind = "services" },
         });
-        var failure = ChildWriteFailure.Classify(ex)!;
+        var failure = ChildWriteFailure.Classify(ex, "ModelDeployment")!;
         Assert.Equal("NameConflict", failure.Reason);
         Assert.False(failure.Transient);
         Assert.Contains("services \"m\"", failure.Message, StringComparison.Ordinal);
+        Assert.Contains("not managed by this ModelDeployment", failure.Message, StringComparison.Ordinal);
     }
 
     [Fact]
     public void A_stale_resource_version_is_left_to_the_ordinary_requeue()
     {
         var ex = new KubeApiException("PATCH", "/x", 409, new V1Status { Code = 409, Reason = "Conflict" });
-        Assert.Null(ChildWriteFailure.Classify(ex));
+        Assert.Null(ChildWriteFailure.Classify(ex, "ModelDeployment"));
     }
 
     [Theory]
@@ -36,7 +37,7 @@ public sealed class ChildWriteFailureTests
     [InlineData(429, "WriteFailed", true)]
     public void Other_failures_are_classified(int code, string reason, bool transient)
     {
-        var failure = ChildWriteFailure.Classify(new KubeApiException("POST", "/x", code, new V1Status { Code = code, Message = "no" }))!;
+        var failure = ChildWriteFailure.Classify(new KubeApiException("POST", "/x", code, new V1Status { Code = code, Message = "no" }), "TrainingJob")!;
         Assert.Equal((reason, transient), (failure.Reason, failure.Transient));
     }
 
@@ -52,25 +53,24 @@ public sealed class ChildWriteFailureTests
     [Fact]
     public void The_condition_is_set_on_failure_and_removed_once_every_child_is_written()
     {
-        var md = ModelDeploymentFixtures.Resnet();
-        var status = new ChildWriteFailure("NameConflict", "Service \"resnet\" already exists", false).ApplyTo(md, Now);
-        var condition = Conditions.Find(status.Conditions, ChildWriteFailure.ConditionType)!;
+        var conditions = new ChildWriteFailure("NameConflict", "Service \"resnet\" already exists", false).SetOn(null, 3, Now);
+        var condition = Conditions.Find(conditions, ChildWriteFailure.ConditionType)!;
         Assert.Equal(("False", "NameConflict", 3L), (condition.Status, condition.Reason, condition.ObservedGeneration));
-        Assert.Null(Conditions.Find(ChildWriteFailure.Cleared(status.Conditions), ChildWriteFailure.ConditionType));
+        Assert.Null(Conditions.Find(ChildWriteFailure.Cleared(conditions), ChildWriteFailure.ConditionType));
     }
 
     [Fact]
     public void Children_held_by_someone_else_are_one_name_conflict_naming_each_and_none_is_no_failure()
     {
-        Assert.Null(ChildWriteFailure.Conflicting([]));
-        var one = ChildWriteFailure.Conflicting(["Service m-canary"])!;
+        Assert.Null(ChildWriteFailure.Conflicting([], "ModelDeployment"));
+        var one = ChildWriteFailure.Conflicting(["Service m-canary"], "ModelDeployment")!;
         Assert.Equal(("NameConflict", "Service m-canary exists and is not owned by this ModelDeployment; left untouched: delete or rename it", false), (one.Reason, one.Message, one.Transient));
-        var two = ChildWriteFailure.Conflicting(["Service m", "PodDisruptionBudget m"])!;
+        var two = ChildWriteFailure.Conflicting(["Service m", "PodDisruptionBudget m"], "ModelDeployment")!;
         Assert.StartsWith("Service m, PodDisruptionBudget m exist and are not owned", two.Message, StringComparison.Ordinal);
 
-        var status = one.ApplyTo(new AiOperator.Api.V1Alpha1.ModelDeploymentStatus(), 4, Now);
-        Assert.True(one.IsReportedIn(status.Conditions));
-        Assert.False(two.IsReportedIn(status.Conditions));
+        var conditions = one.SetOn(null, 4, Now);
+        Assert.True(one.IsReportedIn(conditions));
+        Assert.False(two.IsReportedIn(conditions));
         Assert.False(one.IsReportedIn(null));
     }
 
