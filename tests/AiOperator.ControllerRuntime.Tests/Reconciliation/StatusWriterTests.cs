@@ -42,6 +42,29 @@ public sealed class StatusWriterTests
     }
 
     [Fact]
+    public async Task A_status_equal_to_a_cache_behind_this_process_own_last_write_is_sent_under_the_cached_resource_version()
+    {
+        // Reconcile 1 wrote readyReplicas 3; the cache still shows 2 when reconcile 2, on newer facts, wants 2
+        // again. "Unchanged" would leave 3 in place for good (its echo starts no reconcile), so it is sent: the
+        // cached resourceVersion makes the API server refuse it if the object moved on.
+        var api = new RecordingKubeApi();
+        var echoes = new StatusEchoes();
+        var writer = new StatusWriter(api, echoes);
+        var cached = Deployment(ready: 2, []);
+        await writer.UpdateAsync(cached, new V1DeploymentStatus { ReadyReplicas = 3, ObservedGeneration = 4 }, CancellationToken.None);
+
+        var again = await writer.UpdateAsync(cached, new V1DeploymentStatus { ReadyReplicas = 2, ObservedGeneration = 4 }, CancellationToken.None);
+
+        Assert.Equal(WriteOutcome.Patched, again.Outcome);
+        Assert.Equal("""{"metadata":{"resourceVersion":"9"},"status":{"observedGeneration":4,"readyReplicas":2}}""", api.Calls[1].Body);
+
+        // That write is now the last one this process made: an equal status is unchanged again.
+        var third = await writer.UpdateAsync(cached, new V1DeploymentStatus { ReadyReplicas = 2, ObservedGeneration = 4 }, CancellationToken.None);
+        Assert.Equal(WriteOutcome.Unchanged, third.Outcome);
+        Assert.Equal(2, api.Calls.Count);
+    }
+
+    [Fact]
     public void A_field_dropped_from_status_is_removed_with_null()
     {
         var cached = Deployment(ready: 2, []);

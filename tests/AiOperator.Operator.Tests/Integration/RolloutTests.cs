@@ -54,7 +54,10 @@ public sealed class RolloutTests(OperatorCluster fixture)
                 var services = (await fixture.Client.CoreV1.ListNamespacedServiceAsync(ns)).Items;
                 return old.Spec.Replicas == 0 && services.All(s => s.Metadata.Name != "m-canary");
             }, Deadline, "old revision at 0 replicas and no canary Service");
-            await ClusterEvents.WaitForReasonsAsync(fixture.Client, ns, "CanaryStarted", "CanaryStep", "Promoted");
+            var told = await ClusterEvents.WaitForReasonsAsync(fixture.Client, ns, "CanaryStarted", "CanaryStep", "Promoted");
+
+            // One start, told once: a reconcile on a stale copy of the object must not tell it again.
+            Assert.Equal(1, told.Where(e => e.Reason == "CanaryStarted").Sum(e => e.Count ?? 1));
         }
     }
 

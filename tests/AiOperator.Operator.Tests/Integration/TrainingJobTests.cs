@@ -103,6 +103,27 @@ public sealed class TrainingJobTests(TrainingCluster fixture)
         // Events are recorded in the background: wait for both restarts' Warnings.
         await Wait.UntilAsync(async () => (await EventsAsync(ns)).Count(e => e.InvolvedObject.Name == "crash" && e.Reason == "WorkerFailed") == 2, Deadline, "two WorkerFailed events");
 
+        // The teardown settles first: the worker stopped at the failure goes, and the counts follow the pods left.
+        // (A status decided on a stale cache once left the counts one pod behind here for good.)
+        var seen = "";
+        try
+        {
+            await Wait.UntilAsync(async () =>
+            {
+                var left = await PodsAsync(ns, "crash");
+                var counts = (await jobs.GetAsync(ns, "crash")).Status!.Workers!;
+                seen = $"pods [{string.Join("; ", left.Select(p => $"{p.Metadata.Name} {p.Status?.Phase}{(p.Metadata.DeletionTimestamp is null ? "" : " deleting")}"))}], counts failed {counts.Failed} running {counts.Running} pending {counts.Pending}";
+                return left.All(p => p.Metadata.DeletionTimestamp is null && p.Status?.Phase is "Failed" or "Succeeded")
+                    && counts.Running == 0 && counts.Pending == 0 && counts.Failed == left.Count(p => p.Status?.Phase == "Failed");
+            }, Deadline, "the failed gang torn down and counted as it is left");
+        }
+        catch (TimeoutException e)
+        {
+            throw new TimeoutException($"{e.Message}; last seen: {seen}", e);
+        }
+
+        failed = await jobs.GetAsync(ns, "crash");
+
         // A new operator (resyncing every second) finds it Failed and leaves it so: no pod, no status change.
         await op.DisposeAsync();
         fixture.Cluster.ApiServer.Requests.Clear();

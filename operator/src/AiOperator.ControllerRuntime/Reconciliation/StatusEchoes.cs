@@ -33,6 +33,17 @@ public sealed class StatusEchoes
         return _written.TryGetValue((Name(kind), key), out var written) && written == Digest(status);
     }
 
+    /// <summary>
+    /// True when this process last wrote a status to the object that is neither <paramref name="seen"/> (what
+    /// the cache holds) nor <paramref name="wanted"/>: a write the cache has not caught up with yet, or one that
+    /// failed. Either way the cache cannot vouch that <paramref name="wanted"/> is what the object holds.
+    /// </summary>
+    public bool HasUnseenWrite(ResourceKind kind, ObjectKey key, JsonNode? seen, JsonNode? wanted)
+    {
+        ArgumentNullException.ThrowIfNull(kind);
+        return _written.TryGetValue((Name(kind), key), out var written) && written != Digest(seen) && written != Digest(wanted);
+    }
+
     public void Forget(ResourceKind kind, ObjectKey key)
     {
         ArgumentNullException.ThrowIfNull(kind);

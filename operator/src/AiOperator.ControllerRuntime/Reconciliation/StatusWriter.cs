@@ -22,10 +22,21 @@ public sealed class StatusWriter(IKubeApi api, StatusEchoes? echoes = null)
         ArgumentNullException.ThrowIfNull(cached);
         ArgumentNullException.ThrowIfNull(desiredStatus);
         var desired = ObjectJson.ToNode(desiredStatus);
-        var diff = Diff(cached, desired);
+        var kind = ResourceKind.For<T>();
+        var current = StatusOf(cached);
+        var diff = JsonMergeDiff.Full(current, desired);
         if (diff is null)
         {
-            return new WriteResult<T>(WriteOutcome.Unchanged, cached);
+            if (echoes?.HasUnseenWrite(kind, ObjectKey.Of(cached), current, desired) != true)
+            {
+                return new WriteResult<T>(WriteOutcome.Unchanged, cached);
+            }
+
+            // The cache is behind this process's own last write, which set something else: "unchanged" would
+            // keep that newer status, decided on older facts, and its echo starts no reconcile to correct it.
+            // Sending the whole status under the cached resourceVersion either fails (409: the object moved on;
+            // the reconcile is retried on a fresher copy) or, when the cache was current after all, is harmless.
+            diff = desired as JsonObject ?? new JsonObject();
         }
 
         var body = new JsonObject
@@ -33,7 +44,6 @@ public sealed class StatusWriter(IKubeApi api, StatusEchoes? echoes = null)
             ["metadata"] = new JsonObject { ["resourceVersion"] = cached.Metadata.ResourceVersion },
             ["status"] = diff,
         };
-        var kind = ResourceKind.For<T>();
 
         // Recorded before sending: the watch may deliver the result before the response arrives.
         echoes?.Record(kind, ObjectKey.Of(cached), desired);

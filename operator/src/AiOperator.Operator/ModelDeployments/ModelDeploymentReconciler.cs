@@ -174,12 +174,6 @@ internal sealed partial class ModelDeploymentReconciler(
             events.Record(md, EventRecorder.Normal, "RevisionDeleted", $"revision {ModelDeploymentStatusProjection.RevisionOf(old)} left the history; Deployment {old.Metadata.Name} deleted");
         }
 
-        foreach (var rolloutEvent in decision.Events)
-        {
-            events.Record(md, rolloutEvent.Type, rolloutEvent.Reason, rolloutEvent.Message);
-            LogRollout(key.Namespace, key.Name, rolloutEvent.Reason, rolloutEvent.Message);
-        }
-
         var conflicts = new List<string>();
         await ConvergeServicesAsync(md, decision.Canary, conflicts, cancellationToken);
 
@@ -203,18 +197,25 @@ internal sealed partial class ModelDeploymentReconciler(
 
         var observation = new ModelDeploymentObservation(md, revision, total, live, modelPods, decision, loadFailures.For(key.Namespace, md.Metadata.Name));
         var status = TrainingJobModelSource.WithSource(ModelDeploymentStatusProjection.Compute(observation, now), accepted, gateFailure, md.Metadata.Generation, now);
-        if (status.Phase == ModelDeploymentPhase.Ready && md.Status?.Phase != ModelDeploymentPhase.Ready)
-        {
-            events.Record(md, EventRecorder.Normal, "Ready", $"revision {status.StableRevision}: {status.Ready} replicas ready");
-        }
-
         var conflict = ChildWriteFailure.Conflicting(conflicts, ModelDeployment.KindName);
         status.Conditions = conflict is null ? ChildWriteFailure.Cleared(status.Conditions) : conflict.SetOn(status.Conditions, md.Metadata.Generation, now);
         await statusWriter.UpdateAsync(md, KstatusConditions.Apply(status, md.Metadata.Generation, now), cancellationToken);
 
-        // Told once, by the reconcile whose status write set the condition (a reconcile on a stale copy fails
-        // that write): an Event on every reconcile would use up the object's Event budget and crowd out the
-        // rollout's own Events.
+        // Events that tell a change of state are recorded once its status is written. A reconcile that ran on a
+        // stale copy of the object decides the same step again, but its status write fails (409, retried), so the
+        // step is told once (twice, each Event would use the object's Event budget and mislead a reader).
+        foreach (var rolloutEvent in decision.Events)
+        {
+            events.Record(md, rolloutEvent.Type, rolloutEvent.Reason, rolloutEvent.Message);
+            LogRollout(key.Namespace, key.Name, rolloutEvent.Reason, rolloutEvent.Message);
+        }
+
+        if (status.Phase == ModelDeploymentPhase.Ready && md.Status?.Phase != ModelDeploymentPhase.Ready)
+        {
+            events.Record(md, EventRecorder.Normal, "Ready", $"revision {status.StableRevision}: all {status.DesiredReplicas} desired replicas ready");
+        }
+
+        // A name conflict likewise: an Event on every reconcile would crowd out the rollout's own Events.
         if (conflict is not null && !conflict.IsReportedIn(md.Status?.Conditions))
         {
             events.Record(md, EventRecorder.Warning, conflict.Reason, conflict.Message);
