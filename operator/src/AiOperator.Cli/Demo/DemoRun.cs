@@ -203,7 +203,10 @@ internal sealed class DemoRun(LocalCluster.LocalCluster cluster, IAnsiConsole co
             throw new DemoFailure($"after the rollback {rolledBack.Status?.StableRevision} serves, expected {before.Status?.StableRevision}");
         }
 
-        // Traffic is back on the stable revision alone: a short burst must succeed in full.
+        // Traffic is back on the stable revision alone once the failed revision's pods are gone: until then a
+        // keep-alive connection the Service forwarded to one of them may still reach it (as kube-proxy's conntrack
+        // does); the draining server closes it. Then a short burst must succeed in full.
+        await WaitForOnlyRevisionAsync(rolledBack.Status!.StableRevision!, TimeSpan.FromMinutes(1), ct);
         var accuracy = await ValidationCheck.AccuracyAsync(_http, await InferUrlAsync(ct), SecondSeed, ct);
         return $"rolled back to {rolledBack.Status?.StableRevision}: {rolledBack.Status?.LastRollback?.Reason}; stable still answers (accuracy {accuracy:0.###})";
     }
@@ -283,6 +286,28 @@ internal sealed class DemoRun(LocalCluster.LocalCluster cluster, IAnsiConsole co
             {
                 var conditions = string.Join("; ", (md.Status?.Conditions ?? []).Select(c => $"{c.Type}={c.Status} {c.Reason}: {c.Message}"));
                 throw new DemoFailure($"ModelDeployment {DemoManifests.ModelName} not {what} within {timeout.TotalSeconds:0} s: phase {md.Status?.Phase}, ready {md.Status?.ReadyReplicas}/{md.Status?.DesiredReplicas}; {conditions}");
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(500), ct);
+        }
+    }
+
+    private async Task WaitForOnlyRevisionAsync(string revision, TimeSpan timeout, CancellationToken ct)
+    {
+        var deadline = _clock.Elapsed + timeout;
+        while (true)
+        {
+            var pods = (await _client.CoreV1.ListNamespacedPodAsync(DemoManifests.Namespace,
+                labelSelector: $"{ModelDeploymentView.ModelDeploymentLabel}={DemoManifests.ModelName}", cancellationToken: ct)).Items;
+            var others = pods.Where(p => !(p.Metadata.Labels is { } labels && labels.TryGetValue(ModelDeploymentView.RevisionLabel, out var r) && r == revision)).Select(p => p.Metadata.Name).ToList();
+            if (others.Count == 0)
+            {
+                return;
+            }
+
+            if (_clock.Elapsed > deadline)
+            {
+                throw new DemoFailure($"pods of other revisions than {revision} still there {timeout.TotalSeconds:0} s after the rollback: {string.Join(", ", others)}");
             }
 
             await Task.Delay(TimeSpan.FromMilliseconds(500), ct);
