@@ -223,7 +223,7 @@ public sealed class TrainingJobTests(TrainingCluster fixture)
             var synced = Conditions.Find(retried.Status.Conditions, "ChildrenSynced")!;
             Assert.Equal(("False", "WriteForbidden"), (synced.Status, synced.Reason));
             Assert.Contains(priorityClass, synced.Message, StringComparison.Ordinal);
-            Assert.DoesNotContain(await EventsAsync(ns), e => e.InvolvedObject.Name == "ft" && e.Reason == "WorkerFailed");
+            Assert.DoesNotContain(await EventsAsync(ns), e => e.InvolvedObject.Name == "ft" && e.Reason is "WorkerFailed" or "GangCreated");
 
             // Once the PriorityClass exists, the next retry runs the gang and the condition goes.
             await fixture.Client.SchedulingV1.CreatePriorityClassAsync(new V1PriorityClass { Metadata = new V1ObjectMeta { Name = priorityClass }, Value = 1000 });

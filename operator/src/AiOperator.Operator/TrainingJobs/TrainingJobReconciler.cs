@@ -70,9 +70,12 @@ internal sealed partial class TrainingJobReconciler(
 
         // Status first: it is guarded by the cached resourceVersion, so a plan made from a stale copy fails here (409, retried) before it touches a pod.
         await statusWriter.UpdateAsync(job, KstatusConditions.Apply(plan.Status, job.Metadata.Generation, now), cancellationToken);
-        foreach (var planned in plan.Events)
+
+        // A plan that creates pods tells so once the API server has taken them: a refused create is told as
+        // FailedCreate by the next reconcile, and "created" before it would be untrue.
+        if (plan.CreateRanks.Count == 0)
         {
-            events.Record(job, planned.Type, planned.Reason, planned.Message);
+            RecordEvents(job, plan);
         }
 
         if (plan.DeleteJob)
@@ -140,10 +143,19 @@ internal sealed partial class TrainingJobReconciler(
 
         if (plan.CreateRanks.Count > 0)
         {
+            RecordEvents(job, plan);
             LogGangCreated(key.Namespace, key.Name, gang, plan.CreateRanks.Count);
         }
 
         return plan.RequeueAfter is { } after ? ReconcileResult.After(after) : ReconcileResult.Done;
+    }
+
+    private void RecordEvents(TrainingJob job, GangPlan plan)
+    {
+        foreach (var planned in plan.Events)
+        {
+            events.Record(job, planned.Type, planned.Reason, planned.Message);
+        }
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "TrainingJob {Namespace}/{Name} refused: {Problems}")]
