@@ -172,6 +172,29 @@ public sealed class LifecycleTests(ApiServerFixture fixture) : IClassFixture<Api
     }
 
     [Fact]
+    public async Task A_delete_answers_with_the_object_where_kube_apiserver_does_and_with_a_Status_elsewhere()
+    {
+        // Typed clients decode the answer as the API's OpenAPI says: a V1Service for services, a V1Status for config maps.
+        var ns = await fixture.NewNamespaceAsync();
+        await Client.CoreV1.CreateNamespacedServiceAsync(new V1Service { Metadata = new V1ObjectMeta { Name = "svc" }, Spec = new V1ServiceSpec { Ports = [new V1ServicePort { Port = 80 }] } }, ns);
+        var service = await Client.CoreV1.DeleteNamespacedServiceAsync("svc", ns);
+        Assert.Equal(("Service", "svc"), (service.Kind, service.Metadata.Name));
+        await Client.CoreV1.CreateNamespacedServiceAccountAsync(new V1ServiceAccount { Metadata = new V1ObjectMeta { Name = "sa" } }, ns);
+        Assert.Equal("sa", (await Client.CoreV1.DeleteNamespacedServiceAccountAsync("sa", ns)).Metadata.Name);
+
+        await Client.CoreV1.CreateNamespacedConfigMapAsync(new V1ConfigMap { Metadata = new V1ObjectMeta { Name = "cm" } }, ns);
+        var status = await Client.CoreV1.DeleteNamespacedConfigMapAsync("cm", ns);
+        Assert.Equal(("Status", "Success", "cm", "configmaps"), (status.Kind, status.Status, status.Details.Name, status.Details.Kind));
+
+        // Custom resources: a Success Status naming the resource (apiextensions' store does not return the deleted object).
+        await TestCrds.RegisterAsync(Client);
+        await Client.CustomObjects.CreateNamespacedCustomObjectAsync(TestCrds.Widget("w", ns), TestCrds.Group, TestCrds.Version, ns, TestCrds.Plural);
+        var deleted = ApiServerFixture.ToJson(await Client.CustomObjects.DeleteNamespacedCustomObjectAsync(TestCrds.Group, TestCrds.Version, ns, TestCrds.Plural, "w"));
+        Assert.Equal(("Status", "Success", "w", TestCrds.Plural, TestCrds.Group),
+            ((string?)deleted["kind"], (string?)deleted["status"], (string?)deleted["details"]!["name"], (string?)deleted["details"]!["kind"], (string?)deleted["details"]!["group"]));
+    }
+
+    [Fact]
     public async Task Delete_collection_removes_only_selected_objects()
     {
         var ns = await fixture.NewNamespaceAsync();

@@ -19,7 +19,8 @@ internal sealed class ModelDeploymentClient(Kubernetes client) : IDisposable
     public Task<ModelDeployment> PatchAsync(string ns, string name, string mergePatch) =>
         _generic.PatchNamespacedAsync<ModelDeployment>(new V1Patch(mergePatch, V1Patch.PatchType.MergePatch), ns, name);
 
-    public Task DeleteAsync(string ns, string name) => _generic.DeleteNamespacedAsync<ModelDeployment>(ns, name);
+    // The answer is a Status when the object goes at once and the object itself while a finalizer holds it, as kube-apiserver does for custom resources.
+    public Task DeleteAsync(string ns, string name) => client.CustomObjects.DeleteNamespacedCustomObjectAsync(GroupVersion.Group, GroupVersion.Version, ns, ModelDeployment.Plural, name);
 
     public static ModelDeployment New(string ns, string name, int replicas = 2, int gpus = 1, string version = "1") => new()
     {

@@ -28,7 +28,8 @@ internal sealed class TrainingJobClient(Kubernetes client) : IDisposable
     public Task<TrainingJob> PatchAsync(string ns, string name, string mergePatch) =>
         _generic.PatchNamespacedAsync<TrainingJob>(new V1Patch(mergePatch, V1Patch.PatchType.MergePatch), ns, name);
 
-    public Task DeleteAsync(string ns, string name) => _generic.DeleteNamespacedAsync<TrainingJob>(ns, name);
+    // The answer is a Status when the job goes at once and the job itself while a finalizer holds it, as kube-apiserver does for custom resources.
+    public Task DeleteAsync(string ns, string name) => client.CustomObjects.DeleteNamespacedCustomObjectAsync(GroupVersion.Group, GroupVersion.Version, ns, TrainingJob.Plural, name);
 
     /// <summary>A CPU job (the CPU node has room for many) unless gpus is set.</summary>
     public static TrainingJob New(string ns, string name, string image, int workers = 2, int gpus = 0) => new()

@@ -243,6 +243,47 @@ public sealed class TrainingJobTests(TrainingCluster fixture)
     }
 
     [Fact]
+    public async Task A_rendezvous_service_name_held_by_another_owner_holds_the_gang_back_as_a_name_conflict_until_it_goes()
+    {
+        var (ns, op, jobs) = await StartAsync("tj-svc-taken");
+        await using var _ = op;
+        using var __ = jobs;
+
+        // Someone else's Service under the job's rendezvous name, without our labels: the operator's cache never sees it.
+        await fixture.Client.CoreV1.CreateNamespacedServiceAsync(new V1Service
+        {
+            Metadata = new V1ObjectMeta { Name = "ft-workers" },
+            Spec = new V1ServiceSpec { Selector = new Dictionary<string, string> { ["app"] = "other" }, Ports = [new V1ServicePort { Port = 80 }] },
+        }, ns);
+        await jobs.CreateAsync(TrainingJobClient.New(ns, "ft", TrainingCluster.Forever, workers: 2));
+        try
+        {
+            var held = await WaitEventAsync(ns, "ft", "FailedCreate");
+            Assert.Contains("Service ft-workers", held.Message, StringComparison.Ordinal);
+            var waiting = await WaitAsync(jobs, ns, "ft",
+                j => Conditions.Find(j.Status?.Conditions, "ChildrenSynced") is { Status: "False", Reason: "NameConflict" }, "ChildrenSynced=False NameConflict");
+            Assert.Contains("ft-workers", Conditions.Find(waiting.Status!.Conditions, "ChildrenSynced")!.Message, StringComparison.Ordinal);
+            Assert.Equal(0, waiting.Status.Restarts);
+            Assert.Empty((await fixture.Client.CoreV1.ListNamespacedPodAsync(ns)).Items);
+            var other = await fixture.Client.CoreV1.ReadNamespacedServiceAsync("ft-workers", ns);
+            Assert.Equal("other", other.Spec.Selector["app"]);
+            Assert.Null(other.Metadata.OwnerReferences);
+
+            // Once the name is free, a retry makes the job's own Service and runs the gang; no restart was spent.
+            await fixture.Client.CoreV1.DeleteNamespacedServiceAsync("ft-workers", ns);
+            var running = await WaitAsync(jobs, ns, "ft", j => j.Status?.Phase == TrainingJobPhase.Running && j.Status.WorkersRunning == "2/2", "the gang running");
+            Assert.Equal(0, running.Status!.Restarts);
+            Assert.Null(Conditions.Find(running.Status.Conditions, "ChildrenSynced"));
+            var ours = await fixture.Client.CoreV1.ReadNamespacedServiceAsync("ft-workers", ns);
+            Assert.Equal("ft", Assert.Single(ours.Metadata.OwnerReferences).Name);
+        }
+        finally
+        {
+            await DeleteAndWaitGoneAsync(jobs, ns, "ft");
+        }
+    }
+
+    [Fact]
     public async Task Suspend_creates_nothing_tears_down_and_resume_starts_a_fresh_gang()
     {
         var (ns, op, jobs) = await StartAsync("tj-suspend");

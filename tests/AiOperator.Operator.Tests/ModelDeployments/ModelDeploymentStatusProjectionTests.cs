@@ -232,6 +232,11 @@ public sealed class ModelDeploymentStatusProjectionTests
         Assert.Contains("spec.rollout.steps[1].weight", valid.Message, StringComparison.Ordinal);
         Assert.Equal("3-aaaaaa", status.StableRevision);
         Assert.Equal(("resnet18", "3"), (status.ModelName, status.ModelVersion));
+        Assert.True(Conditions.IsTrue(md.Status.Conditions, "Ready"));
+        md.Metadata.Generation = 8;
+        var ready = Conditions.Find(ModelDeploymentStatusProjection.Invalid(md, [new FieldError("spec.autoscaling.minReplicas", "too big")], Now).Conditions, "Ready")!;
+        Assert.Equal(("False", "InvalidSpec", 8L), (ready.Status, ready.Reason, ready.ObservedGeneration));
+        Assert.Contains("revision 3-aaaaaa keeps serving", ready.Message, StringComparison.Ordinal);
 
         md.Spec.Model = null!;
         Assert.Equal("resnet", ModelDeploymentStatusProjection.Invalid(md, [new FieldError("spec.model", "required")], Now).ModelName);

@@ -34,7 +34,7 @@ public sealed class CreateExpectationsTests
     public void A_refused_create_is_told_for_its_gang_only_and_forgotten_with_the_job()
     {
         var expectations = new CreateExpectations(new FakeTimeProvider());
-        var refusal = new WorkerCreateRefusal(2, "ft-worker-0", new ChildWriteFailure("WriteForbidden", "no", false));
+        var refusal = new GangCreateRefusal(2, "worker pod ft-worker-0", new ChildWriteFailure("WriteForbidden", "no", false));
         expectations.Refused("uid", refusal);
         Assert.Equal(refusal, expectations.RefusalOf("uid", 2));
         Assert.Null(expectations.RefusalOf("uid", 1));

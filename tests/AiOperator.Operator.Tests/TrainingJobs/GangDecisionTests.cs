@@ -211,7 +211,7 @@ public sealed class GangDecisionTests
         const string said = "pods \"ft-worker-0\" is forbidden: no PriorityClass with name does-not-exist was found";
         var job = Job();
         var created = With(job, Decide(job).Status);
-        var refusal = new WorkerCreateRefusal(1, "ft-worker-0", new ChildWriteFailure("WriteForbidden", "writing pods \"ft-worker-0\" is forbidden: " + said, false));
+        var refusal = new GangCreateRefusal(1, "worker pod ft-worker-0", new ChildWriteFailure("WriteForbidden", "writing pods \"ft-worker-0\" is forbidden: " + said, false));
         var refused = GangDecision.Decide(new GangObservation(created, [], new HashSet<int>(), CreateRefused: refusal), Now);
 
         Assert.Equal((TrainingJobPhase.Scheduling, 0), (refused.Status.Phase!.Value, refused.Status.Restarts!.Value));
@@ -254,7 +254,7 @@ public sealed class GangDecisionTests
     {
         var job = Job(workers: 3);
         var created = With(job, Decide(job).Status);
-        var refusal = new WorkerCreateRefusal(1, "ft-worker-1", new ChildWriteFailure("WriteRejected", "the API server refused pods \"ft-worker-1\": quota exceeded", false));
+        var refusal = new GangCreateRefusal(1, "worker pod ft-worker-1", new ChildWriteFailure("WriteRejected", "the API server refused pods \"ft-worker-1\": quota exceeded", false));
         var plan = GangDecision.Decide(new GangObservation(created, [Worker(0, 1, "Pending", scheduled: false)], new HashSet<int>(), CreateRefused: refusal), Now);
         Assert.Equal(["ft-worker-0"], plan.DeletePods);
         Assert.Equal((0, "0/3"), (plan.Status.Restarts!.Value, plan.Status.WorkersRunning));

@@ -202,7 +202,13 @@ public static class OpenApiSchemaBuilder
         {
             if (property.GetCustomAttribute<JsonPropertyNameAttribute>()?.Name is { } name)
             {
-                properties[name] = ForType(property.PropertyType, preserveUnknownFields: false);
+                var field = ForType(property.PropertyType, preserveUnknownFields: false);
+                if (CoreEnums.For(type, name) is { Count: > 0 } values)
+                {
+                    field["enum"] = new JsonArray([.. values.Select(v => (JsonNode)v)]);
+                }
+
+                properties[name] = field;
             }
         }
 

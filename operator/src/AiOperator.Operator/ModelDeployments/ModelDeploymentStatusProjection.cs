@@ -28,6 +28,11 @@ internal static class ModelDeploymentStatusProjection
         status.ModelName = md.Spec?.Model?.Name ?? md.Metadata.Name;
         status.ModelVersion = md.Spec?.Model?.Version;
         status.Conditions = Conditions.Set(status.Conditions, SpecValid, false, "InvalidSpec", string.Join("; ", errors), generation, now);
+
+        // This generation will not be served, whatever still serves the last good one: kubectl wait and GitOps
+        // tools must not read a Ready=True left over from the previous spec.
+        var serving = string.IsNullOrEmpty(status.StableRevision) ? "nothing is served" : $"revision {status.StableRevision} keeps serving";
+        status.Conditions = Conditions.Set(status.Conditions, Ready, false, "InvalidSpec", $"spec is invalid (see condition SpecValid); {serving}", generation, now);
         return status;
     }
 

@@ -15,7 +15,7 @@ internal sealed class CreateExpectations(TimeProvider timeProvider)
     private static readonly TimeSpan Window = TimeSpan.FromSeconds(30);
 
     private readonly ConcurrentDictionary<string, Entry> _byJob = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, WorkerCreateRefusal> _refused = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, GangCreateRefusal> _refused = new(StringComparer.Ordinal);
 
     public void Created(string jobUid, int gang, int rank)
     {
@@ -73,10 +73,10 @@ internal sealed class CreateExpectations(TimeProvider timeProvider)
         }
     }
 
-    public void Refused(string jobUid, WorkerCreateRefusal refusal) => _refused[jobUid] = refusal;
+    public void Refused(string jobUid, GangCreateRefusal refusal) => _refused[jobUid] = refusal;
 
     /// <summary>The refused create of this gang, if there was one; one of an earlier gang is forgotten.</summary>
-    public WorkerCreateRefusal? RefusalOf(string jobUid, int gang)
+    public GangCreateRefusal? RefusalOf(string jobUid, int gang)
     {
         if (!_refused.TryGetValue(jobUid, out var refusal))
         {
@@ -85,7 +85,7 @@ internal sealed class CreateExpectations(TimeProvider timeProvider)
 
         if (refusal.Gang < gang)
         {
-            _refused.TryRemove(new KeyValuePair<string, WorkerCreateRefusal>(jobUid, refusal));
+            _refused.TryRemove(new KeyValuePair<string, GangCreateRefusal>(jobUid, refusal));
         }
 
         return refusal.Gang == gang ? refusal : null;

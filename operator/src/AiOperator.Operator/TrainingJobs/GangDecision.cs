@@ -220,10 +220,10 @@ internal static class GangDecision
         };
     }
 
-    // A worker the API server would not create (a missing PriorityClass, a quota, an admission webhook) never ran:
-    // no restart is spent. As the Job controller does with FailedCreate, it is reported in the API server's words
+    // A worker the API server would not create (a missing PriorityClass, a quota, an admission webhook), or a gang
+    // held back because its rendezvous Service name is taken, never ran: no restart is spent. As the Job controller does with FailedCreate, it is reported in the API server's words
     // and retried with backoff; the gang goes first, so a partial one holds no GPUs meanwhile.
-    private static GangPlan CreateRefused(GangObservation observed, TrainingJobStatus status, List<WorkerState> gang, List<string> old, WorkerCreateRefusal refused, DateTimeOffset now)
+    private static GangPlan CreateRefused(GangObservation observed, TrainingJobStatus status, List<WorkerState> gang, List<string> old, GangCreateRefusal refused, DateTimeOffset now)
     {
         var job = observed.Job;
         var generation = job.Metadata.Generation;
@@ -231,7 +231,7 @@ internal static class GangDecision
         status.NextGangAt = Truncate(now + retryIn);
         status.Conditions = refused.Failure.SetOn(status.Conditions, generation, now);
         var text = string.Create(CultureInfo.InvariantCulture,
-            $"gang {status.Attempt}: worker pod {refused.Pod} could not be created, retrying in {retryIn.TotalSeconds:0}s: {refused.Failure.Message}");
+            $"gang {status.Attempt}: {refused.Child} could not be created, retrying in {retryIn.TotalSeconds:0}s: {refused.Failure.Message}");
         TrainingJobStatusProjection.SetPhase(status, TrainingJobPhase.Scheduling, "FailedCreate", text, generation, now);
         string[] deletes = [.. gang.Where(w => !w.Terminating).Select(w => w.Name).Concat(old)];
         TrainingJobStatusProjection.SetCounts(status, Remaining(gang, deletes), TrainingJobChildren.Workers(job));

@@ -86,18 +86,18 @@ internal sealed partial class TrainingJobReconciler(
             return ReconcileResult.Done;
         }
 
-        if (plan.EnsureService)
+        var gang = plan.Status.Attempt ?? 0;
+        if (plan.EnsureService && await EnsureServiceAsync(job, cancellationToken) is { } serviceFailure)
         {
-            var service = TrainingJobChildren.Service(job);
-            var existing = services.Get(key.Namespace, service.Metadata.Name);
-            if (existing is null || existing.Metadata.OwnerReferences?.Any(o => o.Uid == job.Metadata.Uid && o.Controller == true) == true)
+            if (plan.CreateRanks.Count > 0)
             {
-                await writer.CreateOrPatchAsync(service, existing, cancellationToken);
+                // Workers find each other through this Service: a gang made without it could only fail, spending a restart.
+                _expectations.Refused(job.Metadata.Uid, new GangCreateRefusal(gang, $"Service {TrainingEnvironment.ServiceName(job.Metadata.Name)}", serviceFailure));
+                return ReconcileResult.RequeueWithBackoff;
             }
-            else if (plan.CreateRanks.Count > 0)
-            {
-                events.Record(job, EventRecorder.Warning, "NameConflict", $"Service {service.Metadata.Name} exists and is not owned by this TrainingJob; left untouched");
-            }
+
+            // A running gang already found its peers; taking it down over the Service would cost the job its progress.
+            LogServiceRefused(key.Namespace, key.Name, serviceFailure.Message);
         }
 
         foreach (var name in plan.DeletePods)
@@ -105,7 +105,6 @@ internal sealed partial class TrainingJobReconciler(
             await writer.DeleteAsync<V1Pod>(key.Namespace, name, cancellationToken);
         }
 
-        var gang = plan.Status.Attempt ?? 0;
         foreach (var rank in plan.CreateRanks)
         {
             var pod = TrainingJobChildren.WorkerPod(job, rank, gang);
@@ -120,7 +119,7 @@ internal sealed partial class TrainingJobReconciler(
             catch (KubeApiException e) when (ChildWriteFailure.Classify(e, TrainingJob.KindName) is { } failure)
             {
                 // The rest of the gang would be refused alike; the next reconcile reports it and plans the retry.
-                _expectations.Refused(job.Metadata.Uid, new WorkerCreateRefusal(gang, pod.Metadata.Name, failure));
+                _expectations.Refused(job.Metadata.Uid, new GangCreateRefusal(gang, $"worker pod {pod.Metadata.Name}", failure));
                 LogCreateRefused(key.Namespace, key.Name, pod.Metadata.Name, e.StatusCode, failure.Message);
                 return ReconcileResult.RequeueWithBackoff;
             }
@@ -150,6 +149,29 @@ internal sealed partial class TrainingJobReconciler(
         return plan.RequeueAfter is { } after ? ReconcileResult.After(after) : ReconcileResult.Done;
     }
 
+    /// <summary>Creates or corrects the rendezvous Service; what stands in its way, or null once it is ours and as desired.</summary>
+    private async Task<ChildWriteFailure?> EnsureServiceAsync(TrainingJob job, CancellationToken cancellationToken)
+    {
+        var service = TrainingJobChildren.Service(job);
+        var existing = services.Get(job.Metadata.NamespaceProperty, service.Metadata.Name);
+        if (existing is not null && existing.Metadata.OwnerReferences?.Any(o => o.Uid == job.Metadata.Uid && o.Controller == true) != true)
+        {
+            // Another owner's object under our label (ours would carry our ownerReference): never overwritten.
+            return ChildWriteFailure.Conflicting([$"Service {service.Metadata.Name}"], TrainingJob.KindName);
+        }
+
+        try
+        {
+            await writer.CreateOrPatchAsync(service, existing, cancellationToken);
+            return null;
+        }
+        catch (KubeApiException e) when (ChildWriteFailure.Classify(e, TrainingJob.KindName) is { } failure)
+        {
+            // Without our label the object is not cached: the create meets it as AlreadyExists (NameConflict).
+            return failure;
+        }
+    }
+
     private void RecordEvents(TrainingJob job, GangPlan plan)
     {
         foreach (var planned in plan.Events)
@@ -163,6 +185,9 @@ internal sealed partial class TrainingJobReconciler(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "TrainingJob {Namespace}/{Name}: the API server refused worker pod {Pod} ({Code}): {Problem}")]
     private partial void LogCreateRefused(string @namespace, string name, string pod, int code, string problem);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "TrainingJob {Namespace}/{Name}: its rendezvous Service could not be written: {Problem}")]
+    private partial void LogServiceRefused(string @namespace, string name, string problem);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "TrainingJob {Namespace}/{Name}: created gang {Gang} of {Workers} workers")]
     private partial void LogGangCreated(string @namespace, string name, int gang, int workers);

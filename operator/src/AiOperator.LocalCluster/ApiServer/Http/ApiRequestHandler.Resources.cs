@@ -232,7 +232,7 @@ internal sealed partial class ApiRequestHandler
     {
         var request = await DeleteRequestFor(ctx);
         var result = _registry.Delete(type, info.Namespace, info.Name, request);
-        if (result.Gone && !(type.IsCustom || type.StoreKey is "/pods" or "/namespaces"))
+        if (result.Gone && !type.ReturnsDeletedObject)
         {
             await Responses.WriteJsonAsync(ctx, 200, Responses.Success(type, result.Object));
             return;

@@ -35,6 +35,14 @@ internal sealed record ResourceType
     // Built-ins whose create strategy resets status (Deployment, Pod...); Node keeps what the kubelet registers.
     public bool ClearStatusOnCreate { get; init; }
 
+    /// <summary>
+    /// A delete that removes the object at once answers with the object, not a Status: kube-apiserver's
+    /// <c>ReturnDeletedObject</c> (pods, services, serviceaccounts, PVCs, PVs, quotas, storage classes), which
+    /// typed clients rely on: KubernetesClient's DeleteNamespacedService returns a V1Service. Custom resources
+    /// and every other built-in answer with a Success Status.
+    /// </summary>
+    public bool ReturnsDeletedObject { get; init; }
+
     public bool IsCustom { get; init; }
 
     public string? CrdName { get; init; }
