@@ -25,6 +25,21 @@ public sealed class TrainingJobValidatorTests
         Assert.Equal("spec.output.path", Assert.Single(TrainingJobValidator.Validate(spec)).Field);
     }
 
+    [Theory]
+    [InlineData("/output", "the output claim")]
+    [InlineData("/tmp/", "the workers' scratch space")]
+    public void A_checkpoint_mounted_where_the_operator_mounts_is_refused(string mountPath, string what)
+    {
+        var spec = Valid();
+        spec.Checkpoint = new CheckpointSpec { ClaimName = "ckpt", MountPath = mountPath };
+        var error = Assert.Single(TrainingJobValidator.Validate(spec));
+        Assert.Equal("spec.checkpoint.mountPath", error.Field);
+        Assert.Contains(what, error.Message, StringComparison.Ordinal);
+
+        spec.Checkpoint.MountPath = "/output/checkpoints";
+        Assert.Empty(TrainingJobValidator.Validate(spec));
+    }
+
     [Fact]
     public void Mig_count_above_one_is_refused()
     {

@@ -284,6 +284,41 @@ public sealed class TrainingJobTests(TrainingCluster fixture)
     }
 
     [Fact]
+    public async Task A_pod_of_another_owner_under_a_worker_name_is_a_name_conflict_not_a_worker()
+    {
+        var (ns, op, jobs) = await StartAsync("tj-pod-taken");
+        await using var _ = op;
+        using var __ = jobs;
+
+        // As `kubectl delete tj ft --cascade=orphan` leaves behind, or a pod of someone else's: no ownerReference to this job.
+        await fixture.Client.CoreV1.CreateNamespacedPodAsync(new V1Pod
+        {
+            Metadata = new V1ObjectMeta { Name = "ft-worker-0" },
+            Spec = new V1PodSpec { Containers = [new V1Container { Name = "c", Image = TrainingCluster.Forever }] },
+        }, ns);
+        await jobs.CreateAsync(TrainingJobClient.New(ns, "ft", TrainingCluster.Forever, workers: 2));
+        try
+        {
+            var held = await WaitEventAsync(ns, "ft", "FailedCreate");
+            Assert.Contains("ft-worker-0", held.Message, StringComparison.Ordinal);
+            var waiting = await WaitAsync(jobs, ns, "ft",
+                j => Conditions.Find(j.Status?.Conditions, "ChildrenSynced") is { Status: "False", Reason: "NameConflict" }, "ChildrenSynced=False NameConflict");
+            Assert.Equal(0, waiting.Status!.Restarts);
+            Assert.Null(waiting.Status.LastFailure);
+            Assert.Equal(["ft-worker-0"], (await fixture.Client.CoreV1.ListNamespacedPodAsync(ns)).Items.Select(p => p.Metadata.Name));
+
+            await fixture.Client.CoreV1.DeleteNamespacedPodAsync("ft-worker-0", ns, gracePeriodSeconds: 0);
+            var running = await WaitAsync(jobs, ns, "ft", j => j.Status?.Phase == TrainingJobPhase.Running && j.Status.WorkersRunning == "2/2", "the gang running");
+            Assert.Equal(0, running.Status!.Restarts);
+            Assert.Null(Conditions.Find(running.Status.Conditions, "ChildrenSynced"));
+        }
+        finally
+        {
+            await DeleteAndWaitGoneAsync(jobs, ns, "ft");
+        }
+    }
+
+    [Fact]
     public async Task Suspend_creates_nothing_tears_down_and_resume_starts_a_fresh_gang()
     {
         var (ns, op, jobs) = await StartAsync("tj-suspend");

@@ -259,6 +259,32 @@ public sealed class RolloutEngineTests
     }
 
     [Fact]
+    public void A_canary_that_was_ready_gets_the_whole_progress_deadline_again_when_a_pod_of_it_restarts_late_in_a_step()
+    {
+        var sim = RolloutSimulation.Stable(V1);
+        sim.Spec.Rollout!.ProgressDeadlineSeconds = 90;
+        sim.Revision = V2;
+        sim.Window = RolloutSimulation.Metrics(3, 0);   // too few requests: the step waits, analysed every 30 s
+        sim.ReconcileSettled();
+        for (var i = 0; i < 10; i++)
+        {
+            sim.Advance(30);
+            sim.Reconcile();
+        }
+
+        Assert.Equal((RolloutStage.Canary, 0), (sim.Last!.Stage, sim.Status!.CurrentStep));
+
+        // 300 s into the step (past the 90 s deadline) a canary pod restarts: not a failure to progress yet.
+        sim.Settle(unready: V2);
+        sim.Advance(60);
+        Assert.Equal(RolloutStage.Canary, sim.Reconcile().Stage);
+        sim.Advance(30);
+        var rolledBack = sim.Reconcile();
+        Assert.Equal(RolloutStage.RolledBack, rolledBack.Stage);
+        Assert.Equal("canary not ready within 90s at step 1: 0/1 pods ready", sim.Status!.LastRollback!.Reason);
+    }
+
+    [Fact]
     public void A_spec_reverted_to_the_stable_revision_mid_step_rolls_back_at_once_without_a_new_canary()
     {
         var sim = RolloutSimulation.Stable(V1);

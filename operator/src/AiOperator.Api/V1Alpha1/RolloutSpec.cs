@@ -24,6 +24,6 @@ public sealed class RolloutSpec
     public bool? AutoRollback { get; set; }
 
     [JsonPropertyName("progressDeadlineSeconds"), SchemaDefault("600"), SchemaRange(minimum: 1, maximum: 86400)]
-    [Description("A canary not ready by then counts as failed.")]
+    [Description("A canary not ready by then counts as failed: counted from the start of its step, or from the last time it was ready at that step.")]
     public int? ProgressDeadlineSeconds { get; set; }
 }

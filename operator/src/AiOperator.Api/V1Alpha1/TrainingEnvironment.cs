@@ -20,6 +20,15 @@ public static class TrainingEnvironment
     public const string CheckpointDir = "CHECKPOINT_DIR";
     public const string OutputPath = "OUTPUT_PATH";
 
+    /// <summary>Where rank 0 gets the output claim (OUTPUT_PATH lies under it).</summary>
+    public const string OutputMountPath = "/output";
+
+    /// <summary>A writable scratch directory: the root filesystem is read-only.</summary>
+    public const string ScratchMountPath = "/tmp";
+
+    /// <summary>Mount paths the operator uses in workers; a checkpoint mounted on one would make the API server refuse the pod.</summary>
+    public static IReadOnlyList<string> ReservedMountPaths { get; } = [OutputMountPath, ScratchMountPath];
+
     public static IReadOnlyList<string> Reserved { get; } =
     [
         MasterAddr, MasterPort, WorldSize, Rank, NodeRank, LocalWorldSize,

@@ -44,6 +44,12 @@ public static partial class TrainingJobValidator
         SharedSpecRules.CheckEnv(spec.Env, "spec.env", errors);
         CheckReservedEnv(spec, errors);
 
+        if (spec.Checkpoint?.MountPath is { Length: > 1 } mount && TrainingEnvironment.ReservedMountPaths.Contains(mount.TrimEnd('/'), StringComparer.Ordinal))
+        {
+            errors.Add(new("spec.checkpoint.mountPath",
+                $"\"{mount}\" is where the operator mounts {(mount.TrimEnd('/') == TrainingEnvironment.OutputMountPath ? "the output claim (rank 0)" : "the workers' scratch space")}; choose another path (default /checkpoints)"));
+        }
+
         if (spec.Output is null || string.IsNullOrEmpty(spec.Output.ClaimName) || string.IsNullOrEmpty(spec.Output.Path))
         {
             errors.Add(new("spec.output.claimName", "required: the claim (and spec.output.path inside it) where rank 0 writes the model"));

@@ -351,7 +351,11 @@ internal static class RolloutEngine
 
             if (ready < desired)
             {
-                var deadline = started + Deadline;
+                // The deadline is for progress, as Argo Rollouts' and a Deployment's are: it runs from the step's start or
+                // from the last analysis at this step (taken only while the canary was ready), so a canary pod that
+                // restarts late in a long step gets the full deadline to come back instead of failing the revision.
+                var lastReady = _s.LastAnalysis is { At: { } analysed, Step: var analysedStep } && analysedStep == step ? RolloutClock.Of(analysed) : started;
+                var deadline = (lastReady > started ? lastReady : started) + Deadline;
                 if (Now < deadline)
                 {
                     _due.Add(deadline);

@@ -11,7 +11,7 @@ internal static class TrainingJobChildren
     public const string ContainerName = "trainer";
     public const string OutputReaderContainerName = "reader";
     public const string OutputReaderSuffix = "-output-reader";
-    public const string OutputMountPath = "/output";
+    public const string OutputMountPath = TrainingEnvironment.OutputMountPath;
     public const string DefaultCheckpointMountPath = "/checkpoints";
     public const int DefaultMasterPort = 29500;
 
@@ -80,7 +80,7 @@ internal static class TrainingJobChildren
         env.AddRange(spec.Env ?? []);
 
         var volumes = new List<V1Volume> { new() { Name = "tmp", EmptyDir = new V1EmptyDirVolumeSource { SizeLimit = new ResourceQuantity("1Gi") } } };
-        var mounts = new List<V1VolumeMount> { new() { Name = "tmp", MountPath = "/tmp" } };
+        var mounts = new List<V1VolumeMount> { new() { Name = "tmp", MountPath = TrainingEnvironment.ScratchMountPath } };
         if (spec.Checkpoint is { } checkpoint)
         {
             volumes.Add(new V1Volume { Name = "checkpoint", PersistentVolumeClaim = new V1PersistentVolumeClaimVolumeSource { ClaimName = checkpoint.ClaimName } });

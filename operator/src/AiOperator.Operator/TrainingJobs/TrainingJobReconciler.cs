@@ -112,9 +112,9 @@ internal sealed partial class TrainingJobReconciler(
             {
                 await writer.CreateAsync(pod, cancellationToken);
             }
-            catch (KubeApiException e) when (e.IsConflict)
+            catch (KubeApiException e) when (e.IsConflict && IsOwnWorker(job, pods.Get(key.Namespace, pod.Metadata.Name), gang))
             {
-                // The same gang's pod already exists (a retried reconcile): it counts as created.
+                // This gang's pod, made by an earlier reconcile: it counts as created.
             }
             catch (KubeApiException e) when (ChildWriteFailure.Classify(e, TrainingJob.KindName) is { } failure)
             {
@@ -148,6 +148,12 @@ internal sealed partial class TrainingJobReconciler(
 
         return plan.RequeueAfter is { } after ? ReconcileResult.After(after) : ReconcileResult.Done;
     }
+
+    // Anything else under a worker's name (a pod of someone else's, or one left by `kubectl delete --cascade=orphan`)
+    // is a name conflict: taking it for our worker would wait on a pod that never joins the gang.
+    private static bool IsOwnWorker(TrainingJob job, V1Pod? cached, int gang) =>
+        cached?.Metadata.OwnerReferences?.Any(o => o.Uid == job.Metadata.Uid && o.Controller == true) == true
+        && WorkerState.From(cached) is { } worker && worker.Gang == gang;
 
     /// <summary>Creates or corrects the rendezvous Service; what stands in its way, or null once it is ours and as desired.</summary>
     private async Task<ChildWriteFailure?> EnsureServiceAsync(TrainingJob job, CancellationToken cancellationToken)
