@@ -38,6 +38,10 @@ public sealed class NameConflictTests(OperatorCluster fixture)
         await Wait.UntilAsync(async () => (await fixture.Client.AppsV1.ListNamespacedDeploymentAsync(ns)).Items.Any(d => d.Status?.ReadyReplicas >= 1), Deadline, "the deployment still serves");
         Assert.True(ServiceCreates(ns, 409) - conflicts <= 4, $"{ServiceCreates(ns, 409) - conflicts} more creates of the conflicting service while the deployment became ready");
 
+        // Pods may serve, but clients at status.url reach someone else's Service: not Ready.
+        var held = Conditions.Find((await mds.GetAsync(ns, "m")).Status?.Conditions, "Ready");
+        Assert.Equal(("False", "NameConflict"), (held?.Status, held?.Reason));
+
         // The foreign service goes: the next calm retry creates ours, and the condition is cleared.
         var (code, output) = await Kubectl.RunAsync(fixture.Cluster.KubeconfigPath, "delete", "service", "m", "-n", ns);
         Assert.True(code == 0, output);
@@ -47,6 +51,37 @@ public sealed class NameConflictTests(OperatorCluster fixture)
             return service?.Metadata.Labels?.ContainsKey("aioperator.dev/model-deployment") == true
                 && Conditions.Find((await mds.GetAsync(ns, "m")).Status?.Conditions, "ChildrenSynced") is null;
         }, Deadline, "our service created and the condition cleared");
+    }
+
+    [Fact]
+    public async Task A_service_name_held_by_another_owner_in_the_cache_is_not_ready_and_recovers_by_itself_once_freed()
+    {
+        // Labelled as ours but owned by another object (a TrainingJob's rendezvous Service "<job>-workers" can hold
+        // the name of a ModelDeployment called so): in the cache, so found before any write. Its deletion is an
+        // event for its owner, not for this ModelDeployment.
+        var ns = await fixture.NewNamespaceAsync("heldsvc");
+        await fixture.Client.CoreV1.CreateNamespacedServiceAsync(new V1Service
+        {
+            Metadata = new V1ObjectMeta { Name = "job-workers", Labels = new Dictionary<string, string> { ["app.kubernetes.io/managed-by"] = "aioperator" } },
+            Spec = new V1ServiceSpec { ClusterIP = "None", Ports = [new V1ServicePort { Port = 29500 }] },
+        }, ns);
+        await using var op = RunningOperator.Start(fixture.Config, "heldsvc", namespaces: [ns]);
+        using var mds = new ModelDeploymentClient(fixture.Client);
+        await mds.CreateAsync(ModelDeploymentClient.New(ns, "job-workers", replicas: 1, gpus: 0));
+
+        await Wait.UntilAsync(async () =>
+            (await mds.GetAsync(ns, "job-workers")).Status is { } status
+            && Conditions.Find(status.Conditions, "ChildrenSynced") is { Status: "False", Reason: "NameConflict" }
+            && Conditions.Find(status.Conditions, "Ready") is { Status: "False", Reason: "NameConflict" }
+            && (await fixture.Client.AppsV1.ListNamespacedDeploymentAsync(ns)).Items.Any(d => d.Status?.ReadyReplicas >= 1),
+            Deadline, "pods ready, yet Ready=False NameConflict");
+        Assert.NotEqual(ModelDeploymentPhase.Ready, (await mds.GetAsync(ns, "job-workers")).Status!.Phase);
+
+        await fixture.Client.CoreV1.DeleteNamespacedServiceAsync("job-workers", ns);
+        var ready = await DeployPathTests.WaitReadyAsync(mds, ns, "job-workers", 1);
+        Assert.Null(Conditions.Find(ready.Status!.Conditions, "ChildrenSynced"));
+        var ours = await fixture.Client.CoreV1.ReadNamespacedServiceAsync("job-workers", ns);
+        Assert.Equal("job-workers", Assert.Single(ours.Metadata.OwnerReferences).Name);
     }
 
     [Fact]

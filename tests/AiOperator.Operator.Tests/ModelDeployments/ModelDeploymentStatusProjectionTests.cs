@@ -220,6 +220,25 @@ public sealed class ModelDeploymentStatusProjectionTests
     }
 
     [Fact]
+    public void A_service_that_is_not_ours_makes_a_serving_deployment_not_ready_and_degraded()
+    {
+        var md = ModelDeploymentFixtures.Resnet();
+        var serving = Compute(md, "3-aaaaaa", 2, [Deployment("3-aaaaaa", 2, 2)], [], Now);
+        Assert.Equal(ModelDeploymentPhase.Ready, serving.Phase);
+
+        var status = ModelDeploymentStatusProjection.ServiceMissing(serving, "NameConflict", "Service resnet exists and is not owned by this ModelDeployment", 7, Now);
+        Assert.Equal(ModelDeploymentPhase.Degraded, status.Phase);
+        var ready = Conditions.Find(status.Conditions, "Ready")!;
+        Assert.Equal(("False", "NameConflict", 7L), (ready.Status, ready.Reason, ready.ObservedGeneration));
+        Assert.Contains("Service resnet exists", ready.Message, StringComparison.Ordinal);
+        Assert.True(Conditions.IsTrue(status.Conditions, "Degraded"));
+
+        // A rollout in progress keeps its phase; only Ready says the Service is missing.
+        var rolling = new ModelDeploymentStatus { Phase = ModelDeploymentPhase.Progressing };
+        Assert.Equal(ModelDeploymentPhase.Progressing, ModelDeploymentStatusProjection.ServiceMissing(rolling, "NameConflict", "x", 7, Now).Phase);
+    }
+
+    [Fact]
     public void Invalid_spec_is_failed_with_every_field_in_the_message_and_keeps_serving_fields()
     {
         var md = ModelDeploymentFixtures.Resnet();

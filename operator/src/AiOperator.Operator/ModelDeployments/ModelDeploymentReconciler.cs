@@ -55,7 +55,7 @@ internal sealed partial class ModelDeploymentReconciler(
         }
         catch (KubeApiException ex) when (ChildWriteFailure.Classify(ex, ModelDeployment.KindName) is { } failure && modelDeployments.Get(key.Namespace, key.Name) is { } md)
         {
-            var retry = await ReportWriteFailureAsync(md, failure, cancellationToken);
+            var retry = await ReportWriteFailureAsync(md, ex, failure, cancellationToken);
             if (failure.Transient)
             {
                 throw;
@@ -199,6 +199,11 @@ internal sealed partial class ModelDeploymentReconciler(
         var status = TrainingJobModelSource.WithSource(ModelDeploymentStatusProjection.Compute(observation, now), accepted, gateFailure, md.Metadata.Generation, now);
         var conflict = ChildWriteFailure.Conflicting(conflicts, ModelDeployment.KindName);
         status.Conditions = conflict is null ? ChildWriteFailure.Cleared(status.Conditions) : conflict.SetOn(status.Conditions, md.Metadata.Generation, now);
+        if (conflicts.Contains($"Service {md.Metadata.Name}"))
+        {
+            status = ModelDeploymentStatusProjection.ServiceMissing(status, conflict!.Reason, conflict.Message, md.Metadata.Generation, now);
+        }
+
         await statusWriter.UpdateAsync(md, KstatusConditions.Apply(status, md.Metadata.Generation, now), cancellationToken);
 
         // Events that tell a change of state are recorded once its status is written. A reconcile that ran on a
@@ -222,8 +227,13 @@ internal sealed partial class ModelDeploymentReconciler(
             LogWriteFailure(key.Namespace, key.Name, conflict.Reason, conflict.Message);
         }
 
-        return decision.RequeueAfter is { } after ? ReconcileResult.After(after) : ReconcileResult.Done;
+        // Another owner's object goes away with no event for us (its watch events go to its owner): look again
+        // on the capped schedule a refused write gets, so the condition clears and our child appears by itself.
+        var after = conflict is null ? decision.RequeueAfter : Earliest(decision.RequeueAfter, ChildWriteFailure.RetryAfter(md.Status?.Conditions, now));
+        return after is { } wait ? ReconcileResult.After(wait) : ReconcileResult.Done;
     }
+
+    private static TimeSpan? Earliest(TimeSpan? a, TimeSpan b) => a is { } first && first < b ? first : b;
 
     // The Service selects every live revision (traffic follows ready pods); <name>-canary the canary alone while
     // one runs. A same-named Service of someone else's goes into conflicts when we need that name, and only then.
@@ -277,7 +287,7 @@ internal sealed partial class ModelDeploymentReconciler(
 
     // A write the API server keeps refusing is told on the object (condition and Event, once per change) and
     // retried on a capped schedule; a transient one goes back to the queue's backoff after being recorded.
-    private async Task<TimeSpan> ReportWriteFailureAsync(ModelDeployment md, ChildWriteFailure failure, CancellationToken cancellationToken)
+    private async Task<TimeSpan> ReportWriteFailureAsync(ModelDeployment md, KubeApiException refused, ChildWriteFailure failure, CancellationToken cancellationToken)
     {
         var now = timeProvider.GetUtcNow();
         var previous = Conditions.Find(md.Status?.Conditions, ChildWriteFailure.ConditionType);
@@ -292,7 +302,12 @@ internal sealed partial class ModelDeploymentReconciler(
             var status = ObjectCopy.Clone(md.Status ?? new ModelDeploymentStatus());
             status.Phase ??= ModelDeploymentPhase.Pending;
             status.Conditions = failure.SetOn(status.Conditions, md.Metadata.Generation, now);
-            await statusWriter.UpdateAsync(md, status, cancellationToken);
+            if (refused.Status?.Details is { Kind: "services" } details && details.Name == md.Metadata.Name)
+            {
+                status = ModelDeploymentStatusProjection.ServiceMissing(status, failure.Reason, failure.Message, md.Metadata.Generation, now);
+            }
+
+            await statusWriter.UpdateAsync(md, KstatusConditions.Apply(status, md.Metadata.Generation, now), cancellationToken);
         }
         catch (KubeApiException ex) when (failure.Transient)
         {

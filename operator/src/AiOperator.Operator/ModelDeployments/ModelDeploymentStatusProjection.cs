@@ -36,6 +36,25 @@ internal static class ModelDeploymentStatusProjection
         return status;
     }
 
+    /// <summary>
+    /// The model's own Service could not be made (its name is taken, or the API server refused it): whatever pods
+    /// run, clients at status.url do not reach them. Not Ready, and Degraded where it would otherwise say Ready:
+    /// a person has to free the name, so kstatus reads it as Stalled rather than Current.
+    /// </summary>
+    public static ModelDeploymentStatus ServiceMissing(ModelDeploymentStatus status, string reason, string message, long? generation, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(status);
+        var text = $"the Service clients use is not this ModelDeployment's: {message}";
+        status.Conditions = Conditions.Set(status.Conditions, Ready, false, reason, Truncate(text), generation, now);
+        if (status.Phase is null or ModelDeploymentPhase.Ready)
+        {
+            status.Phase = status.Phase is null ? ModelDeploymentPhase.Pending : ModelDeploymentPhase.Degraded;
+            status.Conditions = Conditions.Set(status.Conditions, Degraded, status.Phase == ModelDeploymentPhase.Degraded, reason, Truncate(text), generation, now);
+        }
+
+        return status;
+    }
+
     public static ModelDeploymentStatus Compute(ModelDeploymentObservation observed, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(observed);
