@@ -38,6 +38,29 @@ public sealed class EventRecorderTests
     }
 
     [Fact]
+    public async Task Routine_events_that_spend_their_budget_do_not_silence_another_reason_about_the_same_object()
+    {
+        var api = new RecordingKubeApi();
+        var metrics = new ControllerMetrics();
+        var recorder = new EventRecorder(api, "aioperator", _time, metrics);
+        using var stop = new CancellationTokenSource();
+        var run = recorder.RunAsync(stop.Token);
+
+        for (var i = 0; i < 30; i++)
+        {
+            recorder.Record(Subject(), EventRecorder.Normal, "Autoscaled", $"scaled to {i}");
+        }
+
+        recorder.Record(Subject(), EventRecorder.Warning, "RolledBack", "error rate 0.2 > 0.01");
+        await WaitForCalls(api, 26);
+        Assert.Contains(api.Calls, c => c.Body is { } body && body.Contains("\"RolledBack\"", StringComparison.Ordinal));
+        Assert.Equal(5, metrics.EventsDropped.Value("spam"));
+
+        await stop.CancelAsync();
+        await run.WaitAsync(TimeSpan.FromSeconds(10));
+    }
+
+    [Fact]
     public void Record_never_blocks_a_full_buffer_drops_and_counts()
     {
         var metrics = new ControllerMetrics();

@@ -210,6 +210,21 @@ public sealed class ModelDeploymentStatusProjectionTests
     }
 
     [Fact]
+    public void A_scale_up_waits_for_its_new_pods_as_progressing_not_degraded()
+    {
+        var md = ModelDeploymentFixtures.Resnet(replicas: 1);
+        md.Status = Compute(md, "3-aaaaaa", 1, [Deployment("3-aaaaaa", 1, 1)], [], Now);
+        Assert.Equal(ModelDeploymentPhase.Ready, md.Status.Phase);
+
+        md.Status = Compute(md, "3-aaaaaa", 4, [Deployment("3-aaaaaa", 4, 1)], [], Now);
+        Assert.Equal(ModelDeploymentPhase.Progressing, md.Status.Phase);
+        Assert.False(Conditions.IsTrue(md.Status.Conditions, "Degraded"));
+        md.Status = Compute(md, "3-aaaaaa", 4, [Deployment("3-aaaaaa", 4, 2)], [], Now);
+        Assert.Equal(ModelDeploymentPhase.Progressing, md.Status.Phase);
+        Assert.Equal(ModelDeploymentPhase.Ready, Compute(md, "3-aaaaaa", 4, [Deployment("3-aaaaaa", 4, 4)], [], Now).Phase);
+    }
+
+    [Fact]
     public void Losing_replicas_after_being_ready_is_degraded()
     {
         var md = ModelDeploymentFixtures.Resnet(replicas: 3);

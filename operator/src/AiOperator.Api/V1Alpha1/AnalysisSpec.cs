@@ -20,7 +20,7 @@ public sealed class AnalysisSpec
     public double? MaxLatencyP95Ms { get; set; }
 
     [JsonPropertyName("minRequests"), SchemaDefault("50"), SchemaRange(minimum: 0)]
-    [Description("Below this many requests in an interval the step waits instead of judging.")]
+    [Description("Below this many requests in an interval the step waits instead of judging. 0 lets an idle canary pass its steps on time alone (no traffic is then no failure).")]
     public int? MinRequests { get; set; }
 
     [JsonPropertyName("failureLimit"), SchemaDefault("2"), SchemaRange(minimum: 1, maximum: 100)]

@@ -91,7 +91,9 @@ public sealed class EventRecorder : IEventRecorder
 
     private async Task WriteAsync(EventKey key, V1ObjectReference regarding, CancellationToken cancellationToken)
     {
-        if (!_spamFilter.Allow($"{key.Namespace}/{key.ObjectName}/{key.ObjectUid}"))
+        // The budget is per object and reason: routine Events (a scale, a step) that use theirs up must not
+        // silence a rare one about the same object, such as a rollback Warning.
+        if (!_spamFilter.Allow($"{key.Namespace}/{key.ObjectName}/{key.ObjectUid}/{key.Type}/{key.Reason}"))
         {
             _metrics.EventsDropped.Inc("spam");
             return;

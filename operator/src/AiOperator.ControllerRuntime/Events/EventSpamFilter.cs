@@ -3,8 +3,9 @@ using AiOperator.ControllerRuntime.RateLimiting;
 namespace AiOperator.ControllerRuntime.Events;
 
 /// <summary>
-/// Per-object event budget (client-go's spam filter: burst 25, one more every 5 minutes), so a
-/// reconcile loop with ever-changing messages cannot flood the API server. Bounded in keys.
+/// Event budget per key (client-go's spam filter: burst 25, one more every 5 minutes), so a reconcile loop
+/// with ever-changing messages cannot flood the API server. The recorder keys it by object and reason.
+/// Bounded in keys.
 /// </summary>
 public sealed class EventSpamFilter(TimeProvider timeProvider, int burst = 25, double refillPerSecond = 1.0 / 300, int capacity = 4096)
 {

@@ -104,8 +104,11 @@ internal static class ModelDeploymentStatusProjection
             ObservedGeneration = generation,
         }, now);
 
+        // Degraded means pods that served stopped serving: fewer ready than the last status counted, or still short
+        // after that. A scale-up (the autoscaler's or a new spec.replicas) only waits for new pods: Progressing,
+        // never Degraded, which kstatus would read as Stalled and Argo CD as a failure on every scale-up.
         var lostReplicas = stage == RolloutStage.Stable && !settled && !othersRunning && ready < desired
-            && previousPhase is ModelDeploymentPhase.Ready or ModelDeploymentPhase.Degraded;
+            && (previousPhase == ModelDeploymentPhase.Degraded || previousPhase == ModelDeploymentPhase.Ready && ready < (md.Status?.ReadyReplicas ?? 0));
         var (degraded, degradedReason, degradedMessage) = stage switch
         {
             RolloutStage.RolledBack => (true, RolledBack, $"spec revision {observed.SpecRevision} failed; {rollbackText}"),
