@@ -225,6 +225,26 @@ public sealed class ModelDeploymentStatusProjectionTests
     }
 
     [Fact]
+    public void A_first_revision_not_ready_by_the_progress_deadline_is_degraded_until_it_comes_up()
+    {
+        var md = ModelDeploymentFixtures.Resnet(replicas: 2);
+        md.Status = Compute(md, "3-aaaaaa", 2, [Deployment("3-aaaaaa", 2, 0)], [], Now);
+        Assert.Equal(ModelDeploymentPhase.Pending, md.Status.Phase);
+
+        md.Status = Compute(md, "3-aaaaaa", 2, [Deployment("3-aaaaaa", 2, 0)], [], Now.AddSeconds(599));
+        Assert.NotEqual(ModelDeploymentPhase.Degraded, md.Status.Phase);
+        md.Status = Compute(md, "3-aaaaaa", 2, [Deployment("3-aaaaaa", 2, 1)], [], Now.AddSeconds(600));
+        Assert.Equal(ModelDeploymentPhase.Degraded, md.Status.Phase);
+        var progressing = Conditions.Find(md.Status.Conditions, "Progressing")!;
+        Assert.Equal(("False", "ProgressDeadlineExceeded"), (progressing.Status, progressing.Reason));
+        Assert.Contains("1/2 ready", progressing.Message, StringComparison.Ordinal);
+        Assert.True(Conditions.IsTrue(md.Status.Conditions, "Degraded"));
+
+        // Nothing to roll back to: its pods stay, and once they are ready it is Ready like any other.
+        Assert.Equal(ModelDeploymentPhase.Ready, Compute(md, "3-aaaaaa", 2, [Deployment("3-aaaaaa", 2, 2)], [], Now.AddSeconds(700)).Phase);
+    }
+
+    [Fact]
     public void Losing_replicas_after_being_ready_is_degraded()
     {
         var md = ModelDeploymentFixtures.Resnet(replicas: 3);

@@ -94,7 +94,14 @@ internal static class ModelDeploymentStatusProjection
             : Conditions.Set(conditions, Ready, ready >= desired && desired > 0 || desired == 0 && settled,
                 ready >= desired ? "AllReplicasReady" : "ReplicasNotReady", $"{ready}/{desired} replicas ready", generation, now);
 
-        var (progressing, progressReason, progressMessage) = Progress(observed, stage, settled, stable, canary, status);
+        var overdue = stage == RolloutStage.Deploying && ready < desired
+            && Rollouts.RolloutEngine.FirstDeployOverdue(status, observed.SpecRevision, md.Spec.Rollout, now);
+        var overdueMessage = overdue
+            ? $"revision {observed.SpecRevision} not ready within progressDeadlineSeconds ({Rollouts.RolloutEngine.ProgressDeadline(md.Spec.Rollout).TotalSeconds:0}s): {ready}/{desired} ready"
+            : "";
+        var (progressing, progressReason, progressMessage) = overdue
+            ? ("False", "ProgressDeadlineExceeded", overdueMessage)
+            : Progress(observed, stage, settled, stable, canary, status);
         conditions = Conditions.Set(conditions, new V1Condition
         {
             Type = Progressing,
@@ -114,6 +121,7 @@ internal static class ModelDeploymentStatusProjection
             RolloutStage.RolledBack => (true, RolledBack, $"spec revision {observed.SpecRevision} failed; {rollbackText}"),
             RolloutStage.Held => (true, "CanaryHeld", $"canary {canary} failed its analysis and waits for promote or abort"),
             _ when lostReplicas => (true, "ReplicasUnavailable", $"only {ready}/{desired} replicas ready"),
+            _ when overdue => (true, "ProgressDeadlineExceeded", overdueMessage),
             _ => (false, "AsExpected", "no replica missing"),
         };
         conditions = Conditions.Set(conditions, Degraded, degraded, degradedReason, Truncate(degradedMessage), generation, now);
@@ -144,6 +152,7 @@ internal static class ModelDeploymentStatusProjection
             RolloutStage.Held => ModelDeploymentPhase.Degraded,
             RolloutStage.Stable when settled => ModelDeploymentPhase.Ready,
             RolloutStage.Stable when lostReplicas => ModelDeploymentPhase.Degraded,
+            RolloutStage.Deploying when overdue => ModelDeploymentPhase.Degraded,
             RolloutStage.Deploying when ready == 0 && loaded != "False" => ModelDeploymentPhase.Pending,
             _ => ModelDeploymentPhase.Progressing,
         };

@@ -27,6 +27,17 @@ internal static class RolloutEngine
         return new Run(input).Decide();
     }
 
+    /// <summary>How long a revision may take to become ready: spec.rollout.progressDeadlineSeconds, default 600.</summary>
+    public static TimeSpan ProgressDeadline(RolloutSpec? rollout) => TimeSpan.FromSeconds(Math.Max(1, rollout?.ProgressDeadlineSeconds ?? DefaultProgressDeadlineSeconds));
+
+    /// <summary>
+    /// The first revision (nothing served before it) still short of ready pods past the progress deadline, counted
+    /// from its creation: there is nothing to roll back to, so it keeps its pods, but it is told as stuck.
+    /// </summary>
+    public static bool FirstDeployOverdue(ModelDeploymentStatus status, string revision, RolloutSpec? rollout, DateTimeOffset now) =>
+        status.Revisions?.FirstOrDefault(r => r.Name == revision)?.CreatedAt is { } created
+        && now >= RolloutClock.Of(created) + ProgressDeadline(rollout);
+
     public static IReadOnlyList<RolloutStep> Steps(RolloutSpec? rollout) => rollout?.Steps is { Count: > 0 } steps ? [.. steps] : DefaultSteps;
 
     private sealed class Run
@@ -76,7 +87,7 @@ internal static class RolloutEngine
 
         private bool AutoRollback => Rollout?.AutoRollback ?? true;
 
-        private TimeSpan Deadline => TimeSpan.FromSeconds(Math.Max(1, Rollout?.ProgressDeadlineSeconds ?? DefaultProgressDeadlineSeconds));
+        private TimeSpan Deadline => ProgressDeadline(Rollout);
 
         private int Total => Math.Max(0, _in.Total);
 
@@ -273,6 +284,11 @@ internal static class RolloutEngine
                 Stable = R;
                 RevisionHistory.Mark(_history, R, RevisionOutcome.Stable);
                 _stage = RolloutStage.Stable;
+            }
+            else if (_history.FirstOrDefault(r => r.Name == R)?.CreatedAt is { } created && RolloutClock.Of(created) + Deadline > Now)
+            {
+                // Looked at again when the deadline passes, so the status says so on time.
+                _due.Add(RolloutClock.Of(created) + Deadline);
             }
         }
 
