@@ -207,6 +207,12 @@ public sealed class RolloutEngineTests
         Assert.Equal((0, 4), (sim.Replicas(V2), sim.Replicas(V1)));
         var warning = Assert.Single(rolledBack.Events, e => e.Reason == "RolledBack");
         Assert.Equal("Warning", warning.Type);
+
+        // Git reverted to the serving revision: the spec's revision serves, so the rollback no longer holds.
+        sim.Revision = V1;
+        var reverted = sim.Reconcile();
+        Assert.Equal((RolloutStage.Stable, false), (reverted.Stage, reverted.RolledBack));
+        Assert.Equal(V2, sim.Status!.LastRollback!.From);
     }
 
     [Fact]

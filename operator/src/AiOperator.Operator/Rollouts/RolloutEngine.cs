@@ -256,7 +256,13 @@ internal static class RolloutEngine
 
             if (R == Stable)
             {
+                // A spec that names the serving revision again (reverted in Git after a rollback) ends the rollback:
+                // the spec's revision serves, so RolledBack no longer holds.
                 _stage = RolloutStage.Stable;
+                if (specChanged)
+                {
+                    _rolledBack = false;
+                }
             }
             else if (RevisionHistory.IsFailed(_history, R) && !specChanged)
             {
