@@ -255,6 +255,23 @@ public sealed class BadInputTests(ApiServerFixture fixture) : IClassFixture<ApiS
         Assert.Equal(HttpStatusCode.BadRequest, code); // fieldManager is required for apply
     }
 
+    [Fact]
+    public async Task An_invalid_pod_or_deployment_is_422_with_every_cause_and_nothing_is_stored()
+    {
+        var ns = await fixture.NewNamespaceAsync();
+        var (code, status) = await SendAsync(HttpMethod.Post, $"/api/v1/namespaces/{ns}/pods",
+            """{"metadata":{"name":"p"},"spec":{"containers":[{"name":"a","image":"x","volumeMounts":[{"name":"nope","mountPath":"/d"}]},{"name":"a"}]}}""");
+        Assert.Equal((HttpStatusCode)422, code);
+        Assert.Equal("""Pod "p" is invalid: [spec.containers[0].volumeMounts[0].name: Not found: "nope", spec.containers[1].name: Duplicate value: "a", spec.containers[1].image: Required value]""", (string?)status["message"]);
+        Assert.Equal("FieldValueNotFound", (string?)status["details"]!["causes"]![0]!["reason"]);
+        Assert.Empty((await fixture.Client.CoreV1.ListNamespacedPodAsync(ns)).Items);
+
+        (code, status) = await SendAsync(HttpMethod.Post, $"/apis/apps/v1/namespaces/{ns}/deployments",
+            """{"metadata":{"name":"d"},"spec":{"selector":{"matchLabels":{"app":"a"}},"template":{"metadata":{"labels":{"app":"b"}},"spec":{"containers":[{"name":"a","image":"x"}]}}}}""");
+        Assert.Equal((HttpStatusCode)422, code);
+        Assert.Equal("spec.template.metadata.labels", (string?)status["details"]!["causes"]![0]!["field"]);
+    }
+
     private const string Mutations = "{}[]\":,09aZ \n\\\u00e9-";
 
     [Fact]

@@ -313,7 +313,16 @@ public sealed class CrudTests(ApiServerFixture fixture) : IClassFixture<ApiServe
         await Client.RbacAuthorizationV1.CreateNamespacedRoleBindingAsync(new V1RoleBinding { Metadata = new V1ObjectMeta { Name = "rb" }, RoleRef = new V1RoleRef { ApiGroup = "rbac.authorization.k8s.io", Kind = "Role", Name = "r" } }, ns);
         await Client.RbacAuthorizationV1.CreateClusterRoleAsync(new V1ClusterRole { Metadata = new V1ObjectMeta { Name = $"cr-{ns}" } });
         await Client.RbacAuthorizationV1.CreateClusterRoleBindingAsync(new V1ClusterRoleBinding { Metadata = new V1ObjectMeta { Name = $"crb-{ns}" }, RoleRef = new V1RoleRef { ApiGroup = "rbac.authorization.k8s.io", Kind = "ClusterRole", Name = $"cr-{ns}" } });
-        await Client.AppsV1.CreateNamespacedReplicaSetAsync(new V1ReplicaSet { Metadata = new V1ObjectMeta { Name = "rs" }, Spec = new V1ReplicaSetSpec { Replicas = 1, Selector = new V1LabelSelector { MatchLabels = new Dictionary<string, string> { ["a"] = "b" } } } }, ns);
+        await Client.AppsV1.CreateNamespacedReplicaSetAsync(new V1ReplicaSet { Metadata = new V1ObjectMeta { Name = "rs" }, Spec = new V1ReplicaSetSpec
+        {
+            Replicas = 1,
+            Selector = new V1LabelSelector { MatchLabels = new Dictionary<string, string> { ["a"] = "b" } },
+            Template = new V1PodTemplateSpec
+            {
+                Metadata = new V1ObjectMeta { Labels = new Dictionary<string, string> { ["a"] = "b" } },
+                Spec = new V1PodSpec { Containers = [new V1Container { Name = "main", Image = "busybox" }] },
+            },
+        } }, ns);
 
         Assert.Equal("me", (await Client.CoordinationV1.ReadNamespacedLeaseAsync("lease", ns)).Spec.HolderIdentity);
         Assert.Equal(3, (await Client.AutoscalingV2.ReadNamespacedHorizontalPodAutoscalerAsync("hpa", ns)).Spec.MaxReplicas);

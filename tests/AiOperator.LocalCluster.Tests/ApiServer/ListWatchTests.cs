@@ -262,4 +262,84 @@ public sealed class ListWatchTests(ApiServerFixture fixture) : IClassFixture<Api
             Assert.Contains("\"kind\":\"ConfigMapList\"", body, StringComparison.Ordinal);
         }
     }
+
+    private async Task<(int Code, System.Text.Json.Nodes.JsonObject Body)> GetJsonAsync(string path)
+    {
+        using var cts = new CancellationTokenSource(Deadline);
+        using var response = await fixture.Http.GetAsync(new Uri(path, UriKind.Relative), cts.Token);
+        return ((int)response.StatusCode, System.Text.Json.Nodes.JsonNode.Parse(await response.Content.ReadAsStringAsync(cts.Token))!.AsObject());
+    }
+
+    [Fact]
+    public async Task ResourceVersionMatch_needs_a_resourceVersion_and_a_newer_one_than_the_server_has_is_504()
+    {
+        var ns = await fixture.NewNamespaceAsync();
+        var (code, status) = await GetJsonAsync($"/api/v1/namespaces/{ns}/configmaps?resourceVersionMatch=NotOlderThan");
+        Assert.Equal(422, code);
+        Assert.Equal("ListOptions.meta.k8s.io \"\" is invalid: resourceVersionMatch: Forbidden: resourceVersionMatch is forbidden unless resourceVersion is provided", (string?)status["message"]);
+
+        (code, status) = await GetJsonAsync($"/api/v1/namespaces/{ns}/configmaps?resourceVersion=1&resourceVersionMatch=Latest");
+        Assert.Equal(422, code);
+        Assert.Equal("resourceVersionMatch", (string?)status["details"]!["causes"]![0]!["field"]);
+
+        var future = fixture.Host.Store.CurrentResourceVersion + 1000;
+        (code, status) = await GetJsonAsync($"/api/v1/namespaces/{ns}/configmaps?resourceVersion={future}&resourceVersionMatch=NotOlderThan");
+        Assert.Equal(504, code);
+        Assert.Equal("Timeout", (string?)status["reason"]);
+        Assert.StartsWith($"Timeout: Too large resource version: {future}, current: ", (string?)status["message"], StringComparison.Ordinal);
+        Assert.Equal("ResourceVersionTooLarge", (string?)status["details"]!["causes"]![0]!["reason"]);
+        Assert.Equal(1, (int?)status["details"]!["retryAfterSeconds"]);
+        (code, _) = await GetJsonAsync($"/api/v1/namespaces/{ns}/configmaps?resourceVersion={future}");
+        Assert.Equal(504, code);
+    }
+
+    [Fact]
+    public async Task An_exact_list_is_the_state_at_that_resourceVersion_until_it_is_compacted()
+    {
+        await using var host = await AiOperator.LocalCluster.ApiServer.ApiServerHost.StartAsync(new AiOperator.LocalCluster.ApiServer.ApiServerOptions { EventHistorySize = 16 });
+        using var client = new Kubernetes(host.ClientConfiguration);
+        using var http = new HttpClient { BaseAddress = host.Url };
+        await client.CoreV1.CreateNamespacedConfigMapAsync(new V1ConfigMap { Metadata = new V1ObjectMeta { Name = "a" }, Data = new Dictionary<string, string> { ["v"] = "1" } }, "default");
+        await client.CoreV1.CreateNamespacedConfigMapAsync(new V1ConfigMap { Metadata = new V1ObjectMeta { Name = "b" } }, "default");
+        var at = (await client.CoreV1.ListNamespacedConfigMapAsync("default")).Metadata.ResourceVersion;
+        await client.CoreV1.PatchNamespacedConfigMapAsync(new V1Patch("""{"data":{"v":"2"}}""", V1Patch.PatchType.MergePatch), "a", "default");
+        await client.CoreV1.DeleteNamespacedConfigMapAsync("b", "default");
+        await client.CoreV1.CreateNamespacedConfigMapAsync(new V1ConfigMap { Metadata = new V1ObjectMeta { Name = "c" } }, "default");
+
+        var exact = await client.CoreV1.ListNamespacedConfigMapAsync("default", resourceVersion: at, resourceVersionMatch: "Exact");
+        Assert.Equal(at, exact.Metadata.ResourceVersion);
+        Assert.Equal(["a", "b"], exact.Items.Select(i => i.Metadata.Name));
+        Assert.Equal("1", exact.Items[0].Data["v"]);
+        Assert.Equal(["a", "c"], (await client.CoreV1.ListNamespacedConfigMapAsync("default", resourceVersion: at, resourceVersionMatch: "NotOlderThan")).Items.Select(i => i.Metadata.Name));
+
+        for (var i = 0; i < 20; i++)
+        {
+            await client.CoreV1.CreateNamespacedConfigMapAsync(new V1ConfigMap { Metadata = new V1ObjectMeta { Name = $"n{i}" } }, "default");
+        }
+
+        using var response = await http.GetAsync(new Uri($"/api/v1/namespaces/default/configmaps?resourceVersion={at}&resourceVersionMatch=Exact", UriKind.Relative));
+        Assert.Equal(System.Net.HttpStatusCode.Gone, response.StatusCode);
+        Assert.Contains("The resourceVersion for the provided list is too old.", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_watch_list_ends_its_initial_events_with_an_annotated_bookmark()
+    {
+        var ns = await fixture.NewNamespaceAsync();
+        await SeedAsync(ns);
+        using var cts = new CancellationTokenSource(Deadline);
+        using var response = await fixture.Http.GetAsync(
+            new Uri($"/api/v1/namespaces/{ns}/configmaps?watch=1&sendInitialEvents=true&resourceVersionMatch=NotOlderThan&allowWatchBookmarks=true&timeoutSeconds=1", UriKind.Relative), cts.Token);
+        var lines = (await response.Content.ReadAsStringAsync(cts.Token)).Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Select(l => System.Text.Json.Nodes.JsonNode.Parse(l)!).ToList();
+        Assert.Equal(["ADDED", "ADDED", "ADDED", "ADDED", "BOOKMARK"], lines.Take(5).Select(l => (string?)l["type"]));
+        var end = lines[4]["object"]!["metadata"]!;
+        Assert.Equal("true", (string?)end["annotations"]!["k8s.io/initial-events-end"]);
+        Assert.True(long.Parse((string)end["resourceVersion"]!, System.Globalization.CultureInfo.InvariantCulture) >= lines.Take(4).Max(l => long.Parse((string)l["object"]!["metadata"]!["resourceVersion"]!, System.Globalization.CultureInfo.InvariantCulture)));
+        Assert.All(lines.Skip(5), l => Assert.Null(l["object"]!["metadata"]!["annotations"]));
+
+        var (code, status) = await GetJsonAsync($"/api/v1/namespaces/{ns}/configmaps?watch=1&sendInitialEvents=true");
+        Assert.Equal(422, code);
+        Assert.Contains("sendInitialEvents requires setting resourceVersionMatch to NotOlderThan", (string?)status["message"], StringComparison.Ordinal);
+    }
 }

@@ -24,7 +24,7 @@ public sealed class PriorityAdmissionTests(ApiServerFixture fixture) : IClassFix
         var pod = await fixture.Client.CoreV1.CreateNamespacedPodAsync(Pod("a", $"{ns}-training"), ns);
         Assert.Equal((500, "Never"), (pod.Spec.Priority, pod.Spec.PreemptionPolicy));
 
-        var critical = await fixture.Client.CoreV1.CreateNamespacedPodAsync(Pod("b", "system-cluster-critical"), ns);
+        var critical = await fixture.Client.CoreV1.CreateNamespacedPodAsync(Pod($"{ns}-b", "system-cluster-critical"), "kube-system");
         Assert.Equal(2_000_000_000, critical.Spec.Priority);
 
         var (code, status) = await ApiServerFixture.FailureAsync(() => fixture.Client.CoreV1.CreateNamespacedPodAsync(Pod("c", "missing"), ns));
@@ -34,5 +34,16 @@ public sealed class PriorityAdmissionTests(ApiServerFixture fixture) : IClassFix
         var (mismatch, _) = await ApiServerFixture.FailureAsync(() => fixture.Client.CoreV1.CreateNamespacedPodAsync(Pod("d", $"{ns}-training", priority: 7), ns));
         Assert.Equal(403, mismatch);
         Assert.Equal(0, (await fixture.Client.CoreV1.CreateNamespacedPodAsync(Pod("e"), ns)).Spec.Priority);
+    }
+
+    [Theory]
+    [InlineData("system-node-critical")]
+    [InlineData("system-cluster-critical")]
+    public async Task The_system_classes_are_for_kube_system_only(string className)
+    {
+        var ns = await fixture.NewNamespaceAsync();
+        var (code, status) = await ApiServerFixture.FailureAsync(() => fixture.Client.CoreV1.CreateNamespacedPodAsync(Pod("a", className), ns));
+        Assert.Equal(403, code);
+        Assert.Equal($"pods \"a\" is forbidden: pods with {className} priorityClass is not permitted in {ns} namespace", (string?)status["message"]);
     }
 }

@@ -30,6 +30,11 @@ internal static class ApiErrors
 
     public static ApiException Gone(string message) => new(410, "Expired", message);
 
+    // storage.NewTooLargeResourceVersionError: the client may retry after a second.
+    public static ApiException TooLargeResourceVersion(long requested, long current) =>
+        new(504, "Timeout", $"Timeout: Too large resource version: {requested}, current: {current}",
+            new StatusDetails(null, null, null, [new StatusCause("ResourceVersionTooLarge", "Too large resource version", null)])) { RetryAfterSeconds = 1 };
+
     public static ApiException MethodNotAllowed(string message) => new(405, "MethodNotAllowed", message);
 
     public static ApiException UnsupportedMediaType(string contentType) =>

@@ -142,8 +142,10 @@ internal sealed partial class ApiRequestHandler
             start = new ContinueAt(decoded.ResourceVersion, decoded.LastKey);
         }
 
+        var consistency = ListConsistency.Read(ctx.Request.Query, watch: false);
         var ns = info.Namespace.Length == 0 ? null : info.Namespace;
-        var page = _registry.Store.List(type.StoreKey, ns, filter, (int)Math.Min(limit, int.MaxValue), start);
+        await WaitForResourceVersionAsync(consistency.NotOlderThanVersion ?? consistency.ExactVersion, ctx.RequestAborted);
+        var page = _registry.Store.List(type.StoreKey, ns, filter, (int)Math.Min(limit, int.MaxValue), start, consistency.ExactVersion);
         if (WantsTable(ctx))
         {
             var table = TableBuilder.Build(type, page.Items.Select(i => i.Object), _time.GetUtcNow(), IncludeObject(ctx), page.ResourceVersion, page.Continue);
@@ -152,6 +154,31 @@ internal sealed partial class ApiRequestHandler
         }
 
         await Responses.WriteListAsync(ctx, type, page);
+    }
+
+    // kube-apiserver's watch cache waits up to 3 s to catch up with a resourceVersion newer than it has,
+    // then answers 504; this store is never behind itself, so the wait is only for concurrent writes
+    // and kept short (TooLargeResourceVersionWait).
+    private static readonly TimeSpan TooLargeResourceVersionWait = TimeSpan.FromSeconds(1);
+
+    private async Task WaitForResourceVersionAsync(long? resourceVersion, CancellationToken aborted)
+    {
+        if (resourceVersion is not { } wanted)
+        {
+            return;
+        }
+
+        var deadline = _time.GetUtcNow() + TooLargeResourceVersionWait;
+        long current;
+        while ((current = _registry.Store.CurrentResourceVersion) < wanted)
+        {
+            if (_time.GetUtcNow() >= deadline)
+            {
+                throw ApiErrors.TooLargeResourceVersion(wanted, current);
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(20), _time, aborted);
+        }
     }
 
     private async Task CreateAsync(HttpContext ctx, RequestInfo info, ResourceType type)

@@ -26,6 +26,20 @@ internal sealed partial class ApiRequestHandler
         var includeObject = IncludeObject(ctx);
         var ns = info.Namespace.Length == 0 ? null : info.Namespace;
 
+        // WatchList: sendInitialEvents=true streams the current state (at least as new as resourceVersion)
+        // as ADDED events and ends it with an annotated BOOKMARK; false starts after the current state.
+        var consistency = ListConsistency.Read(ctx.Request.Query, watch: true);
+        var from = consistency.ResourceVersion;
+        if (consistency.SendInitialEvents == true)
+        {
+            await WaitForResourceVersionAsync(consistency.NotOlderThanVersion, ctx.RequestAborted);
+            from = "";
+        }
+        else if (consistency.SendInitialEvents == false && from is "" or "0")
+        {
+            from = _registry.Store.CurrentResourceVersion.ToString(CultureInfo.InvariantCulture);
+        }
+
         ctx.Response.StatusCode = 200;
         ctx.Response.ContentType = "application/json";
         var body = ctx.Response.Body;
@@ -34,7 +48,7 @@ internal sealed partial class ApiRequestHandler
         WatchStart start;
         try
         {
-            start = _registry.Store.Watch(type.StoreKey, ns, filter, QueryParameters.String(ctx.Request.Query, "resourceVersion"));
+            start = _registry.Store.Watch(type.StoreKey, ns, filter, from);
         }
         catch (ApiException ex) when (ex.Code == 410)
         {
@@ -59,6 +73,13 @@ internal sealed partial class ApiRequestHandler
             }
 
             var lastRv = start.Backlog.Count > 0 ? start.Backlog[^1].Object.ResourceVersion : 0;
+            if (consistency.SendInitialEvents == true && bookmarks)
+            {
+                // client-go's watch-list reflector waits for this annotation to know the state is complete.
+                lastRv = start.ResourceVersion;
+                buffer.Write(BookmarkEvent(type, lastRv, initialEventsEnd: true));
+            }
+
             await body.WriteAsync(buffer.WrittenMemory, aborted);
             buffer.Clear();
             await body.FlushAsync(aborted);
@@ -164,8 +185,14 @@ internal sealed partial class ApiRequestHandler
         buffer.Write(EventSuffix);
     }
 
-    private static byte[] BookmarkEvent(ResourceType type, long rv)
+    private static byte[] BookmarkEvent(ResourceType type, long rv, bool initialEventsEnd = false)
     {
+        var metadata = new JsonObject { ["resourceVersion"] = rv.ToString(CultureInfo.InvariantCulture) };
+        if (initialEventsEnd)
+        {
+            metadata["annotations"] = new JsonObject { ["k8s.io/initial-events-end"] = "true" };
+        }
+
         var bookmark = new JsonObject
         {
             ["type"] = "BOOKMARK",
@@ -173,7 +200,7 @@ internal sealed partial class ApiRequestHandler
             {
                 ["kind"] = type.Kind,
                 ["apiVersion"] = type.ApiVersion,
-                ["metadata"] = new JsonObject { ["resourceVersion"] = rv.ToString(CultureInfo.InvariantCulture) },
+                ["metadata"] = metadata,
             },
         };
         return [.. JsonSerializer.SerializeToUtf8Bytes(bookmark, JsonTree.Compact), (byte)'\n'];

@@ -1,3 +1,3 @@
 namespace AiOperator.LocalCluster.ApiServer.Http;
 
-internal sealed record StatusCause(string Reason, string Message, string Field);
+internal sealed record StatusCause(string Reason, string Message, string? Field);

@@ -7,7 +7,7 @@ internal sealed record StatusDetails(string? Name, string? Group, string? Kind, 
     public JsonObject ToJson(int? retryAfterSeconds)
     {
         var details = new JsonObject();
-        if (Name is not null)
+        if (!string.IsNullOrEmpty(Name))
         {
             details["name"] = Name;
         }
@@ -27,7 +27,13 @@ internal sealed record StatusDetails(string? Name, string? Group, string? Kind, 
             var causes = new JsonArray();
             foreach (var cause in Causes)
             {
-                causes.Add(new JsonObject { ["reason"] = cause.Reason, ["message"] = cause.Message, ["field"] = cause.Field });
+                var entry = new JsonObject { ["reason"] = cause.Reason, ["message"] = cause.Message };
+                if (cause.Field is not null)
+                {
+                    entry["field"] = cause.Field;
+                }
+
+                causes.Add(entry);
             }
 
             details["causes"] = causes;

@@ -7,6 +7,12 @@ internal sealed record FieldError(string Field, string CauseReason, string Detai
 
     public static FieldError Required(string field) => new(field, "FieldValueRequired", "Required value");
 
+    public static FieldError Required(string field, string why) => new(field, "FieldValueRequired", $"Required value: {why}");
+
+    public static FieldError Duplicate(string field, string renderedValue) => new(field, "FieldValueDuplicate", $"Duplicate value: {renderedValue}");
+
+    public static FieldError NotFound(string field, string renderedValue) => new(field, "FieldValueNotFound", $"Not found: {renderedValue}");
+
     public static FieldError Invalid(string field, string renderedValue, string why) =>
         new(field, "FieldValueInvalid", $"Invalid value: {renderedValue}: {why}");
 

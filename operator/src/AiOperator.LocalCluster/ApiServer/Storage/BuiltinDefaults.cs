@@ -137,7 +137,12 @@ internal static class BuiltinDefaults
 
     private static void PodSpec(JsonObject spec)
     {
-        spec["restartPolicy"] ??= "Always";
+        // Go defaulting treats an empty string as unset.
+        if (spec.Str("restartPolicy") is null or "")
+        {
+            spec["restartPolicy"] = "Always";
+        }
+
         spec["terminationGracePeriodSeconds"] ??= 30;
         spec["dnsPolicy"] ??= "ClusterFirst";
         spec["securityContext"] ??= new JsonObject();
@@ -217,6 +222,12 @@ internal static class BuiltinDefaults
         foreach (var port in spec.Arr("ports")?.OfType<JsonObject>() ?? [])
         {
             port["protocol"] ??= "TCP";
+            // SetDefaults_Service: an unset, zero or empty targetPort is the port itself.
+            if (port["targetPort"] is null || JsonTree.AsLong(port["targetPort"]) == 0 || JsonTree.AsString(port["targetPort"]) == "")
+            {
+                port.Remove("targetPort");
+            }
+
             if (port["targetPort"] is null && port["port"] is { } number)
             {
                 port["targetPort"] = number.DeepClone();

@@ -1,6 +1,9 @@
 using System.Text.Json.Nodes;
 using AiOperator.LocalCluster.ApiServer.Json;
 using AiOperator.LocalCluster.ApiServer.Schema;
+using AiOperator.LocalCluster.Simulation.Networking;
+using k8s;
+using k8s.Models;
 
 namespace AiOperator.LocalCluster.ApiServer.Storage;
 
@@ -16,8 +19,18 @@ internal static class BuiltinValidation
     {
         switch (storeKey)
         {
+            case "/pods":
+                PodSpecValidation.Check(obj.Obj("spec"), "spec", errors);
+                break;
+            case "apps/deployments" or "apps/replicasets":
+                ReplicatedTemplate(obj.Obj("spec"), errors);
+                break;
+            case "/services":
+                ServiceValidation.Check(obj.Obj("spec"), errors);
+                break;
             case "batch/jobs":
                 JobSpec(obj.Obj("spec"), "spec", errors);
+                SelectorMatchesTemplate(obj.Obj("spec"), "spec", errors);
                 break;
             case "batch/cronjobs":
                 var cron = obj.Obj("spec");
@@ -119,10 +132,7 @@ internal static class BuiltinValidation
         }
 
         var pod = spec.Obj("template").Obj("spec");
-        if (pod.Arr("containers") is null or { Count: 0 })
-        {
-            errors.Add(FieldError.Required($"{at}.template.spec.containers"));
-        }
+        PodSpecValidation.Check(pod, $"{at}.template.spec", errors);
 
         // Always is the pod default, which a Job cannot use: its pods must end.
         var restart = pod.Str("restartPolicy") ?? "Always";
@@ -132,6 +142,52 @@ internal static class BuiltinValidation
         }
 
         OneOf(spec.Str("completionMode"), $"{at}.completionMode", ["Indexed", "NonIndexed"], errors);
+    }
+
+    // ValidateDeploymentSpec / ValidateReplicaSetSpec: a non-empty selector that selects the template's
+    // pods, and pods that restart forever.
+    private static void ReplicatedTemplate(JsonObject? spec, List<FieldError> errors)
+    {
+        var selector = spec.Obj("selector");
+        if (selector is null)
+        {
+            errors.Add(FieldError.Required("spec.selector"));
+        }
+        else if (selector.Obj("matchLabels") is null or { Count: 0 } && selector.Arr("matchExpressions") is null or { Count: 0 })
+        {
+            // kube prints the empty selector struct (%#v) and says "deployment" for ReplicaSets too.
+            errors.Add(FieldError.Invalid("spec.selector", "v1.LabelSelector{MatchLabels:map[string]string(nil), MatchExpressions:[]v1.LabelSelectorRequirement(nil)}", "empty selector is invalid for deployment"));
+        }
+        else
+        {
+            SelectorMatchesTemplate(spec, "spec", errors);
+        }
+
+        var pod = spec.Obj("template").Obj("spec");
+        PodSpecValidation.Check(pod, "spec.template.spec", errors);
+        if (pod.Str("restartPolicy") is { } restart and not "Always")
+        {
+            errors.Add(FieldError.NotSupported("spec.template.spec.restartPolicy", PodSpecValidation.Quote(restart), ["\"Always\""]));
+        }
+    }
+
+    // Whether set by hand or generated, a controller's selector must select the pods it will create.
+    private static void SelectorMatchesTemplate(JsonObject? spec, string at, List<FieldError> errors)
+    {
+        if (spec?["selector"] is not JsonObject selectorNode)
+        {
+            return;
+        }
+
+        var selector = KubernetesJson.Deserialize<V1LabelSelector>(selectorNode.ToJsonString());
+        var labels = spec.Obj("template").Obj("metadata").Obj("labels")?
+            .Where(l => JsonTree.AsString(l.Value) is not null)
+            .ToDictionary(l => l.Key, l => JsonTree.AsString(l.Value)!, StringComparer.Ordinal) ?? [];
+        if (!LabelSelectors.Matches(selector, labels))
+        {
+            var rendered = $"map[string]string{{{string.Join(", ", labels.OrderBy(l => l.Key, StringComparer.Ordinal).Select(l => $"{PodSpecValidation.Quote(l.Key)}:{PodSpecValidation.Quote(l.Value)}"))}}}";
+            errors.Add(FieldError.Invalid($"{at}.template.metadata.labels", rendered, "`selector` does not match template `labels`"));
+        }
     }
 
     private static void OneOf(string? value, string field, string[] allowed, List<FieldError> errors)

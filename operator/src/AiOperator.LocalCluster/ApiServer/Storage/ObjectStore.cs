@@ -159,7 +159,9 @@ internal sealed class ObjectStore
         return result;
     }
 
-    public ListPage List(string storeKey, string? ns, Func<JsonObject, bool> filter, int limit, ContinueAt? start)
+    // exactAt (resourceVersionMatch=Exact) lists the state as it was at that version, rebuilt from the
+    // event history; a version the history no longer covers is 410, as etcd answers a compacted revision.
+    public ListPage List(string storeKey, string? ns, Func<JsonObject, bool> filter, int limit, ContinueAt? start, long? exactAt = null)
     {
         lock (Gate)
         {
@@ -168,11 +170,16 @@ internal sealed class ObjectStore
                 throw ApiErrors.Gone("The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter.");
             }
 
+            if (exactAt < _compactedRv)
+            {
+                throw ApiErrors.Gone("The resourceVersion for the provided list is too old.");
+            }
+
             var items = new List<StoredObject>();
             string? lastKey = null;
             long remaining = 0;
             var full = false;
-            foreach (var stored in Enumerate(storeKey, ns))
+            foreach (var stored in exactAt is { } at ? StateAt(storeKey, ns, at) : Enumerate(storeKey, ns))
             {
                 var key = SortKey(stored.Ref);
                 if (start is not null && string.CompareOrdinal(key, start.LastKey) <= 0)
@@ -199,7 +206,7 @@ internal sealed class ObjectStore
                 }
             }
 
-            var listRv = start?.ResourceVersion ?? _rv;
+            var listRv = start?.ResourceVersion ?? exactAt ?? _rv;
             return remaining > 0
                 ? new ListPage(items, listRv, new Selection.ContinueToken(listRv, lastKey!).Encode(), remaining)
                 : new ListPage(items, listRv, null, null);
@@ -208,6 +215,37 @@ internal sealed class ObjectStore
 
     /// <summary>The resourceVersion of the last create, update or delete in a resource's bucket (0: none), so a
     /// reader can cache what it derives from a resource and rebuild it only when that resource changed.</summary>
+    // The objects as they were at resourceVersion: today's, with every later change undone (newest
+    // first), in list order.
+    private List<StoredObject> StateAt(string storeKey, string? ns, long resourceVersion)
+    {
+        var state = Enumerate(storeKey, ns).ToDictionary(s => s.Ref);
+        foreach (var entry in History().Reverse())
+        {
+            var reference = entry.Object.Ref;
+            if (entry.Object.ResourceVersion <= resourceVersion)
+            {
+                break;
+            }
+
+            if (reference.StoreKey != storeKey || (ns is not null && reference.Namespace != ns))
+            {
+                continue;
+            }
+
+            if (entry.Previous is { } before)
+            {
+                state[reference] = before;
+            }
+            else
+            {
+                state.Remove(reference);
+            }
+        }
+
+        return [.. state.Values.OrderBy(s => SortKey(s.Ref), StringComparer.Ordinal)];
+    }
+
     public long ChangedAt(string storeKey)
     {
         Debug.Assert(Monitor.IsEntered(Gate));
@@ -266,7 +304,7 @@ internal sealed class ObjectStore
         var stored = new StoredObject(reference, final, JsonTree.ToBytes(final), rv);
         bucket.ChangedAt = rv;
         _durable?.Append(new LogRecord(rv, reference, null));
-        Record(new HistoryEntry("DELETED", stored, null), bucket);
+        Record(new HistoryEntry("DELETED", stored, current), bucket);
         return stored;
     }
 
@@ -316,7 +354,7 @@ internal sealed class ObjectStore
             }
 
             BucketFor(storeKey).Watchers.Add(watcher);
-            return new WatchStart(watcher, backlog);
+            return new WatchStart(watcher, backlog, _rv);
         }
     }
 

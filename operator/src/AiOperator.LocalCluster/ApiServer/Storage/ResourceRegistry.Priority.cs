@@ -7,7 +7,8 @@ namespace AiOperator.LocalCluster.ApiServer.Storage;
 
 // The Priority admission plugin: a new pod's priorityClassName resolves to spec.priority (and
 // preemptionPolicy) from its PriorityClass, or from the globalDefault class when it names none; a
-// class that does not exist is 403, and a priority set by hand must agree with the class.
+// class that does not exist is 403, and a priority set by hand must agree with the class. The system
+// classes are for pods in kube-system only.
 // The two system classes kube-apiserver creates at start are seeded too.
 internal sealed partial class ResourceRegistry
 {
@@ -45,6 +46,13 @@ internal sealed partial class ResourceRegistry
         JsonObject? priorityClass;
         if (!string.IsNullOrEmpty(className))
         {
+            // Pods at the system priorities could preempt the cluster's own components: kube-system only.
+            if (className is "system-node-critical" or "system-cluster-critical" && pod.Namespace() != "kube-system")
+            {
+                throw new ApiException(403, "Forbidden", $"pods \"{pod.Name()}\" is forbidden: pods with {className} priorityClass is not permitted in {pod.Namespace()} namespace",
+                    new StatusDetails(pod.Name(), type.Group, type.Plural));
+            }
+
             priorityClass = _store.Get(PriorityClassStoreKey, "", className)?.Object
                 ?? throw new ApiException(403, "Forbidden", $"pods \"{pod.Name()}\" is forbidden: no PriorityClass with name {className} was found",
                     new StatusDetails(pod.Name(), type.Group, type.Plural));

@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
-using System.Text.RegularExpressions;
 using AiOperator.LocalCluster.ApiServer.Http;
 using AiOperator.LocalCluster.ApiServer.Json;
 using AiOperator.LocalCluster.ApiServer.Patching;
@@ -400,7 +399,7 @@ internal sealed partial class ResourceRegistry : IDisposable
             }
         }
 
-        var types = Prepare(type, next, old, ctx);
+        var types = Prepare(type, next, old, ctx, statusOnly: subresource == "status");
         if (SpecChanged(old, next))
         {
             metadata["generation"] = (old.Obj("metadata").Long("generation") ?? 1) + 1;
@@ -506,7 +505,7 @@ internal sealed partial class ResourceRegistry : IDisposable
     }
 
     // Validation, defaulting and pruning shared by create and update; returns CRD-derived types to register.
-    private IReadOnlyList<ResourceType>? Prepare(ResourceType type, JsonObject obj, JsonObject? old, WriteContext ctx)
+    private IReadOnlyList<ResourceType>? Prepare(ResourceType type, JsonObject obj, JsonObject? old, WriteContext ctx, bool statusOnly = false)
     {
         obj["apiVersion"] = type.ApiVersion;
         obj["kind"] = type.Kind;
@@ -538,7 +537,12 @@ internal sealed partial class ResourceRegistry : IDisposable
         if (!type.IsCustom)
         {
             BuiltinDefaults.Apply(type.StoreKey, obj);
-            BuiltinValidation.Check(type.StoreKey, obj, errors);
+
+            // As ValidatePodStatusUpdate and its kin: a status write does not re-judge the stored spec.
+            if (!statusOnly)
+            {
+                BuiltinValidation.Check(type.StoreKey, obj, errors);
+            }
         }
 
         if (unknown.Count > 0)
@@ -617,26 +621,16 @@ internal sealed partial class ResourceRegistry : IDisposable
         }
 
         var isLabel = type.StoreKey == NamespaceStoreKey;
-        var max = isLabel ? 63 : 253;
-        var valid = name.Length <= max && (isLabel ? LabelName().IsMatch(name) : SubdomainName().IsMatch(name));
+        var valid = isLabel ? Dns1123.IsLabel(name) : Dns1123.IsSubdomain(name);
         if (type.StoreKey is "/events" or "events.k8s.io/events" or "/nodes" or "rbac.authorization.k8s.io/roles" or "rbac.authorization.k8s.io/clusterroles"
             or "rbac.authorization.k8s.io/rolebindings" or "rbac.authorization.k8s.io/clusterrolebindings")
         {
-            valid = name.Length <= max && !name.Contains('/', StringComparison.Ordinal) && name is not ("." or "..");
+            valid = name.Length <= (isLabel ? 63 : 253) && !name.Contains('/', StringComparison.Ordinal) && name is not ("." or "..");
         }
 
         if (!valid)
         {
-            var what = isLabel
-                ? "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')"
-                : "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')";
-            errors.Add(FieldError.Invalid("metadata.name", $"\"{name}\"", what));
+            errors.Add(FieldError.Invalid("metadata.name", $"\"{name}\"", isLabel ? Dns1123.LabelMessage : Dns1123.SubdomainMessage));
         }
     }
-
-    [GeneratedRegex("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")]
-    private static partial Regex LabelName();
-
-    [GeneratedRegex("^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")]
-    private static partial Regex SubdomainName();
 }
