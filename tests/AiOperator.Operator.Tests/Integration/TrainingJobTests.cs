@@ -178,6 +178,27 @@ public sealed class TrainingJobTests(TrainingCluster fixture)
     }
 
     [Fact]
+    public async Task Growing_a_running_job_restarts_the_gang_at_the_new_size_without_spending_backoffLimit()
+    {
+        var (ns, op, jobs) = await StartAsync("tj-grow");
+        await using var _ = op;
+        using var __ = jobs;
+        var job = TrainingJobClient.New(ns, "ft", TrainingCluster.Forever, workers: 2);
+        job.Spec.BackoffLimit = 0;
+        await jobs.CreateAsync(job);
+        await WaitAsync(jobs, ns, "ft", j => j.Status?.Phase == TrainingJobPhase.Running && j.Status.WorkersRunning == "2/2", "job Running");
+
+        await jobs.PatchAsync(ns, "ft", """{"spec":{"workers":3}}""");
+        var grown = await WaitAsync(jobs, ns, "ft",
+            j => j.Status?.Attempt == 2 && j.Status.Phase == TrainingJobPhase.Running && j.Status.WorkersRunning == "3/3", "a gang of 3 Running");
+        Assert.Equal(0, grown.Status!.Restarts);
+        Assert.Null(grown.Status.LastFailure);
+        var pods = await PodsAsync(ns, "ft");
+        Assert.Equal(["3", "3", "3"], pods.Select(p => p.Spec.Containers[0].Env.Single(e => e.Name == "PET_NNODES").Value));
+        Assert.Contains(await EventsAsync(ns), e => e.InvolvedObject.Name == "ft" && e.Reason == "SpecChanged");
+    }
+
+    [Fact]
     public async Task A_worker_deleted_from_outside_restarts_the_gang()
     {
         var (ns, op, jobs) = await StartAsync("tj-delete");

@@ -509,6 +509,44 @@ public sealed class GangDecisionTests
     }
 
     [Fact]
+    public void A_spec_change_under_a_live_gang_restarts_it_without_counting_a_restart()
+    {
+        var job = Running();
+        job.Metadata.Generation = 2;
+        WorkerState[] gang = [Worker(0, 1) with { TemplateHash = "old" }, Worker(1, 1) with { TemplateHash = "old" }];
+
+        var same = GangDecision.Decide(new GangObservation(job, gang, new HashSet<int>(), TemplateHash: "old"), Now);
+        Assert.Empty(same.DeletePods);
+
+        var changed = GangDecision.Decide(new GangObservation(job, gang, new HashSet<int>(), TemplateHash: "new"), Now);
+        Assert.Equal((TrainingJobPhase.Restarting, 0), (changed.Status.Phase!.Value, changed.Status.Restarts!.Value));
+        Assert.Null(changed.Status.LastFailure);
+        Assert.Equal(["ft-worker-0", "ft-worker-1"], changed.DeletePods);
+        var told = Assert.Single(changed.Events);
+        Assert.Equal((EventRecorder.Normal, "SpecChanged"), (told.Type, told.Reason));
+        Assert.Contains("generation 2", told.Message, StringComparison.Ordinal);
+
+        // Once the old pods are gone, the next gang starts at once, still with no restart counted.
+        var next = Decide(With(job, changed.Status), Now.AddSeconds(1));
+        Assert.Equal((2, 0), (next.Status.Attempt!.Value, next.Status.Restarts!.Value));
+        Assert.Equal([0, 1], next.CreateRanks);
+    }
+
+    [Fact]
+    public void A_spec_change_leaves_finished_workers_and_pods_made_before_the_hash_alone()
+    {
+        var job = Running();
+        var succeeded = GangDecision.Decide(new GangObservation(job,
+            [Worker(0, 1, "Succeeded", exitCode: 0, message: Report) with { TemplateHash = "old" }, Worker(1, 1, "Succeeded", exitCode: 0) with { TemplateHash = "old" }],
+            new HashSet<int>(), TemplateHash: "new"), Now);
+        Assert.Equal(TrainingJobPhase.Succeeded, succeeded.Status.Phase);
+
+        var unlabelled = GangDecision.Decide(new GangObservation(job, [Worker(0, 1), Worker(1, 1)], new HashSet<int>(), TemplateHash: "new"), Now);
+        Assert.Equal(TrainingJobPhase.Running, unlabelled.Status.Phase);
+        Assert.Empty(unlabelled.DeletePods);
+    }
+
+    [Fact]
     public void Workers_beyond_a_shrunk_spec_are_stopped_and_the_rest_can_still_succeed()
     {
         var three = Job(workers: 3);

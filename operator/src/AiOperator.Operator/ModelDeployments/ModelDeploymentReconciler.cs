@@ -110,6 +110,11 @@ internal sealed partial class ModelDeploymentReconciler(
 
         var template = ModelServerPodTemplate.Render(md, modelUri, options.ModelServerImage);
         var revision = RevisionName.Compute(md.Spec.Model.Version, template);
+        if (await AdoptOrphansAsync(md, revision, cancellationToken))
+        {
+            // The adopted children's watch events bring the next reconcile, which sees them as ours.
+            return ReconcileResult.After(TimeSpan.FromSeconds(1));
+        }
         var total = ReplicaTotal.Of(md);
         var modelPods = pods.ListByLabel(key.Namespace, ModelDeploymentLabels.ModelDeployment, md.Metadata.Name);
         var owned = deployments.ListByOwner(md.Metadata.Uid)
@@ -273,6 +278,45 @@ internal sealed partial class ModelDeploymentReconciler(
         }
     }
 
+    // The names this spec needs now: the revision's Deployment, both Services and the budget. An orphan of an older
+    // revision blocks nothing and is left as it is.
+    private async Task<bool> AdoptOrphansAsync(ModelDeployment md, string revision, CancellationToken cancellationToken)
+    {
+        var ns = md.Metadata.NamespaceProperty;
+        var adopted = false;
+        if (deployments.Get(ns, ModelDeploymentChildren.DeploymentName(md.Metadata.Name, revision)) is { } deployment && ChildAdoption.IsOrphanOf(deployment, md))
+        {
+            await writer.PatchAsync<V1Deployment>(ns, deployment.Metadata.Name, ChildAdoption.Patch(deployment, md), cancellationToken);
+            Adopted(md, "Deployment", deployment.Metadata.Name);
+            adopted = true;
+        }
+
+        foreach (var name in new[] { md.Metadata.Name, ModelDeploymentChildren.CanaryServiceName(md.Metadata.Name) })
+        {
+            if (services.Get(ns, name) is { } service && ChildAdoption.IsOrphanOf(service, md))
+            {
+                await writer.PatchAsync<V1Service>(ns, name, ChildAdoption.Patch(service, md), cancellationToken);
+                Adopted(md, "Service", name);
+                adopted = true;
+            }
+        }
+
+        if (disruptionBudgets.Get(ns, md.Metadata.Name) is { } budget && ChildAdoption.IsOrphanOf(budget, md))
+        {
+            await writer.PatchAsync<V1PodDisruptionBudget>(ns, budget.Metadata.Name, ChildAdoption.Patch(budget, md), cancellationToken);
+            Adopted(md, "PodDisruptionBudget", budget.Metadata.Name);
+            adopted = true;
+        }
+
+        return adopted;
+    }
+
+    private void Adopted(ModelDeployment md, string kind, string name)
+    {
+        events.Record(md, EventRecorder.Normal, "Adopted", $"adopted {kind} {name}, left without an owner by an earlier ModelDeployment of this name");
+        LogAdopted(md.Metadata.NamespaceProperty, md.Metadata.Name, kind, name);
+    }
+
     private static ObservedRevision Observe(V1Deployment deployment, IReadOnlyList<V1Pod> modelPods)
     {
         var name = ModelDeploymentStatusProjection.RevisionOf(deployment)!;
@@ -335,6 +379,9 @@ internal sealed partial class ModelDeploymentReconciler(
             $"waiting for TrainingJob {md.Spec.Model.FromTrainingJob?.Name} to produce a model", generation, now);
         return status;
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "ModelDeployment {Namespace}/{Name}: adopted orphaned {Kind} {Child}")]
+    private partial void LogAdopted(string? @namespace, string name, string kind, string child);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "ModelDeployment {Namespace}/{Name} refused: {Problems}")]
     private partial void LogInvalid(string @namespace, string name, string problems);

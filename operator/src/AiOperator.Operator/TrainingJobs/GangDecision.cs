@@ -131,6 +131,11 @@ internal static class GangDecision
             return CreateRefused(observed, status, gang, old, refused, now);
         }
 
+        if (observed.TemplateHash is { } hash && gang.Any(w => !w.Finished && w.TemplateHash is { } made && made != hash))
+        {
+            return SpecChanged(observed, status, gang, old, now);
+        }
+
         // The API server took every pod of this gang: a refusal reported for an earlier one is over.
         status.Conditions = ChildWriteFailure.Cleared(status.Conditions);
 
@@ -221,18 +226,36 @@ internal static class GangDecision
     }
 
     // A worker the API server would not create (a missing PriorityClass, a quota, an admission webhook), or a gang
-    // held back because its rendezvous Service name is taken, never ran: no restart is spent. As the Job controller does with FailedCreate, it is reported in the API server's words
-    // and retried with backoff; the gang goes first, so a partial one holds no GPUs meanwhile.
+    // held back because its rendezvous Service name is taken, never ran: no restart is spent. As the Job controller
+    // does with FailedCreate, it is reported in the API server's words and retried with backoff; the gang goes
+    // first, so a partial one holds no GPUs meanwhile.
     private static GangPlan CreateRefused(GangObservation observed, TrainingJobStatus status, List<WorkerState> gang, List<string> old, GangCreateRefusal refused, DateTimeOffset now)
     {
-        var job = observed.Job;
-        var generation = job.Metadata.Generation;
         var retryIn = ChildWriteFailure.RetryAfter(status.Conditions, now);
-        status.NextGangAt = Truncate(now + retryIn);
-        status.Conditions = refused.Failure.SetOn(status.Conditions, generation, now);
+        status.Conditions = refused.Failure.SetOn(status.Conditions, observed.Job.Metadata.Generation, now);
         var text = string.Create(CultureInfo.InvariantCulture,
             $"gang {status.Attempt}: {refused.Child} could not be created, retrying in {retryIn.TotalSeconds:0}s: {refused.Failure.Message}");
-        TrainingJobStatusProjection.SetPhase(status, TrainingJobPhase.Scheduling, "FailedCreate", text, generation, now);
+        return TearDown(observed, status, gang, old, TrainingJobPhase.Scheduling, new PlannedEvent(EventRecorder.Warning, "FailedCreate", text), retryIn, now);
+    }
+
+    // The workers' spec changed under a live gang (image, env, workers...): its pods would never pick the change up,
+    // and resizing it in place would leave ranks waiting on a rendezvous of the old size. As a suspend and resume
+    // does, the gang goes and a new one starts from the latest checkpoint; a person's edit is no worker failure, so
+    // no restart is counted.
+    private static GangPlan SpecChanged(GangObservation observed, TrainingJobStatus status, List<WorkerState> gang, List<string> old, DateTimeOffset now)
+    {
+        var text = string.Create(CultureInfo.InvariantCulture,
+            $"gang {status.Attempt}: the spec changed (generation {observed.Job.Metadata.Generation}); restarting the gang from the latest checkpoint, no restart counted");
+        return TearDown(observed, status, gang, old, TrainingJobPhase.Restarting, new PlannedEvent(EventRecorder.Normal, "SpecChanged", text), TimeSpan.Zero, now);
+    }
+
+    // The gang (and pods of older gangs) goes without counting a restart; the next one starts after nextGangAt.
+    private static GangPlan TearDown(
+        GangObservation observed, TrainingJobStatus status, List<WorkerState> gang, List<string> old, TrainingJobPhase phase, PlannedEvent told, TimeSpan nextIn, DateTimeOffset now)
+    {
+        var job = observed.Job;
+        status.NextGangAt = Truncate(now + nextIn);
+        TrainingJobStatusProjection.SetPhase(status, phase, told.Reason, told.Message, job.Metadata.Generation, now);
         string[] deletes = [.. gang.Where(w => !w.Terminating).Select(w => w.Name).Concat(old)];
         TrainingJobStatusProjection.SetCounts(status, Remaining(gang, deletes), TrainingJobChildren.Workers(job));
         return new GangPlan
@@ -240,8 +263,8 @@ internal static class GangDecision
             Status = status,
             EnsureService = true,
             DeletePods = deletes,
-            Events = [new PlannedEvent(EventRecorder.Warning, "FailedCreate", text)],
-            RequeueAfter = retryIn,
+            Events = [told],
+            RequeueAfter = nextIn > TimeSpan.Zero ? nextIn : null,
         };
     }
 

@@ -44,6 +44,24 @@ internal static class TrainingJobChildren
 
     public static V1Pod WorkerPod(TrainingJob job, int rank, int attempt)
     {
+        var pod = Render(job, rank, attempt);
+        pod.Metadata.Labels[TrainingJobLabels.TemplateHash] = TemplateHash(job);
+        return pod;
+    }
+
+    /// <summary>
+    /// A short hash of what the spec makes of a worker (rank 0's pod spec): a change of image, command, env,
+    /// resources, scheduling, workers or storage changes it, while lifecycle fields (backoffLimit, deadlines,
+    /// ttl) do not.
+    /// </summary>
+    public static string TemplateHash(TrainingJob job)
+    {
+        var canonical = k8s.KubernetesJson.Serialize(Render(job, 0, 0).Spec);
+        return Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(canonical)))[..10];
+    }
+
+    private static V1Pod Render(TrainingJob job, int rank, int attempt)
+    {
         ArgumentNullException.ThrowIfNull(job);
         var spec = job.Spec;
         var name = job.Metadata.Name;

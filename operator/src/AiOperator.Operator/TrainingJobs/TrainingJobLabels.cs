@@ -8,6 +8,8 @@ internal static class TrainingJobLabels
 
     /// <summary>The gang attempt (status.attempt when the pod was created): a new gang's pods are told apart from an old one's.</summary>
     public const string Gang = "aioperator.dev/gang";
+    /// <summary>A hash of the spec that shapes the workers, as it was when the gang was made: a changed spec restarts the gang.</summary>
+    public const string TemplateHash = "aioperator.dev/template-hash";
     public const string Name = "app.kubernetes.io/name";
     public const string Instance = "app.kubernetes.io/instance";
     public const string ManagedBy = "app.kubernetes.io/managed-by";

@@ -34,6 +34,9 @@ internal sealed record WorkerState
 
     public string? TerminationMessage { get; init; }
 
+    /// <summary>The spec hash the pod was made from; null for a pod made before workers carried it.</summary>
+    public string? TemplateHash { get; init; }
+
     public bool Finished => Phase is "Succeeded" or "Failed";
 
     /// <summary>Null for a pod that is not a worker (no rank or gang label).</summary>
@@ -68,6 +71,7 @@ internal sealed record WorkerState
             FinishedAt = terminated?.FinishedAt,
             CreatedAt = pod.Metadata.CreationTimestamp,
             TerminationMessage = terminated?.Message,
+            TemplateHash = labels.TryGetValue(TrainingJobLabels.TemplateHash, out var hash) ? hash : null,
         };
     }
 }

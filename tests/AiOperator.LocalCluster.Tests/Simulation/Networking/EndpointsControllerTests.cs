@@ -50,6 +50,28 @@ public sealed class EndpointsControllerTests
         Assert.Equal(ready.Metadata.Name, back.Metadata.Name);
     }
 
+    [Fact]
+    public async Task Endpoints_go_with_their_service_while_those_a_person_wrote_stay()
+    {
+        await using var cluster = await TestCluster.StartAsync();
+        var ns = await cluster.NamespaceAsync("endpoints");
+        var client = cluster.Client;
+        await client.CoreV1.CreateNamespacedServiceAsync(WebService(), ns);
+        await client.CoreV1.CreateNamespacedPodAsync(Pod("fast", "50ms"), ns);
+        await TestCluster.UntilAsync(async () => (await client.CoreV1.ListNamespacedEndpointsAsync(ns)).Items.Any(e => e.Metadata.Name == "web"), "Endpoints web written");
+
+        // A selector-less Service's Endpoints are the user's own: not the controller's to delete.
+        await client.CoreV1.CreateNamespacedEndpointsAsync(new V1Endpoints
+        {
+            Metadata = new V1ObjectMeta { Name = "external" },
+            Subsets = [new V1EndpointSubset { Addresses = [new V1EndpointAddress { Ip = "10.9.9.9" }], Ports = [new Corev1EndpointPort { Port = 443 }] }],
+        }, ns);
+
+        await client.CoreV1.DeleteNamespacedServiceAsync("web", ns);
+        await TestCluster.UntilAsync(async () => (await client.CoreV1.ListNamespacedEndpointsAsync(ns)).Items.All(e => e.Metadata.Name != "web"), "Endpoints web deleted with its Service");
+        Assert.Contains((await client.CoreV1.ListNamespacedEndpointsAsync(ns)).Items, e => e.Metadata.Name == "external");
+    }
+
     private static V1Pod Pod(string name, string readyAfter) => new()
     {
         Metadata = new V1ObjectMeta

@@ -32,6 +32,14 @@ internal sealed class EndpointsController(
         {
             _upToDate.TryRemove(gone, out _);
         }
+
+        // Endpoints carry no ownerReference (slices do, and go with their Service): the controller deletes the ones
+        // it wrote once their Service is gone or selects nothing, as kube-controller-manager's does.
+        foreach (var stale in endpoints.List().Where(e => e.Metadata.Annotations?.ContainsKey(ServiceEndpoints.TriggerTimeAnnotation) == true
+            && !live.Contains($"{e.Metadata.NamespaceProperty}/{e.Metadata.Name}")).ToList())
+        {
+            await WriteAsync(() => client.CoreV1.DeleteNamespacedEndpointsAsync(stale.Metadata.Name, stale.Metadata.NamespaceProperty, cancellationToken: ct), (V1Status _) => { });
+        }
     }
 
     private async ValueTask SyncAsync(V1Service service, PodLabelIndex index, CancellationToken ct)

@@ -78,10 +78,15 @@ internal static class ServiceEndpoints
                 Name = service.Metadata.Name,
                 NamespaceProperty = service.Metadata.NamespaceProperty,
                 Labels = new Dictionary<string, string>(service.Metadata.Labels ?? new Dictionary<string, string>()),
+
+                // As the Endpoints controller marks what it writes: Endpoints without it (a selector-less Service's, written by a person) are never deleted.
+                Annotations = new Dictionary<string, string> { [TriggerTimeAnnotation] = (service.Metadata.CreationTimestamp ?? DateTime.UnixEpoch).ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture) },
             },
             Subsets = subsets,
         };
     }
+
+    public const string TriggerTimeAnnotation = "endpoints.kubernetes.io/last-change-trigger-time";
 
     public static string SliceName(V1Service service) => $"{service.Metadata.Name}-{Workloads.PodTemplateHash.SafeEncode((uint)StableHash(service.Metadata.Uid ?? service.Metadata.Name))[..5]}";
 
