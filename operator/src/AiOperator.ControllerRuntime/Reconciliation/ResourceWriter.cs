@@ -80,6 +80,15 @@ public sealed class ResourceWriter(IKubeApi api, string fieldManager = "aioperat
         return JsonMergeDiff.Subset(have, want);
     }
 
+    /// <summary>
+    /// An uncached read, for the rare write a stale cache must not decide: adopting an orphan for an owner the
+    /// cache still shows after it was deleted (client-go's ControllerRefManager rechecks the owner the same way).
+    /// Null when the object does not exist.
+    /// </summary>
+    public Task<T?> GetLiveAsync<T>(string? ns, string name, CancellationToken cancellationToken)
+        where T : class, IKubernetesObject<V1ObjectMeta> =>
+        api.GetAsync<T>(ResourceKind.For<T>(), ns, name, cancellationToken);
+
     public Task<T> CreateAsync<T>(T obj, CancellationToken cancellationToken)
         where T : class, IKubernetesObject<V1ObjectMeta> =>
         api.CreateAsync(ResourceKind.For<T>(), obj, cancellationToken);

@@ -9,6 +9,7 @@ using AiOperator.ControllerRuntime.Reconciliation;
 using AiOperator.Operator.Monitoring;
 using AiOperator.Operator.Rollouts;
 using AiOperator.Operator.Status;
+using k8s;
 using k8s.Models;
 using Microsoft.Extensions.Logging;
 
@@ -283,6 +284,26 @@ internal sealed partial class ModelDeploymentReconciler(
     private async Task<bool> AdoptOrphansAsync(ModelDeployment md, string revision, CancellationToken cancellationToken)
     {
         var ns = md.Metadata.NamespaceProperty;
+        var orphans = new IKubernetesObject<V1ObjectMeta>?[]
+        {
+            deployments.Get(ns, ModelDeploymentChildren.DeploymentName(md.Metadata.Name, revision)),
+            services.Get(ns, md.Metadata.Name),
+            services.Get(ns, ModelDeploymentChildren.CanaryServiceName(md.Metadata.Name)),
+            disruptionBudgets.Get(ns, md.Metadata.Name),
+        };
+        if (!orphans.Any(o => ChildAdoption.IsOrphanOf(o, md)))
+        {
+            return false;
+        }
+
+        // The cache may still show an object deleted with --cascade=orphan a moment ago: adopting for it would
+        // hand the children to an owner that is gone, and garbage collection would then delete them.
+        var live = await writer.GetLiveAsync<ModelDeployment>(ns, md.Metadata.Name, cancellationToken);
+        if (live is null || live.Metadata.Uid != md.Metadata.Uid || live.Metadata.DeletionTimestamp is not null)
+        {
+            return true;
+        }
+
         var adopted = false;
         if (deployments.Get(ns, ModelDeploymentChildren.DeploymentName(md.Metadata.Name, revision)) is { } deployment && ChildAdoption.IsOrphanOf(deployment, md))
         {

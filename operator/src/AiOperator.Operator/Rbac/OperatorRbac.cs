@@ -16,6 +16,7 @@ internal static class OperatorRbac
     public static IReadOnlyList<PolicyRule> Manager { get; } =
     [
         new([Group], ["modeldeployments"], ["list", "watch"]),
+        new([Group], ["modeldeployments"], ["get"], Why: "before adopting orphaned children the owner is read uncached, so one deleted a moment ago is not given them (AdoptionTests)"),
         new([Group], ["modeldeployments"], ["patch"], Why: "the rollout removes the aioperator.dev/promote|abort|rollback-to annotation it acted on (RolloutTests)"),
         new([Group], ["modeldeployments/status"], ["patch"]),
 
