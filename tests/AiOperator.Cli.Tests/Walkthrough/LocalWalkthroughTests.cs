@@ -44,6 +44,8 @@ public sealed partial class LocalWalkthroughTests(LocalWalkthrough local) : ICla
         new("kubectl annotate mdep/resnet -n vision aioperator.dev/abort=true", StepKind.DryRunServer, Why: "steers a rollout in progress; resnet has none"),
         new("kubectl annotate mdep/resnet -n vision aioperator.dev/rollback-to=3-7f9c2d", StepKind.DryRunServer, Why: "names an example revision"),
         new("kubectl get mdep -n vision -o wide", StepKind.Run, "STABLE"),
+        new("kubectl wait --for=condition=Progressing=False mdep/resnet -n vision --timeout=900s", StepKind.Run, "resnet condition met"),
+        new("kubectl get mdep/resnet -n vision -o jsonpath='{.status.phase}'", StepKind.Run, "Ready"),
         new("aiop get mdep -A", StepKind.Run, "resnet-rollout"),
         new("aiop get mdep resnet -n vision --watch", StepKind.Watch, "stable"),
         new("aiop get tj mlp-train -n tabular", StepKind.Run, "mlp-train"),
