@@ -116,6 +116,7 @@ internal sealed partial class ModelDeploymentReconciler(
             // The adopted children's watch events bring the next reconcile, which sees them as ours.
             return ReconcileResult.After(TimeSpan.FromSeconds(1));
         }
+
         var total = ReplicaTotal.Of(md);
         var modelPods = pods.ListByLabel(key.Namespace, ModelDeploymentLabels.ModelDeployment, md.Metadata.Name);
         var owned = deployments.ListByOwner(md.Metadata.Uid)
@@ -290,8 +291,8 @@ internal sealed partial class ModelDeploymentReconciler(
             services.Get(ns, md.Metadata.Name),
             services.Get(ns, ModelDeploymentChildren.CanaryServiceName(md.Metadata.Name)),
             disruptionBudgets.Get(ns, md.Metadata.Name),
-        };
-        if (!orphans.Any(o => ChildAdoption.IsOrphanOf(o, md)))
+        }.Where(o => ChildAdoption.IsOrphanOf(o, md)).Select(o => o!).ToList();
+        if (orphans.Count == 0)
         {
             return false;
         }
@@ -304,38 +305,28 @@ internal sealed partial class ModelDeploymentReconciler(
             return true;
         }
 
-        var adopted = false;
-        if (deployments.Get(ns, ModelDeploymentChildren.DeploymentName(md.Metadata.Name, revision)) is { } deployment && ChildAdoption.IsOrphanOf(deployment, md))
+        foreach (var orphan in orphans)
         {
-            await writer.PatchAsync<V1Deployment>(ns, deployment.Metadata.Name, ChildAdoption.Patch(deployment, md), cancellationToken);
-            Adopted(md, "Deployment", deployment.Metadata.Name);
-            adopted = true;
-        }
-
-        foreach (var name in new[] { md.Metadata.Name, ModelDeploymentChildren.CanaryServiceName(md.Metadata.Name) })
-        {
-            if (services.Get(ns, name) is { } service && ChildAdoption.IsOrphanOf(service, md))
+            var patch = ChildAdoption.Patch(orphan, md);
+            var name = orphan.Metadata.Name;
+            var kind = orphan switch
             {
-                await writer.PatchAsync<V1Service>(ns, name, ChildAdoption.Patch(service, md), cancellationToken);
-                Adopted(md, "Service", name);
-                adopted = true;
+                V1Deployment => await PatchAs<V1Deployment>("Deployment"),
+                V1Service => await PatchAs<V1Service>("Service"),
+                _ => await PatchAs<V1PodDisruptionBudget>("PodDisruptionBudget"),
+            };
+            events.Record(md, EventRecorder.Normal, "Adopted", $"adopted {kind} {name}, left without an owner by an earlier ModelDeployment of this name");
+            LogAdopted(ns, md.Metadata.Name, kind, name);
+
+            async Task<string> PatchAs<T>(string kindName)
+                where T : class, IKubernetesObject<V1ObjectMeta>
+            {
+                await writer.PatchAsync<T>(ns, name, patch, cancellationToken);
+                return kindName;
             }
         }
 
-        if (disruptionBudgets.Get(ns, md.Metadata.Name) is { } budget && ChildAdoption.IsOrphanOf(budget, md))
-        {
-            await writer.PatchAsync<V1PodDisruptionBudget>(ns, budget.Metadata.Name, ChildAdoption.Patch(budget, md), cancellationToken);
-            Adopted(md, "PodDisruptionBudget", budget.Metadata.Name);
-            adopted = true;
-        }
-
-        return adopted;
-    }
-
-    private void Adopted(ModelDeployment md, string kind, string name)
-    {
-        events.Record(md, EventRecorder.Normal, "Adopted", $"adopted {kind} {name}, left without an owner by an earlier ModelDeployment of this name");
-        LogAdopted(md.Metadata.NamespaceProperty, md.Metadata.Name, kind, name);
+        return true;
     }
 
     private static ObservedRevision Observe(V1Deployment deployment, IReadOnlyList<V1Pod> modelPods)
