@@ -312,6 +312,18 @@ public sealed class GangDecisionTests
     }
 
     [Theory]
+    [InlineData("0/5 nodes are available: 5 node(s) didn't match Pod's node affinity/selector.", "the scheduler found no node for them (0/5 nodes")]
+    [InlineData(null, "no scheduler placed them;")]
+    public void A_gang_timeout_says_whether_the_scheduler_gave_a_reason(string? unschedulable, string expected)
+    {
+        var job = Job();
+        job.Spec.Gang = new GangSpec { ScheduleTimeoutSeconds = 60 };
+        var created = With(job, Decide(job).Status);
+        var late = Decide(created, Now.AddSeconds(61), Worker(0, 1, createdAt: Now.UtcDateTime), Worker(1, 1, "Pending", scheduled: false, unschedulable: unschedulable, createdAt: Now.UtcDateTime));
+        Assert.Contains(expected, Assert.Single(late.Events).Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
     [InlineData(300, 1, 10)]
     [InlineData(300, 2, 20)]
     [InlineData(300, 10, 300)]

@@ -210,7 +210,10 @@ internal static class GangDecision
         var retryIn = RetryDelay(timeout, timeouts);
         status.ScheduleTimeouts = timeouts;
         status.NextGangAt = Truncate(now + retryIn);
-        var why = shortOf.Count > 0 ? $"short of {string.Join(", ", shortOf)}" : "no scheduler placed them";
+        // The scheduler's own words follow in brackets when it gave any; without them, none looked at the pods
+        // (a schedulerName nothing serves, or a scheduler that is down).
+        var why = shortOf.Count > 0 ? $"short of {string.Join(", ", shortOf)}"
+            : messages.Count > 0 ? "the scheduler found no node for them" : "no scheduler placed them";
         var detail = messages.Count > 0 ? $" ({messages[0]})" : "";
         var text = string.Create(CultureInfo.InvariantCulture,
             $"gang {attempt}: {waiting.Count}/{workers} workers not scheduled within {timeout.TotalSeconds:0}s, {why}{detail}; torn down, retrying in {retryIn.TotalSeconds:0}s");
