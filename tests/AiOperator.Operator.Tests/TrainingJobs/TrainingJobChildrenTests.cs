@@ -162,4 +162,23 @@ public sealed class TrainingJobChildrenTests
         Assert.False(spec.AutomountServiceAccountToken);
         Assert.Equal("/dev/termination-log", container.TerminationMessagePath);
     }
+
+    [Fact]
+    public void The_template_hash_follows_what_shapes_the_workers_and_not_lifecycle_fields()
+    {
+        var job = TrainingJobFixtures.Job();
+        var hash = TrainingJobChildren.TemplateHash(job);
+        Assert.Equal(hash, TrainingJobChildren.WorkerPod(job, 1, 2).Metadata.Labels["aioperator.dev/template-hash"]);
+
+        job.Spec.BackoffLimit = 9;
+        job.Spec.TtlSecondsAfterFinished = 60;
+        job.Spec.ActiveDeadlineSeconds = 600;
+        Assert.Equal(hash, TrainingJobChildren.TemplateHash(job));
+
+        job.Spec.Image = "trainer:2";
+        var imageChanged = TrainingJobChildren.TemplateHash(job);
+        Assert.NotEqual(hash, imageChanged);
+        job.Spec.Workers = (job.Spec.Workers ?? 1) + 1;
+        Assert.NotEqual(imageChanged, TrainingJobChildren.TemplateHash(job));
+    }
 }

@@ -42,10 +42,11 @@ internal static class TrainingJobChildren
 
     public static string OutputPath(TrainingJob job) => $"{OutputMountPath}/{job.Spec.Output?.Path}";
 
-    public static V1Pod WorkerPod(TrainingJob job, int rank, int attempt)
+    /// <param name="templateHash">The job's <see cref="TemplateHash"/> when the caller has it already (one render per gang, not per worker).</param>
+    public static V1Pod WorkerPod(TrainingJob job, int rank, int attempt, string? templateHash = null)
     {
         var pod = Render(job, rank, attempt);
-        pod.Metadata.Labels[TrainingJobLabels.TemplateHash] = TemplateHash(job);
+        pod.Metadata.Labels[TrainingJobLabels.TemplateHash] = templateHash ?? TemplateHash(job);
         return pod;
     }
 

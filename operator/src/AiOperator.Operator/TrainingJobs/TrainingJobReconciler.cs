@@ -66,7 +66,8 @@ internal sealed partial class TrainingJobReconciler(
         var readerPod = pods.Get(key.Namespace, TrainingJobChildren.OutputReaderName(job));
         var reader = readerPod?.Metadata.OwnerReferences?.Any(o => o.Uid == job.Metadata.Uid && o.Controller == true) == true ? OutputReaderState.From(readerPod) : null;
         var refused = _expectations.RefusalOf(job.Metadata.Uid, attempt);
-        var plan = GangDecision.Decide(new GangObservation(job, workers, inFlight, reader, refused, TrainingJobChildren.TemplateHash(job)), now);
+        var templateHash = TrainingJobChildren.TemplateHash(job);
+        var plan = GangDecision.Decide(new GangObservation(job, workers, inFlight, reader, refused, templateHash), now);
 
         // Status first: it is guarded by the cached resourceVersion, so a plan made from a stale copy fails here (409, retried) before it touches a pod.
         await statusWriter.UpdateAsync(job, KstatusConditions.Apply(plan.Status, job.Metadata.Generation, now), cancellationToken);
@@ -107,7 +108,7 @@ internal sealed partial class TrainingJobReconciler(
 
         foreach (var rank in plan.CreateRanks)
         {
-            var pod = TrainingJobChildren.WorkerPod(job, rank, gang);
+            var pod = TrainingJobChildren.WorkerPod(job, rank, gang, templateHash);
             try
             {
                 await writer.CreateAsync(pod, cancellationToken);
