@@ -1,3 +1,4 @@
+using AiOperator.LocalCluster.Simulation.Disruption;
 using AiOperator.LocalCluster.Simulation.Informers;
 using AiOperator.LocalCluster.Simulation.Kubelet;
 using AiOperator.LocalCluster.Simulation.Networking;
@@ -11,8 +12,8 @@ using Microsoft.Extensions.Logging;
 
 namespace AiOperator.LocalCluster.Simulation;
 
-// Everything of the cluster except the API server: nodes, scheduler, Deployment/ReplicaSet, Job and
-// endpoint controllers, service IPs and proxy, kubelet. Each is an ordinary API client with its
+// Everything of the cluster except the API server: nodes, scheduler, Deployment/ReplicaSet, Job,
+// disruption and endpoint controllers, service IPs and proxy, kubelet. Each is an ordinary API client with its
 // own informers, so it exercises the API server the way the real components do.
 internal sealed class SimulatedControlPlane : IAsyncDisposable, ApiServer.IPodPortForwarder
 {
@@ -81,7 +82,8 @@ internal sealed class SimulatedControlPlane : IAsyncDisposable, ApiServer.IPodPo
         var slices = Informer<V1EndpointSlice, V1EndpointSliceList>("endpointslices", (watch, rv, c) => w.DiscoveryV1.ListEndpointSliceForAllNamespacesWithHttpMessagesAsync(allowWatchBookmarks: watch, resourceVersion: rv, timeoutSeconds: watch ? watchSeconds : null, watch: watch, cancellationToken: c));
         var endpoints = Informer<V1Endpoints, V1EndpointsList>("endpoints", (watch, rv, c) => w.CoreV1.ListEndpointsForAllNamespacesWithHttpMessagesAsync(allowWatchBookmarks: watch, resourceVersion: rv, timeoutSeconds: watch ? watchSeconds : null, watch: watch, cancellationToken: c));
         var jobs = Informer<V1Job, V1JobList>("jobs", (watch, rv, c) => w.BatchV1.ListJobForAllNamespacesWithHttpMessagesAsync(allowWatchBookmarks: watch, resourceVersion: rv, timeoutSeconds: watch ? watchSeconds : null, watch: watch, cancellationToken: c));
-        IInformer[] all = [pods, nodeInformer, replicaSets, deployments, services, slices, endpoints, jobs];
+        var budgets = Informer<V1PodDisruptionBudget, V1PodDisruptionBudgetList>("poddisruptionbudgets", (watch, rv, c) => w.PolicyV1.ListPodDisruptionBudgetForAllNamespacesWithHttpMessagesAsync(allowWatchBookmarks: watch, resourceVersion: rv, timeoutSeconds: watch ? watchSeconds : null, watch: watch, cancellationToken: c));
+        IInformer[] all = [pods, nodeInformer, replicaSets, deployments, services, slices, endpoints, jobs, budgets];
         foreach (var informer in all)
         {
             _running.Add(Task.Run(() => informer.RunAsync(_stop.Token), CancellationToken.None));
@@ -91,6 +93,7 @@ internal sealed class SimulatedControlPlane : IAsyncDisposable, ApiServer.IPodPo
         var rsController = new ReplicaSetController(_client, replicaSets, pods, Events("replicaset-controller"), _time, Logger<ReplicaSetController>());
         var deploymentController = new DeploymentController(_client, deployments, replicaSets, pods, Events("deployment-controller"), _time, Logger<DeploymentController>());
         var jobController = new JobController(_client, jobs, pods, Events("job-controller"), _time, Logger<JobController>());
+        var disruptionController = new DisruptionController(_client, budgets, pods, replicaSets, deployments, _time, Logger<DisruptionController>());
         var endpointsController = new EndpointsController(_client, services, pods, slices, endpoints, Logger<EndpointsController>());
         var addresses = new ServiceAddressController(_client, services, LoopbackAddressPool.Services, Logger<ServiceAddressController>());
         _addresses = addresses;
@@ -119,6 +122,7 @@ internal sealed class SimulatedControlPlane : IAsyncDisposable, ApiServer.IPodPo
         StartLoop("replicaset-controller", rsController.ReconcileAsync, replicaSets, pods);
         StartLoop("deployment-controller", deploymentController.ReconcileAsync, deployments, replicaSets, pods);
         StartLoop("job-controller", jobController.ReconcileAsync, jobs, pods);
+        StartLoop("disruption-controller", disruptionController.ReconcileAsync, budgets, pods, replicaSets, deployments);
         StartLoop("endpointslice-controller", endpointsController.ReconcileAsync, services, pods, slices, endpoints);
         StartLoop("service-ip-allocator", addresses.ReconcileAsync, services);
         // Backends are read from the slices per connection, so only Service changes need a pass.

@@ -38,7 +38,9 @@ public sealed class AggregatedDiscoveryTests(ApiServerFixture fixture) : IClassF
 
         var (_, core) = await GetAsync("/api", KubectlAccept);
         var pods = Resource(core, "", "v1", "pods");
-        Assert.Equal(["binding", "log", "portforward", "status"], pods["subresources"]!.AsArray().Select(s => (string)s!["subresource"]!).Order(StringComparer.Ordinal));
+        Assert.Equal(["binding", "eviction", "log", "portforward", "status"], pods["subresources"]!.AsArray().Select(s => (string)s!["subresource"]!).Order(StringComparer.Ordinal));
+        var eviction = pods["subresources"]!.AsArray().Single(s => (string?)s!["subresource"] == "eviction")!;
+        Assert.Equal(("policy", "v1", "Eviction"), ((string?)eviction["responseKind"]!["group"], (string?)eviction["responseKind"]!["version"], (string?)eviction["responseKind"]!["kind"]));
         Assert.Contains("po", pods["shortNames"]!.AsArray().Select(s => (string?)s));
     }
 

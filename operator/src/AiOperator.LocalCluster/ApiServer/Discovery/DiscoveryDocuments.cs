@@ -96,6 +96,7 @@ internal static class DiscoveryDocuments
             if (type.StoreKey == "/pods")
             {
                 resources.Add(Sub(type, "binding", "", "Binding", ["create"]));
+                resources.Add(Sub(type, "eviction", "policy", "Eviction", ["create"], "v1"));
                 resources.Add(Sub(type, "portforward", "", "PodPortForwardOptions", ["create", "get"]));
             }
 

@@ -43,6 +43,7 @@ internal sealed partial class ApiRequestHandler
             "scale" => type.Scale is not null,
             "log" => type.HasLog,
             ResourceRegistry.BindingSubresource => type.StoreKey == "/pods",
+            ResourceRegistry.EvictionSubresource => type.StoreKey == "/pods",
             "portforward" => type.StoreKey == "/pods",
             _ => false,
         };
@@ -50,7 +51,7 @@ internal sealed partial class ApiRequestHandler
         {
             "status" or "scale" => info.Verb is "get" or "update" or "patch",
             "log" => info.Verb == "get",
-            ResourceRegistry.BindingSubresource => info.Verb == "create",
+            ResourceRegistry.BindingSubresource or ResourceRegistry.EvictionSubresource => info.Verb == "create",
             "portforward" => info.Verb is "get" or "create",
             _ => true,
         };
@@ -73,6 +74,9 @@ internal sealed partial class ApiRequestHandler
                 return;
             case ResourceRegistry.BindingSubresource when type.StoreKey == "/pods" && info.Verb == "create":
                 await BindAsync(ctx, info, type);
+                return;
+            case ResourceRegistry.EvictionSubresource when type.StoreKey == "/pods" && info.Verb == "create":
+                await EvictAsync(ctx, info, type);
                 return;
             case "portforward" when type.StoreKey == "/pods" && info.Verb is "get" or "create":
                 await HandlePortForwardAsync(ctx, info, type);

@@ -8,35 +8,61 @@ using Microsoft.AspNetCore.Http;
 
 namespace AiOperator.LocalCluster.ApiServer.Http;
 
-// scale, log and binding subresources.
+// scale, log, binding and eviction subresources.
 internal sealed partial class ApiRequestHandler
 {
+    // The body a create on a subresource posts: of the given kind (when it says), named as the URL (when it
+    // names itself; each subresource has its own words for a mismatch, null for the generic ones).
+    private async Task<JsonObject> ReadNamedBodyAsync(HttpContext ctx, RequestInfo info, string kind, string? nameMismatch)
+    {
+        var raw = await RequestBody.ReadAsync(ctx.Request, _options.MaxRequestBodyBytes, ctx.RequestAborted);
+        var body = RequestBody.ParseObject(raw, RequestBody.MediaType(ctx.Request));
+        if (body.Str("kind") is { Length: > 0 } given && given != kind)
+        {
+            throw ApiErrors.BadRequest($"the kind in the data ({given}) does not match the expected kind ({kind})");
+        }
+
+        var name = body.Obj("metadata").Str("name");
+        if (!string.IsNullOrEmpty(name) && name != info.Name)
+        {
+            throw ApiErrors.BadRequest(nameMismatch ?? $"the name of the object ({name}) does not match the name on the URL ({info.Name})");
+        }
+
+        return body;
+    }
+
+    private static Task WriteCreatedAsync(HttpContext ctx) => Responses.WriteJsonAsync(ctx, 201, new JsonObject
+    {
+        ["kind"] = "Status",
+        ["apiVersion"] = "v1",
+        ["metadata"] = new JsonObject(),
+        ["status"] = "Success",
+        ["code"] = 201,
+    });
+
+    // policy/v1 Eviction: { metadata: { name }, deleteOptions: { gracePeriodSeconds, preconditions, dryRun } }.
+    private async Task EvictAsync(HttpContext ctx, RequestInfo info, ResourceType type)
+    {
+        var write = WriteContextFor(ctx);
+        var eviction = await ReadNamedBodyAsync(ctx, info, "Eviction", "name in URL does not match name in Eviction object");
+        var options = eviction.Obj("deleteOptions");
+        var grace = options?.Long("gracePeriodSeconds");
+        var request = new DeleteRequest(
+            options.Str("propagationPolicy"),
+            grace is < 0 ? 0 : grace,
+            options.Obj("preconditions").Str("uid"),
+            options.Obj("preconditions").Str("resourceVersion"),
+            DryRun(ctx.Request.Query) || options?["dryRun"] is JsonArray dry && dry.Any(d => JsonTree.AsString(d) == "All"));
+        _registry.Evict(type, info.Namespace, info.Name, request, write);
+        await WriteCreatedAsync(ctx);
+    }
+
     private async Task BindAsync(HttpContext ctx, RequestInfo info, ResourceType type)
     {
         var write = WriteContextFor(ctx);
-        var raw = await RequestBody.ReadAsync(ctx.Request, _options.MaxRequestBodyBytes, ctx.RequestAborted);
-        var binding = RequestBody.ParseObject(raw, RequestBody.MediaType(ctx.Request));
-        if (binding.Str("kind") is { Length: > 0 } kind && kind != "Binding")
-        {
-            throw ApiErrors.BadRequest($"the kind in the data ({kind}) does not match the expected kind (Binding)");
-        }
-
-        var bindingName = binding.Obj("metadata").Str("name");
-        if (!string.IsNullOrEmpty(bindingName) && bindingName != info.Name)
-        {
-            throw ApiErrors.BadRequest($"the name of the object ({bindingName}) does not match the name on the URL ({info.Name})");
-        }
-
+        var binding = await ReadNamedBodyAsync(ctx, info, "Binding", null);
         _registry.Bind(type, info.Namespace, info.Name, binding, write);
-        var status = new JsonObject
-        {
-            ["kind"] = "Status",
-            ["apiVersion"] = "v1",
-            ["metadata"] = new JsonObject(),
-            ["status"] = "Success",
-            ["code"] = 201,
-        };
-        await Responses.WriteJsonAsync(ctx, 201, status);
+        await WriteCreatedAsync(ctx);
     }
 
     private async Task HandleScaleAsync(HttpContext ctx, RequestInfo info, ResourceType type)

@@ -42,6 +42,14 @@ internal static class BuiltinColumns
             Age(),
             Col("Version", "string", (o, _) => o.Obj("status").Obj("nodeInfo").Str("kubeletVersion") ?? ""),
         ],
+        ("policy", "PodDisruptionBudget") =>
+        [
+            Name(),
+            Col("Min Available", "string", (o, _) => IntOrPercent(o.Obj("spec")?["minAvailable"])),
+            Col("Max Unavailable", "string", (o, _) => IntOrPercent(o.Obj("spec")?["maxUnavailable"])),
+            Col("Allowed Disruptions", "integer", (o, _) => o.Obj("status").Long("disruptionsAllowed") ?? 0),
+            Age(),
+        ],
         ("", "Namespace") => [Name(), Col("Status", "string", (o, _) => o.Obj("status").Str("phase") ?? ""), Age()],
         ("", "Service") =>
         [
@@ -179,4 +187,12 @@ internal static class BuiltinColumns
         var ports = service.Obj("spec").Arr("ports") ?? [];
         return ports.Count == 0 ? "<none>" : string.Join(",", ports.Select(p => $"{p.Long("port")}/{p.Str("protocol") ?? "TCP"}"));
     }
+
+    // An IntOrString field as kubectl prints it: the number or the percentage, N/A when unset.
+    private static string IntOrPercent(JsonNode? value) => value switch
+    {
+        null => "N/A",
+        JsonValue v when v.TryGetValue<string>(out var text) => text,
+        _ => value.ToJsonString(),
+    };
 }
