@@ -210,6 +210,26 @@ public sealed class ModelDeploymentStatusProjectionTests
     }
 
     [Fact]
+    public void Pods_the_api_server_refuses_are_named_with_its_words_from_the_deployments_ReplicaFailure()
+    {
+        var md = ModelDeploymentFixtures.Resnet(replicas: 2);
+        const string refusal = "Error creating: pods \"resnet-3-aaaaaa-x\" is forbidden: violates PodSecurity \"restricted:latest\": runAsUser=0 (pod must not set runAsUser=0)";
+        var refused = Deployment("3-aaaaaa", 2, 0);
+        refused.Status.Conditions = [new V1DeploymentCondition { Type = "ReplicaFailure", Status = "True", Reason = "FailedCreate", Message = refusal }];
+        var scaledUp = Deployment("3-aaaaaa", 3, 2);
+        scaledUp.Status.Conditions = refused.Status.Conditions;
+
+        var first = Conditions.Find(Compute(md, "3-aaaaaa", 2, [refused], [], Now).Conditions, "Progressing")!;
+        var stable = Compute(ModelDeploymentFixtures.Resnet(replicas: 3), "3-aaaaaa", 3, [scaledUp], [Pod("3-aaaaaa", ready: true)], Now);
+
+        Assert.Equal(("True", "FailedCreate"), (first.Status, first.Reason));
+        Assert.Equal($"rolling out revision 3-aaaaaa: 0/2 ready; pods cannot be created: {refusal}", first.Message);
+        var progressing = Conditions.Find(stable.Conditions, "Progressing")!;
+        Assert.Equal("FailedCreate", progressing.Reason);
+        Assert.EndsWith($"pods cannot be created: {refusal}", progressing.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_scale_up_waits_for_its_new_pods_as_progressing_not_degraded()
     {
         var md = ModelDeploymentFixtures.Resnet(replicas: 1);

@@ -168,18 +168,27 @@ internal static class ModelDeploymentStatusProjection
         {
             case RolloutStage.Stable when settled:
                 return ("False", "RevisionAvailable", $"revision {stable} serves all traffic");
+            case RolloutStage.Stable when CreateRefused(observed.Deployments, stable) is { } refused:
+                return ("True", "FailedCreate", $"revision {stable}: {readyOf(stable)}/{desired} ready; {refused}");
             case RolloutStage.Stable:
                 return ("True", "ReplicasStarting", $"revision {stable}: {readyOf(stable)}/{desired} ready");
             case RolloutStage.Deploying:
+                var refusedNew = CreateRefused(observed.Deployments, observed.SpecRevision);
                 var unschedulable = Unschedulable(observed.Pods, observed.SpecRevision);
-                return ("True", unschedulable is null ? "ReplicasStarting" : "Unschedulable",
-                    $"rolling out revision {observed.SpecRevision}: {readyOf(observed.SpecRevision)}/{desired} ready" + (unschedulable is null ? "" : $"; {unschedulable}"));
+                var waiting = refusedNew ?? unschedulable;
+                return ("True", refusedNew is not null ? "FailedCreate" : unschedulable is null ? "ReplicasStarting" : "Unschedulable",
+                    $"rolling out revision {observed.SpecRevision}: {readyOf(observed.SpecRevision)}/{desired} ready" + (waiting is null ? "" : $"; {waiting}"));
             case RolloutStage.Canary:
                 var steps = Rollouts.RolloutEngine.Steps(observed.ModelDeployment.Spec.Rollout);
                 var step = status.CurrentStep ?? 0;
                 var analysis = status.LastAnalysis is { } last ? $"; last analysis {last.Result}: {last.Message}" : "";
                 var message = $"canary {canary} at step {step + 1} of {steps.Count}, weight {status.CanaryWeight}%: "
                     + $"{readyOf(canary)}/{Rollouts.CanaryReplicas.Canary(desired, status.CanaryWeight ?? 0)} canary pods ready{analysis}";
+                if (CreateRefused(observed.Deployments, canary) is { } refusedCanary)
+                {
+                    return ("True", "FailedCreate", $"{message}; {refusedCanary}");
+                }
+
                 var stuck = Unschedulable(observed.Pods, canary!);
                 if (stuck is not null && stuck.Contains("Insufficient", StringComparison.Ordinal) && GpuResource(observed.ModelDeployment) is { } gpu
                     && stuck.Contains(gpu, StringComparison.Ordinal))
@@ -207,6 +216,15 @@ internal static class ModelDeploymentStatusProjection
 
     public static string? RevisionOf(V1Deployment deployment) =>
         deployment.Metadata.Labels is { } labels && labels.TryGetValue(ModelDeploymentLabels.Revision, out var revision) ? revision : null;
+
+    // A revision whose pods the API server refuses (PodSecurity, a quota, a LimitRange) never gets one; the
+    // Deployment's ReplicaFailure condition carries the refusal in the API server's words.
+    private static string? CreateRefused(IReadOnlyList<V1Deployment> deployments, string? revision)
+    {
+        var failure = deployments.FirstOrDefault(d => RevisionOf(d) == revision)?.Status?.Conditions?
+            .FirstOrDefault(c => c.Type == "ReplicaFailure" && c.Status == "True");
+        return failure is null ? null : Truncate($"pods cannot be created: {failure.Message}");
+    }
 
     // The scheduler's own words ("0/7 nodes are available: 7 Insufficient nvidia.com/gpu.") say why a revision waits.
     private static string? Unschedulable(IReadOnlyList<V1Pod> pods, string revision)

@@ -398,7 +398,7 @@ internal sealed partial class ApiRequestHandler
     {
         foreach (var warning in write.Warnings.Distinct())
         {
-            ctx.Response.Headers.Append("Warning", $"299 - {JsonSerializer.Serialize(warning)}");
+            ctx.Response.Headers.Append("Warning", $"299 - {WarningText.Quote(warning)}");
         }
     }
 

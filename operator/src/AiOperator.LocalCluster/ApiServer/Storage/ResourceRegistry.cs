@@ -277,6 +277,8 @@ internal sealed partial class ResourceRegistry : IDisposable
             AdmitPriority(type, body);
         }
 
+        AdmitPodSecurity(type, type.Namespaced ? ns : "", body, ctx);
+
         var types = Prepare(type, body, null, ctx);
         if (applyManaged is not null)
         {
@@ -402,6 +404,11 @@ internal sealed partial class ResourceRegistry : IDisposable
         var types = Prepare(type, next, old, ctx, statusOnly: subresource == "status");
         if (SpecChanged(old, next))
         {
+            if (subresource is null && type.StoreKey != "/pods")
+            {
+                AdmitPodSecurity(type, existing.Ref.Namespace, next, ctx);
+            }
+
             metadata["generation"] = (old.Obj("metadata").Long("generation") ?? 1) + 1;
         }
 

@@ -63,6 +63,17 @@ internal static class DeploymentStatusCalculator
         }
 
         status.Conditions = [Stamp(availableCondition, previous, now), Stamp(progressing, previous, now)];
+
+        // A ReplicaSet whose pod creates are refused (admission, quota) says why; the Deployment repeats it,
+        // the new ReplicaSet's first, as the real controller's getReplicaFailures does.
+        var failure = (newRs is null ? owned : owned.Where(rs => rs != newRs).Prepend(newRs))
+            .Select(rs => rs.Status?.Conditions?.FirstOrDefault(c => c.Type == "ReplicaFailure" && c.Status == "True"))
+            .FirstOrDefault(c => c is not null);
+        if (failure is not null)
+        {
+            status.Conditions.Add(Stamp(Condition("ReplicaFailure", "True", failure.Reason, failure.Message), previous, now));
+        }
+
         return status;
     }
 

@@ -29,7 +29,9 @@ internal sealed class ReplicaSetController(
         var active = owned.Where(PodReadiness.IsActive).ToList();
         var desired = rs.Spec.Replicas ?? 1;
 
-        for (var i = 0; i < ReplicaSetPlan.PodsToCreate(desired, active); i++)
+        string? createFailure = null;
+        var toCreate = ReplicaSetPlan.PodsToCreate(desired, active);
+        for (var i = 0; i < toCreate && createFailure is null; i++)
         {
             var pod = NewPod(rs);
             try
@@ -39,7 +41,13 @@ internal sealed class ReplicaSetController(
                 active.Add(created);
                 events.Record(rs, "apps/v1", "ReplicaSet", "Normal", "SuccessfulCreate", $"Created pod: {created.Metadata.Name}");
             }
-            catch (HttpOperationException ex) when (ex.Response.StatusCode is HttpStatusCode.Conflict or HttpStatusCode.Forbidden or HttpStatusCode.NotFound)
+            catch (HttpOperationException ex) when (ex.Response.StatusCode is HttpStatusCode.Forbidden or HttpStatusCode.UnprocessableEntity)
+            {
+                // Refused by admission (PodSecurity, quota, priority) or validation: the ReplicaSet says so in
+                // a ReplicaFailure condition and a FailedCreate Event, as the real controller does.
+                createFailure = "Error creating: " + ServerMessage(ex);
+            }
+            catch (HttpOperationException ex) when (ex.Response.StatusCode is HttpStatusCode.Conflict or HttpStatusCode.NotFound)
             {
                 logger.LogDebug("creating a pod for {Namespace}/{Name} failed: {Status}", rs.Metadata.NamespaceProperty, rs.Metadata.Name, ex.Response.StatusCode);
             }
@@ -60,7 +68,15 @@ internal sealed class ReplicaSetController(
             MarkTerminating(victim);
         }
 
-        var status = ReplicaSetPlan.Status(rs, active, time.GetUtcNow());
+        var now = time.GetUtcNow();
+        var status = ReplicaSetPlan.Status(rs, active, now);
+        status.Conditions = ReplicaSetPlan.WithCreateFailure(rs.Status?.Conditions, createFailure, now.UtcDateTime);
+        if (createFailure is not null && ReplicaSetPlan.FailureOf(rs.Status?.Conditions) is null)
+        {
+            // Once when creates start failing: the controller retries every pass, and an Event each time would be spam.
+            events.Record(rs, "apps/v1", "ReplicaSet", "Warning", "FailedCreate", createFailure);
+        }
+
         if (!Same(rs.Status, status))
         {
             await WriteStatusAsync(rs, status, ct);
@@ -92,7 +108,20 @@ internal sealed class ReplicaSetController(
 
     private static bool Same(V1ReplicaSetStatus? a, V1ReplicaSetStatus b) =>
         a is not null && a.Replicas == b.Replicas && a.ReadyReplicas == b.ReadyReplicas && a.AvailableReplicas == b.AvailableReplicas
-        && a.FullyLabeledReplicas == b.FullyLabeledReplicas && a.ObservedGeneration == b.ObservedGeneration;
+        && a.FullyLabeledReplicas == b.FullyLabeledReplicas && a.ObservedGeneration == b.ObservedGeneration
+        && ReplicaSetPlan.FailureOf(a.Conditions) == ReplicaSetPlan.FailureOf(b.Conditions);
+
+    private static string ServerMessage(HttpOperationException ex)
+    {
+        try
+        {
+            return System.Text.Json.JsonDocument.Parse(ex.Response.Content).RootElement.GetProperty("message").GetString() ?? ex.Message;
+        }
+        catch (Exception parse) when (parse is System.Text.Json.JsonException or KeyNotFoundException or InvalidOperationException or ArgumentNullException)
+        {
+            return ex.Message;
+        }
+    }
 
     private static V1Pod NewPod(V1ReplicaSet rs)
     {

@@ -42,6 +42,42 @@ internal static class ReplicaSetPlan
         };
     }
 
+    /// <summary>
+    /// The ReplicaFailure condition after a pass: set (reason FailedCreate) when pod creates start being refused,
+    /// and dropped once a pass creates what it needs or needs nothing.
+    /// </summary>
+    public static IList<V1ReplicaSetCondition>? WithCreateFailure(IList<V1ReplicaSetCondition>? conditions, string? failure, DateTime now)
+    {
+        var others = (conditions ?? []).Where(c => c.Type != ReplicaFailure).ToList();
+        if (failure is null)
+        {
+            return others.Count == 0 ? null : others;
+        }
+
+        // The first failure's words are kept while creates keep failing (as upstream's calculateStatus only
+        // sets the condition when there is none): each retry names another random pod.
+        if (FailureOf(conditions) is not null)
+        {
+            return conditions;
+        }
+
+        others.Add(new V1ReplicaSetCondition
+        {
+            Type = ReplicaFailure,
+            Status = "True",
+            Reason = "FailedCreate",
+            Message = failure,
+            LastTransitionTime = now,
+        });
+        return others;
+    }
+
+    /// <summary>The message of a ReplicaFailure=True condition, or null.</summary>
+    public static string? FailureOf(IList<V1ReplicaSetCondition>? conditions) =>
+        conditions?.FirstOrDefault(c => c.Type == ReplicaFailure && c.Status == "True")?.Message;
+
+    private const string ReplicaFailure = "ReplicaFailure";
+
     private static int PhaseRank(string? phase) => phase switch
     {
         "Pending" or null => 0,
