@@ -15,7 +15,21 @@ internal static class DemoManifests
     public const string TrainerImage = "ghcr.io/aioperator/trainer:0.1.0";
     public const string BrokenModelPath = "mlp/broken/model.onnx";
 
-    public static V1Namespace DemoNamespace() => new() { ApiVersion = "v1", Kind = "Namespace", Metadata = new V1ObjectMeta { Name = Namespace } };
+    /// <summary>The demo's namespace enforces the restricted Pod Security Standard: the operator's pods meet it.</summary>
+    public static V1Namespace DemoNamespace() => new()
+    {
+        ApiVersion = "v1",
+        Kind = "Namespace",
+        Metadata = new V1ObjectMeta
+        {
+            Name = Namespace,
+            Labels = new Dictionary<string, string>
+            {
+                ["pod-security.kubernetes.io/enforce"] = "restricted",
+                ["pod-security.kubernetes.io/warn"] = "restricted",
+            },
+        },
+    };
 
     /// <summary>Two workers, one GPU each; rank 0 writes models/mlp/VERSION/model.onnx and metrics.json.</summary>
     public static TrainingJob Training(string name, string version, int seed) => new()
