@@ -11,6 +11,38 @@ public sealed class DeployPathTests(OperatorCluster fixture)
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(60);
 
     [Fact]
+    public async Task Replicas_a_gpu_quota_refuses_are_reported_in_the_quotas_words_and_come_up_once_it_allows()
+    {
+        var ns = await fixture.NewNamespaceAsync("quota");
+        await using var op = RunningOperator.Start(fixture.Config, "quota", namespaces: [ns]);
+        await fixture.Client.CoreV1.CreateNamespacedResourceQuotaAsync(new V1ResourceQuota
+        {
+            Metadata = new V1ObjectMeta { Name = "gpus" },
+            Spec = new V1ResourceQuotaSpec { Hard = new Dictionary<string, ResourceQuantity> { ["requests.nvidia.com/gpu"] = new("1") } },
+        }, ns);
+        var sample = await File.ReadAllTextAsync(Path.Combine(RepositoryRoot(), "config", "samples", "aioperator_v1alpha1_modeldeployment_gpu.yaml"));
+        var file = Path.Combine(Path.GetTempPath(), $"{ns}-resnet.yaml");
+        await File.WriteAllTextAsync(file, sample.Replace("namespace: vision", $"namespace: {ns}", StringComparison.Ordinal));
+        var (code, output) = await Kubectl.RunAsync(fixture.Cluster.KubeconfigPath, "apply", "-f", file);
+        Assert.True(code == 0, output);
+
+        using var mds = new ModelDeploymentClient(fixture.Client);
+        V1Condition? progressing = null;
+        await Wait.UntilAsync(async () =>
+        {
+            progressing = Conditions.Find((await mds.GetAsync(ns, "resnet")).Status?.Conditions, "Progressing");
+            return progressing?.Reason == "FailedCreate";
+        }, Deadline, "Progressing=FailedCreate");
+        Assert.Contains("pods cannot be created: Error creating: pods \"resnet-3-", progressing!.Message, StringComparison.Ordinal);
+        Assert.Contains("exceeded quota: gpus, requested: requests.nvidia.com/gpu=1, used: requests.nvidia.com/gpu=1, limited: requests.nvidia.com/gpu=1", progressing.Message, StringComparison.Ordinal);
+
+        await fixture.Client.CoreV1.PatchNamespacedResourceQuotaAsync(
+            new V1Patch("""{"spec":{"hard":{"requests.nvidia.com/gpu":"2"}}}""", V1Patch.PatchType.MergePatch), "gpus", ns);
+        await Wait.UntilAsync(async () => (await mds.GetAsync(ns, "resnet")).Status?.Phase == ModelDeploymentPhase.Ready, Deadline, "Ready once the quota allows");
+        Assert.DoesNotContain((await mds.GetAsync(ns, "resnet")).Status!.Conditions!, c => c.Reason == "FailedCreate");
+    }
+
+    [Fact]
     public async Task Applied_sample_gets_its_children_becomes_ready_for_kubectl_wait_and_is_collected_on_delete()
     {
         var ns = await fixture.NewNamespaceAsync("deploy");

@@ -264,6 +264,39 @@ public sealed class TrainingJobTests(TrainingCluster fixture)
     }
 
     [Fact]
+    public async Task A_gang_a_gpu_quota_cannot_hold_whole_leaves_no_worker_holding_gpus_and_runs_once_the_quota_allows()
+    {
+        var (ns, op, jobs) = await StartAsync("tj-quota");
+        await using var _ = op;
+        using var __ = jobs;
+        await fixture.Client.CoreV1.CreateNamespacedResourceQuotaAsync(new V1ResourceQuota
+        {
+            Metadata = new V1ObjectMeta { Name = "gpus" },
+            Spec = new V1ResourceQuotaSpec { Hard = new Dictionary<string, ResourceQuantity> { ["requests.nvidia.com/gpu"] = new("1") } },
+        }, ns);
+        await jobs.CreateAsync(TrainingJobClient.New(ns, "ft", TrainingCluster.Forever, workers: 2, gpus: 1));
+        try
+        {
+            var refused = await WaitEventAsync(ns, "ft", "FailedCreate");
+            Assert.Contains("exceeded quota: gpus, requested: requests.nvidia.com/gpu=1, used: requests.nvidia.com/gpu=1, limited: requests.nvidia.com/gpu=1", refused.Message, StringComparison.Ordinal);
+
+            // All or nothing: the worker that did fit is torn down rather than left holding its GPU.
+            var held = await WaitAsync(jobs, ns, "ft", j => Conditions.Find(j.Status?.Conditions, "Scheduled") is { Status: "False", Reason: "FailedCreate" }, "Scheduled=False FailedCreate");
+            Assert.Equal(0, held.Status!.Restarts);
+            await Wait.UntilAsync(async () => (await PodsAsync(ns, "ft")).All(p => p.Metadata.DeletionTimestamp is not null), Deadline, "no worker left holding a GPU");
+
+            await fixture.Client.CoreV1.PatchNamespacedResourceQuotaAsync(
+                new V1Patch("""{"spec":{"hard":{"requests.nvidia.com/gpu":"2"}}}""", V1Patch.PatchType.MergePatch), "gpus", ns);
+            var running = await WaitAsync(jobs, ns, "ft", j => j.Status?.Phase == TrainingJobPhase.Running && j.Status.WorkersRunning == "2/2", "the gang running");
+            Assert.Equal(0, running.Status!.Restarts);
+        }
+        finally
+        {
+            await DeleteAndWaitGoneAsync(jobs, ns, "ft");
+        }
+    }
+
+    [Fact]
     public async Task A_rendezvous_service_name_held_by_another_owner_holds_the_gang_back_as_a_name_conflict_until_it_goes()
     {
         var (ns, op, jobs) = await StartAsync("tj-svc-taken");

@@ -3,6 +3,7 @@ using AiOperator.LocalCluster.Simulation.Informers;
 using AiOperator.LocalCluster.Simulation.Kubelet;
 using AiOperator.LocalCluster.Simulation.Networking;
 using AiOperator.LocalCluster.Simulation.Nodes;
+using AiOperator.LocalCluster.Simulation.Quota;
 using AiOperator.LocalCluster.Simulation.Scheduling;
 using AiOperator.LocalCluster.Simulation.Workloads;
 using k8s;
@@ -13,7 +14,7 @@ using Microsoft.Extensions.Logging;
 namespace AiOperator.LocalCluster.Simulation;
 
 // Everything of the cluster except the API server: nodes, scheduler, Deployment/ReplicaSet, Job,
-// disruption and endpoint controllers, service IPs and proxy, kubelet. Each is an ordinary API client with its
+// disruption, resource quota and endpoint controllers, service IPs and proxy, kubelet. Each is an ordinary API client with its
 // own informers, so it exercises the API server the way the real components do.
 internal sealed class SimulatedControlPlane : IAsyncDisposable, ApiServer.IPodPortForwarder
 {
@@ -83,7 +84,8 @@ internal sealed class SimulatedControlPlane : IAsyncDisposable, ApiServer.IPodPo
         var endpoints = Informer<V1Endpoints, V1EndpointsList>("endpoints", (watch, rv, c) => w.CoreV1.ListEndpointsForAllNamespacesWithHttpMessagesAsync(allowWatchBookmarks: watch, resourceVersion: rv, timeoutSeconds: watch ? watchSeconds : null, watch: watch, cancellationToken: c));
         var jobs = Informer<V1Job, V1JobList>("jobs", (watch, rv, c) => w.BatchV1.ListJobForAllNamespacesWithHttpMessagesAsync(allowWatchBookmarks: watch, resourceVersion: rv, timeoutSeconds: watch ? watchSeconds : null, watch: watch, cancellationToken: c));
         var budgets = Informer<V1PodDisruptionBudget, V1PodDisruptionBudgetList>("poddisruptionbudgets", (watch, rv, c) => w.PolicyV1.ListPodDisruptionBudgetForAllNamespacesWithHttpMessagesAsync(allowWatchBookmarks: watch, resourceVersion: rv, timeoutSeconds: watch ? watchSeconds : null, watch: watch, cancellationToken: c));
-        IInformer[] all = [pods, nodeInformer, replicaSets, deployments, services, slices, endpoints, jobs, budgets];
+        var quotas = Informer<V1ResourceQuota, V1ResourceQuotaList>("resourcequotas", (watch, rv, c) => w.CoreV1.ListResourceQuotaForAllNamespacesWithHttpMessagesAsync(allowWatchBookmarks: watch, resourceVersion: rv, timeoutSeconds: watch ? watchSeconds : null, watch: watch, cancellationToken: c));
+        IInformer[] all = [pods, nodeInformer, replicaSets, deployments, services, slices, endpoints, jobs, budgets, quotas];
         foreach (var informer in all)
         {
             _running.Add(Task.Run(() => informer.RunAsync(_stop.Token), CancellationToken.None));
@@ -94,6 +96,7 @@ internal sealed class SimulatedControlPlane : IAsyncDisposable, ApiServer.IPodPo
         var deploymentController = new DeploymentController(_client, deployments, replicaSets, pods, Events("deployment-controller"), _time, Logger<DeploymentController>());
         var jobController = new JobController(_client, jobs, pods, Events("job-controller"), _time, Logger<JobController>());
         var disruptionController = new DisruptionController(_client, budgets, pods, replicaSets, deployments, _time, Logger<DisruptionController>());
+        var quotaController = new ResourceQuotaController(_client, quotas, pods, Logger<ResourceQuotaController>());
         var endpointsController = new EndpointsController(_client, services, pods, slices, endpoints, Logger<EndpointsController>());
         var addresses = new ServiceAddressController(_client, services, LoopbackAddressPool.Services, Logger<ServiceAddressController>());
         _addresses = addresses;
@@ -123,6 +126,7 @@ internal sealed class SimulatedControlPlane : IAsyncDisposable, ApiServer.IPodPo
         StartLoop("deployment-controller", deploymentController.ReconcileAsync, deployments, replicaSets, pods);
         StartLoop("job-controller", jobController.ReconcileAsync, jobs, pods);
         StartLoop("disruption-controller", disruptionController.ReconcileAsync, budgets, pods, replicaSets, deployments);
+        StartLoop("resourcequota-controller", quotaController.ReconcileAsync, quotas, pods);
         StartLoop("endpointslice-controller", endpointsController.ReconcileAsync, services, pods, slices, endpoints);
         StartLoop("service-ip-allocator", addresses.ReconcileAsync, services);
         // Backends are read from the slices per connection, so only Service changes need a pass.

@@ -278,6 +278,7 @@ internal sealed partial class ResourceRegistry : IDisposable
         }
 
         AdmitPodSecurity(type, type.Namespaced ? ns : "", body, ctx);
+        AdmitQuota(type, type.Namespaced ? ns : "", body);
 
         var types = Prepare(type, body, null, ctx);
         if (applyManaged is not null)
