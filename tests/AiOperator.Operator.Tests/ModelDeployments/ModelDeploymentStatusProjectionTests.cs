@@ -94,7 +94,19 @@ public sealed class ModelDeploymentStatusProjectionTests
         Assert.Equal(RevisionOutcome.Progressing, rolling.Revisions![0].Outcome);
         var progressing = Conditions.Find(rolling.Conditions, "Progressing")!;
         Assert.Equal(("True", "CanaryProgressing"), (progressing.Status, progressing.Reason));
-        Assert.Contains("step 1 of 2, weight 20%", progressing.Message, StringComparison.Ordinal);
+        // One pod of two is half the traffic, whatever the step's weight says: the message says so.
+        Assert.Contains("step 1 of 2, weight 20% (1 of 2 replicas: 50% of traffic): 0/1 canary pods ready", progressing.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_canary_whose_pods_match_its_weight_gets_no_share_note()
+    {
+        var md = ModelDeploymentFixtures.Resnet(replicas: 5);
+        md.Status = Compute(md, "3-aaaaaa", 5, [Deployment("3-aaaaaa", 5, 5)], [], Now);
+        var rolling = Compute(md, "4-bbbbbb", 5, [Deployment("3-aaaaaa", 5, 5)], [], Now);
+
+        var progressing = Conditions.Find(rolling.Conditions, "Progressing")!;
+        Assert.Contains("step 1 of 2, weight 20%: 0/1 canary pods ready", progressing.Message, StringComparison.Ordinal);
     }
 
     [Fact]

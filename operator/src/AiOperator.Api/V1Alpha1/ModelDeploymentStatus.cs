@@ -56,7 +56,7 @@ public sealed class ModelDeploymentStatus
     public string? CanaryRevision { get; set; }
 
     [JsonPropertyName("canaryWeight")]
-    [Description("Percent of replicas on the canary.")]
+    [Description("Weight of the current canary step, in percent. Traffic follows replica counts, so the canary gets round(total x weight / 100) replicas, at least one: its real share can be larger at small replica counts (1 of 2 replicas is 50 %); the Progressing message states it.")]
     public int? CanaryWeight { get; set; }
 
     [JsonPropertyName("currentStep")]

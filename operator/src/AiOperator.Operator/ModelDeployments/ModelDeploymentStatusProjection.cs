@@ -182,8 +182,9 @@ internal static class ModelDeploymentStatusProjection
                 var steps = Rollouts.RolloutEngine.Steps(observed.ModelDeployment.Spec.Rollout);
                 var step = status.CurrentStep ?? 0;
                 var analysis = status.LastAnalysis is { } last ? $"; last analysis {last.Result}: {last.Message}" : "";
-                var message = $"canary {canary} at step {step + 1} of {steps.Count}, weight {status.CanaryWeight}%: "
-                    + $"{readyOf(canary)}/{Rollouts.CanaryReplicas.Canary(desired, status.CanaryWeight ?? 0)} canary pods ready{analysis}";
+                var canaryPods = Rollouts.CanaryReplicas.Canary(desired, status.CanaryWeight ?? 0);
+                var message = $"canary {canary} at step {step + 1} of {steps.Count}, weight {status.CanaryWeight}%{RealShare(canaryPods, desired, status.CanaryWeight ?? 0)}: "
+                    + $"{readyOf(canary)}/{canaryPods} canary pods ready{analysis}";
                 if (CreateRefused(observed.Deployments, canary) is { } refusedCanary)
                 {
                     return ("True", "FailedCreate", $"{message}; {refusedCanary}");
@@ -209,6 +210,19 @@ internal static class ModelDeploymentStatusProjection
             default:
                 return ("False", RolledBack, $"revision {observed.SpecRevision} failed and is not retried until the spec names another revision");
         }
+    }
+
+    // Traffic follows replica counts, so a small total rounds the weight to whole pods (and never below one):
+    // the share the canary really gets is said whenever it is not the step's weight.
+    private static string RealShare(int canaryPods, int total, int weight)
+    {
+        if (total <= 0)
+        {
+            return "";
+        }
+
+        var share = (int)Math.Round(canaryPods * 100.0 / total, MidpointRounding.AwayFromZero);
+        return share == weight ? "" : $" ({canaryPods} of {total} replicas: {share}% of traffic)";
     }
 
     private static string? GpuResource(ModelDeployment md) =>
