@@ -57,6 +57,43 @@ public sealed class KubectlTests(ApiServerFixture fixture) : IClassFixture<ApiSe
         """);
 
     [Fact]
+    public async Task Quotas_claims_service_accounts_and_endpoints_print_kubectls_columns()
+    {
+        var ns = await fixture.NewNamespaceAsync();
+        var quota = await fixture.Client.CoreV1.CreateNamespacedResourceQuotaAsync(new k8s.Models.V1ResourceQuota
+        {
+            Metadata = new k8s.Models.V1ObjectMeta { Name = "gpus" },
+            Spec = new k8s.Models.V1ResourceQuotaSpec { Hard = new Dictionary<string, k8s.Models.ResourceQuantity> { ["requests.nvidia.com/gpu"] = new("4"), ["pods"] = new("10"), ["limits.memory"] = new("8Gi") } },
+        }, ns);
+        quota.Status = new k8s.Models.V1ResourceQuotaStatus
+        {
+            Hard = quota.Spec.Hard,
+            Used = new Dictionary<string, k8s.Models.ResourceQuantity> { ["requests.nvidia.com/gpu"] = new("1"), ["pods"] = new("2"), ["limits.memory"] = new("1Gi") },
+        };
+        await fixture.Client.CoreV1.ReplaceNamespacedResourceQuotaStatusAsync(quota, "gpus", ns);
+        await fixture.Client.CoreV1.CreateNamespacedServiceAccountAsync(new k8s.Models.V1ServiceAccount { Metadata = new k8s.Models.V1ObjectMeta { Name = "runner" } }, ns);
+        await fixture.Client.CoreV1.CreateNamespacedPersistentVolumeClaimAsync(new k8s.Models.V1PersistentVolumeClaim
+        {
+            Metadata = new k8s.Models.V1ObjectMeta { Name = "models" },
+            Spec = new k8s.Models.V1PersistentVolumeClaimSpec
+            {
+                AccessModes = ["ReadWriteMany"],
+                Resources = new k8s.Models.V1VolumeResourceRequirements { Requests = new Dictionary<string, k8s.Models.ResourceQuantity> { ["storage"] = new("10Gi") } },
+            },
+        }, ns);
+
+        var quotas = (await _kubectl.RunAsync("get", "quota", "-n", ns)).EnsureSuccess().Stdout;
+        var accounts = (await _kubectl.RunAsync("get", "sa", "runner", "-n", ns)).EnsureSuccess().Stdout;
+        var claims = (await _kubectl.RunAsync("get", "pvc", "-n", ns)).EnsureSuccess().Stdout;
+
+        Assert.Matches(@"NAME\s+AGE\s+REQUEST\s+LIMIT", quotas);
+        Assert.Contains("pods: 2/10, requests.nvidia.com/gpu: 1/4   limits.memory: 1Gi/8Gi", quotas, StringComparison.Ordinal);
+        Assert.Matches(@"runner\s+0\s+", accounts);
+        Assert.Matches(@"NAME\s+STATUS\s+VOLUME\s+CAPACITY\s+ACCESS MODES\s+STORAGECLASS", claims);
+        Assert.Matches(@"models\s+Pending\s+", claims);
+    }
+
+    [Fact]
     public async Task Apply_a_folder_then_reapply_reports_unchanged_and_configured()
     {
         var ns = await fixture.NewNamespaceAsync();

@@ -102,10 +102,79 @@ internal static class BuiltinColumns
             Age(),
             Col("PreemptionPolicy", "string", (o, _) => o.Str("preemptionPolicy") ?? ""),
         ],
+        ("", "ResourceQuota") =>
+        [
+            Name(),
+            Age(),
+            Col("Request", "string", (o, _) => QuotaCell(o, limits: false)),
+            Col("Limit", "string", (o, _) => QuotaCell(o, limits: true)),
+        ],
+        ("", "ServiceAccount") => [Name(), Col("Secrets", "string", (o, _) => o.Arr("secrets")?.Count ?? 0), Age()],
+        ("", "Endpoints") => [Name(), Col("Endpoints", "string", (o, _) => EndpointsCell(o)), Age()],
+        ("discovery.k8s.io", "EndpointSlice") =>
+        [
+            Name(),
+            Col("AddressType", "string", (o, _) => o.Str("addressType") ?? ""),
+            Col("Ports", "string", (o, _) => o.Arr("ports") is { Count: > 0 } ports ? string.Join(",", ports.Select(p => p.Long("port")?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "<unset>")) : "<unset>"),
+            Col("Endpoints", "string", (o, _) => Truncated((o.Arr("endpoints") ?? []).SelectMany(e => e.Arr("addresses") ?? []).Select(JsonTree.AsString).OfType<string>().ToList())),
+            Age(),
+        ],
+        ("", "PersistentVolumeClaim") =>
+        [
+            Name(),
+            Col("Status", "string", (o, _) => o.Obj("status").Str("phase") ?? "Pending"),
+            Col("Volume", "string", (o, _) => o.Obj("spec").Str("volumeName") ?? ""),
+            Col("Capacity", "string", (o, _) => o.Obj("status").Obj("capacity").Str("storage") ?? ""),
+            Col("Access Modes", "string", (o, _) => AccessModes(o.Obj("status").Arr("accessModes"))),
+            Col("StorageClass", "string", (o, _) => o.Obj("spec").Str("storageClassName") ?? "<unset>"),
+            Col("VolumeAttributesClass", "string", (o, _) => o.Obj("spec").Str("volumeAttributesClassName") ?? "<unset>"),
+            Age(),
+        ],
+        ("coordination.k8s.io", "Lease") => [Name(), Col("Holder", "string", (o, _) => o.Obj("spec").Str("holderIdentity") ?? ""), Age()],
         ("apiextensions.k8s.io", "CustomResourceDefinition") =>
             [Name(), Col("Created At", "date", (o, _) => o.Obj("metadata").Str("creationTimestamp"))],
         _ => [Name(), Age()],
     };
+
+    // kubectl's quota cells: "name: used/hard" for each hard name, sorted; limits.* in the Limit column.
+    private static string QuotaCell(JsonObject quota, bool limits)
+    {
+        var hard = quota.Obj("status").Obj("hard") ?? quota.Obj("spec").Obj("hard");
+        var used = quota.Obj("status").Obj("used");
+        return string.Join(", ", (hard ?? []).Select(h => h.Key)
+            .Where(name => name.StartsWith("limits.", StringComparison.Ordinal) == limits)
+            .Order(StringComparer.Ordinal)
+            .Select(name => $"{name}: {used.Str(name) ?? "0"}/{hard.Str(name)}"));
+    }
+
+    private static string EndpointsCell(JsonObject endpoints)
+    {
+        var pairs = new List<string>();
+        foreach (var subset in endpoints.Arr("subsets") ?? [])
+        {
+            var ports = (subset.Arr("ports") ?? []).Select(p => p.Long("port")).ToList();
+            foreach (var address in subset.Arr("addresses") ?? [])
+            {
+                var ip = address.Str("ip") ?? "";
+                pairs.AddRange(ports.Count == 0 ? [ip] : ports.Select(p => $"{ip}:{p}"));
+            }
+        }
+
+        return pairs.Count == 0 ? "<none>" : Truncated(pairs);
+    }
+
+    // Three values, then "+ N more...", as kubectl's printers cut long lists.
+    private static string Truncated(List<string> values) =>
+        values.Count == 0 ? "<unset>" : values.Count <= 3 ? string.Join(",", values) : $"{string.Join(",", values.Take(3))} + {values.Count - 3} more...";
+
+    private static string AccessModes(JsonArray? modes) => string.Join(",", (modes ?? []).Select(JsonTree.AsString).Select(m => m switch
+    {
+        "ReadWriteOnce" => "RWO",
+        "ReadOnlyMany" => "ROX",
+        "ReadWriteMany" => "RWX",
+        "ReadWriteOncePod" => "RWOP",
+        _ => m,
+    }));
 
     public static TableColumn Name() =>
         new("Name", "string", "name", "Name must be unique within a namespace.", 0, (o, _) => o.Name());
