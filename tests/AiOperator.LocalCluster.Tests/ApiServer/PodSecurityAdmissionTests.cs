@@ -75,4 +75,42 @@ public sealed class PodSecurityAdmissionTests(ApiServerFixture fixture) : IClass
         Assert.Equal("299 - \"would violate PodSecurity \\\"baseline:latest\\\": host namespaces (hostNetwork=true)\"", Assert.Single(response.Response.Headers.GetValues("Warning")));
         Assert.Single((await fixture.Client.AppsV1.ListNamespacedDeploymentAsync(ns)).Items);
     }
+
+    [Fact]
+    public async Task Labelling_a_namespace_warns_about_the_pods_already_there_that_break_the_new_level_and_keeps_them()
+    {
+        var ns = await fixture.NewNamespaceAsync();
+        await fixture.Client.CoreV1.CreateNamespacedPodAsync(Pods.Simple("plain-a", null), ns);
+        await fixture.Client.CoreV1.CreateNamespacedPodAsync(Pods.Simple("plain-b", null), ns);
+        await fixture.Client.CoreV1.CreateNamespacedPodAsync(Compliant("ok"), ns);
+        var current = await fixture.Client.CoreV1.ReadNamespaceAsync(ns);
+        current.Metadata.Labels = new Dictionary<string, string> { ["pod-security.kubernetes.io/enforce"] = "restricted" };
+
+        using var response = await fixture.Client.CoreV1.ReplaceNamespaceWithHttpMessagesAsync(current, ns);
+
+        Assert.Equal(
+        [
+            $"299 - \"existing pods in namespace \\\"{ns}\\\" violate the new PodSecurity enforce level \\\"restricted:latest\\\"\"",
+            "299 - \"plain-a, plain-b: allowPrivilegeEscalation != false, runAsNonRoot != true, seccompProfile, unrestricted capabilities\"",
+        ], response.Response.Headers.GetValues("Warning"));
+        Assert.Equal(3, (await fixture.Client.CoreV1.ListNamespacedPodAsync(ns)).Items.Count);
+    }
+
+    [Fact]
+    public async Task A_label_that_names_no_level_or_version_is_refused_naming_the_label()
+    {
+        var ns = await fixture.NewNamespaceAsync();
+        var current = await fixture.Client.CoreV1.ReadNamespaceAsync(ns);
+        current.Metadata.Labels = new Dictionary<string, string>
+        {
+            ["pod-security.kubernetes.io/enforce"] = "strict",
+            ["pod-security.kubernetes.io/warn-version"] = "1.32",
+        };
+
+        var (code, status) = await ApiServerFixture.FailureAsync(() => fixture.Client.CoreV1.ReplaceNamespaceAsync(current, ns));
+
+        Assert.Equal(422, code);
+        Assert.Contains("metadata.labels[pod-security.kubernetes.io/enforce]: Invalid value: \"strict\": must be one of privileged, baseline, restricted", (string?)status["message"], StringComparison.Ordinal);
+        Assert.Contains("metadata.labels[pod-security.kubernetes.io/warn-version]", (string?)status["message"], StringComparison.Ordinal);
+    }
 }

@@ -37,6 +37,46 @@ internal sealed partial class ResourceRegistry
         }
     }
 
+    // A namespace's PodSecurity labels must name a level and version; setting or raising the enforce level
+    // is allowed over pods already there that break it (they keep running) with a warning naming them.
+    private void AdmitNamespaceLabels(JsonObject ns, JsonObject? old, WriteContext ctx)
+    {
+        if (NamespacePodSecurity.Problems(ns) is { Count: > 0 } problems)
+        {
+            throw ApiErrors.Invalid("", "Namespace", ns.Name(), problems);
+        }
+
+        var after = NamespacePodSecurity.Of(ns);
+        var before = old is null ? NamespacePodSecurity.Unlabelled : NamespacePodSecurity.Of(old);
+        if (after.Enforce == PodSecurityLevel.Privileged || (after.Enforce == before.Enforce && after.EnforceVersion == before.EnforceVersion))
+        {
+            return;
+        }
+
+        var groups = _store.Enumerate("/pods", ns.Name())
+            .Select(p => p.Object)
+            .Where(p => p.Obj("status").Str("phase") is not ("Succeeded" or "Failed"))
+            .Select(p => (Name: p.Name(), Reasons: string.Join(", ", PodSecurityChecks.Evaluate(p.Obj("spec"), after.Enforce).Select(ReasonOnly))))
+            .Where(p => p.Reasons.Length > 0)
+            .GroupBy(p => p.Reasons, StringComparer.Ordinal)
+            .ToList();
+        if (groups.Count == 0)
+        {
+            return;
+        }
+
+        ctx.Warnings.Add($"existing pods in namespace \"{ns.Name()}\" violate the new PodSecurity enforce level \"{Label(after.Enforce)}:{after.EnforceVersion}\"");
+        foreach (var group in groups.OrderBy(g => g.First().Name, StringComparer.Ordinal))
+        {
+            var names = group.Select(p => p.Name).Order(StringComparer.Ordinal).ToList();
+            var shown = names.Count <= 3 ? string.Join(", ", names) : $"{string.Join(", ", names.Take(3))} (and {names.Count - 3} other pods)";
+            ctx.Warnings.Add($"{shown}: {group.Key}");
+        }
+    }
+
+    // "allowPrivilegeEscalation != false (container ...)" -> "allowPrivilegeEscalation != false".
+    private static string ReasonOnly(string failure) => failure.IndexOf(" (", StringComparison.Ordinal) is var cut and > 0 ? failure[..cut] : failure;
+
     private static JsonObject? TemplateSpec(ResourceType type, JsonObject body) => (type.Group, type.Kind) switch
     {
         ("apps", "Deployment" or "ReplicaSet" or "StatefulSet" or "DaemonSet") or ("batch", "Job") or ("", "ReplicationController") =>

@@ -279,6 +279,10 @@ internal sealed partial class ResourceRegistry : IDisposable
 
         AdmitPodSecurity(type, type.Namespaced ? ns : "", body, ctx);
         AdmitQuota(type, type.Namespaced ? ns : "", body);
+        if (type.StoreKey == NamespaceStoreKey)
+        {
+            AdmitNamespaceLabels(body, null, ctx);
+        }
 
         var types = Prepare(type, body, null, ctx);
         if (applyManaged is not null)
@@ -403,6 +407,11 @@ internal sealed partial class ResourceRegistry : IDisposable
         }
 
         var types = Prepare(type, next, old, ctx, statusOnly: subresource == "status");
+        if (type.StoreKey == NamespaceStoreKey && subresource is null)
+        {
+            AdmitNamespaceLabels(next, old, ctx);
+        }
+
         if (SpecChanged(old, next))
         {
             if (subresource is null && type.StoreKey != "/pods")
