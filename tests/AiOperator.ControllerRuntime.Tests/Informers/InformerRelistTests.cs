@@ -61,6 +61,33 @@ public sealed class InformerRelistTests
     }
 
     [Fact]
+    public async Task A_watch_from_a_version_the_server_has_not_reached_relists_instead_of_asking_again()
+    {
+        var api = new ScriptedKubeApi();
+        var metrics = new ControllerMetrics();
+        api.Lists.Enqueue(_ => Page("10", null, Cm("a", "5")));
+        var tooLarge = new V1Status
+        {
+            Code = 504,
+            Reason = "Timeout",
+            Message = "Timeout: Too large resource version: 10, current: 4",
+            Details = new V1StatusDetails { Causes = [new V1StatusCause { Reason = "ResourceVersionTooLarge", Message = "Too large resource version" }] },
+        };
+        api.Watches.Enqueue(_ => [new KubeApiException("WATCH", "configmaps", 504, tooLarge)]);
+        api.Lists.Enqueue(_ => Page("4", null, Cm("a", "3")));
+        var informer = new Informer<V1ConfigMap>(api, Options, metrics: metrics);
+        using var stop = new CancellationTokenSource();
+        var run = informer.RunAsync(stop.Token);
+
+        await Eventually.TrueAsync(() => api.Log.Contains("WATCH rv=4"), "watch resumes from the fresh list");
+
+        Assert.Equal(["LIST continue=", "WATCH rv=10", "LIST continue=", "WATCH rv=4"], api.Log.ToArray());
+        Assert.Equal(1, metrics.WatchRestarts.Value("configmaps", "too-large-resource-version"));
+        await stop.CancelAsync();
+        await run.WaitAsync(TimeSpan.FromSeconds(10));
+    }
+
+    [Fact]
     public async Task Other_watch_errors_rewatch_from_the_last_version_without_relisting()
     {
         var api = new ScriptedKubeApi();

@@ -294,6 +294,19 @@ public sealed class ListWatchTests(ApiServerFixture fixture) : IClassFixture<Api
     }
 
     [Fact]
+    public async Task A_watch_from_a_resourceVersion_the_server_has_not_reached_is_504()
+    {
+        var ns = await fixture.NewNamespaceAsync();
+        var future = fixture.Host.Store.CurrentResourceVersion + 1000;
+
+        var (code, status) = await GetJsonAsync($"/api/v1/namespaces/{ns}/configmaps?watch=true&resourceVersion={future}");
+
+        Assert.Equal(504, code);
+        Assert.StartsWith($"Timeout: Too large resource version: {future}, current: ", (string?)status["message"], StringComparison.Ordinal);
+        Assert.Equal(1, (int?)status["details"]!["retryAfterSeconds"]);
+    }
+
+    [Fact]
     public async Task An_exact_list_is_the_state_at_that_resourceVersion_until_it_is_compacted()
     {
         await using var host = await AiOperator.LocalCluster.ApiServer.ApiServerHost.StartAsync(new AiOperator.LocalCluster.ApiServer.ApiServerOptions { EventHistorySize = 16 });

@@ -40,4 +40,11 @@ public sealed class KubeApiException : Exception
 
     // 410 Gone, or a watch ERROR event whose Status says Expired: the resourceVersion is compacted away.
     public bool IsGone => StatusCode == (int)HttpStatusCode.Gone || Status?.Reason is "Expired" or "Gone";
+
+    // 504 "Too large resource version": the server has not reached the version asked for. It answers so when
+    // that version is not coming (a restored etcd, a lagging replica that stays behind); client-go's reflector
+    // lists afresh rather than asking again from the same version.
+    public bool IsTooLargeResourceVersion => StatusCode == (int)HttpStatusCode.GatewayTimeout
+        && (Status?.Details?.Causes?.Any(c => c.Reason == "ResourceVersionTooLarge") == true
+            || Status?.Message?.Contains("Too large resource version", StringComparison.Ordinal) == true);
 }

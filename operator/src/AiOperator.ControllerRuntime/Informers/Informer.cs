@@ -11,8 +11,9 @@ namespace AiOperator.ControllerRuntime.Informers;
 
 /// <summary>
 /// List-then-watch cache of one kind. Lists in pages, watches from the list's resourceVersion with
-/// bookmarks and a randomized timeout, relists on 410 (synthetic deletes for what vanished), restarts
-/// a watch that goes quiet, paces reconnects with a token bucket, and periodically resyncs every key.
+/// bookmarks and a randomized timeout, relists on 410 or a 504 "Too large resource version" (synthetic
+/// deletes for what vanished), restarts a watch that goes quiet, paces reconnects with a token bucket, and
+/// periodically resyncs every key.
 /// </summary>
 public sealed class Informer<T> : IInformer
     where T : class, IKubernetesObject<V1ObjectMeta>
@@ -152,6 +153,13 @@ public sealed class Informer<T> : IInformer
                 _logger.LogInformation("{Kind} watch expired at resourceVersion {ResourceVersion}; relisting", Kind.Plural, resourceVersion);
                 resourceVersion = null;
                 reason = "expired";
+            }
+            catch (KubeApiException ex) when (ex.IsTooLargeResourceVersion)
+            {
+                // The server is behind the version we hold and did not catch up: list what it has now.
+                _logger.LogWarning("{Kind} watch from resourceVersion {ResourceVersion} is ahead of the server; relisting", Kind.Plural, resourceVersion);
+                resourceVersion = null;
+                reason = "too-large-resource-version";
             }
             catch (Exception ex)
             {

@@ -39,6 +39,12 @@ internal sealed partial class ApiRequestHandler
         {
             from = _registry.Store.CurrentResourceVersion.ToString(CultureInfo.InvariantCulture);
         }
+        else
+        {
+            // From a resourceVersion the store has not reached: the watch cache waits for it, then answers 504
+            // "Too large resource version" with Retry-After (before, the watch opened and waited silently).
+            await WaitForResourceVersionAsync(consistency.NotOlderThanVersion, ctx.RequestAborted);
+        }
 
         ctx.Response.StatusCode = 200;
         ctx.Response.ContentType = "application/json";
