@@ -1,4 +1,3 @@
-using System.Globalization;
 using AiOperator.LocalCluster.Simulation.Scheduling;
 using k8s.Models;
 
@@ -22,18 +21,15 @@ internal static class QuotaUsage
         var usage = new Dictionary<string, decimal>(StringComparer.Ordinal) { ["pods"] = 1, ["count/pods"] = 1 };
         foreach (var (name, amount) in PodRequests.For(pod))
         {
+            // cpu, memory and ephemeral-storage are also counted under their bare names (quota's legacy spelling).
+            usage["requests." + name] = amount;
             if (Compute.Contains(name))
             {
                 usage[name] = amount;
-                usage["requests." + name] = amount;
-            }
-            else
-            {
-                usage["requests." + name] = amount;
             }
         }
 
-        foreach (var (name, amount) in Limits(pod))
+        foreach (var (name, amount) in PodRequests.Limits(pod))
         {
             if (Compute.Contains(name))
             {
@@ -118,28 +114,6 @@ internal static class QuotaUsage
             .Where(c => !(c.Resources?.Limits?.ContainsKey(resource) == true || (!limits && c.Resources?.Requests?.ContainsKey(resource) == true)))
             .Select(c => c.Name)
             .ToList();
-
-    private static Dictionary<string, decimal> Limits(V1Pod pod)
-    {
-        var total = new Dictionary<string, decimal>(StringComparer.Ordinal);
-        foreach (var container in pod.Spec?.Containers ?? [])
-        {
-            foreach (var (name, quantity) in container.Resources?.Limits ?? new Dictionary<string, ResourceQuantity>())
-            {
-                total[name] = total.GetValueOrDefault(name) + quantity.ToDecimal();
-            }
-        }
-
-        foreach (var init in pod.Spec?.InitContainers ?? [])
-        {
-            foreach (var (name, quantity) in init.Resources?.Limits ?? new Dictionary<string, ResourceQuantity>())
-            {
-                total[name] = Math.Max(total.GetValueOrDefault(name), quantity.ToDecimal());
-            }
-        }
-
-        return total;
-    }
 
     // In the hard value's own notation (1Gi stays binary, 500m decimal), as kubectl describe quota shows it.
     private static string Format(decimal amount, ResourceQuantity like) =>

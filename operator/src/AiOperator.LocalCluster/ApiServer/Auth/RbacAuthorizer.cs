@@ -145,15 +145,13 @@ internal sealed class RbacAuthorizer(ObjectStore store)
                 return _policy;
             }
 
-            var clusterRoles = store.Enumerate(StoreKeys[0], null).Select(s => Typed<V1ClusterRole>(s)).ToDictionary(r => r.Metadata.Name, StringComparer.Ordinal);
-            var clusterRoleBindings = store.Enumerate(StoreKeys[1], null).Select(s => Typed<V1ClusterRoleBinding>(s)).ToList();
-            var roles = store.Enumerate(StoreKeys[2], null).Select(s => Typed<V1Role>(s)).ToDictionary(r => (r.Metadata.NamespaceProperty, r.Metadata.Name));
-            var roleBindings = store.Enumerate(StoreKeys[3], null).Select(s => Typed<V1RoleBinding>(s)).ToList();
+            var clusterRoles = store.Enumerate(StoreKeys[0], null).Select(s => s.Decode<V1ClusterRole>()).ToDictionary(r => r.Metadata.Name, StringComparer.Ordinal);
+            var clusterRoleBindings = store.Enumerate(StoreKeys[1], null).Select(s => s.Decode<V1ClusterRoleBinding>()).ToList();
+            var roles = store.Enumerate(StoreKeys[2], null).Select(s => s.Decode<V1Role>()).ToDictionary(r => (r.Metadata.NamespaceProperty, r.Metadata.Name));
+            var roleBindings = store.Enumerate(StoreKeys[3], null).Select(s => s.Decode<V1RoleBinding>()).ToList();
             _policy = new RbacPolicy(clusterRoleBindings, roleBindings, clusterRoles, roles);
             _compiledAt = changedAt;
             return _policy;
         }
     }
-
-    private static T Typed<T>(StoredObject stored) => KubernetesJson.Deserialize<T>(System.Text.Encoding.UTF8.GetString(stored.Json));
 }

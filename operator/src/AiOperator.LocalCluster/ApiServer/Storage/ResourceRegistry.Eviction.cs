@@ -1,9 +1,7 @@
-using System.Text;
 using System.Text.Json.Nodes;
 using AiOperator.LocalCluster.ApiServer.Http;
 using AiOperator.LocalCluster.ApiServer.Json;
 using AiOperator.LocalCluster.ApiServer.Resources;
-using k8s;
 using k8s.Models;
 
 namespace AiOperator.LocalCluster.ApiServer.Storage;
@@ -34,7 +32,7 @@ internal sealed partial class ResourceRegistry
 
             var budgetType = _catalog.FindByStoreKey(BudgetStoreKey)!;
             var budgets = _store.Enumerate(BudgetStoreKey, ns).ToList();
-            var decision = EvictionDecision.Decide(Typed<V1Pod>(existing), budgets.Select(Typed<V1PodDisruptionBudget>).ToList());
+            var decision = EvictionDecision.Decide(existing.Decode<V1Pod>(), budgets.Select(b => b.Decode<V1PodDisruptionBudget>()).ToList());
             if (decision.Refusal is { } refusal)
             {
                 throw refusal;
@@ -59,6 +57,4 @@ internal sealed partial class ResourceRegistry
             DeleteLocked(podType, existing, options.PropagationPolicy ?? "Background", options.GracePeriodSeconds);
         }
     }
-
-    private static T Typed<T>(StoredObject stored) => KubernetesJson.Deserialize<T>(Encoding.UTF8.GetString(stored.Json));
 }

@@ -24,7 +24,7 @@ internal sealed partial class ResourceRegistry
             return;
         }
 
-        var quotas = _store.Enumerate(QuotaStoreKey, ns).Select(Typed<V1ResourceQuota>)
+        var quotas = _store.Enumerate(QuotaStoreKey, ns).Select(q => q.Decode<V1ResourceQuota>())
             .Where(q => q.Spec?.Scopes is null or { Count: 0 } && q.Spec?.ScopeSelector is null)
             .ToList();
         if (quotas.Count == 0)
@@ -33,7 +33,7 @@ internal sealed partial class ResourceRegistry
         }
 
         var candidate = KubernetesJson.Deserialize<V1Pod>(pod.ToJsonString());
-        var used = QuotaUsage.Total(_store.Enumerate("/pods", ns).Select(Typed<V1Pod>));
+        var used = QuotaUsage.Total(_store.Enumerate("/pods", ns).Select(p => p.Decode<V1Pod>()));
         foreach (var quota in quotas.OrderBy(q => q.Metadata.Name, StringComparer.Ordinal))
         {
             if (QuotaUsage.Refusal(quota, candidate, used) is { } refusal)

@@ -272,17 +272,7 @@ internal sealed partial class ResourceRegistry : IDisposable
         }
 
         ApplyCreateDefaults(type, body);
-        if (type.StoreKey == "/pods")
-        {
-            AdmitPriority(type, body);
-        }
-
-        AdmitPodSecurity(type, type.Namespaced ? ns : "", body, ctx);
-        AdmitQuota(type, type.Namespaced ? ns : "", body);
-        if (type.StoreKey == NamespaceStoreKey)
-        {
-            AdmitNamespaceLabels(body, null, ctx);
-        }
+        AdmitCreate(type, type.Namespaced ? ns : "", body, ctx);
 
         var types = Prepare(type, body, null, ctx);
         if (applyManaged is not null)
@@ -407,18 +397,14 @@ internal sealed partial class ResourceRegistry : IDisposable
         }
 
         var types = Prepare(type, next, old, ctx, statusOnly: subresource == "status");
-        if (type.StoreKey == NamespaceStoreKey && subresource is null)
+        var specChanged = SpecChanged(old, next);
+        if (subresource is null)
         {
-            AdmitNamespaceLabels(next, old, ctx);
+            AdmitUpdate(type, existing.Ref.Namespace, next, old, specChanged, ctx);
         }
 
-        if (SpecChanged(old, next))
+        if (specChanged)
         {
-            if (subresource is null && type.StoreKey != "/pods")
-            {
-                AdmitPodSecurity(type, existing.Ref.Namespace, next, ctx);
-            }
-
             metadata["generation"] = (old.Obj("metadata").Long("generation") ?? 1) + 1;
         }
 

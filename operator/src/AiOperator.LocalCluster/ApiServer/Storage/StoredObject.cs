@@ -53,4 +53,8 @@ internal sealed class StoredObject
 
     // A fresh tree straight from the bytes: cheaper than parsing, freezing and cloning.
     public JsonObject MutableCopy() => JsonNode.Parse(Json)!.AsObject();
+
+    // The object as a KubernetesClient model, decoded from the bytes, for code that reasons over typed
+    // objects (RBAC, eviction, quota admission).
+    public T Decode<T>() => k8s.KubernetesJson.Deserialize<T>(System.Text.Encoding.UTF8.GetString(Json));
 }

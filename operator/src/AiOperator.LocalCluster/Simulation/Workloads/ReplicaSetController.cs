@@ -115,7 +115,8 @@ internal sealed class ReplicaSetController(
     {
         try
         {
-            return System.Text.Json.JsonDocument.Parse(ex.Response.Content).RootElement.GetProperty("message").GetString() ?? ex.Message;
+            using var status = System.Text.Json.JsonDocument.Parse(ex.Response.Content);
+            return status.RootElement.GetProperty("message").GetString() ?? ex.Message;
         }
         catch (Exception parse) when (parse is System.Text.Json.JsonException or KeyNotFoundException or InvalidOperationException or ArgumentNullException)
         {
