@@ -10,6 +10,10 @@ internal static class BenchmarkEntry
                 return await ModelServer.ModelServerBenchmark.RunAsync(args[1..]);
             case "peer":
                 return await ModelServer.PeerBenchmark.RunAsync(args[1..]);
+            case "floor":
+                return await ModelServer.KestrelFloor.KestrelFloorBenchmark.RunAsync(args[1..]);
+            case "floor-server":
+                return await ModelServer.KestrelFloor.KestrelFloorServer.RunAsync(args[1..]);
             case "restpath":
                 return await ModelServer.RestPathProfile.RunAsync(args[1..]);
             case "operator":

@@ -16,6 +16,9 @@ internal sealed class PeerProcess : IDisposable
 
     public int Port { get; }
 
+    /// <summary>The node process (for its CPU time).</summary>
+    public Process Process => _process;
+
     public static async Task<PeerProcess> StartAsync(string model, int threads)
     {
         var dir = Directory();
