@@ -37,6 +37,12 @@ public sealed class DrainTests
             return PrometheusText.Value(await PrometheusText.ScrapeAsync(server.Client), "nv_inference_pending_request_count") == 9;
         }, "9 requests queued", TimeSpan.FromSeconds(10));
 
+        // A health watch (as a gRPC client-side health check keeps open) sees the drain and does not hold the exit up.
+        var health = new global::Grpc.Health.V1.Health.HealthClient(channel);
+        using var watch = health.Watch(new global::Grpc.Health.V1.HealthCheckRequest());
+        Assert.True(await watch.ResponseStream.MoveNext(CancellationToken.None));
+        Assert.Equal(global::Grpc.Health.V1.HealthCheckResponse.Types.ServingStatus.Serving, watch.ResponseStream.Current.Status);
+
         server.Terminate();
         if (drainDelaySeconds > 0)
         {
@@ -72,6 +78,9 @@ public sealed class DrainTests
         var blocked = (await blocker).Single();
         Assert.Equal(new long[] { 4096, 16 }, blocked.Shape);
         using var exit = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        Assert.True(await watch.ResponseStream.MoveNext(exit.Token));
+        Assert.Equal(global::Grpc.Health.V1.HealthCheckResponse.Types.ServingStatus.NotServing, watch.ResponseStream.Current.Status);
+        Assert.False(await watch.ResponseStream.MoveNext(exit.Token));
         await server.Process.WaitForExitAsync(exit.Token);
         Assert.Equal(0, server.Process.ExitCode);
         Assert.Contains("Draining: readiness false", server.Output, StringComparison.Ordinal);

@@ -80,6 +80,10 @@ public sealed class ServingEndToEndTests : ModelServerClusterTest
         var reply = await grpc.ModelInferAsync(request, deadline: DateTime.UtcNow.AddSeconds(10));
         Assert.Equal("g1", reply.Id);
         Assert.Equal([2f, 4f, 6f, 9f], reply.Outputs.Single().Contents.Fp32Contents);
+        // The standard gRPC health service, as a Kubernetes grpc probe or a load balancer asks it through the Service.
+        var health = new Grpc.Health.V1.Health.HealthClient(channel);
+        Assert.Equal(Grpc.Health.V1.HealthCheckResponse.Types.ServingStatus.Serving,
+            (await health.CheckAsync(new Grpc.Health.V1.HealthCheckRequest(), deadline: DateTime.UtcNow.AddSeconds(10))).Status);
 
         await mds.DeleteAsync(ns, "doubler");
         await Wait.UntilAsync(async () => (await Client.CoreV1.ListNamespacedPodAsync(ns)).Items.Count == 0, Deadline, "model-server pods gone after delete");

@@ -10,6 +10,7 @@ internal sealed class ModelState(ServerOptions options, ServerMetrics metrics)
 {
     private volatile ModelStatus _status = ModelStatus.Loading;
     private volatile bool _draining;
+    private TaskCompletionSource _readinessChange = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public ServerOptions Options => options;
     public ServerMetrics Metrics => metrics;
@@ -22,6 +23,12 @@ internal sealed class ModelState(ServerOptions options, ServerMetrics metrics)
     public bool Draining => _draining;
 
     public bool Ready => _status == ModelStatus.Ready && !_draining;
+
+    /// <summary>
+    /// Completes at the next change of <see cref="Status"/> or <see cref="Draining"/>. Take it before reading them:
+    /// a change in between then completes it, so a watcher never sleeps through one.
+    /// </summary>
+    public Task ReadinessChange => Volatile.Read(ref _readinessChange).Task;
 
     /// <summary>
     /// Inference is served while draining: readiness drops so endpoints let go of the pod, but a request that
@@ -40,6 +47,7 @@ internal sealed class ModelState(ServerOptions options, ServerMetrics metrics)
         metrics.Provider = model.ActiveProvider;
         _status = ModelStatus.Ready;
         metrics.Ready = Ready;
+        SignalChange();
     }
 
     public void SetFailed(string reason)
@@ -48,11 +56,16 @@ internal sealed class ModelState(ServerOptions options, ServerMetrics metrics)
         metrics.LoadFailure = reason;
         _status = ModelStatus.Failed;
         metrics.Ready = false;
+        SignalChange();
     }
 
     public void BeginDrain()
     {
         _draining = true;
         metrics.Ready = false;
+        SignalChange();
     }
+
+    private void SignalChange() =>
+        Interlocked.Exchange(ref _readinessChange, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
 }

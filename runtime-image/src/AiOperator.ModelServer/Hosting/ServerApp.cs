@@ -50,6 +50,7 @@ internal static class ServerApp
             g.MaxReceiveMessageSize = (int)Math.Min(int.MaxValue, options.MaxRequestBytes);
             g.MaxSendMessageSize = null;
         });
+        builder.Services.AddGrpcReflection();
         builder.Services.Configure<HostOptions>(h => h.ShutdownTimeout = TimeSpan.FromSeconds(options.DrainTimeoutSeconds + options.DrainDelaySeconds));
 
         var metrics = new ServerMetrics(options.ModelName, options.ModelVersion, new BusyRatio(time, TimeSpan.FromSeconds(10)), NvmlProbe.TryCreate());
@@ -113,6 +114,8 @@ internal static class ServerApp
         });
         OipEndpoints.Map(app);
         app.MapGrpcService<InferenceGrpcService>();
+        app.MapGrpcService<GrpcHealthService>();
+        app.MapGrpcReflectionService();
         return app;
     }
 
