@@ -206,6 +206,11 @@ internal static class BuiltinDefaults
                     get["path"] ??= "/";
                     get["scheme"] ??= "HTTP";
                 }
+
+                if (p.Obj("grpc") is { } grpc)
+                {
+                    grpc["service"] ??= "";
+                }
             }
         }
     }

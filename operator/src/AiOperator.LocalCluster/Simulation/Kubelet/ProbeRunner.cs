@@ -5,8 +5,9 @@ using k8s.Models;
 
 namespace AiOperator.LocalCluster.Simulation.Kubelet;
 
-// One probe attempt, as the kubelet runs it: httpGet (2xx/3xx succeed), tcpSocket (connects) or
-// exec (exit code 0), each within timeoutSeconds. Returns null on success, else why it failed.
+// One probe attempt, as the kubelet runs it: httpGet (2xx/3xx succeed), tcpSocket (connects), grpc
+// (grpc.health.v1 answers SERVING) or exec (exit code 0), each within timeoutSeconds. Returns null on
+// success, else why it failed.
 internal sealed class ProbeRunner(TimeProvider time) : IDisposable
 {
     private readonly HttpClient _http = new(new SocketsHttpHandler { UseProxy = false, PooledConnectionLifetime = TimeSpan.Zero, AllowAutoRedirect = false });
@@ -43,16 +44,23 @@ internal sealed class ProbeRunner(TimeProvider time) : IDisposable
                 return null;
             }
 
+            if (probe.Grpc is { } grpc)
+            {
+                return await GrpcHealthProbe.CheckAsync(_http, podIp, grpc.Port, grpc.Service ?? "", Math.Max(1, probe.TimeoutSeconds ?? 1), linked.Token);
+            }
+
             if (probe.Exec is { Command.Count: > 0 } exec)
             {
                 return await ExecAsync(exec.Command, env, linked.Token);
             }
 
-            return "probe has no httpGet, tcpSocket or exec handler this kubelet supports";
+            return "probe has no httpGet, tcpSocket, grpc or exec handler this kubelet supports";
         }
         catch (OperationCanceledException) when (timeout.IsCancellationRequested && !ct.IsCancellationRequested)
         {
-            return $"probe timed out after {probe.TimeoutSeconds ?? 1}s";
+            return probe.Grpc is not null
+                ? $"timeout: health rpc did not complete within {probe.TimeoutSeconds ?? 1}s"
+                : $"probe timed out after {probe.TimeoutSeconds ?? 1}s";
         }
         catch (Exception ex) when (ex is HttpRequestException or SocketException or IOException or ContainerStartException or System.ComponentModel.Win32Exception)
         {
