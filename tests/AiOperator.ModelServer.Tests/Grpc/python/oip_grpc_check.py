@@ -30,6 +30,20 @@ def expect_error(call, code, contains=""):
     raise AssertionError("expected %s, the call succeeded" % code)
 
 
+def health(port, service=""):
+    """grpc.health.v1.Health/Check without generated stubs: HealthCheckRequest and HealthCheckResponse are one field
+    each (service = 1, a string; status = 1, an enum), so their bytes are written and read here."""
+    name = service.encode()
+    request = (b"\x0a" + bytes([len(name)]) + name) if name else b""
+    check = grpc.insecure_channel("127.0.0.1:" + port).unary_unary(
+        "/grpc.health.v1.Health/Check", request_serializer=lambda b: b, response_deserializer=lambda b: b)
+    answer = check(request)
+    if answer == b"":
+        return "UNKNOWN"
+    assert answer[0] == 0x08 and len(answer) == 2, answer
+    return ["UNKNOWN", "SERVING", "NOT_SERVING", "SERVICE_UNKNOWN"][answer[1]]
+
+
 def main():
     proto, ready_port, failed_port, broken_port = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4]
     pb, rpc = generate(proto)
@@ -42,6 +56,9 @@ def main():
     assert meta.name == "aiop-model-server", meta
     model = stub.ModelMetadata(pb.ModelMetadataRequest(name="m"))
     assert [(i.name, i.datatype, list(i.shape)) for i in model.inputs] == [("a", "FP32", [-1, 4]), ("b", "FP32", [-1, 4]), ("c", "INT64", [-1, 2])], model
+    assert health(ready_port) == "SERVING"
+    assert health(ready_port, "inference.GRPCInferenceService") == "SERVING"
+    expect_error(lambda: health(ready_port, "shop.Cart"), grpc.StatusCode.NOT_FOUND, "unknown service 'shop.Cart'")
     print("health and metadata: ok")
 
     a = [0.5 * i for i in range(8)]
@@ -91,6 +108,7 @@ def main():
 
     failed = rpc.GRPCInferenceServiceStub(grpc.insecure_channel("127.0.0.1:" + failed_port))
     assert not failed.ServerReady(pb.ServerReadyRequest()).ready
+    assert health(failed_port) == "NOT_SERVING"
     e = expect_error(lambda: failed.ModelInfer(typed), grpc.StatusCode.UNAVAILABLE, "model failed to load")
     assert ("retry-after", "1") in tuple(e.trailing_metadata()), e.trailing_metadata()
 
