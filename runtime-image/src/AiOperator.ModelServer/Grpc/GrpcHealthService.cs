@@ -13,7 +13,7 @@ namespace AiOperator.ModelServer.Grpc;
 /// readiness holds: the model is loaded and the server is not draining. Read from the model state on every
 /// call, so no timer stands between a change and what a probe sees.
 /// </summary>
-internal sealed class GrpcHealthService(ModelState state) : Health.HealthBase
+internal sealed class GrpcHealthService(ModelState state) : HealthServiceBase
 {
     private static readonly string InferenceService = GRPCInferenceService.Descriptor.FullName;
 

@@ -9,7 +9,7 @@ namespace AiOperator.ModelServer.Grpc;
 /// The Open Inference Protocol over gRPC: the same model state, read bound, batching queue, limits and
 /// error messages as the REST routes; Triton's HTTP statuses map to gRPC codes.
 /// </summary>
-internal sealed class InferenceGrpcService(ModelState state, TimeProvider time) : GRPCInferenceService.GRPCInferenceServiceBase
+internal sealed class InferenceGrpcService(ModelState state, TimeProvider time) : InferenceServiceBase
 {
     public override Task<ServerLiveResponse> ServerLive(ServerLiveRequest request, ServerCallContext context) =>
         Task.FromResult(new ServerLiveResponse { Live = true });

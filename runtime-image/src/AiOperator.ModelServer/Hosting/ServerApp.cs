@@ -25,6 +25,10 @@ internal static class ServerApp
         // This category only has per-request lines at Information and Debug, but while any level of it is on,
         // ASP.NET Core starts an Activity (trace and span ids, an async-local) for every request to scope them.
         builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.None);
+        // ASP.NET Core gRPC logs every call that ends in an error status at Information, a bad message twice and with
+        // a stack trace: a client could fill the log at will. Client errors get their answer without a log line, as
+        // REST's do; an exception in a handler is still logged (at Error).
+        builder.Logging.AddFilter("Grpc.AspNetCore.Server.ServerCallHandler", LogLevel.Warning);
         logging?.Invoke(builder.Logging);
 
         var endpoints = new ServerEndpoints();
