@@ -34,6 +34,23 @@ public sealed class BuiltinDefaultsTests
     }
 
     [Fact]
+    public void Probe_timings_of_zero_are_defaulted_like_unset_ones_and_a_grpc_service_defaults_to_empty()
+    {
+        var pod = JsonNode.Parse("""
+            {"spec":{"containers":[{"name":"a","image":"x",
+              "livenessProbe":{"grpc":{"port":8001},"timeoutSeconds":0,"periodSeconds":0,"successThreshold":0,"failureThreshold":0},
+              "readinessProbe":{"grpc":{"port":8001,"service":"s"},"periodSeconds":2}}]}}
+            """)!.AsObject();
+        BuiltinDefaults.Apply("/pods", pod);
+        var container = pod["spec"]!["containers"]![0]!;
+        var liveness = container["livenessProbe"]!;
+        Assert.Equal((1, 10, 1, 3), ((int)liveness["timeoutSeconds"]!, (int)liveness["periodSeconds"]!, (int)liveness["successThreshold"]!, (int)liveness["failureThreshold"]!));
+        Assert.Equal("", (string?)liveness["grpc"]!["service"]);
+        Assert.Equal(2, (int)container["readinessProbe"]!["periodSeconds"]!);
+        Assert.Equal("s", (string?)container["readinessProbe"]!["grpc"]!["service"]);
+    }
+
+    [Fact]
     public void Explicit_values_win_and_recreate_strategy_gets_no_rolling_parameters()
     {
         var deployment = JsonNode.Parse("""{"spec":{"replicas":0,"strategy":{"type":"Recreate"},"template":{"spec":{"restartPolicy":"Never","containers":[]}}}}""")!.AsObject();

@@ -197,10 +197,14 @@ internal static class BuiltinDefaults
         {
             if (container.Obj(probe) is { } p)
             {
-                p["timeoutSeconds"] ??= 1;
-                p["periodSeconds"] ??= 10;
-                p["successThreshold"] ??= 1;
-                p["failureThreshold"] ??= 3;
+                // SetDefaults_Probe: zero is unset too (a period of 0 would probe without pause).
+                foreach (var (field, value) in new[] { ("timeoutSeconds", 1), ("periodSeconds", 10), ("successThreshold", 1), ("failureThreshold", 3) })
+                {
+                    if (p[field] is null || JsonTree.AsLong(p[field]) == 0)
+                    {
+                        p[field] = value;
+                    }
+                }
                 if (p.Obj("httpGet") is { } get)
                 {
                     get["path"] ??= "/";

@@ -78,6 +78,7 @@ internal static class PodSpecValidation
             Ports(container.Arr("ports"), $"{path}.ports", errors);
             VolumeMounts(container.Arr("volumeMounts"), $"{path}.volumeMounts", volumes, errors);
             Resources(container.Obj("resources"), $"{path}.resources", errors);
+            ProbeValidation.Check(container, path, errors);
         }
     }
 
