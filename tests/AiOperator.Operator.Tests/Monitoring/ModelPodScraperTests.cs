@@ -76,10 +76,14 @@ public sealed class ModelPodScraperTests
             ["10.0.0.1"] = ct => Hang(ct),
             ["10.0.0.2"] = _ => Ok(Body),
         };
-        var (scraper, _, _, _) = NewScraper(handler, new ScraperOptions { Timeout = TimeSpan.FromSeconds(1) }, time, Pod("slow", "10.0.0.1"), Pod("b", "10.0.0.2"));
+        var (scraper, store, _, _) = NewScraper(handler, new ScraperOptions { Timeout = TimeSpan.FromSeconds(1) }, time, Pod("slow", "10.0.0.1"), Pod("b", "10.0.0.2"));
 
         var scraping = scraper.ScrapeOnceAsync(CancellationToken.None);
         await handler.Hanging.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        // The answering pod's scrape must be over before the clock moves: its own timeout runs on the same clock,
+        // and on a loaded machine it may still be reading the body when the slow one is seen hanging.
+        await AiOperator.Testing.Eventually.TrueAsync(() => store.Snapshot("ns", "md", "r1", TimeSpan.FromSeconds(10))?.PodsScraped == 1,
+            "the answering pod scraped", TimeSpan.FromSeconds(30));
         time.Advance(TimeSpan.FromSeconds(1));
         var round = await scraping.WaitAsync(TimeSpan.FromSeconds(30));
 
