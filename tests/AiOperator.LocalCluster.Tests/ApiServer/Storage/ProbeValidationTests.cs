@@ -38,4 +38,19 @@ public sealed class ProbeValidationTests
     {
         Assert.Contains(expected, Errors(container));
     }
+
+    [Fact]
+    public void Only_a_sidecar_init_container_may_have_probes()
+    {
+        static List<string> Init(string init) =>
+            ValidationErrors.Of("/pods", """{"spec":{"containers":[{"name":"a","image":"x"}],"initContainers":[{"name":"i","image":"x",""" + init + "}]}}");
+
+        Assert.Contains("spec.initContainers[0].readinessProbe: Forbidden: may not be set for init containers without restartPolicy=Always",
+            Init(""" "readinessProbe":{"tcpSocket":{"port":80}} """));
+        Assert.Contains("spec.initContainers[0].lifecycle: Forbidden: may not be set for init containers without restartPolicy=Always",
+            Init(""" "lifecycle":{"preStop":{"exec":{"command":["true"]}}} """));
+        Assert.Empty(Init(""" "restartPolicy":"Always","startupProbe":{"tcpSocket":{"port":80}} """));
+        Assert.Contains("spec.initContainers[0].startupProbe: Required value: must specify a handler type",
+            Init(""" "restartPolicy":"Always","startupProbe":{"periodSeconds":1} """));
+    }
 }

@@ -23,8 +23,8 @@ internal static class PodSpecValidation
 
         // Regular containers are checked first, so a name clash is reported on the init container.
         var names = new HashSet<string>(StringComparer.Ordinal);
-        Containers(containers, $"{at}.containers", volumes, names, errors);
-        Containers(spec.Arr("initContainers"), $"{at}.initContainers", volumes, names, errors);
+        Containers(containers, $"{at}.containers", volumes, names, errors, init: false);
+        Containers(spec.Arr("initContainers"), $"{at}.initContainers", volumes, names, errors, init: true);
 
         // Defaulting sets Always whenever there is a spec, so only a missing spec leaves it unset.
         switch (spec.Str("restartPolicy"))
@@ -57,7 +57,7 @@ internal static class PodSpecValidation
         return names;
     }
 
-    private static void Containers(JsonArray? containers, string at, HashSet<string> volumes, HashSet<string> names, List<FieldError> errors)
+    private static void Containers(JsonArray? containers, string at, HashSet<string> volumes, HashSet<string> names, List<FieldError> errors, bool init)
     {
         for (var i = 0; i < (containers?.Count ?? 0); i++)
         {
@@ -78,7 +78,22 @@ internal static class PodSpecValidation
             Ports(container.Arr("ports"), $"{path}.ports", errors);
             VolumeMounts(container.Arr("volumeMounts"), $"{path}.volumeMounts", volumes, errors);
             Resources(container.Obj("resources"), $"{path}.resources", errors);
-            ProbeValidation.Check(container, path, errors);
+            // validateInitContainers: an init container runs to completion before the others start, so only a
+            // sidecar (restartPolicy Always) may have probes or lifecycle hooks.
+            if (init && container.Str("restartPolicy") != "Always")
+            {
+                foreach (var field in new[] { "lifecycle", "livenessProbe", "readinessProbe", "startupProbe" })
+                {
+                    if (container?[field] is not null)
+                    {
+                        errors.Add(FieldError.Forbidden($"{path}.{field}", "may not be set for init containers without restartPolicy=Always"));
+                    }
+                }
+            }
+            else
+            {
+                ProbeValidation.Check(container, path, errors);
+            }
         }
     }
 
