@@ -78,6 +78,15 @@ public sealed class GrpcHealthProbeTests : IAsyncLifetime
         Assert.Equal("this server does not implement the grpc health protocol (grpc.health.v1.Health): Service is unimplemented.",
             await Probe(null, Port(other)));
 
+        // A status code outside gRPC's list (here one no server should send) is named by its number, not an error of the probe itself.
+        await using var odd = await StartAsync(async context =>
+        {
+            context.Response.ContentType = "application/grpc";
+            context.Response.Headers["grpc-status"] = "-1";
+            await context.Response.CompleteAsync();
+        });
+        Assert.Equal("error: health rpc probe failed: rpc error: code = Code(-1) desc = ", await Probe(null, Port(odd)));
+
         int closed;
         using (var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0))
         {

@@ -2,14 +2,14 @@ using System.Buffers.Binary;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Sockets;
-using System.Text;
+using AiOperator.LocalCluster.ApiServer.Protobuf;
 
 namespace AiOperator.LocalCluster.Simulation.Kubelet;
 
 /// <summary>
 /// A kubelet gRPC probe: grpc.health.v1.Health/Check over cleartext HTTP/2 (prior knowledge), succeeding only on
-/// SERVING, with the kubelet's own failure texts. The two messages are a single field each, so they are written and
-/// read here rather than through a gRPC client library.
+/// SERVING, with the kubelet's own failure texts. The two messages are a single field each, so the project's own
+/// protobuf writer and reader handle them rather than a gRPC client library.
 /// </summary>
 internal static class GrpcHealthProbe
 {
@@ -66,7 +66,7 @@ internal static class GrpcHealthProbe
             if (status != 0)
             {
                 var message = Uri.UnescapeDataString(Header(response.TrailingHeaders, "grpc-message") ?? Header(response.Headers, "grpc-message") ?? "");
-                var name = status < CodeNames.Length ? CodeNames[status] : $"Code({status})";
+                var name = status >= 0 && status < CodeNames.Length ? CodeNames[status] : $"Code({status})";
                 return name == "Unimplemented"
                     ? $"this server does not implement the grpc health protocol (grpc.health.v1.Health): {message}"
                     : $"error: health rpc probe failed: rpc error: code = {name} desc = {message}";
@@ -82,28 +82,12 @@ internal static class GrpcHealthProbe
         }
     }
 
-    /// <summary>One gRPC message frame (uncompressed) of HealthCheckRequest { service = 1 }.</summary>
+    /// <summary>One gRPC message frame (uncompressed) of HealthCheckRequest { service = 1 }; an empty name is left out, as proto3 does.</summary>
     internal static byte[] Frame(string service)
     {
-        var name = Encoding.UTF8.GetBytes(service);
-        var message = new List<byte>();
-        if (name.Length > 0)
-        {
-            message.Add(0x0A);   // field 1, length-delimited
-            for (var n = (uint)name.Length; ; n >>= 7)
-            {
-                message.Add((byte)(n < 0x80 ? n : (n & 0x7F) | 0x80));
-                if (n < 0x80)
-                {
-                    break;
-                }
-            }
-
-            message.AddRange(name);
-        }
-
-        var frame = new byte[5 + message.Count];
-        BinaryPrimitives.WriteUInt32BigEndian(frame.AsSpan(1), (uint)message.Count);
+        var message = service.Length > 0 ? ProtoWriter.Text(1, service) : [];
+        var frame = new byte[5 + message.Length];
+        BinaryPrimitives.WriteUInt32BigEndian(frame.AsSpan(1), (uint)message.Length);
         message.CopyTo(frame, 5);
         return frame;
     }
@@ -116,70 +100,29 @@ internal static class GrpcHealthProbe
             return null;
         }
 
-        var message = frame[5..];
+        var reader = new ProtoReader(frame[5..]);
         var status = 0;
-        for (var i = 0; i < message.Length;)
+        try
         {
-            if (!TryVarint(message, ref i, out var key))
+            while (!reader.End)
             {
-                return null;
+                var (number, wireType) = reader.ReadTag();
+                if (number == 1 && wireType == ProtoReader.Varint)
+                {
+                    status = (int)Math.Min(reader.ReadVarint(), int.MaxValue);
+                }
+                else
+                {
+                    reader.SkipIsZero(wireType);
+                }
             }
-
-            switch (key & 7)
-            {
-                case 0:
-                    if (!TryVarint(message, ref i, out var value))
-                    {
-                        return null;
-                    }
-
-                    if (key >> 3 == 1)
-                    {
-                        status = (int)Math.Min(value, int.MaxValue);
-                    }
-
-                    break;
-                case 2:
-                    if (!TryVarint(message, ref i, out var length) || length > (ulong)(message.Length - i))
-                    {
-                        return null;
-                    }
-
-                    i += (int)length;
-                    break;
-                case 1:
-                    i += 8;
-                    break;
-                case 5:
-                    i += 4;
-                    break;
-                default:
-                    return null;
-            }
-
-            if (i > message.Length)
-            {
-                return null;
-            }
+        }
+        catch (ProtoFormatException)
+        {
+            return null;
         }
 
         return status;
-    }
-
-    private static bool TryVarint(ReadOnlySpan<byte> data, ref int i, out ulong value)
-    {
-        value = 0;
-        for (var shift = 0; shift < 64 && i < data.Length; shift += 7)
-        {
-            var b = data[i++];
-            value |= (ulong)(b & 0x7F) << shift;
-            if (b < 0x80)
-            {
-                return true;
-            }
-        }
-
-        return false;
     }
 
     private static async Task<byte[]> ReadBoundedAsync(HttpResponseMessage response, CancellationToken ct)

@@ -1,5 +1,5 @@
 using System.Buffers.Binary;
-using System.Text;
+using static AiOperator.LocalCluster.ApiServer.Protobuf.ProtoWriter;
 
 namespace AiOperator.LocalCluster.Simulation.Models;
 
@@ -38,28 +38,5 @@ public static class FailingModel
     {
         var shape = Message(Bytes(1, Message(Text(2, "batch"))), Bytes(1, Message(Varint(1, width))));
         return Message(Text(1, name), Bytes(2, Message(Bytes(1, Message(Varint(1, 1), Bytes(2, shape))))));
-    }
-
-    private static byte[] Message(params byte[][] fields) => [.. fields.SelectMany(f => f)];
-
-    private static byte[] Text(int field, string value) => Bytes(field, Encoding.UTF8.GetBytes(value));
-
-    private static byte[] Bytes(int field, byte[] value) => [.. Key(field, 2), .. Encode((ulong)value.Length), .. value];
-
-    private static byte[] Varint(int field, long value) => [.. Key(field, 0), .. Encode((ulong)value)];
-
-    private static byte[] Key(int field, int wireType) => Encode((ulong)((field << 3) | wireType));
-
-    private static byte[] Encode(ulong value)
-    {
-        var bytes = new List<byte>(10);
-        do
-        {
-            var low = (byte)(value & 0x7f);
-            value >>= 7;
-            bytes.Add(value == 0 ? low : (byte)(low | 0x80));
-        }
-        while (value != 0);
-        return [.. bytes];
     }
 }
