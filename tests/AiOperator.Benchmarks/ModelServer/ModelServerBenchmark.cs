@@ -22,10 +22,10 @@ internal static class ModelServerBenchmark
 
     public static async Task<int> RunAsync(string[] args)
     {
-        var seconds = double.Parse(Arg(args, "--seconds") ?? "8", CultureInfo.InvariantCulture);
-        var rounds = int.Parse(Arg(args, "--rounds") ?? "3", CultureInfo.InvariantCulture);
-        var only = Arg(args, "--only");
-        var output = Arg(args, "--out");
+        var seconds = double.Parse(CommandArgs.Value(args, "--seconds") ?? "8", CultureInfo.InvariantCulture);
+        var rounds = int.Parse(CommandArgs.Value(args, "--rounds") ?? "3", CultureInfo.InvariantCulture);
+        var only = CommandArgs.Value(args, "--only");
+        var output = CommandArgs.Value(args, "--out");
         var duration = TimeSpan.FromSeconds(seconds);
         var warmup = TimeSpan.FromSeconds(Math.Min(3, seconds / 3));
         var dir = Path.Combine(Path.GetTempPath(), "aiop-bench-models");
@@ -278,11 +278,5 @@ internal static class ModelServerBenchmark
         }
 
         return sb.ToString();
-    }
-
-    private static string? Arg(string[] args, string name)
-    {
-        var i = Array.IndexOf(args, name);
-        return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
     }
 }

@@ -32,14 +32,14 @@ internal static class PeerBenchmark
 
     public static async Task<int> RunAsync(string[] args)
     {
-        var seconds = Math.Max(1, int.Parse(Arg(args, "--seconds") ?? "10", CultureInfo.InvariantCulture));
-        var rounds = Math.Max(1, int.Parse(Arg(args, "--rounds") ?? "3", CultureInfo.InvariantCulture));
-        var only = Arg(args, "--only");
-        var output = Arg(args, "--out");
-        var useWrk = (Arg(args, "--client") ?? (WrkClient.Available() ? "wrk" : "dotnet")) == "wrk";
-        var useH2load = (Arg(args, "--grpc-client") ?? (H2loadClient.Available() ? "h2load" : "dotnet")) == "h2load";
+        var seconds = Math.Max(1, int.Parse(CommandArgs.Value(args, "--seconds") ?? "10", CultureInfo.InvariantCulture));
+        var rounds = Math.Max(1, int.Parse(CommandArgs.Value(args, "--rounds") ?? "3", CultureInfo.InvariantCulture));
+        var only = CommandArgs.Value(args, "--only");
+        var output = CommandArgs.Value(args, "--out");
+        var useWrk = (CommandArgs.Value(args, "--client") ?? (WrkClient.Available() ? "wrk" : "dotnet")) == "wrk";
+        var useH2load = (CommandArgs.Value(args, "--grpc-client") ?? (H2loadClient.Available() ? "h2load" : "dotnet")) == "h2load";
         var threads = CpuLimit.Detect();
-        ServerFlags = (Arg(args, "--server-flags") ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        ServerFlags = (CommandArgs.Value(args, "--server-flags") ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries);
         var dir = Path.Combine(Path.GetTempPath(), "aiop-bench-models");
         var work = Directory.CreateTempSubdirectory("aiop-peer-bench-");
         var load = new Load(useWrk, useH2load, seconds, work.FullName);
@@ -231,12 +231,6 @@ internal static class PeerBenchmark
     }
 
     private static string Ms(double ms) => double.IsNaN(ms) ? "n/a" : ms.ToString("0.00", CultureInfo.InvariantCulture);
-
-    private static string? Arg(string[] args, string name)
-    {
-        var i = Array.IndexOf(args, name);
-        return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
-    }
 
     /// <summary>How this run drives load: wrk or HttpClient for REST, h2load or Grpc.Net.Client for gRPC.</summary>
     private sealed record Load(bool UseWrk, bool UseH2load, int Seconds, string WorkDir)

@@ -25,9 +25,9 @@ internal static class KestrelFloorBenchmark
 
     public static async Task<int> RunAsync(string[] args)
     {
-        var seconds = Math.Max(1, int.Parse(Arg(args, "--seconds") ?? "5", CultureInfo.InvariantCulture));
-        var rounds = Math.Max(1, int.Parse(Arg(args, "--rounds") ?? "3", CultureInfo.InvariantCulture));
-        var output = Arg(args, "--out");
+        var seconds = Math.Max(1, int.Parse(CommandArgs.Value(args, "--seconds") ?? "5", CultureInfo.InvariantCulture));
+        var rounds = Math.Max(1, int.Parse(CommandArgs.Value(args, "--rounds") ?? "3", CultureInfo.InvariantCulture));
+        var output = CommandArgs.Value(args, "--out");
         if (!WrkClient.Available() || !H2loadClient.Available())
         {
             await Console.Error.WriteLineAsync("floor needs wrk and h2load (apt-get install wrk nghttp2-client)");
@@ -205,24 +205,23 @@ internal static class KestrelFloorBenchmark
         foreach (var (key, list) in samples)
         {
             var parts = key.Split('|');
-            var throughput = list.Select(s => s.Load.Throughput).Order().ElementAt(list.Count / 2);
-            var cpu = list.Select(s => s.CpuMicroseconds).Order().ElementAt(list.Count / 2);
             sb.AppendLine(CultureInfo.InvariantCulture,
-                $"| {parts[0]} | {parts[1]} | {throughput:0} | {cpu:0.0} | {list.Sum(s => s.Load.Requests)} | {list.Sum(s => s.Load.Errors)} |");
+                $"| {parts[0]} | {parts[1]} | {Median(list.Select(s => s.Load.Throughput)):0} | {Median(list.Select(s => s.CpuMicroseconds)):0.0} | {list.Sum(s => s.Load.Requests)} | {list.Sum(s => s.Load.Errors)} |");
         }
 
-        double Median(string key) => samples.TryGetValue(key, out var l) ? l.Select(s => s.Load.Throughput).Order().ElementAt(l.Count / 2) : double.NaN;
-        var peerRest = Median("onnxruntime-node peer|REST");
-        var oursRest = Median("ours (aiop-model-server)|REST");
+        double Throughput(string key) => samples.TryGetValue(key, out var l) ? Median(l.Select(s => s.Load.Throughput)) : double.NaN;
+        var peerRest = Throughput("onnxruntime-node peer|REST");
+        var oursRest = Throughput("ours (aiop-model-server)|REST");
         sb.AppendLine();
-        sb.AppendLine(CultureInfo.InvariantCulture, $"- JSON REST at 8 connections: ours {oursRest / peerRest:0.00}x the peer; the Kestrel floor {Median("Kestrel floor (no work)|REST") / peerRest:0.00}x the peer.");
-        sb.AppendLine(CultureInfo.InvariantCulture, $"- gRPC at 8 streams: ours {Median("ours (aiop-model-server)|gRPC") / oursRest:0.00}x our JSON REST; the floor's gRPC {Median("Kestrel floor (no work)|gRPC") / Median("Kestrel floor (no work)|REST"):0.00}x its REST.");
+        sb.AppendLine(CultureInfo.InvariantCulture, $"- JSON REST at 8 connections: ours {oursRest / peerRest:0.00}x the peer; the Kestrel floor {Throughput("Kestrel floor (no work)|REST") / peerRest:0.00}x the peer.");
+        sb.AppendLine(CultureInfo.InvariantCulture, $"- gRPC at 8 streams: ours {Throughput("ours (aiop-model-server)|gRPC") / oursRest:0.00}x our JSON REST; the floor's gRPC {Throughput("Kestrel floor (no work)|gRPC") / Throughput("Kestrel floor (no work)|REST"):0.00}x its REST.");
         return sb.ToString();
     }
 
-    private static string? Arg(string[] args, string name)
+    // The middle round (the upper middle of an even count), as the peer benchmark takes its rows.
+    private static double Median(IEnumerable<double> rounds)
     {
-        var i = Array.IndexOf(args, name);
-        return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
+        var ordered = rounds.Order().ToList();
+        return ordered[ordered.Count / 2];
     }
 }

@@ -61,9 +61,6 @@ internal static class KestrelFloorServer
         return 0;
     }
 
-    private static string Arg(string[] args, string name)
-    {
-        var i = Array.IndexOf(args, name);
-        return i >= 0 && i + 1 < args.Length ? args[i + 1] : throw new ArgumentException($"floor-server needs {name}");
-    }
+    private static string Arg(string[] args, string name) =>
+        CommandArgs.Value(args, name) ?? throw new ArgumentException($"floor-server needs {name}");
 }
